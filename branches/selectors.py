@@ -1,0 +1,109 @@
+"""Reads of the org tree. `units_visible_to` is the single source of data scope: every list of
+unit-owned objects starts from it (or from `scope_filter` for objects that carry a unit)."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType
+
+ALL = ""  # the empty path prefix: the whole tree
+
+
+def scope_paths(user) -> list[str]:
+    """Path prefixes of the subtrees this user may see: the units where they hold any role.
+    A prefix already covered by a shorter one is dropped. Cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_scope_paths", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        paths = [ALL]
+    else:
+        paths = []
+        for path in sorted({ra.unit.path for ra in user.role_assignments}):
+            if not any(path.startswith(p) for p in paths):
+                paths.append(path)
+    user._scope_paths = paths
+    return paths
+
+
+def _path_q(paths, field="path") -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def scope_filter(queryset: QuerySet, user, unit_field="unit") -> QuerySet:
+    """Restrict any queryset of objects that carry a unit to the user's scope."""
+    paths = scope_paths(user)
+    if ALL in paths:
+        return queryset
+    if not paths:
+        return queryset.none()
+    return queryset.filter(_path_q(paths, field=f"{unit_field}__path" if unit_field else "path"))
+
+
+def units_visible_to(user) -> QuerySet[OrgUnit]:
+    """Every unit in the subtrees of the units where the user holds a role."""
+    return scope_filter(OrgUnit.objects.all(), user, unit_field="")
+
+
+def in_scope(user, unit: OrgUnit) -> bool:
+    return unit is not None and any(unit.path.startswith(p) for p in scope_paths(user))
+
+
+def has_role(user, *roles: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(ra.role in roles for ra in user.role_assignments)
+
+
+def is_administrator(user) -> bool:
+    return getattr(user, "is_superuser", False) or has_role(user, Role.ADMIN)
+
+
+def search_units(user, *, q="", unit_type="", category="", region=None) -> QuerySet[OrgUnit]:
+    """The org-tree list: the user's visible units, filtered, in tree order."""
+    units = units_visible_to(user).select_related("region", "secretary")
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    if unit_type:
+        units = units.filter(unit_type=unit_type)
+    if category:
+        units = units.filter(category=category)
+    if region:
+        units = units.filter(region_id=region)
+    return units.order_by("path")
+
+
+def children_of(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.get_children(unit).select_related("region", "secretary").order_by("sort_order", "path")
+
+
+def roles_at(unit: OrgUnit) -> QuerySet[RoleAssignment]:
+    return unit.role_assignments.select_related("user").order_by("role", "user__username")
+
+
+def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
+    """Root first; one query on the path prefixes."""
+    return list(OrgUnit.objects.get_ancestors(unit))
+
+
+def approval_chain(unit: OrgUnit) -> list[OrgUnit]:
+    """The reviewing levels above a unit, nearest first: general branch (if any) → city or
+    directly-affiliated committee → province. Derived from the tree, never typed in."""
+    reviewing = {UnitType.GENERAL_BRANCH, *COMMITTEE_TYPES}
+    return [a for a in reversed(ancestors_of(unit)) if a.unit_type in reviewing]
+
+
+def counts_by_type(user) -> dict[str, int]:
+    """How many active units of each type the user sees: one aggregate query."""
+    rows = (
+        units_visible_to(user)
+        .filter(is_active=True)
+        .values("unit_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["unit_type"]: r["n"] for r in rows}

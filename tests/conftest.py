@@ -1,0 +1,49 @@
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from tests.factories import Org
+
+# In CI the service-backed and browser tests must run: a skip there is a failure.
+STRICT = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _unavailable(reason):
+    if STRICT:
+        pytest.fail(f"required service unavailable: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def org(db):
+    return Org()
+
+
+@pytest.fixture
+def postgres(db):
+    """The test runs on the real PostgreSQL (DATABASE_URL=postgres://…)."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _unavailable("needs DATABASE_URL pointing at PostgreSQL")
+
+
+@pytest.fixture
+def redis_broker():
+    """The real Redis broker from CELERY_BROKER_URL, reachable."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        _unavailable("needs CELERY_BROKER_URL=redis://…")
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2).close()
+    except OSError as exc:
+        _unavailable(f"Redis unreachable at {url}: {exc}")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Demo users get real hashed passwords; the slow default hasher only costs test time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,47 @@
+"""Writes of the shared building blocks: audit records and notifications."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEntry, Notification
+
+
+def record_audit(*, actor, obj, action, from_state="", to_state="", comment="", unit=None):
+    """Record one domain event on `obj`. Call inside the transaction that made the change."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        unit=unit if unit is not None else getattr(obj, "unit", None),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def notify(recipients: Iterable, *, title: str, body: str = "", url: str = ""):
+    """Create in-app notifications (the bell) and, once the transaction commits, e-mail them
+    through a Celery task. Duplicate recipients are notified once."""
+    from .tasks import send_notification_emails
+
+    unique = {u.pk: u for u in recipients if u is not None and u.is_active}
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient=u, title=title[:200], body=body, url=url) for u in unique.values()]
+    )
+    ids = [n.pk for n in rows]
+    if ids:
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return rows
+
+
+def mark_read(user, notification_ids=None) -> int:
+    """Mark the user's notifications read (all of them when no ids are given)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,124 @@
+"""Declared state transitions.
+
+A workflow is data: a table of `Transition`s (name, from-states, to-state, label, permission,
+whether a comment is required). `Workflow.apply` is the one path through which a state change
+passes: it locks the row (`select_for_update`), checks the current state and the actor's
+permission, saves, writes the audit record and lets the caller notify — all in one
+transaction, so an illegal or concurrent transition never half-applies.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .services import record_audit
+
+
+class TransitionError(Exception):
+    """A transition that may not happen; its message is shown to the user as it is."""
+
+
+class AlreadyHandled(TransitionError):
+    """The object moved on meanwhile (another reviewer acted first)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    label: str
+    permission: str
+    comment_required: bool = False
+    style: str = "primary"
+
+
+@dataclass
+class Workflow:
+    model: type
+    transitions: Iterable[Transition]
+    state_field: str = "status"
+    _by_name: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._by_name = {t.name: t for t in self.transitions}
+
+    def __getitem__(self, name) -> Transition:
+        return self._by_name[name]
+
+    def check(self, user, obj, name) -> tuple[bool, str]:
+        """(allowed, reason): so the UI can say why an action is not offered."""
+        t = self._by_name.get(name)
+        if t is None:
+            return False, _("未知操作。")
+        if getattr(obj, self.state_field) not in t.sources:
+            return False, _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {
+                "state": self.state_label(obj),
+                "action": t.label,
+            }
+        if not user.has_perm(t.permission, obj):
+            return False, _("您没有权限执行“%(action)s”。") % {"action": t.label}
+        return True, ""
+
+    def available(self, user, obj) -> list[Transition]:
+        return [t for t in self._by_name.values() if self.check(user, obj, t.name)[0]]
+
+    def state_label(self, obj) -> str:
+        getter = getattr(obj, f"get_{self.state_field}_display", None)
+        return getter() if getter else getattr(obj, self.state_field)
+
+    def apply(
+        self,
+        pk,
+        name: str,
+        *,
+        actor,
+        comment: str = "",
+        expected_state: str | None = None,
+        before_save: Callable | None = None,
+        after_save: Callable | None = None,
+    ):
+        """Perform transition `name` on the object with primary key `pk`.
+
+        `expected_state` is the state the actor saw on screen: if the row has moved on since,
+        the actor gets "already handled" instead of acting on something they did not see.
+        `before_save(obj, transition)` may set further fields; `after_save(obj, transition,
+        from_state)` may notify. Both run inside the transaction and the row lock."""
+        t = self._by_name.get(name)
+        if t is None:
+            raise TransitionError(_("未知操作。"))
+        comment = (comment or "").strip()
+        with transaction.atomic():
+            obj = self.model.objects.select_for_update().get(pk=pk)
+            current = getattr(obj, self.state_field)
+            if expected_state is not None and current != expected_state:
+                raise AlreadyHandled(
+                    _("该事项已被他人处理（当前状态：%(state)s），请刷新后查看。")
+                    % {"state": self.state_label(obj)}
+                )
+            if current not in t.sources:
+                raise AlreadyHandled(
+                    _("该事项当前状态为“%(state)s”，不能执行“%(action)s”，可能已被他人处理。")
+                    % {"state": self.state_label(obj), "action": t.label}
+                )
+            if not actor.has_perm(t.permission, obj):
+                raise TransitionError(_("您没有权限执行“%(action)s”。") % {"action": t.label})
+            if t.comment_required and not comment:
+                raise TransitionError(_("执行“%(action)s”必须填写意见。") % {"action": t.label})
+            setattr(obj, self.state_field, t.target)
+            if before_save:
+                before_save(obj, t)
+            obj.save()
+            record_audit(
+                actor=actor,
+                obj=obj,
+                action=t.name,
+                from_state=current,
+                to_state=t.target,
+                comment=comment,
+            )
+            if after_save:
+                after_save(obj, t, current)
+            return obj
