@@ -78,7 +78,11 @@ def search_units(user, *, q="", unit_type="", category="", region=None) -> Query
 
 
 def children_of(unit: OrgUnit) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.get_children(unit).select_related("region", "secretary").order_by("sort_order", "path")
+    return (
+        OrgUnit.objects.get_children(unit)
+        .select_related("region", "secretary")
+        .order_by("sort_order", "path")
+    )
 
 
 def roles_at(unit: OrgUnit) -> QuerySet[RoleAssignment]:

@@ -47,3 +47,25 @@ def redis_broker():
 def _fast_password_hashing(settings):
     # Demo users get real hashed passwords; the slow default hasher only costs test time here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _test_transport(settings):
+    # Production settings redirect to HTTPS and serve hashed static names after collectstatic;
+    # the test client and live server speak plain HTTP and read static files from the source.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by the services they use, and in CI refuse a run that would count none."""
+    for item in items:
+        if {"postgres", "redis_broker"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
+    if STRICT and not config.getoption("markexpr"):
+        for marker in ("services", "e2e"):
+            if not any(item.get_closest_marker(marker) for item in items):
+                raise pytest.UsageError(f"REQUIRE_SERVICES=1 but no '{marker}' test was collected")

@@ -63,45 +63,68 @@ class Org:
     """
 
     def __init__(self):
-        north, south = RegionFactory(code="north", name="北部片区"), RegionFactory(
-            code="south", name="南部片区"
+        north, south = (
+            RegionFactory(code="north", name="北部片区"),
+            RegionFactory(code="south", name="南部片区"),
         )
         self.province = OrgUnitFactory(unit_type=UnitType.PROVINCE, name="省公司党委", code="P")
         self.city_a = OrgUnitFactory(
-            parent=self.province, unit_type=UnitType.CITY, name="甲市分公司党委", code="A",
+            parent=self.province,
+            unit_type=UnitType.CITY,
+            name="甲市分公司党委",
+            code="A",
             region=north,
         )
         self.city_b = OrgUnitFactory(
-            parent=self.province, unit_type=UnitType.CITY, name="乙市分公司党委", code="B",
+            parent=self.province,
+            unit_type=UnitType.CITY,
+            name="乙市分公司党委",
+            code="B",
             region=south,
         )
         self.general_a = OrgUnitFactory(
-            parent=self.city_a, unit_type=UnitType.GENERAL_BRANCH, name="甲市网络部党总支",
-            code="GA", region=north,
+            parent=self.city_a,
+            unit_type=UnitType.GENERAL_BRANCH,
+            name="甲市网络部党总支",
+            code="GA",
+            region=north,
         )
         self.a1 = OrgUnitFactory(
-            parent=self.general_a, name="甲市网络运维党支部", code="A1",
-            category=BranchCategory.PRODUCTION, region=north,
+            parent=self.general_a,
+            name="甲市网络运维党支部",
+            code="A1",
+            category=BranchCategory.PRODUCTION,
+            region=north,
         )
         self.a2 = OrgUnitFactory(
-            parent=self.city_a, name="甲市市场部党支部", code="A2",
-            category=BranchCategory.MARKET, region=north,
+            parent=self.city_a,
+            name="甲市市场部党支部",
+            code="A2",
+            category=BranchCategory.MARKET,
+            region=north,
         )
         self.group_a1 = OrgUnitFactory(
-            parent=self.a1, unit_type=UnitType.PARTY_GROUP, name="运维第一党小组", code="A1G1",
+            parent=self.a1,
+            unit_type=UnitType.PARTY_GROUP,
+            name="运维第一党小组",
+            code="A1G1",
             region=north,
         )
         self.b1 = OrgUnitFactory(
-            parent=self.city_b, name="乙市网络运维党支部", code="B1",
-            category=BranchCategory.PRODUCTION, region=south,
+            parent=self.city_b,
+            name="乙市网络运维党支部",
+            code="B1",
+            category=BranchCategory.PRODUCTION,
+            region=south,
         )
         for unit in (self.province, self.city_a, self.general_a, self.a1):
             unit.refresh_from_db()  # numchild changed under it
 
         self.users = {
             "member": UserFactory(username="member", full_name="普通党员"),
-            "secretary": grant(UserFactory(username="sec_a1", full_name="张书记"), self.a1,
-                               Role.SECRETARY),
+            "secretary": grant(
+                UserFactory(username="sec_a1", full_name="张书记"), self.a1, Role.SECRETARY
+            ),
             "general_branch_reviewer": grant(
                 UserFactory(username="rev_ga", full_name="王总支"), self.general_a, Role.REVIEWER
             ),
@@ -109,18 +132,23 @@ class Org:
                 UserFactory(username="rev_a", full_name="李组织"), self.city_a, Role.REVIEWER
             ),
             "province_reviewer": grant(
-                UserFactory(username="rev_p", full_name="赵党建"), self.province,
+                UserFactory(username="rev_p", full_name="赵党建"),
+                self.province,
                 Role.PROVINCE_REVIEWER,
             ),
             "committee_member": grant(
-                UserFactory(username="jury", full_name="钱评委"), self.province,
+                UserFactory(username="jury", full_name="钱评委"),
+                self.province,
                 Role.FLAGSHIP_COMMITTEE,
             ),
-            "admin": grant(UserFactory(username="admin_p", full_name="孙管理"), self.province,
-                           Role.ADMIN),
+            "admin": grant(
+                UserFactory(username="admin_p", full_name="孙管理"), self.province, Role.ADMIN
+            ),
         }
         # The same roles in the sibling city, to prove they never see city A.
-        self.sec_b1 = grant(UserFactory(username="sec_b1", full_name="周书记"), self.b1,
-                            Role.SECRETARY)
-        self.rev_b = grant(UserFactory(username="rev_b", full_name="吴组织"), self.city_b,
-                           Role.REVIEWER)
+        self.sec_b1 = grant(
+            UserFactory(username="sec_b1", full_name="周书记"), self.b1, Role.SECRETARY
+        )
+        self.rev_b = grant(
+            UserFactory(username="rev_b", full_name="吴组织"), self.city_b, Role.REVIEWER
+        )

@@ -49,6 +49,7 @@ def assert_permission_matrix(
             target_url = url(target)
             response = getattr(client, method)(target_url, data or {})
             if response.status_code != want:
-                failures.append(f"{role:<24} {side:<5} {target_url}: {response.status_code} != {want}")
+                got = response.status_code
+                failures.append(f"{role:<24} {side:<5} {target_url}: {got} != {want}")
     client.logout()
     assert not failures, "permission matrix mismatches:\n" + "\n".join(failures)
