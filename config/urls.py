@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("branches.urls")),
     path("notifications/", include("workflow.urls")),
+    path("brands/", include("brands.urls")),
     path("admin/", admin.site.urls),
 ]
 

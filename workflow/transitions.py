@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .services import record_audit
+
+
+COMMON_ACTIONS = {"create": _lazy("创建草稿"), "import": _lazy("批量导入")}
 
 
 class TransitionError(Exception):
@@ -40,6 +44,9 @@ class Workflow:
     model: type
     transitions: Iterable[Transition]
     state_field: str = "status"
+    #: What the actor saw on screen, as a string. By default the state; a workflow whose
+    #: transitions keep the state (e.g. approval moving up the levels) includes more.
+    version: Callable | None = None
     _by_name: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -65,6 +72,22 @@ class Workflow:
     def available(self, user, obj) -> list[Transition]:
         return [t for t in self._by_name.values() if self.check(user, obj, t.name)[0]]
 
+    def describe(self, entries, extra_actions=None):
+        """Give audit entries readable labels: the transition's label for the action and the
+        state field's choices for from/to."""
+        states = dict(self.model._meta.get_field(self.state_field).choices)
+        actions = {**COMMON_ACTIONS, **(extra_actions or {})}
+        actions.update({t.name: t.label for t in self._by_name.values()})
+        entries = list(entries)
+        for e in entries:
+            e.action_label = actions.get(e.action, e.action)
+            e.from_label = states.get(e.from_state, e.from_state)
+            e.to_label = states.get(e.to_state, e.to_state)
+        return entries
+
+    def version_of(self, obj) -> str:
+        return self.version(obj) if self.version else str(getattr(obj, self.state_field))
+
     def state_label(self, obj) -> str:
         getter = getattr(obj, f"get_{self.state_field}_display", None)
         return getter() if getter else getattr(obj, self.state_field)
@@ -76,16 +99,18 @@ class Workflow:
         *,
         actor,
         comment: str = "",
-        expected_state: str | None = None,
+        expected_version: str | None = None,
         before_save: Callable | None = None,
         after_save: Callable | None = None,
     ):
         """Perform transition `name` on the object with primary key `pk`.
 
-        `expected_state` is the state the actor saw on screen: if the row has moved on since,
-        the actor gets "already handled" instead of acting on something they did not see.
-        `before_save(obj, transition)` may set further fields; `after_save(obj, transition,
-        from_state)` may notify. Both run inside the transaction and the row lock."""
+        `expected_version` is `version_of(obj)` as the actor saw it on screen: if the row has
+        moved on since, the actor gets "already handled" instead of acting on something they
+        did not see.
+        `before_save(obj, transition)` may set further fields, or route to another state than
+        the declared target (e.g. "approve" stays in review until the last level); `after_save(
+        obj, transition, from_state)` may notify. Both run inside the transaction and the row lock."""
         t = self._by_name.get(name)
         if t is None:
             raise TransitionError(_("未知操作。"))
@@ -93,7 +118,7 @@ class Workflow:
         with transaction.atomic():
             obj = self.model.objects.select_for_update().get(pk=pk)
             current = getattr(obj, self.state_field)
-            if expected_state is not None and current != expected_state:
+            if expected_version is not None and self.version_of(obj) != expected_version:
                 raise AlreadyHandled(
                     _("该事项已被他人处理（当前状态：%(state)s），请刷新后查看。")
                     % {"state": self.state_label(obj)}
@@ -116,7 +141,7 @@ class Workflow:
                 obj=obj,
                 action=t.name,
                 from_state=current,
-                to_state=t.target,
+                to_state=getattr(obj, self.state_field),  # before_save may route elsewhere
                 comment=comment,
             )
             if after_save:

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import BranchCategory
+
+from .models import BrandApplication, BrandType, Status
+
+
+class BrandApplicationForm(forms.ModelForm):
+    """The six elements. Drafts may be incomplete; completeness is checked on submission."""
+
+    measures_text = forms.CharField(
+        label=_("创建举措"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一条举措，按实施顺序填写。"),
+    )
+    logo_upload = forms.FileField(
+        label=_("品牌标识"),
+        required=False,
+        help_text=_("PNG 或 JPEG 图片，不超过 2 MB；系统会自动压缩并生成缩略图。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+    class Meta:
+        model = BrandApplication
+        fields = ["name", "slogan", "brand_type", "core_idea", "goal", "results"]
+        widgets = {
+            "core_idea": forms.Textarea(attrs={"rows": 3}),
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "name": _("简洁鲜明，体现支部特色，不超过 60 字。"),
+            "slogan": _("一句话传播语，不超过 120 字。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.measures and not self.is_bound:
+            self.initial["measures_text"] = "\n".join(self.instance.measures)
+
+    def content(self) -> dict:
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        data["measures"] = [
+            line.strip() for line in self.cleaned_data["measures_text"].splitlines() if line.strip()
+        ]
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("附件"),
+        help_text=_("PDF、Word、Excel、PowerPoint 或图片，不超过 20 MB。"),
+    )
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class ApplicationFilterForm(forms.Form):
+    q = forms.CharField(label=_("品牌或支部名称"), required=False, max_length=60)
+    city = forms.ModelChoiceField(
+        label=_("市/直属党委"), required=False, queryset=None, empty_label=_("全部")
+    )
+    category = forms.ChoiceField(
+        label=_("支部类别"), required=False, choices=[("", _("全部")), *BranchCategory.choices]
+    )
+    brand_type = forms.ChoiceField(
+        label=_("创建类型"), required=False, choices=[("", _("全部")), *BrandType.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices]
+    )
+    min_waiting_days = forms.IntegerField(
+        label=_("等待天数≥"), required=False, min_value=0, max_value=3650
+    )
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = committees
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

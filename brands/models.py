@@ -1,0 +1,154 @@
+"""“One branch, one brand” (一支部一品牌): applications, their revisions, attachments and the
+records of a brand's life after approval."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BrandType(models.TextChoices):
+    DEVELOPMENT = "development", _("服务发展类")
+    LIVELIHOOD = "livelihood", _("服务民生类")
+    PUBLIC = "public", _("服务群众类")
+    MEMBERS = "members", _("服务党员类")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_REVIEW = "in_review", _("审核中")
+    RETURNED = "returned", _("已退回修改")
+    REJECTED = "rejected", _("未通过")
+    IMPLEMENTING = "implementing", _("实施推进")
+    ACCEPTANCE = "acceptance", _("验收评审")
+    BUILT = "built", _("已建成")
+
+
+#: Statuses in which a branch's brand counts as its one live brand.
+LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
+#: Statuses in which the brand has been filed (counts towards 创建覆盖率).
+FILED_STATUSES = [s for s in Status.values if s not in (Status.DRAFT, Status.REJECTED)]
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+class Level(models.TextChoices):
+    BRANCH = "branch", _("支部品牌")
+    PROVINCIAL = "provincial", _("省公司级品牌")
+
+
+class BrandApplication(models.Model):
+    unit = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("党支部"),
+        on_delete=models.PROTECT,
+        related_name="brands",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    level = models.CharField(
+        _("品牌级别"), max_length=20, choices=Level.choices, default=Level.BRANCH
+    )
+    #: The reviewing unit whose turn it is while in review (from the tree's approval chain).
+    current_level = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("当前审核层级"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # The six elements (创建六要素) plus type and core idea.
+    name = models.CharField(_("品牌名称"), max_length=60, blank=True)
+    logo = models.ImageField(_("品牌标识"), upload_to="brands/logos/", blank=True)
+    logo_thumb = models.ImageField(upload_to="brands/logos/thumbs/", blank=True, editable=False)
+    slogan = models.CharField(_("品牌传播语"), max_length=120, blank=True)
+    brand_type = models.CharField(
+        _("创建类型"), max_length=20, choices=BrandType.choices, blank=True
+    )
+    core_idea = models.TextField(_("核心理念"), blank=True)
+    goal = models.TextField(_("建设目标"), blank=True)
+    measures = models.JSONField(_("创建举措"), default=list, blank=True)
+    results = models.TextField(_("创建成效"), blank=True)
+
+    revision_number = models.PositiveIntegerField(_("版本"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, db_index=True)
+    approved_at = models.DateTimeField(_("立项时间"), null=True, blank=True)
+    built_at = models.DateTimeField(_("建成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("品牌申报")
+        verbose_name_plural = _("品牌申报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=~Q(status="rejected"),
+                name="one_live_brand_per_branch",
+                violation_error_message=_("该党支部已有在建或已建成的品牌。"),
+            )
+        ]
+        indexes = [models.Index(fields=["current_level", "status", "submitted_at"])]
+
+    def __str__(self):
+        return self.name or _("（未命名品牌）")
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+
+class Revision(models.Model):
+    """The application as it was submitted, once per submission; kept for ever so reviewers can
+    compare what changed since the version they returned."""
+
+    application = models.ForeignKey(
+        BrandApplication, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("内容"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("修改版本")
+        verbose_name_plural = _("修改版本")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.application} v{self.number}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        BrandApplication, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to="brands/attachments/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

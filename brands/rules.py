@@ -1,0 +1,88 @@
+"""Who may do what with brand applications. Every permission of this app is declared here."""
+
+import rules
+
+from branches.models import Role, UnitType
+from branches.selectors import approval_chain, has_role, in_scope
+
+from .models import EDITABLE_STATUSES, Status
+
+REVIEW_ROLES = (Role.REVIEWER, Role.PROVINCE_REVIEWER)
+
+
+def _role_units(user, roles):
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {ra.unit_id for ra in user.role_assignments if ra.role in roles}
+
+
+@rules.predicate
+def sees_unit(user, application):
+    return in_scope(user, application.unit)
+
+
+@rules.predicate
+def is_branch_secretary(user, application):
+    """A secretary (or party-affairs worker) whose scope holds the application's branch."""
+    return has_role(user, Role.SECRETARY) and any(
+        ra.role == Role.SECRETARY and application.unit.path.startswith(ra.unit.path)
+        for ra in user.role_assignments
+    )
+
+
+@rules.predicate
+def can_file_for_unit(user, unit):
+    return (
+        unit is not None
+        and unit.unit_type == UnitType.BRANCH
+        and any(
+            ra.role == Role.SECRETARY and unit.path.startswith(ra.unit.path)
+            for ra in user.role_assignments
+        )
+    )
+
+
+@rules.predicate
+def is_editable(user, application):
+    return application.status in EDITABLE_STATUSES
+
+
+@rules.predicate
+def reviews_current_level(user, application):
+    """Only a reviewer holding a role at the level whose turn it is may decide."""
+    return application.status == Status.IN_REVIEW and application.current_level_id in _role_units(
+        user, REVIEW_ROLES
+    )
+
+
+@rules.predicate
+def is_province_reviewer(user):
+    return has_role(user, Role.PROVINCE_REVIEWER)
+
+
+@rules.predicate
+def judges_acceptance(user, application):
+    """Acceptance (验收评审) is judged by the branch's city/direct committee or the province."""
+    committees = {
+        u.pk for u in approval_chain(application.unit) if u.unit_type != UnitType.GENERAL_BRANCH
+    }
+    return bool(committees & _role_units(user, REVIEW_ROLES))
+
+
+@rules.predicate
+def is_reviewer(user):
+    return has_role(user, *REVIEW_ROLES)
+
+
+rules.add_perm("brands.view_application", rules.is_authenticated & sees_unit)
+rules.add_perm("brands.file_application", rules.is_authenticated & can_file_for_unit)
+rules.add_perm(
+    "brands.edit_application", rules.is_authenticated & is_branch_secretary & is_editable
+)
+rules.add_perm("brands.submit_application", rules.is_authenticated & is_branch_secretary)
+rules.add_perm("brands.review_application", rules.is_authenticated & reviews_current_level)
+rules.add_perm("brands.view_review_queue", rules.is_authenticated & is_reviewer)
+rules.add_perm("brands.request_acceptance", rules.is_authenticated & is_branch_secretary)
+rules.add_perm("brands.judge_acceptance", rules.is_authenticated & judges_acceptance)
+rules.add_perm("brands.name_provincial", rules.is_authenticated & is_province_reviewer & sees_unit)
+rules.add_perm("brands.view_showcase", rules.is_authenticated)

@@ -1,0 +1,122 @@
+"""Reads of brand applications: scoped lists, the review queue, timelines and revision diffs."""
+
+import difflib
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import OrgUnit, UnitType
+from branches.selectors import scope_filter, units_visible_to
+
+from .models import BrandApplication, BrandType, Status
+from .rules import REVIEW_ROLES
+
+FIELD_LABELS = {
+    "name": _("品牌名称"),
+    "logo": _("品牌标识"),
+    "slogan": _("品牌传播语"),
+    "brand_type": _("创建类型"),
+    "core_idea": _("核心理念"),
+    "goal": _("建设目标"),
+    "measures": _("创建举措"),
+    "results": _("创建成效"),
+    "attachments": _("附件"),
+}
+
+
+def _listing(queryset):
+    return queryset.select_related("unit", "unit__region", "current_level", "applicant")
+
+
+def applications_visible_to(user) -> QuerySet[BrandApplication]:
+    return _listing(scope_filter(BrandApplication.objects.all(), user))
+
+
+def filter_applications(
+    qs, *, q="", city=None, category="", brand_type="", status="", min_waiting_days=None
+):
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
+    if city is not None:
+        qs = qs.filter(unit__path__startswith=city.path)
+    if category:
+        qs = qs.filter(unit__category=category)
+    if brand_type:
+        qs = qs.filter(brand_type=brand_type)
+    if status:
+        qs = qs.filter(status=status)
+    if min_waiting_days:
+        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=min_waiting_days))
+    return qs
+
+
+def review_queue(user, **filters) -> QuerySet[BrandApplication]:
+    """What waits at the levels where this user reviews, within their subtree, longest
+    waiting first."""
+    levels = [ra.unit_id for ra in user.role_assignments if ra.role in REVIEW_ROLES]
+    qs = applications_visible_to(user).filter(status=Status.IN_REVIEW, current_level_id__in=levels)
+    return filter_applications(qs, **filters).order_by("submitted_at", "pk")
+
+
+def committees_visible_to(user) -> QuerySet[OrgUnit]:
+    """City and directly-affiliated committees in the user's scope, for filters."""
+    return units_visible_to(user).filter(unit_type__in=[UnitType.CITY, UnitType.DIRECT])
+
+
+def live_application_for(unit) -> BrandApplication | None:
+    return BrandApplication.objects.filter(unit=unit).exclude(status=Status.REJECTED).first()
+
+
+def _segments(old: str, new: str):
+    """Character-level diff of two texts as (old segments, new segments) of (text, changed)."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    left, right = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            left.append((old[i1:i2], False))
+            right.append((new[j1:j2], False))
+        else:
+            if i2 > i1:
+                left.append((old[i1:i2], True))
+            if j2 > j1:
+                right.append((new[j1:j2], True))
+    return left, right
+
+
+def _as_text(field, value):
+    if field in ("measures", "attachments"):
+        return "\n".join(f"{i}. {v}" for i, v in enumerate(value or [], 1))
+    if field == "brand_type":
+        return str(BrandType(value).label) if value in BrandType.values else ""
+    if field == "logo":
+        return _("（已更换标识）") if value else ""
+    return str(value or "")
+
+
+def revision_diff(old: dict, new: dict) -> list[dict]:
+    """Side-by-side comparison of two revision snapshots, one row per element."""
+    rows = []
+    for field, label in FIELD_LABELS.items():
+        a, b = old.get(field), new.get(field)
+        changed = a != b
+        if field == "logo":
+            text_a, text_b = (_("原标识"), _("新标识")) if changed else ("", "")
+        else:
+            text_a, text_b = _as_text(field, a), _as_text(field, b)
+        left, right = (
+            _segments(text_a, text_b) if changed else ([(text_a, False)], [(text_b, False)])
+        )
+        rows.append({"field": field, "label": label, "changed": changed, "old": left, "new": right})
+    return rows
+
+
+def diff_since_return(application) -> tuple[int, int, list[dict]] | None:
+    """After a return and resubmission: what changed between the returned revision and the
+    current one (the version the reviewer saw versus the version now before them)."""
+    revisions = list(application.revisions.order_by("-number")[:2])
+    if len(revisions) < 2:
+        return None
+    new, old = revisions
+    return old.number, new.number, revision_diff(old.snapshot, new.snapshot)

@@ -1,0 +1,374 @@
+"""Writes of brand applications. Every state change passes through `WORKFLOW.apply`: locked,
+checked, audited and notified in one transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Role, RoleAssignment, UnitType
+from branches.selectors import approval_chain
+from workflow.services import notify, record_audit
+from workflow.transitions import Transition, TransitionError, Workflow
+from workflow.uploads import clean_document, clean_image
+
+from .models import LIVE_STATUSES, Attachment, BrandApplication, Level, Revision, Status
+
+S = Status
+WORKFLOW = Workflow(
+    model=BrandApplication,
+    version=lambda app: f"{app.status}@{app.current_level_id or '-'}#{app.revision_number}",
+    transitions=[
+        Transition(
+            "submit", (S.DRAFT, S.RETURNED), S.IN_REVIEW, _("提交审核"), "brands.submit_application"
+        ),
+        Transition(
+            "approve",
+            (S.IN_REVIEW,),
+            S.IN_REVIEW,
+            _("审核通过"),
+            "brands.review_application",
+            style="success",
+        ),
+        Transition(
+            "return",
+            (S.IN_REVIEW,),
+            S.RETURNED,
+            _("退回修改"),
+            "brands.review_application",
+            comment_required=True,
+            style="warning",
+        ),
+        Transition(
+            "reject",
+            (S.IN_REVIEW,),
+            S.REJECTED,
+            _("不予通过"),
+            "brands.review_application",
+            comment_required=True,
+            style="danger",
+        ),
+        Transition(
+            "request_acceptance",
+            (S.IMPLEMENTING,),
+            S.ACCEPTANCE,
+            _("申请验收"),
+            "brands.request_acceptance",
+        ),
+        Transition(
+            "pass_acceptance",
+            (S.ACCEPTANCE,),
+            S.BUILT,
+            _("验收通过"),
+            "brands.judge_acceptance",
+            style="success",
+        ),
+        Transition(
+            "fail_acceptance",
+            (S.ACCEPTANCE,),
+            S.IMPLEMENTING,
+            _("验收未通过"),
+            "brands.judge_acceptance",
+            comment_required=True,
+            style="warning",
+        ),
+    ],
+)
+
+#: The fields of an application that make up its content (kept in every revision).
+CONTENT_FIELDS = ("name", "slogan", "brand_type", "core_idea", "goal", "measures", "results")
+
+
+class BrandError(TransitionError):
+    pass
+
+
+def _reviewers_at(unit):
+    roles = RoleAssignment.objects.filter(
+        unit=unit, role__in=(Role.REVIEWER, Role.PROVINCE_REVIEWER)
+    ).select_related("user")
+    return [ra.user for ra in roles]
+
+
+def _link(app):
+    return reverse("brands:detail", args=[app.pk])
+
+
+@transaction.atomic
+def save_draft(*, actor, unit=None, application=None, data: dict, logo=None):
+    """Create the branch's application or update its draft. A branch has at most one live
+    brand; a draft may be incomplete (everything is checked on submission)."""
+    if application is None:
+        if not actor.has_perm("brands.file_application", unit):
+            raise PermissionDenied(_("只有本支部的书记或党务工作者可以申报品牌。"))
+        if BrandApplication.objects.filter(unit=unit, status__in=LIVE_STATUSES).exists():
+            raise BrandError(_("该党支部已有在建或已建成的品牌，不能重复申报。"))
+        application = BrandApplication(unit=unit, applicant=actor)
+    else:
+        application = BrandApplication.objects.select_for_update().get(pk=application.pk)
+        if not actor.has_perm("brands.edit_application", application):
+            raise BrandError(
+                _("该申报当前不可编辑（状态：%(s)s）。") % {"s": application.get_status_display()}
+            )
+    for field in CONTENT_FIELDS:
+        if field in data:
+            setattr(application, field, data[field])
+    if logo is not None:
+        image, thumb = clean_image(logo)
+        application.logo.save(image.content.name, image.content, save=False)
+        application.logo_thumb.save(thumb.content.name, thumb.content, save=False)
+    created = application.pk is None
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # a concurrent first filing for the same branch
+        raise BrandError(_("该党支部已有在建或已建成的品牌，不能重复申报。")) from exc
+    if created:
+        record_audit(actor=actor, obj=application, action="create", to_state=Status.DRAFT)
+    return application
+
+
+def missing_elements(app: BrandApplication) -> list[str]:
+    """The six elements, type and core idea that a submission still lacks, in Chinese."""
+    checks = [
+        (app.name.strip(), _("品牌名称")),
+        (app.logo, _("品牌标识")),
+        (app.slogan.strip(), _("品牌传播语")),
+        (app.brand_type, _("创建类型")),
+        (app.core_idea.strip(), _("核心理念")),
+        (app.goal.strip(), _("建设目标")),
+        ([m for m in app.measures if str(m).strip()], _("创建举措")),
+        (app.results.strip(), _("创建成效")),
+    ]
+    return [label for value, label in checks if not value]
+
+
+def snapshot(app: BrandApplication) -> dict:
+    data = {f: getattr(app, f) for f in CONTENT_FIELDS}
+    data["logo"] = app.logo.name
+    data["attachments"] = list(app.attachments.values_list("original_name", flat=True))
+    return data
+
+
+def submit(*, actor, pk, comment="", expected_version=None):
+    """Submit a draft or a returned application. Everything must be complete; the content is
+    frozen as a new revision; a first submission goes to the first level of the approval
+    chain, a resubmission back to the level that returned it."""
+
+    def before_save(app, _t):
+        missing = missing_elements(app)
+        if missing:
+            raise ValidationError(_("请补全以下内容后再提交：%(m)s。") % {"m": "、".join(missing)})
+        chain = approval_chain(app.unit)
+        if not chain:
+            raise BrandError(_("未找到该支部的上级审核组织，请联系系统管理员。"))
+        if app.current_level_id is None:
+            app.current_level = chain[0]
+        app.revision_number += 1
+        app.submitted_at = timezone.now()
+        Revision.objects.create(
+            application=app, number=app.revision_number, snapshot=snapshot(app), created_by=actor
+        )
+
+    def after_save(app, _t, _from):
+        notify(
+            _reviewers_at(app.current_level),
+            title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
+            body=_("第 %(n)d 版已提交，请审核。") % {"n": app.revision_number},
+            url=_link(app),
+        )
+
+    return WORKFLOW.apply(
+        pk,
+        "submit",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        before_save=before_save,
+        after_save=after_save,
+    )
+
+
+def approve(*, actor, pk, comment="", expected_version=None):
+    """Approve at the current level: on to the next level of the chain, or, after the last
+    (the province), the brand is approved and enters implementation (实施推进)."""
+    decided_at = {}
+
+    def before_save(app, _t):
+        chain = approval_chain(app.unit)
+        ids = [u.pk for u in chain]
+        position = ids.index(app.current_level_id) if app.current_level_id in ids else -1
+        decided_at["level"] = app.current_level
+        if position + 1 < len(chain):
+            app.current_level = chain[position + 1]
+        else:
+            app.status = S.IMPLEMENTING
+            app.current_level = None
+            app.approved_at = timezone.now()
+
+    def after_save(app, _t, _from):
+        if app.status == S.IMPLEMENTING:
+            title = _("品牌“%(name)s”已获批立项，进入实施推进阶段") % {"name": app}
+        else:
+            title = _("品牌“%(name)s”已通过%(level)s审核") % {
+                "name": app,
+                "level": decided_at["level"],
+            }
+            notify(
+                _reviewers_at(app.current_level),
+                title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
+                body=comment,
+                url=_link(app),
+            )
+        notify([app.applicant], title=title, body=comment, url=_link(app))
+
+    return WORKFLOW.apply(
+        pk,
+        "approve",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        before_save=before_save,
+        after_save=after_save,
+    )
+
+
+def return_for_revision(*, actor, pk, comment="", expected_version=None):
+    """Return to the branch with a required comment; it edits and resubmits a new revision,
+    which comes back to the level that returned it."""
+
+    def after_save(app, _t, _from):
+        notify(
+            [app.applicant],
+            title=_("品牌“%(name)s”被退回修改") % {"name": app},
+            body=comment,
+            url=_link(app),
+        )
+
+    return WORKFLOW.apply(
+        pk,
+        "return",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        after_save=after_save,
+    )
+
+
+def reject(*, actor, pk, comment="", expected_version=None):
+    """Reject with a required comment; the branch may file a new brand later."""
+
+    def after_save(app, _t, _from):
+        notify(
+            [app.applicant],
+            title=_("品牌“%(name)s”未获通过") % {"name": app},
+            body=comment,
+            url=_link(app),
+        )
+
+    return WORKFLOW.apply(
+        pk,
+        "reject",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        after_save=after_save,
+    )
+
+
+def request_acceptance(*, actor, pk, comment="", expected_version=None):
+    def after_save(app, _t, _from):
+        chain = [u for u in approval_chain(app.unit) if u.unit_type != UnitType.GENERAL_BRANCH]
+        notify(
+            _reviewers_at(chain[0]) if chain else [],
+            title=_("验收申请：%(unit)s 品牌“%(name)s”") % {"unit": app.unit, "name": app},
+            body=comment,
+            url=_link(app),
+        )
+
+    return WORKFLOW.apply(
+        pk,
+        "request_acceptance",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        after_save=after_save,
+    )
+
+
+def judge_acceptance(*, actor, pk, passed: bool, comment="", expected_version=None):
+    """Acceptance review (验收评审): pass → built (建成); fail → back to implementation."""
+
+    def before_save(app, _t):
+        if passed:
+            app.built_at = timezone.now()
+
+    def after_save(app, _t, _from):
+        title = _("品牌“%(name)s”已通过验收，正式建成") if passed else _("品牌“%(name)s”验收未通过")
+        notify([app.applicant], title=title % {"name": app}, body=comment, url=_link(app))
+
+    return WORKFLOW.apply(
+        pk,
+        "pass_acceptance" if passed else "fail_acceptance",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        before_save=before_save,
+        after_save=after_save,
+    )
+
+
+@transaction.atomic
+def name_provincial(*, actor, pk, comment="", expected_version=None):
+    """The province names a built brand a provincial-level brand (省公司级品牌)."""
+    app = BrandApplication.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and WORKFLOW.version_of(app) != expected_version:
+        raise BrandError(_("该品牌状态已变化，请刷新后查看。"))
+    if not actor.has_perm("brands.name_provincial", app):
+        raise PermissionDenied
+    if app.status != S.BUILT:
+        raise BrandError(_("只有已建成的品牌才能评为省公司级品牌。"))
+    if app.level == Level.PROVINCIAL:
+        raise BrandError(_("该品牌已是省公司级品牌。"))
+    app.level = Level.PROVINCIAL
+    app.save(update_fields=["level", "updated_at"])
+    record_audit(
+        actor=actor,
+        obj=app,
+        action="name_provincial",
+        from_state=Level.BRANCH,
+        to_state=Level.PROVINCIAL,
+        comment=comment,
+    )
+    notify(
+        [app.applicant], title=_("品牌“%(name)s”被评为省公司级品牌") % {"name": app}, url=_link(app)
+    )
+    return app
+
+
+@transaction.atomic
+def add_attachment(*, actor, application, upload):
+    app = BrandApplication.objects.select_for_update().get(pk=application.pk)
+    if not actor.has_perm("brands.edit_application", app):
+        raise BrandError(_("该申报当前不可编辑。"))
+    clean = clean_document(upload)
+    attachment = Attachment(
+        application=app,
+        original_name=clean.original_name,
+        content_type=clean.content_type,
+        size=clean.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(clean.content.name, clean.content, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, actor, attachment):
+    app = BrandApplication.objects.select_for_update().get(pk=attachment.application_id)
+    if not actor.has_perm("brands.edit_application", app):
+        raise BrandError(_("该申报当前不可编辑。"))
+    attachment.file.delete(save=False)
+    attachment.delete()

@@ -1,0 +1,287 @@
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.models import OrgUnit, Role
+from branches.selectors import approval_chain
+from workflow.selectors import timeline
+from workflow.transitions import TransitionError
+
+from . import selectors, services
+from .forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
+from .models import Attachment, BrandApplication, Status
+
+PAGE_SIZE = 30
+
+
+def _error_text(exc):
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or _("您没有权限执行此操作。")
+
+
+def _application(request, pk, perm="brands.view_application"):
+    app = get_object_or_404(
+        BrandApplication.objects.select_related(
+            "unit", "unit__region", "applicant", "current_level"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm(perm, app):
+        raise PermissionDenied
+    return app
+
+
+def _filtered_page(request, queryset):
+    form = ApplicationFilterForm(
+        request.GET or None, committees=selectors.committees_visible_to(request.user)
+    )
+    qs = selectors.filter_applications(queryset, **form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return form, page, query.urlencode()
+
+
+@login_required
+def index(request):
+    """品牌创建: the secretary's own branches first, then every application in scope."""
+    user = request.user
+    own_branches = OrgUnit.objects.filter(
+        pk__in=[ra.unit_id for ra in user.role_assignments if ra.role == Role.SECRETARY],
+        unit_type="branch",
+    )
+    own = [(unit, selectors.live_application_for(unit)) for unit in own_branches]
+    qs = selectors.applications_visible_to(user).order_by("-updated_at", "-pk")
+    form, page, query = _filtered_page(request, qs)
+    return render(
+        request,
+        "brands/index.html",
+        {
+            "own": own,
+            "form": form,
+            "page": page,
+            "query": query,
+            "queue_count": selectors.review_queue(user).count()
+            if user.has_perm("brands.view_review_queue")
+            else None,
+        },
+    )
+
+
+@login_required
+def create(request, unit_pk):
+    unit = get_object_or_404(OrgUnit, pk=unit_pk)
+    if not request.user.has_perm("brands.file_application", unit):
+        raise PermissionDenied
+    existing = selectors.live_application_for(unit)
+    if existing is not None:
+        messages.info(request, _("该党支部已有品牌申报，已为您打开。"))
+        return redirect("brands:detail", existing.pk)
+    return _edit(request, BrandApplication(unit=unit), unit=unit)
+
+
+@login_required
+def edit(request, pk):
+    app = _application(request, pk)
+    if not request.user.has_perm("brands.edit_application", app):
+        messages.warning(
+            request, _("该申报当前为“%(s)s”，不可编辑。") % {"s": app.get_status_display()}
+        )
+        return redirect("brands:detail", app.pk)
+    return _edit(request, app)
+
+
+def _edit(request, app, unit=None):
+    form = BrandApplicationForm(request.POST or None, request.FILES or None, instance=app)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.save_draft(
+                actor=request.user,
+                unit=unit,
+                application=app if app.pk else None,
+                data=form.content(),
+                logo=form.cleaned_data.get("logo_upload"),
+            )
+        except (ValidationError, TransitionError, PermissionDenied) as exc:
+            form.add_error(
+                "logo_upload" if isinstance(exc, ValidationError) else None, _error_text(exc)
+            )
+        else:
+            if "submit" not in request.POST:
+                messages.success(request, _("草稿已保存，可随时回来继续填写。"))
+                return redirect("brands:edit", app.pk)
+            try:
+                services.submit(
+                    actor=request.user,
+                    pk=app.pk,
+                    expected_version=services.WORKFLOW.version_of(app),
+                )
+            except (ValidationError, TransitionError) as exc:
+                messages.error(request, _error_text(exc))
+                messages.info(request, _("内容已保存为草稿。"))
+                return redirect("brands:edit", app.pk)
+            messages.success(request, _("已提交审核，审核结果将通过通知告知您。"))
+            return redirect("brands:detail", app.pk)
+    return render(
+        request,
+        "brands/form.html",
+        {"form": form, "app": app, "unit": app.unit if app.unit_id else unit},
+    )
+
+
+@login_required
+def detail(request, pk):
+    app = _application(request, pk)
+    available = services.WORKFLOW.available(request.user, app)
+    return render(
+        request,
+        "brands/detail.html",
+        {
+            "app": app,
+            "timeline": services.WORKFLOW.describe(
+                timeline(app), {"name_provincial": _("评为省公司级品牌")}
+            ),
+            "attachments": app.attachments.all(),
+            "revisions": app.revisions.select_related("created_by").order_by("-number"),
+            "diff": selectors.diff_since_return(app) if app.status == Status.IN_REVIEW else None,
+            "chain": approval_chain(app.unit),
+            "transitions": available,
+            "decision_form": DecisionForm(
+                initial={"expected_version": services.WORKFLOW.version_of(app)}
+            ),
+            "attachment_form": AttachmentForm() if app.is_editable else None,
+            "can_edit": request.user.has_perm("brands.edit_application", app),
+            "can_name_provincial": request.user.has_perm("brands.name_provincial", app)
+            and app.status == Status.BUILT
+            and app.level != "provincial",
+        },
+    )
+
+
+#: The actions a detail page may post; each takes actor, pk, comment and expected_version.
+ACTIONS = {
+    "submit": services.submit,
+    "approve": services.approve,
+    "return": services.return_for_revision,
+    "reject": services.reject,
+    "request_acceptance": services.request_acceptance,
+    "pass_acceptance": partial(services.judge_acceptance, passed=True),
+    "fail_acceptance": partial(services.judge_acceptance, passed=False),
+    "name_provincial": services.name_provincial,
+}
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    """Perform one workflow action; refusals come back as a clear message."""
+    app = _application(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
+        return redirect("brands:detail", app.pk)
+    try:
+        ACTIONS[action](actor=request.user, pk=app.pk, **form.cleaned_data)
+    except PermissionDenied:
+        raise
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("操作成功。"))
+    return redirect("brands:detail", app.pk)
+
+
+@login_required
+def queue(request):
+    """The review queue: what waits at this reviewer's levels, longest waiting first."""
+    if not request.user.has_perm("brands.view_review_queue"):
+        raise PermissionDenied
+    form, page, query = _filtered_page(request, selectors.review_queue(request.user))
+    return render(request, "brands/queue.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+@require_POST
+def bulk_approve(request):
+    """Approve several applications at once; each succeeds or fails on its own."""
+    if not request.user.has_perm("brands.view_review_queue"):
+        raise PermissionDenied
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:100]
+    ok, failed = 0, []
+    for app in BrandApplication.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            services.approve(actor=request.user, pk=app.pk, comment=request.POST.get("comment", ""))
+            ok += 1
+        except (ValidationError, TransitionError) as exc:
+            failed.append(f"{app}：{_error_text(exc)}")
+    if ok:
+        messages.success(request, _("已审核通过 %(n)d 项。") % {"n": ok})
+    for line in failed:
+        messages.error(request, line)
+    if not ids:
+        messages.warning(request, _("请先勾选要审核通过的申报。"))
+    return redirect("brands:queue")
+
+
+@login_required
+@require_POST
+def upload_attachment(request, pk):
+    app = _application(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                actor=request.user, application=app, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("附件已上传。"))
+        except (ValidationError, TransitionError) as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, _("请选择要上传的文件。"))
+    return redirect("brands:detail", app.pk)
+
+
+@login_required
+@require_POST
+def delete_attachment(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("application"), pk=pk)
+    _application(request, attachment.application_id)
+    try:
+        services.remove_attachment(actor=request.user, attachment=attachment)
+        messages.success(request, _("附件已删除。"))
+    except TransitionError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("brands:detail", attachment.application_id)
+
+
+@login_required
+def download_attachment(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    _application(request, attachment.application_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def logo(request, pk, size="full"):
+    """Brand logos are shown to every logged-in user (the showcase); always re-encoded images."""
+    app = get_object_or_404(BrandApplication, pk=pk)
+    field = app.logo_thumb if size == "thumb" else app.logo
+    if not field:
+        raise Http404
+    ctype = "image/png" if field.name.endswith(".png") else "image/jpeg"
+    return FileResponse(field.open("rb"), content_type=ctype)

@@ -1,0 +1,66 @@
+"""Two reviewers acting on the same application at the same moment, on real PostgreSQL
+connections: exactly one succeeds, the other is told it was already handled."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from brands import services
+from brands.models import BrandApplication
+from tests.factories import Org, grant
+from workflow.models import AuditEntry
+from workflow.transitions import AlreadyHandled
+
+from .conftest import CONTENT, png_upload
+
+
+def run_concurrently(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # the outcome under test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.mark.parametrize("second", ["approve", "return"])
+def test_two_reviewers_at_once_exactly_one_wins(transactional_db, postgres, second):
+    org = Org()
+    colleague = grant(org.users["member"], org.general_a, "reviewer")
+    app = services.save_draft(
+        actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
+    )
+    app = services.submit(actor=org.users["secretary"], pk=app.pk)
+    seen = services.WORKFLOW.version_of(app)  # both reviewers opened the same page
+
+    first = lambda: services.approve(  # noqa: E731
+        actor=org.users["general_branch_reviewer"], pk=app.pk, expected_version=seen
+    )
+    other = {
+        "approve": lambda: services.approve(actor=colleague, pk=app.pk, expected_version=seen),
+        "return": lambda: services.return_for_revision(
+            actor=colleague, pk=app.pk, comment="请修改", expected_version=seen
+        ),
+    }[second]
+    results = run_concurrently(first, other)
+
+    winners = [r for r in results if isinstance(r, BrandApplication)]
+    losers = [r for r in results if isinstance(r, AlreadyHandled)]
+    assert (len(winners), len(losers)) == (1, 1), results
+    assert "已被他人处理" in str(losers[0])
+    app.refresh_from_db()
+    decisions = AuditEntry.objects.filter(object_id=app.pk, action__in=["approve", "return"])
+    assert decisions.count() == 1  # nothing half-applied by the loser
