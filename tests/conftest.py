@@ -23,7 +23,7 @@ def org(db):
 
 
 @pytest.fixture
-def postgres(db):
+def postgres():
     """The test runs on the real PostgreSQL (DATABASE_URL=postgres://…)."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         _unavailable("needs DATABASE_URL pointing at PostgreSQL")
