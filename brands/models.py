@@ -152,3 +152,151 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class CoverageTarget(models.Model):
+    """The programme's coverage targets per year of the three-year plan (创建覆盖率 / 建成率).
+    Data, so the province can change them; the defaults are the documents' 70/30, 100/80,
+    100/100."""
+
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    filed_rate = models.DecimalField(_("创建覆盖率目标(%)"), max_digits=5, decimal_places=2)
+    built_rate = models.DecimalField(_("建成率目标(%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("覆盖率目标")
+        verbose_name_plural = _("覆盖率目标")
+
+    def __str__(self):
+        return f"{self.year}: {self.filed_rate}% / {self.built_rate}%"
+
+
+class BrandActivity(models.Model):
+    """A brand activity posted during implementation (实施推进): date, text, photos."""
+
+    application = models.ForeignKey(
+        BrandApplication, on_delete=models.CASCADE, related_name="activities"
+    )
+    date = models.DateField(_("活动日期"))
+    title = models.CharField(_("活动主题"), max_length=100)
+    text = models.TextField(_("活动内容"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("品牌活动")
+        verbose_name_plural = _("品牌活动")
+
+    def __str__(self):
+        return self.title
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(BrandActivity, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="brands/activities/%Y/%m/")
+    thumb = models.ImageField(upload_to="brands/activities/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+
+    def __str__(self):
+        return self.image.name
+
+
+class ShineKind(models.TextChoices):
+    """The "polish" (擦亮) records each period: one of each."""
+
+    INNOVATION = "innovation", _("创新举措")
+    DISSEMINATION = "dissemination", _("品牌传播")
+    CASE = "case", _("品牌案例")
+
+
+class ShineRecord(models.Model):
+    """ "Three shine" (三亮) polish records: per period one innovation measure, one
+    dissemination and one case."""
+
+    application = models.ForeignKey(
+        BrandApplication, on_delete=models.CASCADE, related_name="shine_records"
+    )
+    period = models.CharField(_("期次"), max_length=16, help_text=_("如 2026H2 或 2026Q4"))
+    kind = models.CharField(_("类别"), max_length=20, choices=ShineKind.choices)
+    title = models.CharField(_("标题"), max_length=100)
+    text = models.TextField(_("内容"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "kind"]
+        verbose_name = _("三亮记录")
+        verbose_name_plural = _("三亮记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "period", "kind"], name="one_shine_record_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.get_kind_display()}: {self.title}"
+
+
+class Pairing(models.Model):
+    """结对帮扶: a provincial-level brand pairs with a branch that has no brand yet."""
+
+    application = models.ForeignKey(
+        BrandApplication, on_delete=models.CASCADE, related_name="pairings"
+    )
+    partner = models.ForeignKey(
+        "branches.OrgUnit", verbose_name=_("结对支部"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("结对日期"))
+    note = models.TextField(_("帮扶内容"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("结对帮扶")
+        verbose_name_plural = _("结对帮扶")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "partner"], name="unique_pairing")
+        ]
+
+    def __str__(self):
+        return f"{self.application} ↔ {self.partner}"
+
+
+class MediaPublication(models.Model):
+    """A publication about the brand (闪亮: at least once in provincial-or-higher media)."""
+
+    class MediaLevel(models.TextChoices):
+        NATIONAL = "national", _("国家级")
+        PROVINCIAL = "provincial", _("省级")
+        CITY = "city", _("市级")
+        INTERNAL = "internal", _("公司内部")
+
+    application = models.ForeignKey(
+        BrandApplication, on_delete=models.CASCADE, related_name="publications"
+    )
+    outlet = models.CharField(_("媒体名称"), max_length=100)
+    media_level = models.CharField(_("媒体级别"), max_length=20, choices=MediaLevel.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    published_on = models.DateField(_("发表日期"))
+    url = models.URLField(_("链接"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_on"]
+        verbose_name = _("媒体发表")
+        verbose_name_plural = _("媒体发表")
+
+    def __str__(self):
+        return self.title

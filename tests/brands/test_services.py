@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from brands import selectors, services
+from brands import services
 from brands.models import BrandApplication, Level, Revision, Status
+from brands.selectors import applications as selectors
 from tests.factories import grant
 from workflow.models import AuditEntry, Notification
 from workflow.transitions import AlreadyHandled, TransitionError

@@ -5,7 +5,7 @@ from django.db import connection
 from branches import selectors
 
 
-def test_healthz_reports_the_real_broker(client, postgres, redis_broker):
+def test_healthz_reports_the_real_broker(client, db, postgres, redis_broker):
     response = client.get("/healthz")
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 

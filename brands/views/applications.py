@@ -14,9 +14,10 @@ from branches.selectors import approval_chain
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError
 
-from . import selectors, services
-from .forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
-from .models import Attachment, BrandApplication, Status
+from .. import services
+from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
+from ..models import Attachment, BrandApplication, Status
+from ..selectors import applications as selectors
 
 PAGE_SIZE = 30
 

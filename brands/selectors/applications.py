@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import OrgUnit, UnitType
 from branches.selectors import scope_filter, units_visible_to
 
-from .models import BrandApplication, BrandType, Status
-from .rules import REVIEW_ROLES
+from ..models import BrandApplication, BrandType, Status
+from ..rules import REVIEW_ROLES
 
 FIELD_LABELS = {
     "name": _("品牌名称"),

@@ -1,0 +1,1 @@
+"""Reads of the brands app, one module per concept."""

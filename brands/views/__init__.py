@@ -1,0 +1,1 @@
+"""Views of the brands app, one module per concept."""
