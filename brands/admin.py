@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from .models import (
+    ActivityPhoto,
+    Attachment,
+    BrandActivity,
+    BrandApplication,
+    CoverageTarget,
+    MediaPublication,
+    Pairing,
+    Revision,
+    ShineRecord,
+)
+
+
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    extra = 0
+    readonly_fields = ["number", "created_by", "created_at", "snapshot"]
+    can_delete = False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = readonly_fields
+
+
+@admin.register(BrandApplication)
+class BrandApplicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "status", "level", "current_level", "submitted_at"]
+    list_filter = ["status", "level", "brand_type", "unit__category"]
+    search_fields = ["name", "unit__name", "unit__code", "slogan"]
+    list_select_related = ["unit", "current_level"]
+    raw_id_fields = ["unit", "applicant", "current_level"]
+    # State changes go through the workflow (audited), never through the admin form.
+    readonly_fields = [
+        "status",
+        "current_level",
+        "revision_number",
+        "submitted_at",
+        "approved_at",
+        "built_at",
+    ]
+    inlines = [RevisionInline, AttachmentInline]
+
+
+@admin.register(CoverageTarget)
+class CoverageTargetAdmin(admin.ModelAdmin):
+    list_display = ["year", "filed_rate", "built_rate"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = ActivityPhoto
+    extra = 0
+
+
+@admin.register(BrandActivity)
+class BrandActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "application", "date", "created_by"]
+    search_fields = ["title", "application__name"]
+    list_select_related = ["application", "created_by"]
+    raw_id_fields = ["application", "created_by"]
+    inlines = [PhotoInline]
+
+
+@admin.register(ShineRecord)
+class ShineRecordAdmin(admin.ModelAdmin):
+    list_display = ["application", "period", "kind", "title"]
+    list_filter = ["kind", "period"]
+    list_select_related = ["application"]
+    raw_id_fields = ["application", "created_by"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["application", "partner", "started_on"]
+    list_select_related = ["application", "partner"]
+    raw_id_fields = ["application", "partner", "created_by"]
+
+
+@admin.register(MediaPublication)
+class MediaPublicationAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "media_level", "published_on", "application"]
+    list_filter = ["media_level"]
+    list_select_related = ["application"]
+    raw_id_fields = ["application", "created_by"]
