@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from . import importing
 from .models import BranchCategory, Region, UnitType
 
 
@@ -27,3 +30,34 @@ class UnitFilterForm(forms.Form):
             "category": data["category"],
             "region": data["region"].pk if data["region"] else None,
         }
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel 文件"),
+        help_text=_("请使用导入模板填写，保存为 .xlsx 格式。"),
+        widget=forms.FileInput(attrs={"accept": f".xlsx,{importing.XLSX_CONTENT_TYPE}"}),
+    )
+
+    def clean_file(self):
+        """Size first, then the content: the name of a file proves nothing about it."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（%(size)s），不能超过 %(limit)s，请拆分后分批导入。"),
+                code="too_large",
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            )
+        try:
+            importing.open_workbook(upload).close()
+        except importing.WorkbookUnreadable:
+            raise forms.ValidationError(
+                _(
+                    "无法读取该文件：请上传 Excel 工作簿（.xlsx）。"
+                    ".xls、.csv 或仅改了扩展名的文件，请先用 Excel 另存为 .xlsx。"
+                ),
+                code="not_xlsx",
+            ) from None
+        upload.seek(0)
+        return upload

@@ -1,11 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.views.generic import TemplateView
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import selectors
-from .forms import UnitFilterForm
+from . import importing, selectors
+from .forms import OrgImportForm, UnitFilterForm
 from .models import OrgUnit, UnitType
 
 PAGE_SIZE = 50
@@ -34,9 +38,7 @@ class UnitListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         page = Paginator(units, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
-            form=form, page=page, query=query.urlencode(), **kwargs
-        )
+        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
 
 
 class UnitDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -63,6 +65,51 @@ class UnitDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             chain=selectors.approval_chain(unit) if unit.is_branch else [],
             **kwargs,
         )
+
+
+class OrgImportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Upload form (GET); validate and apply a workbook (POST). Errors re-render the page with
+    the error table; success redirects back with the counts as messages."""
+
+    permission_required = "branches.import_units"
+    template_name = "branches/import.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", OrgImportForm())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = OrgImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            result = importing.import_org_workbook(form.cleaned_data["file"], actor=request.user)
+        except importing.WorkbookUnreadable as exc:
+            form.add_error("file", str(exc))
+            return self.render_to_response(self.get_context_data(form=form))
+        if not result.ok:
+            return self.render_to_response(self.get_context_data(result=result))
+        messages.success(request, _("导入完成。") + result.summary())
+        if result.users.created:
+            messages.warning(
+                request,
+                _("新建的 %(n)d 个用户尚未设置密码，暂时无法登录，请管理员为其设置初始密码。")
+                % {"n": result.users.created},
+            )
+        return redirect("branches:import")
+
+
+class ImportTemplateView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "branches.import_units"
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            importing.build_template(), content_type=importing.XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename="党组织与用户导入模板.xlsx"
+        )
+        return response
 
 
 def permission_denied(request, exception=None):
