@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from .services import record_audit
 
-
 COMMON_ACTIONS = {"create": _lazy("创建草稿"), "import": _lazy("批量导入")}
 
 
@@ -109,8 +108,9 @@ class Workflow:
         moved on since, the actor gets "already handled" instead of acting on something they
         did not see.
         `before_save(obj, transition)` may set further fields, or route to another state than
-        the declared target (e.g. "approve" stays in review until the last level); `after_save(
-        obj, transition, from_state)` may notify. Both run inside the transaction and the row lock."""
+        the declared target (e.g. "approve" stays in review until the last level);
+        `after_save(obj, transition, from_state)` may notify. Both run inside the transaction
+        and under the row lock."""
         t = self._by_name.get(name)
         if t is None:
             raise TransitionError(_("未知操作。"))
