@@ -29,6 +29,19 @@ def postgres():
         _unavailable("needs DATABASE_URL pointing at PostgreSQL")
 
 
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Tasks run in-process in unit tests, whatever the broker; tests that use the real
+    broker (the `redis_broker` fixture) send them through Redis instead."""
+    from config.celery import app
+
+    eager = "redis_broker" not in request.fixturenames
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager or previous
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def redis_broker():
     """The real Redis broker from CELERY_BROKER_URL, reachable."""
