@@ -94,9 +94,21 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
 
 
+class EmailPreference(models.TextChoices):
+    AUTO = "auto", _("自动（审核人每日汇总，其他人即时）")
+    IMMEDIATE = "immediate", _("每条通知即时发送邮件")
+    DIGEST = "digest", _("每日一封汇总邮件")
+
+
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
+    email_preference = models.CharField(
+        _("邮件提醒方式"),
+        max_length=12,
+        choices=EmailPreference.choices,
+        default=EmailPreference.AUTO,
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -104,6 +116,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    @property
+    def wants_digest(self) -> bool:
+        """Reviewers, who may get many items a day, default to one daily digest."""
+        if self.email_preference == EmailPreference.AUTO:
+            reviewing = {Role.REVIEWER, Role.PROVINCE_REVIEWER, Role.FLAGSHIP_COMMITTEE}
+            return any(ra.role in reviewing for ra in self.role_assignments)
+        return self.email_preference == EmailPreference.DIGEST
 
     @cached_property
     def role_assignments(self):

@@ -70,3 +70,30 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent: (recipient, window object, days before). The unique
+    constraint makes "each reminder exactly once" hold even when two workers run the job."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    days_before = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("截止提醒记录")
+        verbose_name_plural = _("截止提醒记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "content_type", "object_id", "days_before", "due_at"],
+                name="one_reminder_per_recipient_object_offset",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.object_id} -{self.days_before}d"

@@ -1,5 +1,6 @@
 """Writes of the shared building blocks: audit records and notifications."""
 
+import logging
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -7,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditEntry, Notification
+
+log = logging.getLogger(__name__)
 
 
 def record_audit(*, actor, obj, action, from_state="", to_state="", comment="", unit=None):
@@ -35,8 +38,18 @@ def notify(recipients: Iterable, *, title: str, body: str = "", url: str = ""):
     )
     ids = [n.pk for n in rows]
     if ids:
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        transaction.on_commit(lambda: enqueue(send_notification_emails, ids))
     return rows
+
+
+def enqueue(task, *args):
+    """Queue a task without letting an unreachable broker break the page that caused it: the
+    failure is logged and the periodic catch-up job (send_pending_emails) delivers later."""
+    try:
+        return task.delay(*args)
+    except Exception:  # kombu raises several types; any of them must not reach the user
+        log.warning("could not queue %s; the catch-up job will retry", task.name, exc_info=True)
+        return None
 
 
 def mark_read(user, notification_ids=None) -> int:

@@ -1,43 +1,42 @@
 """Celery tasks of the shared blocks: thin, idempotent, taking ids."""
 
-import logging
-
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.db import DatabaseError
 
-from .models import Notification
+from . import jobs
 
-log = logging.getLogger(__name__)
+#: Every task of the portal: acknowledged after it ran, retried with backoff on transient
+#: database or network errors, bounded in time.
+TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OSError, DatabaseError),
+    "retry_backoff": True,
+    "retry_kwargs": {"max_retries": 5},
+    "soft_time_limit": 600,
+    "time_limit": 660,
+}
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
+@shared_task(**TASK_OPTIONS)
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """E-mail each notification once: rows already e-mailed are skipped, so a retry or a second
-    delivery of the same message sends nothing twice."""
-    sent = 0
-    pending = Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("recipient")
-    for note in pending:
-        if not note.recipient.email:
-            continue
-        send_mail(
-            subject=f"[品牌建设平台] {note.title}",
-            message=f"{note.body}\n\n{note.url}".strip(),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[note.recipient.email],
-        )
-        # Only this row, and only if no other worker marked it meanwhile.
-        Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        sent += 1
-    log.info("notification emails sent=%s ids=%s", sent, notification_ids)
-    return sent
+    return jobs.send_notification_emails(notification_ids)
+
+
+@shared_task(**TASK_OPTIONS)
+def send_pending_emails() -> int:
+    return jobs.send_pending_emails()
+
+
+@shared_task(**TASK_OPTIONS)
+def send_deadline_reminders() -> int:
+    return jobs.send_deadline_reminders()
+
+
+@shared_task(**TASK_OPTIONS)
+def close_windows() -> int:
+    return jobs.close_windows()
+
+
+@shared_task(**TASK_OPTIONS)
+def send_daily_digests() -> int:
+    return jobs.send_daily_digests()

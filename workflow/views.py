@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -36,3 +38,21 @@ def notifications_mark_all_read(request):
     n = services.mark_read(request.user)
     messages.success(request, _("已将 %(n)d 条通知标记为已读。") % {"n": n})
     return redirect("workflow:notifications")
+
+
+class EmailPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = ["email", "email_preference"]
+        widgets = {"email_preference": forms.RadioSelect}
+
+
+@login_required
+def notification_settings(request):
+    """Each user chooses immediate e-mails or one daily digest."""
+    form = EmailPreferenceForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("通知设置已保存。"))
+        return redirect("workflow:notifications")
+    return render(request, "workflow/notification_settings.html", {"form": form})

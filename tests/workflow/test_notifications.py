@@ -71,3 +71,18 @@ def test_audit_record_keeps_actor_states_and_comment(org):
     )
     assert AuditEntry.objects.get(pk=entry.pk).comment == "请补充创建举措"
     assert entry.object_repr == "甲市网络运维党支部"
+
+
+def test_each_user_sets_their_own_email_preference(client, org):
+    client.force_login(org.users["city_reviewer"])
+    assert client.get(reverse("workflow:settings")).status_code == 200
+    response = client.post(
+        reverse("workflow:settings"),
+        {"email": "rev_a@example.cn", "email_preference": "immediate"},
+    )
+    assert response.status_code == 302
+    org.users["city_reviewer"].refresh_from_db()
+    assert org.users["city_reviewer"].email_preference == "immediate"
+    assert (
+        client.post(reverse("workflow:settings"), {"email_preference": "bogus"}).status_code == 200
+    )
