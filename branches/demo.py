@@ -1,0 +1,511 @@
+"""Demo data: a realistic province with its org tree, regions and a user for every role.
+
+`seed()` builds it, `reset()` removes it; `python manage.py seed_demo` is the thin wrapper.
+
+The tree is written with `bulk_create`, not treebeard's `add_child`: `add_child` costs an INSERT
+plus an UPDATE of the parent per node, which is hours for 100,000 branches. Here the whole tree is
+planned first, so every node's materialized path (`OrgUnit._get_path`), depth and number of
+children are known before it is written, and the rows go out in batches of `BATCH_SIZE`.
+
+Scale: party groups (2–6 per branch) are given to every branch up to `GROUPED_BRANCHES_MAX`
+branches; above that only every k-th branch gets them (evenly spread over the province), so
+`--branches 100000` adds ~20,000 groups instead of ~400,000 and the seed stays in seconds.
+Secretaries are created for `SECRETARY_COUNT` branches, picked round-robin over the committees
+so every city has a secretary to log in as.
+
+Everything is drawn from `random.Random(seed)`: the same arguments give the same province.
+"""
+
+import math
+import random
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.db.models.functions import Length, Substr
+
+from workflow.models import AuditEntry, Notification
+
+from .models import BranchCategory, OrgUnit, Region, Role, RoleAssignment, UnitType, User
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 -- printed for the demo logins; not a real account
+ROOT_CODE = "P"
+DEFAULT_BRANCHES = 300
+DEFAULT_SEED = 5521
+BATCH_SIZE = 5000
+GROUPED_BRANCHES_MAX = 5000
+SECRETARY_COUNT = 20
+ADMIN_GROUP = "系统管理员"
+
+C = BranchCategory
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+REGIONS = [("east", "东部片区"), ("central", "中部片区"), ("west", "西部片区")]
+
+#: Department names that branch names are made from, per category.
+DEPARTMENTS = {
+    C.PRODUCTION: _words(
+        "网络运维 传输维护 线路维护 无线网络优化 动力环境保障 核心网维护 数据中心运维 工程建设"
+    ),
+    C.AUXILIARY: _words("后勤服务 物资供应 车辆保障 培训中心 档案管理 安全保卫"),
+    C.MANAGEMENT: _words("机关 财务部 人力资源部 党建工作部 综合办公室 纪检审计 法律事务"),
+    C.MARKET: _words("政企客户 家庭客户 渠道管理 城区营业 客户服务 电子渠道 农村市场 集团客户"),
+    C.NON_PUBLIC: _words("实业公司 通信服务公司 规划设计院 物业管理公司 信息服务公司"),
+}
+
+CITY_MIX = {C.PRODUCTION: 34, C.AUXILIARY: 12, C.MANAGEMENT: 17, C.MARKET: 28, C.NON_PUBLIC: 9}
+
+
+@dataclass(frozen=True)
+class CommitteeSpec:
+    code: str
+    name: str
+    prefix: str  # how the names of its branches begin
+    unit_type: str
+    region: str
+    weight: int  # its share of the province's branches
+    mix: dict = field(default_factory=lambda: CITY_MIX)  # category → weight
+    general_branches: tuple = ()  # (department, category whose branches it gathers)
+
+
+NETWORK, MARKET = ("网络部", C.PRODUCTION), ("市场部", C.MARKET)
+
+
+def _city(code, city, region, weight, *general_branches):
+    return CommitteeSpec(
+        code,
+        f"{city}市分公司党委",
+        f"{city}市分公司",
+        UnitType.CITY,
+        region,
+        weight,
+        general_branches=general_branches,
+    )
+
+
+def _direct(code, prefix, weight, mix, *general_branches):
+    """A directly-affiliated committee (省公司直属党委), seated in the provincial capital."""
+    return CommitteeSpec(
+        code,
+        f"{prefix}直属党委",
+        prefix,
+        UnitType.DIRECT,
+        "central",
+        weight,
+        mix=mix,
+        general_branches=general_branches,
+    )
+
+
+COMMITTEES = [
+    _city("HZ", "杭州", "central", 18, NETWORK, MARKET),
+    _city("NB", "宁波", "east", 14, NETWORK, MARKET),
+    _city("WZ", "温州", "east", 12, NETWORK),
+    _city("JX", "嘉兴", "central", 8),
+    _city("HU", "湖州", "central", 6),
+    _city("SX", "绍兴", "central", 9),
+    _city("JH", "金华", "west", 10, MARKET),
+    _city("QZ", "衢州", "west", 5),
+    _city("ZS", "舟山", "east", 4),
+    _city("TZ", "台州", "east", 9),
+    _city("LS", "丽水", "west", 5),
+    _direct("JG", "省公司机关", 4, {C.MANAGEMENT: 70, C.AUXILIARY: 30}, ("综合部", C.MANAGEMENT)),
+    _direct("IT", "信息技术中心", 3, {C.PRODUCTION: 60, C.MANAGEMENT: 25, C.AUXILIARY: 15}),
+    _direct("KF", "客户服务中心", 3, {C.MARKET: 65, C.AUXILIARY: 20, C.MANAGEMENT: 15}),
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝"
+)
+GIVEN_NAMES = _words(
+    "建国 丽华 志强 秀英 海涛 晓明 静 伟 芳 军 洋 勇 艳 杰 娟 明 超 "
+    "秀兰 霞 平 刚 桂英 文 辉 鑫 玉兰 磊 红梅 波 斌 宇 浩 凯 健 俊 "
+    "帆 旭 宁 林 欢 阳 建华 亮 成 建军 丹 梅 琳 晨 颖 琴 云 莉 雪 "
+    "立新 国强 春燕 卫东 海燕 志刚 新民 佳怡 子涵 思远 雨萱 文博 嘉欣 "
+    "振华 慧敏"
+)
+
+_DIGITS = "零一二三四五六七八九"
+
+
+class DemoDataError(Exception):
+    """The database holds an org tree that seed_demo did not make."""
+
+
+def chinese_ordinal(n: int) -> str:
+    """一 … 九十九 as names use them; larger numbers stay in digits (第120党支部)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split `total` in proportion to `weights` (largest remainder): the parts sum to total."""
+    whole = sum(weights)
+    exact = [total * w / whole for w in weights]
+    parts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (parts[i] - exact[i], i))
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+# --- planning: the whole tree as plain data, so paths and child counts are known up front -----
+
+
+@dataclass
+class _Node:
+    unit_type: str
+    code: str
+    name: str
+    region: str | None = None
+    category: str = ""
+    member_count: int = 0
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class SeedResult:
+    counts: dict  # unit type → number of units
+    credentials: list  # (username, full name, role label, unit name)
+    seconds: float
+    tree_problems: dict = field(default_factory=dict)
+
+
+def _plan(branches: int, rng: random.Random) -> tuple[_Node, list[_Node]]:
+    """The province as a tree of `_Node`s, and the branches chosen to get a secretary."""
+    province = _Node(UnitType.PROVINCE, ROOT_CODE, "省公司党委")
+    group_every = max(1, math.ceil(branches / GROUPED_BRANCHES_MAX))
+    per_committee = allocate(branches, [spec.weight for spec in COMMITTEES])
+    branch_no = 0  # over the whole province
+    firsts: list[list[_Node]] = []  # per committee, its branches in order (for secretaries)
+
+    for spec, count in zip(COMMITTEES, per_committee, strict=True):
+        committee = _Node(spec.unit_type, spec.code, spec.name, spec.region)
+        generals = {
+            category: _Node(
+                UnitType.GENERAL_BRANCH,
+                f"{spec.code}-Z{i}",
+                f"{spec.prefix}{dept}党总支",
+                spec.region,
+            )
+            for i, (dept, category) in enumerate(spec.general_branches, start=1)
+        }
+        direct_children, used, own = [], Counter(), []
+        categories, weights = list(spec.mix), list(spec.mix.values())
+        for i in range(1, count + 1):
+            # The first five branches of the province cover the five categories.
+            if branch_no < len(C.values):
+                category = C.values[branch_no]
+            else:
+                category = rng.choices(categories, weights)[0]
+            dept = rng.choice(DEPARTMENTS[category])
+            used[dept] += 1
+            ordinal = f"第{chinese_ordinal(used[dept])}" if used[dept] > 1 else ""
+            branch = _Node(
+                UnitType.BRANCH,
+                f"{spec.code}-{i:05d}",
+                f"{spec.prefix}{dept}{ordinal}党支部",
+                spec.region,
+                category,
+                member_count=rng.randint(8, 60),
+            )
+            if branch_no % group_every == 0:
+                _add_groups(branch, dept, rng)
+            general = generals.get(category)
+            # The first branch of a general branch's kind always joins it, so it is never empty.
+            if general is not None and (not general.children or rng.random() < 0.6):
+                general.children.append(branch)
+            else:
+                direct_children.append(branch)
+            own.append(branch)
+            branch_no += 1
+        committee.children = [g for g in generals.values() if g.children] + direct_children
+        for general in committee.children:
+            if general.unit_type == UnitType.GENERAL_BRANCH:
+                general.member_count = sum(b.member_count for b in general.children)
+        committee.member_count = sum(b.member_count for b in own)
+        province.children.append(committee)
+        firsts.append(own)
+
+    province.member_count = sum(c.member_count for c in province.children)
+    secretaries = []
+    for rank in range(max((len(f) for f in firsts), default=0)):
+        for own in firsts:
+            if rank < len(own) and len(secretaries) < SECRETARY_COUNT:
+                secretaries.append(own[rank])
+    return province, secretaries
+
+
+def _add_groups(branch: _Node, dept: str, rng: random.Random) -> None:
+    size = min(6, max(2, round(branch.member_count / 8)))
+    members = allocate(branch.member_count, [rng.randint(3, 6) for _ in range(size)])
+    short = dept.removesuffix("部").removesuffix("公司")
+    for k, n in enumerate(members, start=1):
+        branch.children.append(
+            _Node(
+                UnitType.PARTY_GROUP,
+                f"{branch.code}-{k}",
+                f"{short}第{chinese_ordinal(k)}党小组",
+                branch.region,
+                member_count=n,
+            )
+        )
+
+
+def _write_tree(province: _Node, regions: dict[str, Region]) -> Counter:
+    """Insert the planned tree with computed treebeard paths, in batches."""
+    counts, batch = Counter(), []
+
+    def flush():
+        OrgUnit.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        batch.clear()
+
+    def emit(node: _Node, parent_path: str, depth: int, step: int):
+        path = OrgUnit._get_path(parent_path, depth, step)
+        batch.append(
+            OrgUnit(
+                path=path,
+                depth=depth,
+                numchild=len(node.children),
+                unit_type=node.unit_type,
+                code=node.code,
+                name=node.name,
+                category=node.category,
+                member_count=node.member_count,
+                region=regions[node.region] if node.region else None,
+                sort_order=step,
+            )
+        )
+        counts[node.unit_type] += 1
+        if len(batch) >= BATCH_SIZE:
+            flush()
+        for i, child in enumerate(node.children, start=1):
+            emit(child, path, depth + 1, i)
+
+    emit(province, "", 1, 1)
+    flush()
+    return counts
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def _people(rng: random.Random):
+    """An endless supply of distinct Chinese full names, drawn deterministically."""
+    seen = set()
+    while True:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+        if name not in seen:
+            seen.add(name)
+            yield name
+
+
+def _user_plan(province: _Node, secretaries: list[_Node]) -> list[tuple[str, str | None, str]]:
+    """(username, role, unit code) for every demo user; role None for the plain member."""
+    plan = [
+        ("admin", Role.ADMIN, ROOT_CODE),
+        ("province", Role.PROVINCE_REVIEWER, ROOT_CODE),
+        ("jury1", Role.FLAGSHIP_COMMITTEE, ROOT_CODE),
+        ("jury2", Role.FLAGSHIP_COMMITTEE, ROOT_CODE),
+    ]
+    generals = []
+    for committee in province.children:
+        kind = "city" if committee.unit_type == UnitType.CITY else "direct"
+        plan.append((f"{kind}_{committee.code.lower()}", Role.REVIEWER, committee.code))
+        generals += [c for c in committee.children if c.unit_type == UnitType.GENERAL_BRANCH]
+    plan += [(f"general{i}", Role.REVIEWER, g.code) for i, g in enumerate(generals, start=1)]
+    plan += [(f"secretary{i}", Role.SECRETARY, b.code) for i, b in enumerate(secretaries, 1)]
+    plan.append(("member", None, ""))
+    return plan
+
+
+def _create_users(plan, rng: random.Random) -> list[tuple[str, str, str, str]]:
+    password = make_password(DEMO_PASSWORD)  # hashed once: the slow part of a user, not per user
+    names = _people(rng)
+    User.objects.bulk_create(
+        [
+            User(
+                username=username,
+                full_name=next(names),
+                email=f"{username}@example.cn",
+                password=password,
+                is_staff=role == Role.ADMIN,
+            )
+            for username, role, _unit in plan
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    users = User.objects.in_bulk([p[0] for p in plan], field_name="username")
+    units = OrgUnit.objects.in_bulk([p[2] for p in plan if p[2]], field_name="code")
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=users[username], unit=units[code], role=role)
+            for username, role, code in plan
+            if role
+        ]
+    )
+    for username, role, code in plan:
+        if role == Role.SECRETARY:
+            OrgUnit.objects.filter(pk=units[code].pk).update(secretary=users[username])
+
+    # Rules grant administrators their portal permissions; Django admin needs model permissions.
+    admins, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
+    admins.permissions.set(Permission.objects.all())
+    users["admin"].groups.add(admins)
+
+    return [
+        (
+            username,
+            users[username].full_name,
+            str(Role(role).label) if role else "普通党员（无角色）",
+            units[code].name if code else "—",
+        )
+        for username, role, code in plan
+    ]
+
+
+# --- the public entry points -----------------------------------------------------------------
+
+
+def present() -> bool:
+    return OrgUnit.objects.filter(code=ROOT_CODE).exists()
+
+
+def seed(branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED) -> SeedResult:
+    """Build the demo province. The caller checks `present()` first; a tree that seed_demo did
+    not make is never mixed with demo data."""
+    if branches < 1:
+        raise ValueError("branches must be at least 1")
+    if OrgUnit.objects.exists():
+        raise DemoDataError(
+            "组织树中已有非演示数据；如需替换，请使用 --reset。"
+            " (the org tree already holds units not made by seed_demo; use --reset)"
+        )
+    started = time.monotonic()
+    rng = random.Random(seed)  # noqa: S311 -- reproducible demo data, not security
+    with transaction.atomic():
+        regions = {}
+        for order, (code, name) in enumerate(REGIONS, start=1):
+            regions[code], _ = Region.objects.update_or_create(
+                code=code, defaults={"name": name, "sort_order": order}
+            )
+        province, secretaries = _plan(branches, rng)
+        counts = _write_tree(province, regions)
+        credentials = _create_users(_user_plan(province, secretaries), rng)
+        problems = quick_tree_check()
+    _analyze(OrgUnit, User, RoleAssignment, Region)
+    return SeedResult(
+        counts=dict(counts),
+        credentials=credentials,
+        seconds=time.monotonic() - started,
+        tree_problems=problems,
+    )
+
+
+def _analyze(*models_):
+    """Refresh PostgreSQL's planner statistics after a bulk load. Without them the planner
+    guesses ~100 rows for a subtree of 100,000 and picks plans that are 10–50× slower until
+    autovacuum gets round to the table."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def quick_tree_check() -> dict[str, int]:
+    """Set-based integrity checks that stay fast at 100,000+ nodes (treebeard's `find_problems`
+    runs two queries per node): wrong depth, missing parent, child counts that do not add up."""
+    steplen = OrgUnit.steplen
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)
+    total = OrgUnit.objects.count()
+    children = OrgUnit.objects.aggregate(n=Sum("numchild"))["n"] or 0
+    return {
+        "wrong_depth": OrgUnit.objects.exclude(depth=Length("path") / steplen).count(),
+        "orphans": OrgUnit.objects.filter(depth__gt=1)
+        .exclude(Exists(OrgUnit.objects.filter(path=parent_path)))
+        .count(),
+        "numchild_mismatch": abs(total - OrgUnit.objects.filter(depth=1).count() - children),
+    }
+
+
+def find_problems() -> dict[str, list]:
+    """treebeard's own full check, named; slow on big trees (two queries per node)."""
+    names = ("evil_chars", "bad_steplen", "orphans", "wrong_depth", "wrong_numchild")
+    return dict(zip(names, OrgUnit.objects.find_problems(), strict=True))
+
+
+def _blocking_models(targets) -> list[type[models.Model]]:
+    """Models whose rows PROTECT/RESTRICT rows of `targets` (transitively), dependents first.
+    Deleting demo units and users must delete what points at them (audit entries, brand
+    applications …), whichever app adds such a model later."""
+    order, seen = [], set(targets)
+
+    def visit(model):
+        for rel in model._meta.related_objects:
+            dependent = rel.related_model
+            if rel.on_delete in (models.PROTECT, models.RESTRICT) and dependent not in seen:
+                seen.add(dependent)
+                visit(dependent)
+                order.append(dependent)
+
+    for target in targets:
+        visit(target)
+    return order
+
+
+def reset() -> None:
+    """Remove the demo data: every org unit, region, role assignment and non-superuser user,
+    and every row that protects them from deletion (audit trail, notifications, and rows of
+    later apps that point at units or users with PROTECT). Superusers survive."""
+    with transaction.atomic():
+        Notification.objects.all().delete()
+        AuditEntry.objects.all().delete()
+        for model in _blocking_models([OrgUnit, Region, User]):
+            model._default_manager.all().delete()
+        RoleAssignment.objects.all().delete()
+        OrgUnit.objects.all().delete()  # before the users and regions they point at
+        User.objects.filter(is_superuser=False).delete()
+        Region.objects.all().delete()
+
+
+def counts() -> dict[str, int]:
+    """Units per type, users and role assignments: what a second run must leave unchanged."""
+    rows = OrgUnit.objects.values("unit_type").annotate(n=models.Count("pk")).order_by()
+    result = {r["unit_type"]: r["n"] for r in rows}
+    result.update(
+        regions=Region.objects.count(),
+        users=User.objects.count(),
+        role_assignments=RoleAssignment.objects.count(),
+    )
+    return result
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(header: list[str], rows: list[tuple]) -> str:
+    """A plain-text table that stays aligned with Chinese (double-width) characters."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row):
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True))
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r).rstrip() for r in cells[1:])])
