@@ -8,6 +8,7 @@ NAV = [
     ("dashboard", _("工作台"), "speedometer2", None),
     ("branches:unit_list", _("组织机构"), "diagram-3", "branches.browse_units"),
     ("brands:index", _("品牌创建"), "award", None),
+    ("brands:showcase", _("品牌展示"), "grid-3x3-gap", None),
     ("evaluation:index", _("考核评价"), "clipboard-check", None),
     ("flagship:index", _("旗舰品牌"), "flag", None),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", None),

@@ -31,6 +31,7 @@ from django.db.models.functions import Length, Substr
 
 from workflow.models import AuditEntry, Notification
 
+from .cache import tree_changed
 from .models import BranchCategory, OrgUnit, Region, Role, RoleAssignment, UnitType, User
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 -- printed for the demo logins; not a real account
@@ -417,9 +418,11 @@ def seed(branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED) -> SeedR
 
 
 def _analyze(*models_):
-    """Refresh PostgreSQL's planner statistics after a bulk load. Without them the planner
-    guesses ~100 rows for a subtree of 100,000 and picks plans that are 10–50× slower until
-    autovacuum gets round to the table."""
+    """Tell the tree cache the tree changed (bulk_create bypasses OrgUnit.save), and refresh
+    PostgreSQL's planner statistics after a bulk load. Without them the planner guesses ~100
+    rows for a subtree of 100,000 and picks plans that are 10–50× slower until autovacuum gets
+    round to the table."""
+    tree_changed()
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -481,6 +484,7 @@ def reset() -> None:
         OrgUnit.objects.all().delete()  # before the users and regions they point at
         User.objects.filter(is_superuser=False).delete()
         Region.objects.all().delete()
+        transaction.on_commit(tree_changed)
 
 
 def counts() -> dict[str, int]:

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from workflow.services import record_audit
 
+from .cache import tree_changed
 from .models import (
     COMMITTEE_TYPES,
     BranchCategory,
@@ -497,6 +498,7 @@ class _Plan:
         result = ImportResult()
         self._apply_units(result.units)
         self._apply_users(result)
+        transaction.on_commit(tree_changed)  # moves bypass OrgUnit.save
         return result
 
     def _apply_units(self, counts):

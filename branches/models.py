@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from .cache import tree_changed
+
 
 class UnitType(models.TextChoices):
     PROVINCE = "province", _("省公司党委")
@@ -80,6 +82,15 @@ class OrgUnit(MP_Node):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        tree_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        tree_changed()
+        return result
 
     @property
     def is_branch(self):

@@ -3,6 +3,7 @@ unit-owned objects starts from it (or from `scope_filter` for objects that carry
 
 from django.db.models import Count, Q, QuerySet
 
+from .cache import cached_for_scope
 from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType
 
 ALL = ""  # the empty path prefix: the whole tree
@@ -102,12 +103,25 @@ def approval_chain(unit: OrgUnit) -> list[OrgUnit]:
 
 
 def counts_by_type(user) -> dict[str, int]:
-    """How many active units of each type the user sees: one aggregate query."""
-    rows = (
-        units_visible_to(user)
-        .filter(is_active=True)
-        .values("unit_type")
-        .annotate(n=Count("pk"))
-        .order_by()
+    """How many active units of each type the user sees: one aggregate query, cached per
+    scope until the tree changes."""
+
+    def compute():
+        rows = (
+            units_visible_to(user)
+            .filter(is_active=True)
+            .values("unit_type")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {r["unit_type"]: r["n"] for r in rows}
+
+    return cached_for_scope("counts_by_type", scope_paths(user), compute)
+
+
+def subtree_size(user) -> int:
+    """All units the user sees (active or not), cached like counts_by_type: the unfiltered
+    org list needs it for its page count."""
+    return cached_for_scope(
+        "subtree_size", scope_paths(user), lambda: units_visible_to(user).count()
     )
-    return {r["unit_type"]: r["n"] for r in rows}

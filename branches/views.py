@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
+
+from workflow.pagination import paginate
 
 from . import importing, selectors
 from .forms import OrgImportForm, UnitFilterForm
@@ -33,12 +34,14 @@ class UnitListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     template_name = "branches/unit_list.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         form = UnitFilterForm(self.request.GET or None)
-        units = selectors.search_units(self.request.user, **form.filters())
-        page = Paginator(units, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+        filters = {k: v for k, v in form.filters().items() if v}
+        units = selectors.search_units(user, **filters)
+        # Unfiltered, the page count comes from the cached subtree size, not a scan.
+        count = None if filters else selectors.subtree_size(user)
+        page, query = paginate(self.request, units, PAGE_SIZE, count=count)
+        return super().get_context_data(form=form, page=page, query=query, **kwargs)
 
 
 class UnitDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -54,8 +57,9 @@ class UnitDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         unit = self.get_permission_object()
-        children = Paginator(selectors.children_of(unit), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
+        # treebeard keeps numchild, so the children need no COUNT.
+        children, _query = paginate(
+            self.request, selectors.children_of(unit), PAGE_SIZE, count=unit.numchild
         )
         return super().get_context_data(
             unit=unit,

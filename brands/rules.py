@@ -85,4 +85,11 @@ rules.add_perm("brands.view_review_queue", rules.is_authenticated & is_reviewer)
 rules.add_perm("brands.request_acceptance", rules.is_authenticated & is_branch_secretary)
 rules.add_perm("brands.judge_acceptance", rules.is_authenticated & judges_acceptance)
 rules.add_perm("brands.name_provincial", rules.is_authenticated & is_province_reviewer & sees_unit)
+# A brand's life after approval (brands/lifecycle.py checks the status): activities, 三亮
+# records and publications are the branch's own; a pairing may also be recorded by the province.
+rules.add_perm("brands.record_lifecycle", rules.is_authenticated & is_branch_secretary)
+rules.add_perm(
+    "brands.pair_brand",
+    rules.is_authenticated & (is_branch_secretary | (is_province_reviewer & sees_unit)),
+)
 rules.add_perm("brands.view_showcase", rules.is_authenticated)

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from .views import applications as views
+from .views import coverage as coverage_views
+from .views import lifecycle as lifecycle_views
+from .views import showcase as showcase_views
 
 app_name = "brands"
 
@@ -17,4 +20,30 @@ urlpatterns = [
     path("<int:pk>/logo/thumb/", views.logo, {"size": "thumb"}, name="logo_thumb"),
     path("attachments/<int:pk>/", views.download_attachment, name="attachment"),
     path("attachments/<int:pk>/delete/", views.delete_attachment, name="delete_attachment"),
+    path("showcase/", showcase_views.showcase, name="showcase"),
+    path("showcase/clusters/", showcase_views.clusters, name="clusters"),
+    path("showcase/<int:pk>/", showcase_views.showcase_detail, name="showcase_detail"),
+    path("coverage/", coverage_views.coverage, name="coverage"),
+    path("coverage/missing/", coverage_views.missing, name="coverage_missing"),
+    # A brand's life after approval (品牌活动, 三亮, 结对帮扶, 媒体发表).
+    path("<int:pk>/life/", lifecycle_views.overview, name="lifecycle"),
+    path("<int:pk>/life/activities/", lifecycle_views.add_activity, name="add_activity"),
+    path("<int:pk>/life/shine/", lifecycle_views.add_shine_record, name="add_shine_record"),
+    path("<int:pk>/life/pairings/", lifecycle_views.add_pairing, name="add_pairing"),
+    path("<int:pk>/life/publications/", lifecycle_views.add_publication, name="add_publication"),
+    path("activities/<int:pk>/delete/", lifecycle_views.delete_activity, name="delete_activity"),
+    path("activity-photos/<int:pk>/", lifecycle_views.activity_photo, name="activity_photo"),
+    path(
+        "activity-photos/<int:pk>/thumb/",
+        lifecycle_views.activity_photo,
+        {"size": "thumb"},
+        name="activity_photo_thumb",
+    ),
+    path("shine/<int:pk>/delete/", lifecycle_views.delete_shine_record, name="delete_shine_record"),
+    path("pairings/<int:pk>/delete/", lifecycle_views.delete_pairing, name="delete_pairing"),
+    path(
+        "publications/<int:pk>/delete/",
+        lifecycle_views.delete_publication,
+        name="delete_publication",
+    ),
 ]

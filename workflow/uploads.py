@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
 LOGO_MAX_SIDE = 1024
+PHOTO_MAX_SIDE = 2048  # activity and site-visit photos keep enough detail to print
 THUMB_SIDE = 240
 
 OOXML = {
@@ -76,12 +77,15 @@ def _encode(image: Image.Image, max_side: int) -> tuple[bytes, str, str]:
     return out.getvalue(), "jpg", "image/jpeg"
 
 
-def clean_image(upload, *, max_bytes=2 * 1024 * 1024) -> tuple[CleanFile, CleanFile]:
-    """Validate and re-encode an uploaded image; returns (image, thumbnail)."""
+def clean_image(
+    upload, *, max_bytes=2 * 1024 * 1024, max_side=LOGO_MAX_SIDE
+) -> tuple[CleanFile, CleanFile]:
+    """Validate and re-encode an uploaded image (longest side at most `max_side`); returns
+    (image, thumbnail)."""
     _check_size(upload, max_bytes)
     image = _open_image(upload.read())
     stem = uuid.uuid4().hex
-    full, ext, ctype = _encode(image, LOGO_MAX_SIDE)
+    full, ext, ctype = _encode(image, max_side)
     thumb, _ext, _ct = _encode(image, THUMB_SIDE)
     name = safe_display_name(upload.name)
     return (
@@ -122,7 +126,7 @@ def clean_document(upload, *, max_bytes=20 * 1024 * 1024) -> CleanFile:
             raise ValidationError(
                 _("不支持的文件类型：仅可上传 PDF、Word、Excel、PowerPoint 文档或图片。")
             ) from None
-        content, ext, ctype = _encode(image, 2048)
+        content, ext, ctype = _encode(image, PHOTO_MAX_SIDE)
         return CleanFile(
             ContentFile(content, name=f"{uuid.uuid4().hex}.{ext}"), ctype, name, len(content)
         )

@@ -130,3 +130,30 @@ def test_navigation_is_role_aware(client, org):
     client.force_login(org.users["admin"])
     body = client.get("/").content.decode()
     assert "组织机构" in body and "系统管理" in body
+
+
+def test_dashboard_counts_are_cached_until_the_tree_changes(client, org, django_assert_num_queries):
+    from branches import selectors
+    from tests.factories import OrgUnitFactory
+
+    user = org.users["admin"]
+    before = selectors.counts_by_type(user)["branch"]
+    with django_assert_num_queries(0):
+        selectors.counts_by_type(user)  # served from the cache
+    OrgUnitFactory(parent=org.city_b, code="NEW1")  # saving a unit invalidates it
+    assert selectors.counts_by_type(user)["branch"] == before + 1
+
+
+def test_deep_lists_are_capped_instead_of_counted(client, org, monkeypatch):
+    from tests.factories import OrgUnitFactory
+    from workflow import pagination
+
+    monkeypatch.setattr(pagination, "MAX_ROWS", 10)
+    monkeypatch.setattr(
+        pagination.BoundedPaginator.__init__, "__kwdefaults__", {"count": None, "max_rows": 10}
+    )
+    for i in range(15):
+        OrgUnitFactory(parent=org.city_b, name=f"乙市第{i}党支部", code=f"CAP{i}")
+    client.force_login(org.users["admin"])
+    body = client.get(reverse("branches:unit_list"), {"q": "乙市第"}).content.decode()
+    assert "超过 10 条，请用查询条件缩小范围" in body

@@ -1,0 +1,117 @@
+"""Forms of a brand's life after approval. They parse input; the rules (dates, periods,
+photos, partners) are enforced in brands/lifecycle.py, whose errors come back onto these
+forms' fields."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator, URLValidator
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .lifecycle import MAX_PHOTOS, PERIOD_HELP, current_period
+from .models import BrandActivity, MediaPublication, Pairing, ShineRecord
+
+TEXT_MAX_LENGTH = 5000
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleans to a list (Django's "Uploading multiple files")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            files = [single_file_clean(d, initial) for d in data if d]
+        else:
+            files = [single_file_clean(data, initial)] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _up_to_today(form, *names):
+    today = timezone.localdate().isoformat()
+    for name in names:
+        form.fields[name].widget.attrs["max"] = today
+
+
+class ActivityForm(forms.ModelForm):
+    photos = MultipleFileField(
+        label=_("活动照片"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+        help_text=format_lazy(_("最多 {n} 张，每张不超过 5 MB；系统会自动压缩。"), n=MAX_PHOTOS),
+    )
+
+    class Meta:
+        model = BrandActivity
+        fields = ["date", "title", "text"]
+        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        self.fields["text"].widget.attrs["maxlength"] = TEXT_MAX_LENGTH
+        _up_to_today(self, "date")
+
+
+class ShineRecordForm(forms.ModelForm):
+    class Meta:
+        model = ShineRecord
+        fields = ["period", "kind", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"period": PERIOD_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].widget.attrs["placeholder"] = current_period()
+        if not self.is_bound:
+            self.initial.setdefault("period", current_period())
+
+
+class PairingForm(forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ["partner", "started_on", "note"]
+        widgets = {"started_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"partner": _("可选择尚未创建品牌的有效党支部。")}
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = candidates
+        self.fields["partner"].empty_label = _("请选择结对支部")
+        _up_to_today(self, "started_on")
+
+
+class PublicationForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("链接"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("可选，仅限 http:// 或 https:// 开头的网址。"),
+    )
+
+    class Meta:
+        model = MediaPublication
+        fields = ["outlet", "media_level", "title", "published_on", "url"]
+        widgets = {"published_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _up_to_today(self, "published_on")

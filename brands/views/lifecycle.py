@@ -1,0 +1,240 @@
+"""A brand's life after approval: one page (activities, 三亮, pairing, publications) and the
+POST-only writes behind its forms. Invalid input re-renders the page with the form's errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflow.transitions import TransitionError
+
+from .. import lifecycle
+from ..forms_lifecycle import ActivityForm, PairingForm, PublicationForm, ShineRecordForm
+from ..models import ActivityPhoto, BrandActivity, Level, MediaPublication, Pairing, ShineRecord
+from .applications import _application, _error_text
+
+PAGE_SIZE = 20
+
+
+def _back(app, anchor):
+    return redirect(f"{reverse('brands:lifecycle', args=[app.pk])}#{anchor}")
+
+
+def _page(request, app, **bound):
+    """The lifecycle page; `bound` holds a form that failed, to show with its errors."""
+    user = request.user
+    active = app.status in lifecycle.LIFECYCLE_STATUSES
+    can_record = active and user.has_perm(lifecycle.RECORD, app)
+    can_pair = active and app.level == Level.PROVINCIAL and user.has_perm(lifecycle.PAIR, app)
+    pairings = list(app.pairings.select_related("partner"))
+    publications = list(app.publications.all())
+
+    def form(name, make):
+        return bound.get(name) or make()
+
+    return render(
+        request,
+        "brands/lifecycle/page.html",
+        {
+            "app": app,
+            "active": active,
+            "can_record": can_record,
+            "can_pair": can_pair,
+            "activities": Paginator(lifecycle.activities_of(app), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "shine_periods": lifecycle.shine_progress(app.shine_records.all()),
+            "shine": lifecycle.shine_status(app, pairings, publications),
+            "pairings": pairings,
+            "publications": publications,
+            "activity_form": form("activity_form", ActivityForm) if can_record else None,
+            "shine_form": form("shine_form", ShineRecordForm) if can_record else None,
+            "publication_form": form("publication_form", PublicationForm) if can_record else None,
+            "pairing_form": form(
+                "pairing_form",
+                lambda: PairingForm(candidates=lifecycle.pairing_candidates(app, user)),
+            )
+            if can_pair
+            else None,
+        },
+    )
+
+
+def _attach(form, exc):
+    """Put a service's refusal on the form: field errors on their fields, the rest on top."""
+    fields_known = hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields)
+    if isinstance(exc, ValidationError) and fields_known:
+        form.add_error(None, exc)
+        return
+    form.add_error(None, _error_text(exc))
+
+
+def _save(request, app, form, name, anchor, write, done):
+    """Validate `form`, call `write(cleaned_data)`; on success back to the page with `done`,
+    on a refusal of the action a message, on invalid input the page with the form's errors."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            _attach(form, exc)
+        except TransitionError as exc:
+            messages.error(request, _error_text(exc))
+            return _back(app, anchor)
+        else:
+            messages.success(request, done)
+            return _back(app, anchor)
+    messages.error(request, _("提交的内容有误，请根据提示修改后重新提交。"))
+    return _page(request, app, **{name: form})
+
+
+@login_required
+def overview(request, pk):
+    """品牌建设: everyone who may see the application sees its life after approval."""
+    return _page(request, _application(request, pk))
+
+
+@login_required
+@require_POST
+def add_activity(request, pk):
+    app = _application(request, pk, lifecycle.RECORD)
+    form = ActivityForm(request.POST, request.FILES)
+    return _save(
+        request,
+        app,
+        form,
+        "activity_form",
+        "activities",
+        lambda data: lifecycle.add_activity(actor=request.user, application=app, **data),
+        _("品牌活动已发布。"),
+    )
+
+
+@login_required
+@require_POST
+def add_shine_record(request, pk):
+    app = _application(request, pk, lifecycle.RECORD)
+    return _save(
+        request,
+        app,
+        ShineRecordForm(request.POST),
+        "shine_form",
+        "shine",
+        lambda data: lifecycle.add_shine_record(actor=request.user, application=app, **data),
+        _("擦亮记录已保存。"),
+    )
+
+
+@login_required
+@require_POST
+def add_pairing(request, pk):
+    app = _application(request, pk, lifecycle.PAIR)
+    form = PairingForm(request.POST, candidates=lifecycle.pairing_candidates(app, request.user))
+    return _save(
+        request,
+        app,
+        form,
+        "pairing_form",
+        "pairings",
+        lambda data: lifecycle.add_pairing(actor=request.user, application=app, **data),
+        _("结对帮扶已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def add_publication(request, pk):
+    app = _application(request, pk, lifecycle.RECORD)
+    return _save(
+        request,
+        app,
+        PublicationForm(request.POST),
+        "publication_form",
+        "publications",
+        lambda data: lifecycle.add_publication(actor=request.user, application=app, **data),
+        _("媒体发表已登记。"),
+    )
+
+
+def _delete(request, model, pk, perm, anchor, remove, done):
+    obj = get_object_or_404(model, pk=pk)
+    app = _application(request, obj.application_id, perm)
+    try:
+        remove(obj)
+    except TransitionError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, done)
+    return _back(app, anchor)
+
+
+@login_required
+@require_POST
+def delete_activity(request, pk):
+    return _delete(
+        request,
+        BrandActivity,
+        pk,
+        lifecycle.RECORD,
+        "activities",
+        lambda obj: lifecycle.remove_activity(actor=request.user, activity=obj),
+        _("品牌活动已删除。"),
+    )
+
+
+@login_required
+@require_POST
+def delete_shine_record(request, pk):
+    return _delete(
+        request,
+        ShineRecord,
+        pk,
+        lifecycle.RECORD,
+        "shine",
+        lambda obj: lifecycle.remove_shine_record(actor=request.user, record=obj),
+        _("擦亮记录已删除。"),
+    )
+
+
+@login_required
+@require_POST
+def delete_pairing(request, pk):
+    return _delete(
+        request,
+        Pairing,
+        pk,
+        lifecycle.PAIR,
+        "pairings",
+        lambda obj: lifecycle.remove_pairing(actor=request.user, pairing=obj),
+        _("结对帮扶记录已删除。"),
+    )
+
+
+@login_required
+@require_POST
+def delete_publication(request, pk):
+    return _delete(
+        request,
+        MediaPublication,
+        pk,
+        lifecycle.RECORD,
+        "publications",
+        lambda obj: lifecycle.remove_publication(actor=request.user, publication=obj),
+        _("媒体发表记录已删除。"),
+    )
+
+
+@login_required
+def activity_photo(request, pk, size="full"):
+    """Activity photos are shown to whoever may see the application; always re-encoded."""
+    photo = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
+    _application(request, photo.activity.application_id)
+    field = photo.thumb if size == "thumb" else photo.image
+    ctype = "image/png" if field.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(field.open("rb"), content_type=ctype)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
