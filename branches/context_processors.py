@@ -28,6 +28,14 @@ def navigation(request):
             continue  # that part of the portal is not installed yet
         if perm and not user.has_perm(perm):
             continue
-        active = request.path == url if name == "dashboard" else request.path.startswith(url)
-        items.append({"url": url, "label": label, "icon": icon, "active": active})
+        items.append({"url": url, "label": label, "icon": icon, "active": False})
+    # The entry with the longest matching prefix is the current one (/brands/showcase/ is
+    # 品牌展示, not 品牌创建 at /brands/); the dashboard only on its own page.
+    matches = [
+        i
+        for i in items
+        if request.path.startswith(i["url"]) and (i["url"] != "/" or request.path == "/")
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

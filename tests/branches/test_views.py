@@ -157,3 +157,10 @@ def test_deep_lists_are_capped_instead_of_counted(client, org, monkeypatch):
     client.force_login(org.users["admin"])
     body = client.get(reverse("branches:unit_list"), {"q": "乙市第"}).content.decode()
     assert "超过 10 条，请用查询条件缩小范围" in body
+
+
+def test_the_current_section_is_highlighted_once(client, org):
+    client.force_login(org.users["admin"])
+    body = client.get("/brands/showcase/").content.decode()
+    assert body.count('aria-current="page"') == 1
+    assert 'active" href="/brands/showcase/"' in body
