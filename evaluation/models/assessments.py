@@ -1,0 +1,180 @@
+"""Assessments, their per-indicator and per-dimension scores, and evidence files."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import BranchCategory
+
+from .periods import AssessmentPeriod
+from .tables import POINTS, Dimension, Indicator
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("退回修改")
+    REVIEWED = "reviewed", _("已验收")
+    PUBLISHED = "published", _("已发布")
+
+
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+class Assessment(models.Model):
+    """One unit's assessment in one period. `category` and `region` are copied from the unit
+    when the assessment is created (the category it was assessed in), so ranking partitions
+    are local indexed columns."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod,
+        verbose_name=_("考评周期"),
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
+    unit = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("党组织"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    category = models.CharField(
+        _("支部类别"), max_length=20, choices=BranchCategory.choices, blank=True
+    )
+    region = models.ForeignKey(
+        "branches.Region",
+        verbose_name=_("片区"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    revision = models.PositiveIntegerField(_("修改次数"), default=0)
+
+    self_total = models.DecimalField(_("自评总分"), null=True, blank=True, **POINTS)
+    gross_total = models.DecimalField(_("核定得分"), null=True, blank=True, **POINTS)
+    total = models.DecimalField(_("最终得分"), null=True, blank=True, **POINTS)
+    max_total = models.DecimalField(_("满分"), null=True, blank=True, **POINTS)
+    rate = models.DecimalField(_("得分率(%)"), null=True, blank=True, **POINTS)
+    is_vetoed = models.BooleanField(_("一票否决"), default=False)
+    veto_reason = models.TextField(_("否决理由"), blank=True)
+    star = models.PositiveSmallIntegerField(_("星级"), null=True, blank=True)
+    tier = models.PositiveSmallIntegerField(_("梯队"), null=True, blank=True)
+    rank_category = models.PositiveIntegerField(_("类别排名"), null=True, blank=True)
+    rank_region = models.PositiveIntegerField(_("片区排名"), null=True, blank=True)
+    rank_province = models.PositiveIntegerField(_("全省排名"), null=True, blank=True)
+    source_count = models.PositiveSmallIntegerField(_("汇总期数"), null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["period", "unit__path"]
+        verbose_name = _("考评")
+        verbose_name_plural = _("考评")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="one_assessment_per_period")
+        ]
+        indexes = [
+            models.Index(fields=["period", "status", "total"], name="eval_period_total"),
+            models.Index(fields=["period", "category", "total"], name="eval_period_category"),
+            models.Index(fields=["period", "region", "total"], name="eval_period_region"),
+            models.Index(fields=["period", "rank_province"], name="eval_period_rank"),
+            models.Index(fields=["unit", "status"], name="eval_unit_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period}"
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+
+class AssessmentScore(models.Model):
+    """One indicator's score. For a deduction item the score is the points taken off; for a
+    veto item 1 means triggered. `reviewed_score` starts as the self score at submission and
+    is what the reviewer confirmed or adjusted (with `reason`)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+"
+    )
+    self_score = models.DecimalField(_("自评分"), null=True, blank=True, **POINTS)
+    reviewed_score = models.DecimalField(_("核定分"), null=True, blank=True, **POINTS)
+    evidence = models.TextField(_("佐证说明"), blank=True)
+    reason = models.TextField(_("调整理由"), blank=True)
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adjusted_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("指标得分")
+        verbose_name_plural = _("指标得分")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="one_score_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.reviewed_score}"
+
+
+class DimensionScore(models.Model):
+    """Per-dimension result (for the radar chart and the category averages)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="dimension_scores"
+    )
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("得分"), **POINTS)
+    max_points = models.DecimalField(_("满分"), **POINTS)
+
+    class Meta:
+        verbose_name = _("维度得分")
+        verbose_name_plural = _("维度得分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension"], name="one_score_per_dimension"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dimension}: {self.score}"
+
+
+class Evidence(models.Model):
+    """An evidence file attached to one indicator of an assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("文件"), upload_to="evaluation/evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,82 @@
+"""Reads of results: rankings, a branch's trend over periods, the radar data and the
+per-indicator detail. Ranks are computed by the database with window functions when a
+period's results are published (`services.ranking.refresh_ranks`) and read here as columns."""
+
+from django.db.models import Avg, Count, QuerySet
+
+from branches.selectors import scope_filter
+
+from ..models import Assessment, AssessmentScore, DimensionScore, Status
+
+
+def rankings(user, period, *, category="", region=None, q="") -> QuerySet[Assessment]:
+    """Published results of the period within the user's subtree, best first; the ranks are
+    those among all published results of the period (category, region, province-wide)."""
+    qs = scope_filter(period.assessments.filter(status=Status.PUBLISHED), user)
+    if category:
+        qs = qs.filter(category=category)
+    if region is not None:
+        qs = qs.filter(region=region)
+    if q:
+        qs = qs.filter(unit__name__icontains=q)
+    return qs.select_related("unit", "region").order_by("rank_province", "unit__path")
+
+
+def category_size(assessment) -> int:
+    return Assessment.objects.filter(
+        period_id=assessment.period_id, category=assessment.category, status=Status.PUBLISHED
+    ).count()
+
+
+def trend(unit, table=None) -> QuerySet[Assessment]:
+    """The unit's published results over time, oldest first (one query)."""
+    qs = Assessment.objects.filter(unit=unit, status=Status.PUBLISHED)
+    if table is not None:
+        qs = qs.filter(period__table_version__table=table)
+    return qs.select_related("period", "period__table_version__table").order_by(
+        "period__starts_on", "period__kind", "pk"
+    )
+
+
+def tables_in_trend(unit):
+    """The tables the unit has published results in (for the trend's table switch)."""
+    from ..models import ScoringTable
+
+    return ScoringTable.objects.filter(
+        versions__periods__assessments__unit=unit,
+        versions__periods__assessments__status=Status.PUBLISHED,
+    ).distinct()
+
+
+def radar(assessment) -> list[dict]:
+    """Per dimension: the unit's score, the dimension maximum and the average of the published
+    results of the same category in the same period (two aggregate queries)."""
+    own = list(
+        DimensionScore.objects.filter(assessment=assessment)
+        .select_related("dimension")
+        .order_by("dimension__sort_order", "dimension_id")
+    )
+    averages = {
+        row["dimension_id"]: row["avg"]
+        for row in DimensionScore.objects.filter(
+            assessment__period_id=assessment.period_id,
+            assessment__category=assessment.category,
+            assessment__status=Status.PUBLISHED,
+        )
+        .values("dimension_id")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .order_by()
+    }
+    return [
+        {
+            "name": d.dimension.name,
+            "score": d.score,
+            "max": d.max_points,
+            "average": averages.get(d.dimension_id),
+        }
+        for d in own
+    ]
+
+
+def score_rows(assessment) -> dict[int, AssessmentScore]:
+    return {s.indicator_id: s for s in assessment.scores.select_related("adjusted_by")}

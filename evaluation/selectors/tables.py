@@ -1,0 +1,55 @@
+"""Reads of scoring tables."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .. import scoring
+from ..models import Dimension, Indicator, ScoringTable, TableVersion, VersionStatus
+
+
+def indicators_for(version_id: int, category: str = "") -> list[Indicator]:
+    """The items of a version that apply to a unit of `category`, in table order, with their
+    dimension (one query)."""
+    return list(
+        Indicator.objects.filter(dimension__version_id=version_id)
+        .filter(Q(category="") | Q(category=category))
+        .select_related("dimension")
+        .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
+    )
+
+
+def as_items(indicators) -> list[scoring.Item]:
+    return [
+        scoring.Item(i.pk, i.dimension_id, i.kind, i.max_points, i.category) for i in indicators
+    ]
+
+
+def grouped(indicators) -> list[tuple[Dimension, list[Indicator]]]:
+    """Indicators grouped under their dimension, keeping order."""
+    groups: dict[int, tuple[Dimension, list]] = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.dimension_id, (indicator.dimension, []))[1].append(indicator)
+    return list(groups.values())
+
+
+def published_versions() -> QuerySet[TableVersion]:
+    return (
+        TableVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("table")
+        .order_by("table__sort_order", "table__code", "-number")
+    )
+
+
+def tables_with_versions() -> QuerySet[ScoringTable]:
+    return ScoringTable.objects.prefetch_related(
+        Prefetch("versions", queryset=TableVersion.objects.order_by("-number"))
+    ).order_by("sort_order", "code")
+
+
+def version_with_rows(pk: int) -> tuple[TableVersion, list[tuple[Dimension, list[Indicator]]]]:
+    version = TableVersion.objects.select_related("table").get(pk=pk)
+    indicators = (
+        Indicator.objects.filter(dimension__version=version)
+        .select_related("dimension")
+        .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
+    )
+    return version, grouped(indicators)

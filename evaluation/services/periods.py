@@ -1,0 +1,336 @@
+"""Writes of assessment periods: create and reschedule (the province), publish a committee's
+part, aggregate months into a quarter and quarters into a year."""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Sum, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from branches.models import OrgUnit
+from branches.selectors import in_scope
+from workflow.models import AuditEntry
+from workflow.services import notify, record_audit
+
+from .. import scoring
+from ..models import (
+    SOURCE_KIND,
+    Assessment,
+    AssessmentPeriod,
+    AssessmentScore,
+    DimensionScore,
+    PeriodPublication,
+    Status,
+    Subject,
+)
+from ..selectors.tables import as_items, indicators_for
+from .assessments import WORKFLOW, EvaluationError
+from .ranking import refresh_ranks
+
+PERIOD_FIELDS = (
+    "name",
+    "kind",
+    "table_version",
+    "scope",
+    "starts_on",
+    "ends_on",
+    "opens_on",
+    "closes_on",
+    "is_aggregate",
+)
+RESCHEDULE_FIELDS = ("name", "opens_on", "closes_on")
+
+
+def _require_manager(actor, scope=None):
+    if not actor.has_perm("evaluation.manage_periods"):
+        raise PermissionDenied
+    if scope is not None and not in_scope(actor, scope):
+        raise PermissionDenied
+
+
+def subject_units(period):
+    """The units a filled period assesses: active units of the table's subject type in the
+    scope's subtree."""
+    return OrgUnit.objects.filter(
+        path__startswith=period.scope.path,
+        unit_type=period.table_version.table.subject,
+        is_active=True,
+    )
+
+
+def find_sources(period):
+    """The periods an aggregate sums up: the next-lower kind, same table version and scope,
+    lying within the aggregate's dates."""
+    kind = SOURCE_KIND.get(period.kind)
+    if kind is None:
+        return AssessmentPeriod.objects.none()
+    return AssessmentPeriod.objects.filter(
+        kind=kind,
+        table_version=period.table_version,
+        scope=period.scope,
+        starts_on__gte=period.starts_on,
+        ends_on__lte=period.ends_on,
+    ).exclude(pk=period.pk)
+
+
+@transaction.atomic
+def create_period(*, actor, data: dict) -> AssessmentPeriod:
+    """Create a period. A filled period gets an empty assessment for each unit it covers; an
+    aggregate period is linked to its source periods (and must have some)."""
+    _require_manager(actor, data.get("scope"))
+    version = data["table_version"]
+    if not version.is_published:
+        raise ValidationError(_("只能使用已发布的评价表版本创建考评周期。"))
+    if version.table.subject == Subject.MEMBER:
+        raise ValidationError(_("党员考评表将在党员KPI模块启用，暂不能创建考评周期。"))
+    period = AssessmentPeriod(created_by=actor, **{f: data[f] for f in PERIOD_FIELDS})
+    if period.is_aggregate and period.kind not in SOURCE_KIND:
+        raise ValidationError(_("只有季度和年度周期可以设为汇总周期。"))
+    period.full_clean()
+    period.save()
+    if period.is_aggregate:
+        sources = list(find_sources(period))
+        if not sources:
+            raise ValidationError(
+                _("在该时间范围内没有同一评价表、同一范围的%(kind)s周期可供汇总。")
+                % {"kind": AssessmentPeriod(kind=SOURCE_KIND[period.kind]).get_kind_display()}
+            )
+        period.sources.set(sources)
+    else:
+        created = Assessment.objects.bulk_create(
+            Assessment(period=period, unit=u, category=u.category, region_id=u.region_id)
+            for u in subject_units(period).only("pk", "category", "region_id")
+        )
+        if not created:
+            raise ValidationError(
+                _("所选范围内没有可考评的%(subject)s。")
+                % {"subject": version.table.get_subject_display()}
+            )
+    record_audit(actor=actor, obj=period, action="create", unit=period.scope)
+    return period
+
+
+@transaction.atomic
+def reschedule_period(*, actor, pk, data: dict) -> AssessmentPeriod:
+    """Rename a period or move its filling window (e.g. extend the deadline); audited with
+    the old and new dates."""
+    period = (
+        AssessmentPeriod.objects.select_for_update(of=("self",)).select_related("scope").get(pk=pk)
+    )
+    _require_manager(actor, period.scope)
+    before = {f: getattr(period, f) for f in RESCHEDULE_FIELDS}
+    for field in RESCHEDULE_FIELDS:
+        if field in data:
+            setattr(period, field, data[field])
+    period.full_clean()
+    period.save()
+    changes = [
+        f"{period._meta.get_field(f).verbose_name}：{before[f]} → {getattr(period, f)}"
+        for f in RESCHEDULE_FIELDS
+        if before[f] != getattr(period, f)
+    ]
+    if changes:
+        record_audit(
+            actor=actor,
+            obj=period,
+            action="reschedule",
+            comment="；".join(changes),
+            unit=period.scope,
+        )
+    return period
+
+
+@transaction.atomic
+def publish(*, actor, pk, unit) -> int:
+    """The committee publishes its part of the period: every accepted (已验收) assessment in
+    its subtree becomes published, in one step, audited per assessment; the ranks are
+    recomputed. Only after the close date, and only when nothing in the subtree still waits
+    for review."""
+    period = AssessmentPeriod.objects.select_for_update().get(pk=pk)
+    if not actor.has_perm("evaluation.publish_period", unit):
+        raise PermissionDenied
+    if not (unit.path.startswith(period.scope.path) or period.scope.path.startswith(unit.path)):
+        raise EvaluationError(_("该组织不在本周期的考评范围内。"))
+    if period.is_aggregate:
+        raise EvaluationError(_("汇总周期的结果在汇总时自动发布。"))
+    if timezone.localdate() <= period.closes_on:
+        raise EvaluationError(
+            _("填报截止（%(date)s）后才能发布结果。") % {"date": date_format(period.closes_on)}
+        )
+    part = period.assessments.filter(unit__path__startswith=unit.path)
+    pending = part.filter(status=Status.SUBMITTED).count()
+    if pending:
+        raise EvaluationError(_("尚有 %(n)d 份考评待审核，全部验收后才能发布。") % {"n": pending})
+    transition = WORKFLOW["publish"]
+    rows = list(
+        part.filter(status__in=transition.sources)
+        .select_for_update(of=("self",))
+        .select_related("unit", "submitted_by")
+    )
+    if not rows:
+        raise EvaluationError(_("没有可发布的考评结果（考评须先验收）。"))
+    now = timezone.now()
+    for a in rows:
+        a.status, a.published_at, a.revision = transition.target, now, a.revision + 1
+    Assessment.objects.bulk_update(rows, ["status", "published_at", "revision"], batch_size=500)
+    content_type = ContentType.objects.get_for_model(Assessment)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            content_type=content_type,
+            object_id=a.pk,
+            object_repr=str(a)[:200],
+            unit=a.unit,
+            action=transition.name,
+            from_state=transition.sources[0],
+            to_state=transition.target,
+        )
+        for a in rows
+    )
+    PeriodPublication.objects.create(period=period, unit=unit, count=len(rows), published_by=actor)
+    record_audit(actor=actor, obj=period, action="publish", comment=str(unit), unit=unit)
+    refresh_ranks(period.pk)
+    notify(
+        [a.submitted_by for a in rows],
+        title=_("“%(period)s”考评结果已发布") % {"period": period},
+        url=reverse("evaluation:period", args=[period.pk]),
+    )
+    return len(rows)
+
+
+def _vetoed_count():
+    return Sum(Case(When(is_vetoed=True, then=1), default=0, output_field=IntegerField()))
+
+
+@transaction.atomic
+def aggregate(*, actor, pk) -> int:
+    """Compute an aggregate period (季评星 from the months, 年定级 from the quarters) from the
+    published results of its sources, by the rule in `scoring` (sum over the sources / number
+    of sources; any veto voids). The sums are database aggregates; re-running replaces the
+    previous results (idempotent). The results are published at once."""
+    period = (
+        AssessmentPeriod.objects.select_for_update(of=("self",))
+        .select_related("scope", "table_version")
+        .get(pk=pk)
+    )
+    _require_manager(actor, period.scope)
+    if not period.is_aggregate:
+        raise EvaluationError(_("只有汇总周期可以执行汇总。"))
+    sources = list(period.sources.all())
+    if not sources:
+        raise EvaluationError(_("该汇总周期没有来源周期。"))
+    if any(s.table_version_id != period.table_version_id for s in sources):
+        raise EvaluationError(_("来源周期使用的评价表版本与本周期不一致，无法汇总。"))
+    n = len(sources)
+    published = Assessment.objects.filter(period__in=sources, status=Status.PUBLISHED)
+    totals = {
+        row["unit_id"]: row
+        for row in published.values("unit_id")
+        .annotate(total_sum=Sum("total"), vetoed=_vetoed_count(), count=Count("pk"))
+        .order_by()
+    }
+    dims = defaultdict(dict)
+    for row in (
+        DimensionScore.objects.filter(assessment__in=published)
+        .values("assessment__unit_id", "dimension_id")
+        .annotate(s=Sum("score"))
+        .order_by()
+    ):
+        dims[row["assessment__unit_id"]][row["dimension_id"]] = row["s"]
+    items_sums = defaultdict(dict)
+    for row in (
+        AssessmentScore.objects.filter(assessment__in=published)
+        .values("assessment__unit_id", "indicator_id")
+        .annotate(reviewed=Sum("reviewed_score"), own=Sum("self_score"))
+        .order_by()
+    ):
+        items_sums[row["assessment__unit_id"]][row["indicator_id"]] = row
+
+    period.assessments.all().delete()
+    version = period.table_version
+    units = OrgUnit.objects.filter(pk__in=totals).only("pk", "category", "region_id")
+    by_category = {}
+    now = timezone.now()
+    created = []
+    for unit in units:
+        if unit.category not in by_category:
+            indicators = indicators_for(version.pk, unit.category)
+            items = as_items(indicators)
+            by_category[unit.category] = (
+                scoring.maximum(items),
+                scoring.dimension_maximum(items),
+            )
+        max_total, dim_max = by_category[unit.category]
+        row = totals[unit.pk]
+        result = scoring.aggregate(
+            row["total_sum"],
+            periods=n,
+            any_vetoed=bool(row["vetoed"]),
+            max_total=max_total,
+            thresholds=version.thresholds,
+            dimension_sums=dims[unit.pk],
+            dimension_max=dim_max,
+        )
+        created.append(
+            (
+                Assessment(
+                    period=period,
+                    unit=unit,
+                    category=unit.category,
+                    region_id=unit.region_id,
+                    status=Status.PUBLISHED,
+                    self_total=None,
+                    gross_total=result.gross_total,
+                    total=result.total,
+                    max_total=result.max_total,
+                    rate=result.rate,
+                    is_vetoed=result.vetoed,
+                    veto_reason=_("来源周期中有否决项目") if result.vetoed else "",
+                    star=result.star,
+                    tier=result.tier,
+                    source_count=row["count"],
+                    published_at=now,
+                ),
+                result,
+            )
+        )
+    Assessment.objects.bulk_create([a for a, _r in created], batch_size=500)
+    DimensionScore.objects.bulk_create(
+        (
+            DimensionScore(
+                assessment=a, dimension_id=d, score=v, max_points=r.dimension_max.get(d, 0)
+            )
+            for a, r in created
+            for d, v in r.dimensions.items()
+        ),
+        batch_size=1000,
+    )
+    AssessmentScore.objects.bulk_create(
+        (
+            AssessmentScore(
+                assessment=a,
+                indicator_id=indicator_id,
+                reviewed_score=scoring.mean_over_periods(s["reviewed"], n),
+                self_score=scoring.mean_over_periods(s["own"], n),
+            )
+            for a, _r in created
+            for indicator_id, s in items_sums[a.unit_id].items()
+        ),
+        batch_size=1000,
+    )
+    period.aggregated_at = now
+    period.save(update_fields=["aggregated_at"])
+    record_audit(
+        actor=actor,
+        obj=period,
+        action="aggregate",
+        comment=_("汇总 %(n)d 个来源周期，%(u)d 个单位") % {"n": n, "u": len(created)},
+        unit=period.scope,
+    )
+    refresh_ranks(period.pk)
+    return len(created)

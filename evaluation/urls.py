@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import assessments, periods, results, tables
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", periods.index, name="index"),
+    path("queue/", assessments.review_queue, name="review_queue"),
+    path("periods/new/", periods.create, name="period_create"),
+    path("periods/<int:pk>/", periods.detail, name="period"),
+    path("periods/<int:pk>/edit/", periods.edit, name="period_edit"),
+    path("periods/<int:pk>/publish/", periods.publish, name="period_publish"),
+    path("periods/<int:pk>/aggregate/", periods.aggregate, name="period_aggregate"),
+    path("periods/<int:pk>/rankings/", results.rankings, name="rankings"),
+    path("periods/<int:pk>/export.xlsx", results.export, name="export"),
+    path("assessments/<int:pk>/", assessments.detail, name="assessment"),
+    path("assessments/<int:pk>/fill/", assessments.fill, name="fill"),
+    path("assessments/<int:pk>/adjust/", assessments.adjust, name="adjust"),
+    path("assessments/<int:pk>/act/<slug:action>/", assessments.act, name="act"),
+    path("assessments/<int:pk>/radar.svg", results.radar, name="radar"),
+    path("evidence/<int:pk>/", assessments.download_evidence, name="evidence"),
+    path("evidence/<int:pk>/delete/", assessments.delete_evidence, name="delete_evidence"),
+    path("units/<int:pk>/trend/", results.trend, name="trend"),
+    path("tables/", tables.index, name="tables"),
+    path("tables/<int:pk>/", tables.detail, name="table"),
+    path("tables/<int:pk>/export.xlsx", tables.export, name="table_export"),
+]

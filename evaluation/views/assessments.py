@@ -1,0 +1,246 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflow.selectors import timeline
+from workflow.transitions import TransitionError
+
+from .. import charts
+from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
+from ..models import Evidence, Status
+from ..selectors import periods as period_selectors
+from ..selectors import results as result_selectors
+from ..selectors.tables import grouped, indicators_for
+from ..services import assessments as services
+from .common import error_text, get_assessment, paginate, require
+
+
+def _load(assessment):
+    """The indicators that apply to the assessment and its score rows (two queries)."""
+    indicators = indicators_for(assessment.period.table_version_id, assessment.category)
+    return indicators, result_selectors.score_rows(assessment)
+
+
+def _rows(assessment, indicators, scores, form=None, names=()):
+    """Dimensions with their indicators, each with its score row, evidence files and (when a
+    form is given) its bound fields `names` (field prefixes)."""
+    files = {}
+    for e in assessment.evidence.all():
+        files.setdefault(e.indicator_id, []).append(e)
+    groups = []
+    for dimension, items in grouped(indicators):
+        rows = []
+        for i in items:
+            row = {"indicator": i, "score": scores.get(i.pk), "files": files.get(i.pk, [])}
+            if form is not None:
+                row["fields"] = {n: form[f"{n}{i.pk}"] for n in names}
+            rows.append(row)
+        groups.append((dimension, rows))
+    return groups
+
+
+@login_required
+def review_queue(request):
+    require(request.user, "evaluation.view_review_queue")
+    page, query = paginate(request, period_selectors.review_queue(request.user))
+    return render(request, "evaluation/review_queue.html", {"page": page, "query": query})
+
+
+@login_required
+def detail(request, pk, review_form=None):
+    assessment = get_assessment(request, pk)
+    user = request.user
+    can_adjust = user.has_perm("evaluation.adjust_scores", assessment)
+    indicators, scores = _load(assessment)
+    if not can_adjust:
+        review_form = None
+    elif review_form is None:
+        review_form = ReviewForm(
+            indicators=indicators,
+            scores=scores,
+            initial={"expected_version": services.WORKFLOW.version_of(assessment)},
+        )
+    groups = _rows(assessment, indicators, scores, review_form, ("r", "why"))
+    show_result = user.has_perm("evaluation.view_result", assessment)
+    context = {
+        "assessment": assessment,
+        "groups": groups,
+        "show_result": show_result,
+        "review_form": review_form,
+        "transitions": services.WORKFLOW.available(user, assessment),
+        "decision_form": DecisionForm(
+            initial={"expected_version": services.WORKFLOW.version_of(assessment)}
+        ),
+        "timeline": services.WORKFLOW.describe(
+            # the branch sees score adjustments with its published result
+            timeline(assessment)
+            if show_result
+            else timeline(assessment).exclude(action__in=services.EXTRA_ACTIONS),
+            services.EXTRA_ACTIONS,
+        ),
+        "can_fill": user.has_perm("evaluation.edit_assessment", assessment),
+        "can_trend": user.has_perm("evaluation.view_trend", assessment.unit),
+    }
+    if show_result and assessment.total is not None:
+        context["radar"] = charts.radar_svg(
+            result_selectors.radar(assessment),
+            title=_("%(unit)s · %(period)s 雷达图")
+            % {"unit": assessment.unit, "period": assessment.period},
+        )
+        if assessment.status == Status.PUBLISHED:
+            context["category_size"] = result_selectors.category_size(assessment)
+    return render(
+        request,
+        "evaluation/assessment_detail.html",
+        context,
+        status=400 if review_form and review_form.is_bound and review_form.errors else 200,
+    )
+
+
+@login_required
+def fill(request, pk):
+    """The self-assessment form: save as draft (any time in the window) or submit."""
+    assessment = get_assessment(request, pk)
+    if not request.user.has_perm("evaluation.edit_assessment", assessment):
+        if not request.user.has_perm("evaluation.submit_assessment", assessment):
+            raise PermissionDenied
+        messages.warning(
+            request,
+            _("该考评当前为“%(s)s”，不可编辑。") % {"s": assessment.get_status_display()},
+        )
+        return redirect("evaluation:assessment", assessment.pk)
+    indicators, scores = _load(assessment)
+    form = SelfAssessmentForm(
+        request.POST or None, request.FILES or None, indicators=indicators, scores=scores
+    )
+    window_error = None
+    try:
+        services.check_window(assessment.period)
+    except TransitionError as exc:
+        window_error = str(exc)
+    if request.method == "POST" and form.is_valid() and not window_error:
+        version = request.POST.get("expected_version")
+        try:
+            saved = services.save_draft(
+                actor=request.user,
+                pk=assessment.pk,
+                entries=form.entries(),
+                expected_version=version,
+            )
+            for indicator, upload in form.uploads():
+                services.add_evidence(
+                    actor=request.user, assessment=saved, indicator=indicator, upload=upload
+                )
+        except (ValidationError, TransitionError) as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            if "submit" not in request.POST:
+                messages.success(request, _("草稿已保存，可随时回来继续填写。"))
+                return redirect("evaluation:fill", assessment.pk)
+            try:
+                services.submit(actor=request.user, pk=assessment.pk)
+            except (ValidationError, TransitionError) as exc:
+                messages.error(request, error_text(exc))
+                messages.info(request, _("内容已保存为草稿。"))
+                return redirect("evaluation:fill", assessment.pk)
+            messages.success(request, _("自评已提交，等待上级党组织审核。"))
+            return redirect("evaluation:assessment", assessment.pk)
+    groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"))
+    return render(
+        request,
+        "evaluation/fill.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "groups": groups,
+            "window_error": window_error,
+            "expected_version": services.WORKFLOW.version_of(assessment),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def adjust(request, pk):
+    """The reviewer's adjusted scores with reasons (online score + offline acceptance)."""
+    assessment = get_assessment(request, pk, "evaluation.review_assessment")
+    if not request.user.has_perm("evaluation.adjust_scores", assessment):
+        messages.error(request, _("只有待审核的考评可以调整分数。"))
+        return redirect("evaluation:assessment", assessment.pk)
+    indicators, scores = _load(assessment)
+    form = ReviewForm(request.POST, indicators=indicators, scores=scores)
+    if form.is_valid():
+        try:
+            changed = services.adjust_scores(
+                actor=request.user,
+                pk=assessment.pk,
+                changes=form.changes(),
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except (ValidationError, TransitionError) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            if changed:
+                messages.success(request, _("已调整 %(n)d 项评分。") % {"n": len(changed)})
+            else:
+                messages.info(request, _("评分没有变化。"))
+        return redirect("evaluation:assessment", assessment.pk)
+    messages.error(request, _("请根据提示修改后再保存。"))
+    return detail(request, pk, review_form=form)
+
+
+ACTIONS = {
+    "submit": services.submit,
+    "accept": services.accept,
+    "return": services.return_for_revision,
+    "reopen": services.reopen,
+}
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    assessment = get_assessment(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
+        return redirect("evaluation:assessment", assessment.pk)
+    try:
+        ACTIONS[action](actor=request.user, pk=assessment.pk, **form.cleaned_data)
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("操作成功。"))
+    return redirect("evaluation:assessment", assessment.pk)
+
+
+@login_required
+def download_evidence(request, pk):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    get_assessment(request, evidence.assessment_id)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_POST
+def delete_evidence(request, pk):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    get_assessment(request, evidence.assessment_id)
+    try:
+        services.remove_evidence(actor=request.user, evidence=evidence)
+        messages.success(request, _("佐证材料已删除。"))
+    except TransitionError as exc:
+        messages.error(request, error_text(exc))
+    return redirect("evaluation:fill", evidence.assessment_id)

@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from .. import table_xlsx
+from ..models import TableVersion
+from ..selectors import tables as selectors
+from .common import require
+
+
+@login_required
+def index(request):
+    require(request.user, "evaluation.view_tables")
+    return render(
+        request,
+        "evaluation/tables.html",
+        {
+            "tables": selectors.tables_with_versions(),
+            "can_manage": request.user.has_perm("evaluation.manage_tables"),
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    require(request.user, "evaluation.view_tables")
+    get_object_or_404(TableVersion, pk=pk)
+    version, groups = selectors.version_with_rows(pk)
+    return render(
+        request,
+        "evaluation/table_detail.html",
+        {
+            "version": version,
+            "groups": groups,
+            "can_manage": request.user.has_perm("evaluation.manage_tables"),
+        },
+    )
+
+
+@login_required
+def export(request, pk):
+    require(request.user, "evaluation.manage_tables")
+    get_object_or_404(TableVersion, pk=pk)
+    version, groups = selectors.version_with_rows(pk)
+    return FileResponse(
+        table_xlsx.write_version(version, groups),
+        as_attachment=True,
+        filename=_("%(name)s-v%(n)d.xlsx") % {"name": version.table.name, "n": version.number},
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
