@@ -22,6 +22,7 @@ urlpatterns = [
     path("org/", include("branches.urls")),
     path("notifications/", include("workflow.urls")),
     path("brands/", include("brands.urls")),
+    path("flagship/", include("flagship.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,127 @@
+"""The only place flagship reads evaluation: the latest *published* six-good and five-force
+results of branches. Read-only, and narrow on purpose (a handful of columns), so evaluation can
+change its internals without breaking the flagship cycle.
+
+"The relevant assessment period" for the veto rule is, per table, the latest published period
+of the unit (by the period's end date); a veto in either result makes the branch ineligible.
+"""
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+SIX_GOOD = "six-good"
+FIVE_FORCES = "brand-five-forces"
+TABLES = (SIX_GOOD, FIVE_FORCES)
+PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Result:
+    table: str
+    period: str
+    period_ends_on: str
+    total: Decimal | None
+    max_total: Decimal | None
+    rate: Decimal | None
+    is_vetoed: bool
+    veto_reason: str = ""
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key in ("total", "max_total", "rate"):
+            data[key] = None if data[key] is None else str(data[key])
+        return data
+
+
+@dataclass(frozen=True)
+class LatestResults:
+    six_good: Result | None = None
+    five_forces: Result | None = None
+
+    @property
+    def is_vetoed(self) -> bool:
+        return any(r.is_vetoed for r in (self.six_good, self.five_forces) if r)
+
+    @property
+    def veto_reasons(self) -> list[str]:
+        return [
+            r.veto_reason or r.period
+            for r in (self.six_good, self.five_forces)
+            if r is not None and r.is_vetoed
+        ]
+
+    def rate_for(self, source: str) -> Decimal | None:
+        result = {"six_good": self.six_good, "five_forces": self.five_forces}.get(source)
+        return result.rate if result is not None else None
+
+    def as_json(self) -> dict:
+        return {
+            "six_good": self.six_good.as_json() if self.six_good else None,
+            "five_forces": self.five_forces.as_json() if self.five_forces else None,
+            "is_vetoed": self.is_vetoed,
+        }
+
+
+def _rows(unit_ids):
+    from evaluation.models import Assessment
+
+    return (
+        Assessment.objects.filter(
+            unit_id__in=unit_ids,
+            status=PUBLISHED,
+            period__table_version__table__code__in=TABLES,
+        )
+        .annotate(
+            table_code=F("period__table_version__table__code"),
+            period_name=F("period__name"),
+            period_end=F("period__ends_on"),
+            row=Window(
+                RowNumber(),
+                partition_by=[F("unit_id"), F("period__table_version__table__code")],
+                order_by=[F("period__ends_on").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(row=1)
+        .values(
+            "unit_id",
+            "table_code",
+            "period_name",
+            "period_end",
+            "total",
+            "max_total",
+            "rate",
+            "is_vetoed",
+            "veto_reason",
+        )
+    )
+
+
+def latest_results_for(unit_ids) -> dict[int, LatestResults]:
+    """{unit id: LatestResults} for many units in one query (a window function per unit and
+    table); units without published results map to an empty LatestResults."""
+    unit_ids = list(unit_ids)
+    found: dict[int, dict] = {uid: {} for uid in unit_ids}
+    if not unit_ids:
+        return {}
+    for row in _rows(unit_ids):
+        key = "six_good" if row["table_code"] == SIX_GOOD else "five_forces"
+        found[row["unit_id"]][key] = Result(
+            table=row["table_code"],
+            period=row["period_name"],
+            period_ends_on=row["period_end"].isoformat(),
+            total=row["total"],
+            max_total=row["max_total"],
+            rate=row["rate"],
+            is_vetoed=row["is_vetoed"],
+            veto_reason=row["veto_reason"],
+        )
+    return {uid: LatestResults(**parts) for uid, parts in found.items()}
+
+
+def latest_results(unit) -> LatestResults:
+    """The unit's latest published six-good and five-force results (total, rate, veto)."""
+    unit_id = getattr(unit, "pk", unit)
+    return latest_results_for([unit_id])[unit_id]

@@ -1,0 +1,516 @@
+"""Candidacies (创建申报): filing within the window, pre-filled from what the portal knows,
+reviewed up the org tree exactly like a brand application (the shared approval chain, the
+shared workflow, audit and notifications); then, once accepted, the two-year plan and the
+summary materials of the management phase."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from branches.selectors import approval_chain
+from workflow.services import notify, record_audit
+from workflow.transitions import Transition, Workflow
+from workflow.uploads import clean_document
+
+from ..eligibility import check_eligibility
+from ..models import (
+    AttachmentKind,
+    Candidacy,
+    CandidacyAttachment,
+    CandidacyRevision,
+    CandidacyStatus,
+    FlagshipCycle,
+    Phase,
+)
+from .common import SCHEDULER, FlagshipError, end_of_day, fmt_date, local_today, reviewers_at
+
+S = CandidacyStatus
+WORKFLOW = Workflow(
+    model=Candidacy,
+    version=lambda c: f"{c.status}@{c.current_level_id or '-'}#{c.revision_number}",
+    transitions=[
+        Transition(
+            "submit",
+            (S.DRAFT, S.RETURNED),
+            S.IN_REVIEW,
+            _lazy("提交审核"),
+            "flagship.submit_candidacy",
+        ),
+        Transition(
+            "approve",
+            (S.IN_REVIEW,),
+            S.IN_REVIEW,
+            _lazy("审核通过"),
+            "flagship.review_candidacy",
+            style="success",
+        ),
+        Transition(
+            "return",
+            (S.IN_REVIEW,),
+            S.RETURNED,
+            _lazy("退回修改"),
+            "flagship.review_candidacy",
+            comment_required=True,
+            style="warning",
+        ),
+        Transition(
+            "reject",
+            (S.IN_REVIEW,),
+            S.REJECTED,
+            _lazy("不予通过"),
+            "flagship.review_candidacy",
+            comment_required=True,
+            style="danger",
+        ),
+        Transition(
+            "lock", (S.DRAFT, S.RETURNED), S.LOCKED, _lazy("逾期锁定"), "flagship.lock_candidacy"
+        ),
+        Transition(
+            "disqualify",
+            (S.ACCEPTED,),
+            S.DISQUALIFIED,
+            _lazy("取消资格"),
+            "flagship.disqualify_candidacy",
+            comment_required=True,
+            style="danger",
+        ),
+    ],
+)
+#: The transitions a detail page offers (lock and disqualify come from the job and objections).
+PAGE_TRANSITIONS = ("submit", "approve", "return", "reject")
+EXTRA_ACTIONS = {
+    "file_plan": _lazy("提交两年创建计划"),
+    "upload_summary": _lazy("上传总结材料"),
+    "score": _lazy("评审委员评分"),
+    "site_visit": _lazy("实地考察"),
+    "veto_check": _lazy("否决项核查"),
+}
+CONTENT_FIELDS = ("actual_practices", "highlights")
+MAX_TEXT = 5000
+
+
+def _link(candidacy):
+    return reverse("flagship:candidacy", args=[candidacy.pk])
+
+
+# --- pre-filled content ------------------------------------------------------------------
+
+
+def brand_elements(brand) -> dict:
+    """The brand's six elements as they stand (shown and frozen, never retyped)."""
+    return {
+        "brand_id": brand.pk,
+        "name": brand.name,
+        "slogan": brand.slogan,
+        "brand_type": brand.get_brand_type_display() if brand.brand_type else "",
+        "core_idea": brand.core_idea,
+        "goal": brand.goal,
+        "measures": list(brand.measures or []),
+        "results": brand.results,
+        "has_logo": bool(brand.logo),
+    }
+
+
+def _result_line(label, result):
+    if result is None:
+        return ""
+    return _("%(label)s：%(period)s %(total)s 分（得分率 %(rate)s%%）") % {
+        "label": label,
+        "period": result.period,
+        "total": result.total if result.total is not None else "—",
+        "rate": result.rate if result.rate is not None else "—",
+    }
+
+
+def prefill(brand, results, activities=()) -> dict:
+    """The first draft of 实际做法 and 品牌亮点, written from the brand's measures and
+    activities and the latest evaluation results, for the branch to refine, not retype."""
+    practices = []
+    if brand.measures:
+        practices.append(_("创建举措："))
+        practices += [f"{i}. {m}" for i, m in enumerate(brand.measures, 1)]
+    activities = list(activities)
+    if activities:
+        practices.append(_("品牌活动："))
+        practices += [f"· {a.date:%Y-%m-%d} {a.title}" for a in activities]
+    highlights = [
+        line
+        for line in (
+            _("品牌传播语：%(s)s") % {"s": brand.slogan} if brand.slogan else "",
+            _("核心理念：%(s)s") % {"s": brand.core_idea} if brand.core_idea else "",
+            _("创建成效：%(s)s") % {"s": brand.results} if brand.results else "",
+            _result_line(_("六好党支部考评"), results.six_good),
+            _result_line(_("品牌五力评价"), results.five_forces),
+        )
+        if line
+    ]
+    return {"actual_practices": "\n".join(practices), "highlights": "\n".join(highlights)}
+
+
+def prefill_for(unit, brand, results) -> dict:
+    activities = brand.activities.order_by("-date", "-pk")[:10]
+    return prefill(brand, results, activities)
+
+
+# --- the window --------------------------------------------------------------------------
+
+
+def window_error(cycle, *, first_submission: bool, now=None) -> str:
+    """Why a candidacy may not be filed or submitted now (empty when it may). After the
+    closing date a first submission is refused; a returned candidacy may still be resubmitted
+    until the notice is published."""
+    if cycle.phase != Phase.APPLICATION:
+        return _("“%(cycle)s”当前为%(phase)s，不接受申报。") % {
+            "cycle": cycle,
+            "phase": cycle.get_phase_display(),
+        }
+    if first_submission and (now or timezone.now()) >= end_of_day(cycle.application_closes_on):
+        return _("申报已于 %(d)s 截止，不能再提交新的申报。") % {
+            "d": fmt_date(cycle.application_closes_on)
+        }
+    return ""
+
+
+def _eligibility_error(unit, cycle) -> str:
+    verdict = check_eligibility(unit, cycle=cycle)
+    return "；".join(verdict.reasons)
+
+
+# --- filing and review -------------------------------------------------------------------
+
+
+def _clean_content(data):
+    values = {}
+    for field in CONTENT_FIELDS:
+        if field in data:
+            text = (data[field] or "").strip()
+            if len(text) > MAX_TEXT:
+                raise ValidationError(_("内容过长：每项不超过 %(n)d 字。") % {"n": MAX_TEXT})
+            values[field] = text
+    return values
+
+
+@transaction.atomic
+def save_draft(*, actor, cycle=None, unit=None, candidacy=None, data: dict | None = None, now=None):
+    """Create the branch's candidacy in the cycle or update its draft. A new candidacy must be
+    eligible and within the window; content not given starts from `prefill`."""
+    data = data or {}
+    if candidacy is None:
+        if not actor.has_perm("flagship.file_candidacy", unit):
+            raise PermissionDenied(_("只有本支部的书记或党务工作者可以申报旗舰品牌。"))
+        cycle = FlagshipCycle.objects.get(pk=cycle.pk)
+        error = window_error(cycle, first_submission=True, now=now)
+        verdict = check_eligibility(unit, cycle=cycle)
+        if error or not verdict.ok:
+            raise FlagshipError(error or "；".join(verdict.reasons))
+        content = prefill_for(unit, verdict.brand, verdict.results)
+        content.update({k: v for k, v in _clean_content(data).items() if v})
+        candidacy = Candidacy(
+            cycle=cycle,
+            unit=unit,
+            brand=verdict.brand,
+            applicant=actor,
+            brand_snapshot=brand_elements(verdict.brand),
+            results_snapshot=verdict.results.as_json(),
+            **content,
+        )
+        try:
+            with transaction.atomic():
+                candidacy.save()
+        except IntegrityError as exc:  # a concurrent first filing for the same branch
+            raise FlagshipError(_("该党支部已在本周期申报，不能重复申报。")) from exc
+        record_audit(actor=actor, obj=candidacy, action="create", to_state=candidacy.status)
+        return candidacy
+    candidacy = Candidacy.objects.select_for_update().select_related("cycle").get(pk=candidacy.pk)
+    if not actor.has_perm("flagship.edit_candidacy", candidacy):
+        raise FlagshipError(
+            _("该申报当前不可编辑（状态：%(s)s）。") % {"s": candidacy.get_status_display()}
+        )
+    for field, value in _clean_content(data).items():
+        setattr(candidacy, field, value)
+    candidacy.save()
+    return candidacy
+
+
+def missing_content(candidacy) -> list[str]:
+    checks = [
+        (candidacy.actual_practices.strip(), _("实际做法")),
+        (candidacy.highlights.strip(), _("品牌亮点")),
+    ]
+    return [label for value, label in checks if not value]
+
+
+def snapshot(candidacy) -> dict:
+    data = {f: getattr(candidacy, f) for f in CONTENT_FIELDS}
+    data["brand"] = candidacy.brand_snapshot
+    data["results"] = candidacy.results_snapshot
+    data["attachments"] = list(
+        candidacy.attachments.filter(kind=AttachmentKind.APPLICATION).values_list(
+            "original_name", flat=True
+        )
+    )
+    return data
+
+
+def submit(*, actor, pk, comment="", expected_version=None, now=None):
+    """Submit within the window. Eligibility is checked again, the brand's elements and the
+    latest results are frozen with the content as a new revision, and the candidacy goes to
+    the first level of the approval chain (a resubmission: back to the level that returned
+    it)."""
+
+    def before_save(candidacy, _t):
+        cycle = candidacy.cycle
+        error = window_error(cycle, first_submission=candidacy.revision_number == 0, now=now)
+        if error:
+            raise FlagshipError(error)
+        error = _eligibility_error(candidacy.unit, cycle)
+        if error:
+            raise FlagshipError(error)
+        missing = missing_content(candidacy)
+        if missing:
+            raise ValidationError(_("请补全以下内容后再提交：%(m)s。") % {"m": "、".join(missing)})
+        chain = approval_chain(candidacy.unit)
+        if not chain:
+            raise FlagshipError(_("未找到该支部的上级审核组织，请联系系统管理员。"))
+        if candidacy.current_level_id is None:
+            candidacy.current_level = chain[0]
+        from ..selectors.results import latest_results
+
+        candidacy.brand_snapshot = brand_elements(candidacy.brand)
+        candidacy.results_snapshot = latest_results(candidacy.unit).as_json()
+        candidacy.revision_number += 1
+        candidacy.submitted_at = timezone.now()
+        CandidacyRevision.objects.create(
+            candidacy=candidacy,
+            number=candidacy.revision_number,
+            snapshot=snapshot(candidacy),
+            created_by=actor,
+        )
+
+    def after_save(candidacy, _t, _from):
+        notify(
+            reviewers_at(candidacy.current_level),
+            title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
+            body=_("第 %(n)d 版已提交，请审核。") % {"n": candidacy.revision_number},
+            url=_link(candidacy),
+        )
+
+    return WORKFLOW.apply(
+        pk,
+        "submit",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        before_save=before_save,
+        after_save=after_save,
+    )
+
+
+def approve(*, actor, pk, comment="", expected_version=None):
+    """Approve at the current level: on up the chain, or after the province the candidacy is
+    accepted onto the candidate list (入围)."""
+    decided = {}
+
+    def before_save(candidacy, _t):
+        chain = approval_chain(candidacy.unit)
+        ids = [u.pk for u in chain]
+        position = (
+            ids.index(candidacy.current_level_id) if candidacy.current_level_id in ids else -1
+        )
+        decided["level"] = candidacy.current_level
+        if position + 1 < len(chain):
+            candidacy.current_level = chain[position + 1]
+        else:
+            candidacy.status = S.ACCEPTED
+            candidacy.current_level = None
+            candidacy.accepted_at = timezone.now()
+
+    def after_save(candidacy, _t, _from):
+        if candidacy.status == S.ACCEPTED:
+            title = _("%(unit)s 旗舰品牌申报已通过审核，入围候选名单") % {"unit": candidacy.unit}
+        else:
+            title = _("%(unit)s 旗舰品牌申报已通过%(level)s审核") % {
+                "unit": candidacy.unit,
+                "level": decided["level"],
+            }
+            notify(
+                reviewers_at(candidacy.current_level),
+                title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
+                body=comment,
+                url=_link(candidacy),
+            )
+        notify([candidacy.applicant], title=title, body=comment, url=_link(candidacy))
+
+    return WORKFLOW.apply(
+        pk,
+        "approve",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        before_save=before_save,
+        after_save=after_save,
+    )
+
+
+def _decided(action, title):
+    def decide(*, actor, pk, comment="", expected_version=None):
+        def after_save(candidacy, _t, _from):
+            notify(
+                [candidacy.applicant],
+                title=title % {"unit": candidacy.unit},
+                body=comment,
+                url=_link(candidacy),
+            )
+
+        return WORKFLOW.apply(
+            pk,
+            action,
+            actor=actor,
+            comment=comment,
+            expected_version=expected_version,
+            after_save=after_save,
+        )
+
+    return decide
+
+
+return_for_revision = _decided("return", _lazy("%(unit)s 旗舰品牌申报被退回修改"))
+return_for_revision.__doc__ = "Return with a required comment; resubmission comes back here."
+reject = _decided("reject", _lazy("%(unit)s 旗舰品牌申报未获通过"))
+reject.__doc__ = "Reject with a required comment."
+disqualify = _decided("disqualify", _lazy("%(unit)s 旗舰品牌候选资格被取消"))
+disqualify.__doc__ = "Take an accepted candidate off the list (an upheld objection)."
+
+
+def lock_candidacies(cycle, statuses, *, actor=SCHEDULER) -> int:
+    """Lock candidacies still unsubmitted (or returned) when their window is over."""
+    locked = 0
+    for pk in cycle.candidacies.filter(status__in=statuses).values_list("pk", flat=True):
+        WORKFLOW.apply(
+            pk,
+            "lock",
+            actor=actor,
+            comment=_("申报期已结束，未提交的申报已锁定。"),
+        )
+        locked += 1
+    return locked
+
+
+def lock_late_candidacies(now=None) -> int:
+    """Drafts never submitted by the closing date are locked (逾期未提交). Idempotent."""
+    today = local_today(now)
+    locked = 0
+    for cycle in FlagshipCycle.objects.filter(
+        phase=Phase.APPLICATION, application_closes_on__lt=today
+    ):
+        locked += lock_candidacies(cycle, (S.DRAFT,))
+    return locked
+
+
+# --- attachments -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_attachment(*, actor, candidacy, upload):
+    candidacy = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
+    if not actor.has_perm("flagship.edit_candidacy", candidacy):
+        raise FlagshipError(_("该申报当前不可编辑。"))
+    return _store(actor, candidacy, upload, AttachmentKind.APPLICATION)
+
+
+def _store(actor, candidacy, upload, kind):
+    clean = clean_document(upload)
+    attachment = CandidacyAttachment(
+        candidacy=candidacy,
+        kind=kind,
+        original_name=clean.original_name,
+        content_type=clean.content_type,
+        size=clean.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(clean.content.name, clean.content, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, actor, attachment, now=None):
+    candidacy = (
+        Candidacy.objects.select_for_update()
+        .select_related("cycle")
+        .get(pk=attachment.candidacy_id)
+    )
+    if attachment.kind == AttachmentKind.SUMMARY:
+        _check_summary_window(actor, candidacy, now)
+    elif not actor.has_perm("flagship.edit_candidacy", candidacy):
+        raise FlagshipError(_("该申报当前不可编辑。"))
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+# --- management phase --------------------------------------------------------------------
+
+
+def _accepted_candidate(actor, pk):
+    candidacy = Candidacy.objects.select_for_update().select_related("cycle", "unit").get(pk=pk)
+    if not actor.has_perm("flagship.manage_candidate", candidacy):
+        raise PermissionDenied
+    if candidacy.status != S.ACCEPTED:
+        raise FlagshipError(
+            _("只有入围的候选单位才能办理此事项（当前状态：%(s)s）。")
+            % {"s": candidacy.get_status_display()}
+        )
+    return candidacy
+
+
+@transaction.atomic
+def file_plan(*, actor, pk, plan: str):
+    """The candidate's two-year plan (两年创建计划), filed (and refined) in the management
+    phase."""
+    candidacy = _accepted_candidate(actor, pk)
+    if candidacy.cycle.phase != Phase.MANAGEMENT:
+        raise FlagshipError(
+            _("两年创建计划在培育管理阶段提交，当前为%(p)s。")
+            % {"p": candidacy.cycle.get_phase_display()}
+        )
+    plan = (plan or "").strip()
+    if not plan:
+        raise ValidationError(_("请填写两年创建计划。"))
+    if len(plan) > MAX_TEXT:
+        raise ValidationError(_("内容过长：不超过 %(n)d 字。") % {"n": MAX_TEXT})
+    candidacy.plan = plan
+    candidacy.plan_filed_at = timezone.now()
+    candidacy.save(update_fields=["plan", "plan_filed_at", "updated_at"])
+    record_audit(actor=actor, obj=candidacy, action="file_plan")
+    return candidacy
+
+
+def _check_summary_window(actor, candidacy, now):
+    if not actor.has_perm("flagship.manage_candidate", candidacy):
+        raise PermissionDenied
+    cycle = candidacy.cycle
+    if (now or timezone.now()) >= end_of_day(cycle.summary_deadline):
+        raise FlagshipError(
+            _("总结材料已于 %(d)s 截止提交，逾期不能上传或修改。")
+            % {"d": fmt_date(cycle.summary_deadline)}
+        )
+    if cycle.phase != Phase.MANAGEMENT:
+        raise FlagshipError(
+            _("总结材料在培育管理阶段提交，当前为%(p)s。") % {"p": cycle.get_phase_display()}
+        )
+
+
+@transaction.atomic
+def upload_summary(*, actor, pk, upload, now=None):
+    """Summary materials (总结材料) until the end of the summary deadline day; a late upload
+    is refused with the deadline in the message."""
+    candidacy = _accepted_candidate(actor, pk)
+    _check_summary_window(actor, candidacy, now)
+    attachment = _store(actor, candidacy, upload, AttachmentKind.SUMMARY)
+    record_audit(
+        actor=actor, obj=candidacy, action="upload_summary", comment=attachment.original_name
+    )
+    return attachment

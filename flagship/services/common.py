@@ -1,0 +1,64 @@
+"""What the flagship services share: the domain error, the scheduler's actor, dates."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Role, RoleAssignment
+from workflow.transitions import TransitionError
+
+
+class FlagshipError(TransitionError):
+    """A refusal of the flagship domain; its message is shown to the user as it is."""
+
+
+class _Scheduler:
+    """The actor of date-driven changes (the hourly `close_windows` job): allowed every
+    declared transition, recorded in the audit trail as "系统" (no user)."""
+
+    pk = None
+    is_active = False
+    is_authenticated = False
+
+    def has_perm(self, perm, obj=None):
+        return True
+
+    def __str__(self):
+        return _("系统")
+
+
+SCHEDULER = _Scheduler()
+
+
+def local_today(now=None) -> datetime.date:
+    return timezone.localdate(now) if now is not None else timezone.localdate()
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The moment a date-deadline passes: midnight at the end of that local day."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+def fmt_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def users_with_role_at(unit, *roles):
+    if unit is None:
+        return []
+    return [
+        ra.user
+        for ra in RoleAssignment.objects.filter(unit=unit, role__in=roles).select_related("user")
+    ]
+
+
+def reviewers_at(unit):
+    return users_with_role_at(unit, Role.REVIEWER, Role.PROVINCE_REVIEWER)
+
+
+def secretaries_of(unit):
+    """Secretaries who hold the role at the branch itself (those responsible for acting)."""
+    return users_with_role_at(unit, Role.SECRETARY)

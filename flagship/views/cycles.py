@@ -1,0 +1,209 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.models import Role, User
+from workflow.transitions import TransitionError
+
+from ..eligibility import check_eligibility
+from ..forms import CommitteeForm, CycleForm, DecisionForm
+from ..models import CandidacyStatus, Phase
+from ..selectors import cycles as selectors
+from ..selectors.awards import honours_for_units
+from ..services import cycle as services
+from .common import error_text, get_cycle, paginate
+
+
+@login_required
+def index(request):
+    """旗舰品牌: the running cycle, the secretary's own branches (with why they may not
+    apply), and every cycle."""
+    user = request.user
+    cycle = selectors.current_cycle()
+    branches = list(selectors.own_branches(user))
+    badges = honours_for_units([u.pk for u in branches])
+    own = []
+    for unit in branches:
+        candidacy = selectors.candidacy_of(cycle, unit) if cycle else None
+        verdict = None
+        if cycle and candidacy is None and cycle.phase == Phase.APPLICATION:
+            verdict = check_eligibility(unit, cycle=cycle)
+        own.append(
+            {
+                "unit": unit,
+                "candidacy": candidacy,
+                "verdict": verdict,
+                "badges": badges.get(unit.pk, []),
+            }
+        )
+    page, query = paginate(request, selectors.cycles(), size=10)
+    return render(
+        request,
+        "flagship/index.html",
+        {
+            "cycle": cycle,
+            "own": own,
+            "page": page,
+            "query": query,
+            "can_manage": user.has_perm("flagship.manage_cycle"),
+            "queue_count": selectors.review_queue(user, cycle).count()
+            if cycle and user.has_perm("flagship.view_review_queue")
+            else None,
+            "is_member": cycle is not None
+            and user.has_perm("flagship.view_committee_board", cycle),
+        },
+    )
+
+
+def _next_year():
+    today = timezone.localdate()
+    return today.year if today.month <= 2 else today.year + 1
+
+
+@login_required
+def create(request):
+    if not request.user.has_perm("flagship.manage_cycle"):
+        raise PermissionDenied
+    year = _next_year()
+    initial = {"year_start": year, **services.default_schedule(year)}
+    form = CycleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.create_cycle(
+                actor=request.user,
+                year_start=form.cleaned_data["year_start"],
+                data=form.config(),
+            )
+        except (ValidationError, TransitionError) as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("评选周期已创建。"))
+            return redirect("flagship:cycle", cycle.pk)
+    return render(request, "flagship/cycle_form.html", {"form": form, "cycle": None})
+
+
+@login_required
+def edit(request, pk):
+    cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
+    form = CycleForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(actor=request.user, pk=cycle.pk, data=form.config())
+        except (ValidationError, TransitionError) as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("评选周期配置已保存。"))
+            return redirect("flagship:cycle", cycle.pk)
+    cycle.refresh_from_db()
+    return render(request, "flagship/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+@login_required
+def detail(request, pk):
+    cycle = get_cycle(pk)
+    user = request.user
+    today = timezone.localdate()
+    advances = []
+    if user.has_perm("flagship.manage_cycle", cycle):
+        for t in services.WORKFLOW.available(user, cycle):
+            if t.name in services.PHASE_ADVANCES:
+                advances.append({"t": t, "blocked": services.blocking_reason(cycle, t.name)})
+    due = services.due_transition(cycle, today)
+    counts = dict(
+        selectors.candidacies_visible_to(user, cycle)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return render(
+        request,
+        "flagship/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "steps": selectors.phase_steps(cycle),
+            "advances": advances,
+            "due": services.WORKFLOW[due] if due else None,
+            "due_blocked": services.blocking_reason(cycle, due) if due else "",
+            "decision_form": DecisionForm(
+                initial={"expected_version": services.WORKFLOW.version_of(cycle)}
+            ),
+            "counts": [(label, counts.get(value, 0)) for value, label in CandidacyStatus.choices],
+            "members": cycle.committee_members.select_related("user"),
+            "criteria": cycle.criteria.all(),
+            "can_manage": user.has_perm("flagship.manage_cycle", cycle),
+            "is_member": user.has_perm("flagship.view_committee_board", cycle),
+            "is_chair": user.has_perm("flagship.chair", cycle),
+            "own_branches": list(selectors.own_branches(user)),
+            "timeline": services.WORKFLOW.describe(
+                selectors.cycle_timeline(cycle), services.EXTRA_ACTIONS
+            )
+            if user.has_perm("flagship.manage_cycle", cycle)
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def advance(request, pk, action):
+    cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
+    if action not in services.PHASE_ADVANCES:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
+        return redirect("flagship:cycle", cycle.pk)
+    try:
+        cycle = services.advance(actor=request.user, pk=cycle.pk, name=action, **form.cleaned_data)
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已进入%(phase)s。") % {"phase": cycle.get_phase_display()})
+    return redirect("flagship:cycle", cycle.pk)
+
+
+def _committee_users():
+    return (
+        User.objects.filter(roles__role=Role.FLAGSHIP_COMMITTEE, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@login_required
+def committee(request, pk):
+    """评审委员会: members of the cycle and its chair (主任委员)."""
+    cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
+    form = CommitteeForm(request.POST or None, users=_committee_users())
+    if request.method == "POST":
+        op = request.POST.get("op")
+        operations = {
+            "add": services.add_member,
+            "remove": services.remove_member,
+            "chair": services.set_chair,
+        }
+        if op not in operations:
+            raise Http404
+        if form.is_valid():
+            try:
+                operations[op](
+                    actor=request.user, cycle_pk=cycle.pk, user=form.cleaned_data["user"]
+                )
+            except (ValidationError, TransitionError) as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("评审委员会已更新。"))
+        else:
+            messages.error(request, _("请选择评审委员。"))
+        return redirect("flagship:committee", cycle.pk)
+    return render(
+        request,
+        "flagship/committee.html",
+        {"cycle": cycle, "form": form, "members": cycle.committee_members.select_related("user")},
+    )
