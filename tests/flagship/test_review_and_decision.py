@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from flagship.models import (
     Ballot,
@@ -226,7 +227,7 @@ def test_every_user_votes_once_for_up_to_k_units(org, voting):
         )
 
 
-def test_bases_by_weighting_capped_and_awards_published(org, voting):
+def test_bases_by_weighting_capped_and_awards_published(client, org, voting):
     cycle, a1, b1 = voting  # committee: A1 90, B1 80
     for username in ("member", "secretary", "city_reviewer"):
         decision.cast_ballot(actor=org.users[username], cycle_pk=cycle.pk, candidacy_ids=[b1.pk])
@@ -262,6 +263,12 @@ def test_bases_by_weighting_capped_and_awards_published(org, voting):
     badges = honours_for_units([org.a1.pk, org.b1.pk, org.a2.pk])
     assert set(badges) == {org.a1.pk, org.b1.pk}
     assert badges[org.b1.pk][0].label == "旗舰品牌示范基地"
+    # The branch page shows the honour.
+    client.force_login(org.users["admin"])
+    body = client.get(reverse("branches:unit_detail", args=[org.b1.pk])).content.decode()
+    assert 'data-testid="flagship-badge"' in body and "旗舰品牌示范基地" in body
+    body = client.get(reverse("branches:unit_detail", args=[org.a2.pk])).content.decode()
+    assert 'data-testid="flagship-badge"' not in body
 
 
 def test_honours_expire_by_the_job_and_obligations_are_recorded(org, voting):
