@@ -32,39 +32,50 @@ def due_offset(now: datetime, due_at: datetime) -> int | None:
     return min(reached) if reached else None
 
 
+def notify_once(users, *, obj, days_before: int, due_at, title: str, body: str = "", url=""):
+    """Notify each user about `obj` at most once per (days_before, due_at): the ReminderLog
+    row is inserted first, in the same transaction as the notification, so a second run or a
+    second worker at the same moment hits the unique constraint and sends nothing. Returns how
+    many were notified now."""
+    ct = ContentType.objects.get_for_model(obj)
+    sent = 0
+    for user in users:
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(
+                    recipient=user,
+                    content_type=ct,
+                    object_id=obj.pk,
+                    days_before=days_before,
+                    due_at=due_at,
+                )
+                notify([user], title=title, body=body, url=url)
+            sent += 1
+        except IntegrityError:
+            continue  # already told (another run or worker got there first)
+    return sent
+
+
 def send_deadline_reminders(now: datetime | None = None) -> int:
     """Remind each responsible user N days before each open deadline, once per (user,
-    window, offset). The ReminderLog row is inserted first, in the same transaction as the
-    notification: a second run, or a second worker at the same moment, hits the unique
-    constraint and sends nothing."""
+    window, offset)."""
     now = now or timezone.now()
     sent = 0
     for deadline in deadlines.open_deadlines(now):
         offset = due_offset(now, deadline.due_at)
         if offset is None:
             continue
-        ct = ContentType.objects.get_for_model(deadline.obj)
         local_due = timezone.localtime(deadline.due_at)
-        for user in deadline.recipients:
-            try:
-                with transaction.atomic():
-                    ReminderLog.objects.create(
-                        recipient=user,
-                        content_type=ct,
-                        object_id=deadline.obj.pk,
-                        days_before=offset,
-                        due_at=deadline.due_at,
-                    )
-                    notify(
-                        [user],
-                        title=_("截止提醒：%(title)s 将于 %(due)s 截止")
-                        % {"title": deadline.title, "due": f"{local_due:%Y-%m-%d %H:%M}"},
-                        body=_("距截止还有不到 %(n)d 天，请及时办理。") % {"n": offset},
-                        url=deadline.url,
-                    )
-                sent += 1
-            except IntegrityError:
-                continue  # already reminded (another run or worker got there first)
+        sent += notify_once(
+            deadline.recipients,
+            obj=deadline.obj,
+            days_before=offset,
+            due_at=deadline.due_at,
+            title=_("截止提醒：%(title)s 将于 %(due)s 截止")
+            % {"title": deadline.title, "due": f"{local_due:%Y-%m-%d %H:%M}"},
+            body=_("距截止还有不到 %(n)d 天，请及时办理。") % {"n": offset},
+            url=deadline.url,
+        )
     log.info("deadline reminders sent=%s", sent)
     return sent
 
