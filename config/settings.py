@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "evaluation",
     "brands",
     "flagship",
+    "bulletins",
 ]
 
 MIDDLEWARE = [

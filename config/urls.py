@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("workflow.urls")),
     path("brands/", include("brands.urls")),
     path("flagship/", include("flagship.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,152 @@
+"""The Word file: a cover with the month and the issuer, then one chapter per section with
+Chinese headings, tables and the coverage chart as an image. The returned/overdue list is a
+shortlist here (the Excel file lists each committee's longest waiting), so it stays short."""
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from html import escape
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+from .tables import Section, Table, cover_lines, title_of
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+PARTY_RED = RGBColor(0xB2, 0x22, 0x22)
+TABLE_FONT_HALF_POINTS = 18  # 9 pt
+
+
+def format_value(value, kind: str) -> str:
+    if value is None:
+        return "—" if kind != "text" else ""
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "rate":
+        return f"{float(value) * 100:.1f}%"
+    if kind == "score":
+        return f"{Decimal(value):.2f}" if not isinstance(value, float) else f"{value:.2f}"
+    if kind == "days":
+        return str(value)
+    if kind == "datetime" and isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d}"
+    return str(value)
+
+
+def _east_asian(style_or_run, name: str):
+    """Set the font for Latin and Chinese text (Word keeps them apart: w:eastAsia)."""
+    style_or_run.font.name = name
+    rpr = style_or_run.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _styles(doc):
+    normal = doc.styles["Normal"]
+    _east_asian(normal, BODY_FONT)
+    normal.font.size = Pt(10.5)
+    for name, size in (("Title", 26), ("Heading 1", 16), ("Heading 2", 13)):
+        style = doc.styles[name]
+        _east_asian(style, HEADING_FONT)
+        style.font.size = Pt(size)
+        style.font.color.rgb = PARTY_RED if name != "Heading 2" else RGBColor(0, 0, 0)
+
+
+def _cover(doc, data):
+    for _i in range(6):
+        doc.add_paragraph()
+    title = doc.add_paragraph(title_of(data), style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    month = doc.add_paragraph()
+    month.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = month.add_run(f"{data.month:%Y年%m月}")
+    run.font.size = Pt(20)
+    run.bold = True
+    for _i in range(8):
+        doc.add_paragraph()
+    for label, value in cover_lines(data):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(f"{label}：").bold = True
+        p.add_run(value)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _cell_xml(text: str, *, bold=False, right=False) -> str:
+    align = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
+    weight = "<w:b/>" if bold else ""
+    return (
+        f'<w:tc><w:p>{align}<w:r><w:rPr>{weight}<w:sz w:val="{TABLE_FONT_HALF_POINTS}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(text, quote=False)}</w:t></w:r></w:p></w:tc>'
+    )
+
+
+def _row_xml(cells: list[str]) -> str:
+    return f"<w:tr {nsdecls('w')}>{''.join(cells)}</w:tr>"
+
+
+def _table(doc, table: Table):
+    """A table with a bold header row and a bold total row. Rows are appended as WordprocessingML
+    (one small parse per row) rather than cell by cell through python-docx's object model,
+    which costs a fifth of a millisecond per cell."""
+    rows = list((table.docx_rows or table.rows)())
+    if not rows:
+        doc.add_paragraph(table.empty_text or _("本月无数据"))
+        return 0
+    grid = doc.add_table(rows=0, cols=len(table.columns))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl = grid._tbl
+    tbl.append(parse_xml(_row_xml([_cell_xml(c.label, bold=True) for c in table.columns])))
+    lines = [(values, False) for values in rows]
+    if table.total is not None:
+        lines.append((table.total, True))
+    for values, is_total in lines:
+        cells = [
+            _cell_xml(format_value(v, c.kind), bold=is_total, right=c.kind != "text")
+            for v, c in zip(values, table.columns, strict=False)
+        ]
+        tbl.append(parse_xml(_row_xml(cells)))
+    return len(rows)
+
+
+def _note(doc, text):
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.italic = True
+    run.font.size = Pt(9)
+
+
+def write_docx(data, sections: list[Section], chart_png: bytes | None, path) -> None:
+    doc = Document()
+    page = doc.sections[0]
+    page.orientation = WD_ORIENT.PORTRAIT
+    page.left_margin = page.right_margin = Cm(2)
+    _styles(doc)
+    _cover(doc, data)
+    for section in sections:
+        doc.add_heading(section.title, level=1)
+        for table in section.tables:
+            if len(section.tables) > 1:
+                doc.add_heading(table.title, level=2)
+            count = _table(doc, table)
+            if table.chart and count:
+                if chart_png:
+                    doc.add_picture(io.BytesIO(chart_png), width=Cm(16))
+                    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                else:
+                    _note(doc, _("（图表未能生成，请参阅 Excel 文件中的图表。）"))
+            note = table.docx_note or table.note
+            if note and count:
+                _note(doc, note)
+    doc.save(path)
