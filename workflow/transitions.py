@@ -147,3 +147,51 @@ class Workflow:
             if after_save:
                 after_save(obj, t, current)
             return obj
+
+
+def chain_review(states, *, submit_perm: str, review_perm: str) -> list[Transition]:
+    """The level-by-level review that brand applications and flagship candidacies share:
+    submit (draft or returned → in review), approve (declared to stay in review: the caller's
+    `before_save` moves it up the approval chain or out at the last level), return and reject
+    (both need a comment). `states` has DRAFT, RETURNED, IN_REVIEW and REJECTED."""
+    return [
+        Transition(
+            "submit",
+            (states.DRAFT, states.RETURNED),
+            states.IN_REVIEW,
+            _lazy("提交审核"),
+            submit_perm,
+        ),
+        Transition(
+            "approve",
+            (states.IN_REVIEW,),
+            states.IN_REVIEW,
+            _lazy("审核通过"),
+            review_perm,
+            style="success",
+        ),
+        Transition(
+            "return",
+            (states.IN_REVIEW,),
+            states.RETURNED,
+            _lazy("退回修改"),
+            review_perm,
+            comment_required=True,
+            style="warning",
+        ),
+        Transition(
+            "reject",
+            (states.IN_REVIEW,),
+            states.REJECTED,
+            _lazy("不予通过"),
+            review_perm,
+            comment_required=True,
+            style="danger",
+        ),
+    ]
+
+
+def chain_version(obj) -> str:
+    """What a reviewer saw: the state, the level whose turn it was, and the revision. Approval
+    keeps the state while the level moves, so the state alone cannot tell a stale page."""
+    return f"{obj.status}@{obj.current_level_id or '-'}#{obj.revision_number}"

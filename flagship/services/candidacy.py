@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
-from workflow.transitions import Transition, Workflow
+from workflow.transitions import Transition, Workflow, chain_review, chain_version
 from workflow.uploads import clean_document
 
 from ..eligibility import check_eligibility
@@ -30,40 +30,10 @@ from .common import SCHEDULER, FlagshipError, end_of_day, fmt_date, local_today,
 S = CandidacyStatus
 WORKFLOW = Workflow(
     model=Candidacy,
-    version=lambda c: f"{c.status}@{c.current_level_id or '-'}#{c.revision_number}",
+    version=chain_version,
     transitions=[
-        Transition(
-            "submit",
-            (S.DRAFT, S.RETURNED),
-            S.IN_REVIEW,
-            _lazy("提交审核"),
-            "flagship.submit_candidacy",
-        ),
-        Transition(
-            "approve",
-            (S.IN_REVIEW,),
-            S.IN_REVIEW,
-            _lazy("审核通过"),
-            "flagship.review_candidacy",
-            style="success",
-        ),
-        Transition(
-            "return",
-            (S.IN_REVIEW,),
-            S.RETURNED,
-            _lazy("退回修改"),
-            "flagship.review_candidacy",
-            comment_required=True,
-            style="warning",
-        ),
-        Transition(
-            "reject",
-            (S.IN_REVIEW,),
-            S.REJECTED,
-            _lazy("不予通过"),
-            "flagship.review_candidacy",
-            comment_required=True,
-            style="danger",
+        *chain_review(
+            S, submit_perm="flagship.submit_candidacy", review_perm="flagship.review_candidacy"
         ),
         Transition(
             "lock", (S.DRAFT, S.RETURNED), S.LOCKED, _lazy("逾期锁定"), "flagship.lock_candidacy"
