@@ -11,7 +11,8 @@ Scale: party groups (2–6 per branch) are given to every branch up to `GROUPED_
 branches; above that only every k-th branch gets them (evenly spread over the province), so
 `--branches 100000` adds ~20,000 groups instead of ~400,000 and the seed stays in seconds.
 Secretaries are created for `SECRETARY_COUNT` branches, picked round-robin over the committees
-so every city has a secretary to log in as.
+so every city has a secretary to log in as. Then the apps in `APP_SEEDERS` add their demo data
+in the same transaction (brands: applications of ~60 % of the branches, `brands/demo.py`).
 
 Everything is drawn from `random.Random(seed)`: the same arguments give the same province.
 """
@@ -23,11 +24,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.db.models.functions import Length, Substr
+from django.utils.module_loading import import_string
 
 from workflow.models import AuditEntry, Notification
 
@@ -42,6 +45,13 @@ BATCH_SIZE = 5000
 GROUPED_BRANCHES_MAX = 5000
 SECRETARY_COUNT = 20
 ADMIN_GROUP = "系统管理员"
+
+#: Later apps' demo data, seeded after the tree and the users in the same transaction:
+#: (app name, dotted path of `seed(rng) -> {label: rows made}`). An app that is not installed
+#: is skipped; the branches app does not import the apps that build on it.
+APP_SEEDERS = [
+    ("brands", "brands.demo.seed_brands"),
+]
 
 C = BranchCategory
 
@@ -184,6 +194,7 @@ class SeedResult:
     credentials: list  # (username, full name, role label, unit name)
     seconds: float
     tree_problems: dict = field(default_factory=dict)
+    app_counts: dict = field(default_factory=dict)  # label → rows made by APP_SEEDERS
 
 
 def _plan(branches: int, rng: random.Random) -> tuple[_Node, list[_Node]]:
@@ -408,26 +419,42 @@ def seed(branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED) -> SeedR
         counts = _write_tree(province, regions)
         credentials = _create_users(_user_plan(province, secretaries), rng)
         problems = quick_tree_check()
-    _analyze(OrgUnit, User, RoleAssignment, Region)
+        app_counts, app_models = _seed_apps(rng)
+    _analyze(OrgUnit, User, RoleAssignment, Region, *app_models)
     return SeedResult(
         counts=dict(counts),
         credentials=credentials,
         seconds=time.monotonic() - started,
         tree_problems=problems,
+        app_counts=app_counts,
     )
+
+
+def _seed_apps(rng: random.Random) -> tuple[dict[str, int], list[type[models.Model]]]:
+    """Run the installed apps' seeders; what they made, and their models (to ANALYZE)."""
+    made, seeded_models = {}, []
+    for label, dotted in APP_SEEDERS:
+        if not apps.is_installed(label):
+            continue
+        made.update(import_string(dotted)(rng))
+        seeded_models += apps.get_app_config(label).get_models()
+    return made, seeded_models
 
 
 def _analyze(*models_):
     """Tell the tree cache the tree changed (bulk_create bypasses OrgUnit.save), and refresh
     PostgreSQL's planner statistics after a bulk load. Without them the planner guesses ~100
     rows for a subtree of 100,000 and picks plans that are 10–50× slower until autovacuum gets
-    round to the table."""
+    round to the table. Outside a transaction the tables are also vacuumed, which marks the
+    freshly written pages all-visible: counts read off an index (e.g. a review queue's size)
+    then never touch the table ("index-only scan"), as they will once autovacuum has run."""
     tree_changed()
     if connection.vendor != "postgresql":
         return
+    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         for model in models_:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def quick_tree_check() -> dict[str, int]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import cache
 from .models import (
     ActivityPhoto,
     Attachment,
@@ -44,6 +45,19 @@ class BrandApplicationAdmin(admin.ModelAdmin):
         "built_at",
     ]
     inlines = [RevisionInline, AttachmentInline]
+
+    # Adding or deleting here bypasses the services: drop the cached counts and rates.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        cache.everything_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cache.everything_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        cache.everything_changed()
 
 
 @admin.register(CoverageTarget)

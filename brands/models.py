@@ -3,7 +3,7 @@ records of a brand's life after approval."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,11 +29,26 @@ LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
 #: Statuses in which the brand has been filed (counts towards 创建覆盖率).
 FILED_STATUSES = [s for s in Status.values if s not in (Status.DRAFT, Status.REJECTED)]
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+#: Approved brands, shown on the showcase: in implementation, in acceptance review, or built.
+#: Drafts, applications in review, returned and rejected ones are never shown.
+SHOWCASE_STATUSES = (Status.IMPLEMENTING, Status.ACCEPTANCE, Status.BUILT)
 
 
 class Level(models.TextChoices):
     BRANCH = "branch", _("支部品牌")
     PROVINCIAL = "provincial", _("省公司级品牌")
+
+
+def showcase_order():
+    """The brand wall's order: provincial-level brands first, then built ones, then by name.
+    The expressions of an index (`brand_wall_order`), so the wall's first page is read off it
+    instead of sorting every approved brand."""
+    return [
+        Case(When(level=Level.PROVINCIAL, then=Value(0)), default=Value(1)),
+        Case(When(status=Status.BUILT, then=Value(0)), default=Value(1)),
+        F("name"),
+        F("id"),
+    ]
 
 
 class BrandApplication(models.Model):
@@ -96,7 +111,22 @@ class BrandApplication(models.Model):
                 violation_error_message=_("该党支部已有在建或已建成的品牌。"),
             )
         ]
-        indexes = [models.Index(fields=["current_level", "status", "submitted_at"])]
+        indexes = [
+            # The review queue: what waits at a level, longest waiting first.
+            models.Index(
+                fields=["current_level", "submitted_at", "id"],
+                condition=Q(status=Status.IN_REVIEW),
+                name="brand_queue",
+            ),
+            # Lists of applications, most recently updated first.
+            models.Index(fields=["-updated_at", "-id"], name="brand_recent"),
+            # The brand wall, in its display order (see showcase_order).
+            models.Index(
+                *showcase_order(),
+                condition=Q(status__in=SHOWCASE_STATUSES),
+                name="brand_wall_order",
+            ),
+        ]
 
     def __str__(self):
         return self.name or _("（未命名品牌）")

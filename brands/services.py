@@ -1,66 +1,49 @@
-"""Writes of brand applications. Every state change passes through `WORKFLOW.apply`: locked,
-checked, audited and notified in one transaction."""
+"""Writes of brand applications. Every state change passes through `WORKFLOW.apply` (via
+`_apply`): locked, checked, audited and notified in one transaction, and the cached figures it
+changes (brands/cache.py) are invalidated once it commits."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from branches.models import Role, RoleAssignment, UnitType
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
-from workflow.transitions import Transition, TransitionError, Workflow
+from workflow.transitions import (
+    Transition,
+    TransitionError,
+    Workflow,
+    chain_review,
+    chain_version,
+)
 from workflow.uploads import clean_document, clean_image
 
+from . import cache
 from .models import LIVE_STATUSES, Attachment, BrandApplication, Level, Revision, Status
 
 S = Status
 WORKFLOW = Workflow(
     model=BrandApplication,
-    version=lambda app: f"{app.status}@{app.current_level_id or '-'}#{app.revision_number}",
+    version=chain_version,
     transitions=[
-        Transition(
-            "submit", (S.DRAFT, S.RETURNED), S.IN_REVIEW, _("提交审核"), "brands.submit_application"
-        ),
-        Transition(
-            "approve",
-            (S.IN_REVIEW,),
-            S.IN_REVIEW,
-            _("审核通过"),
-            "brands.review_application",
-            style="success",
-        ),
-        Transition(
-            "return",
-            (S.IN_REVIEW,),
-            S.RETURNED,
-            _("退回修改"),
-            "brands.review_application",
-            comment_required=True,
-            style="warning",
-        ),
-        Transition(
-            "reject",
-            (S.IN_REVIEW,),
-            S.REJECTED,
-            _("不予通过"),
-            "brands.review_application",
-            comment_required=True,
-            style="danger",
+        *chain_review(
+            S, submit_perm="brands.submit_application", review_perm="brands.review_application"
         ),
         Transition(
             "request_acceptance",
             (S.IMPLEMENTING,),
             S.ACCEPTANCE,
-            _("申请验收"),
+            _lazy("申请验收"),
             "brands.request_acceptance",
         ),
         Transition(
             "pass_acceptance",
             (S.ACCEPTANCE,),
             S.BUILT,
-            _("验收通过"),
+            _lazy("验收通过"),
             "brands.judge_acceptance",
             style="success",
         ),
@@ -68,7 +51,7 @@ WORKFLOW = Workflow(
             "fail_acceptance",
             (S.ACCEPTANCE,),
             S.IMPLEMENTING,
-            _("验收未通过"),
+            _lazy("验收未通过"),
             "brands.judge_acceptance",
             comment_required=True,
             style="warning",
@@ -82,6 +65,18 @@ CONTENT_FIELDS = ("name", "slogan", "brand_type", "core_idea", "goal", "measures
 
 class BrandError(TransitionError):
     pass
+
+
+def _apply(pk, name, *, after_save=None, **kwargs):
+    """`WORKFLOW.apply`, and the cached figures the status change touches are dropped on
+    commit (a coverage rate, the showcase's counts)."""
+
+    def after(app, transition, from_state):
+        if after_save:
+            after_save(app, transition, from_state)
+        cache.status_changed(from_state, app.status)
+
+    return WORKFLOW.apply(pk, name, after_save=after, **kwargs)
 
 
 def _reviewers_at(unit):
@@ -126,6 +121,7 @@ def save_draft(*, actor, unit=None, application=None, data: dict, logo=None):
         raise BrandError(_("该党支部已有在建或已建成的品牌，不能重复申报。")) from exc
     if created:
         record_audit(actor=actor, obj=application, action="create", to_state=Status.DRAFT)
+        cache.status_changed(None, Status.DRAFT)
     return application
 
 
@@ -179,7 +175,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return WORKFLOW.apply(
+    return _apply(
         pk,
         "submit",
         actor=actor,
@@ -223,7 +219,7 @@ def approve(*, actor, pk, comment="", expected_version=None):
             )
         notify([app.applicant], title=title, body=comment, url=_link(app))
 
-    return WORKFLOW.apply(
+    return _apply(
         pk,
         "approve",
         actor=actor,
@@ -246,7 +242,7 @@ def return_for_revision(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return WORKFLOW.apply(
+    return _apply(
         pk,
         "return",
         actor=actor,
@@ -267,7 +263,7 @@ def reject(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return WORKFLOW.apply(
+    return _apply(
         pk,
         "reject",
         actor=actor,
@@ -287,7 +283,7 @@ def request_acceptance(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return WORKFLOW.apply(
+    return _apply(
         pk,
         "request_acceptance",
         actor=actor,
@@ -308,7 +304,7 @@ def judge_acceptance(*, actor, pk, passed: bool, comment="", expected_version=No
         title = _("品牌“%(name)s”已通过验收，正式建成") if passed else _("品牌“%(name)s”验收未通过")
         notify([app.applicant], title=title % {"name": app}, body=comment, url=_link(app))
 
-    return WORKFLOW.apply(
+    return _apply(
         pk,
         "pass_acceptance" if passed else "fail_acceptance",
         actor=actor,

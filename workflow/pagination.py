@@ -21,7 +21,10 @@ class BoundedPaginator(Paginator):
     def count(self):
         if self._known_count is not None:
             return min(self._known_count, self.max_rows)
-        return self.object_list[: self.max_rows + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # how many, not which: the count needs no sort
+        return rows[: self.max_rows + 1].count()
 
     @property
     def capped(self) -> bool:

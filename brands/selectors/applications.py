@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import OrgUnit, UnitType
-from branches.selectors import scope_filter, units_visible_to
+from branches.selectors import scope_filter, scope_paths, units_visible_to
 
+from .. import cache
 from ..models import BrandApplication, BrandType, Status
 from ..rules import REVIEW_ROLES
 
@@ -26,12 +27,28 @@ FIELD_LABELS = {
 }
 
 
+#: What a list row never shows: the long texts of the six elements (loaded per row for nothing).
+LIST_DEFERRED = ("slogan", "core_idea", "goal", "measures", "results")
+
+
 def _listing(queryset):
-    return queryset.select_related("unit", "unit__region", "current_level", "applicant")
+    """Rows of the application lists: with their branch and current level, without the texts."""
+    return queryset.select_related("unit", "current_level").defer(*LIST_DEFERRED)
 
 
 def applications_visible_to(user) -> QuerySet[BrandApplication]:
     return _listing(scope_filter(BrandApplication.objects.all(), user))
+
+
+def application_count(user) -> int:
+    """How many applications the user's scope holds (the unfiltered list's page count): a
+    count over the scope, cached until an application is created or the tree changes."""
+    return cache.cached(
+        cache.APPLICATIONS,
+        "count",
+        scope_paths(user),
+        lambda: scope_filter(BrandApplication.objects.all(), user).count(),
+    )
 
 
 def filter_applications(
@@ -52,12 +69,27 @@ def filter_applications(
     return qs
 
 
+def _review_levels(user) -> list[int]:
+    return [ra.unit_id for ra in user.role_assignments if ra.role in REVIEW_ROLES]
+
+
 def review_queue(user, **filters) -> QuerySet[BrandApplication]:
     """What waits at the levels where this user reviews, within their subtree, longest
     waiting first."""
-    levels = [ra.unit_id for ra in user.role_assignments if ra.role in REVIEW_ROLES]
-    qs = applications_visible_to(user).filter(status=Status.IN_REVIEW, current_level_id__in=levels)
+    qs = applications_visible_to(user).filter(
+        status=Status.IN_REVIEW, current_level_id__in=_review_levels(user)
+    )
     return filter_applications(qs, **filters).order_by("submitted_at", "pk")
+
+
+def review_queue_count(user) -> int:
+    """How many applications wait at this user's levels (the unfiltered queue's size), read
+    off the queue's partial index alone. The subtree check `review_queue` adds is implied: a
+    level is taken from the application's approval chain, i.e. one of its branch's ancestors,
+    and the user holds a role there."""
+    return BrandApplication.objects.filter(
+        status=Status.IN_REVIEW, current_level_id__in=_review_levels(user)
+    ).count()
 
 
 def committees_visible_to(user) -> QuerySet[OrgUnit]:

@@ -2,20 +2,23 @@
 clusters (a committee's brand with its branches' brands).
 
 The showcase is open to every logged-in user, so these reads are deliberately not scoped to the
-viewer's subtree; they only ever return approved brands (`SHOWCASE_STATUSES`)."""
+viewer's subtree; they only ever return approved brands (`SHOWCASE_STATUSES`).
+
+Scale: the wall's pages are read off an index in display order (`brand_wall_order`), never by
+sorting every approved brand; a cluster fetches its first brands the same way, per committee;
+the number of approved brands per committee (a scan) is cached until a brand enters or leaves
+the showcase (`brands.cache.SHOWCASE`)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db import connection
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber, Substr
 
 from branches.models import OrgUnit, UnitType
 
-from ..models import BrandApplication, Level, Status
-
-#: Approved brands: in implementation, in acceptance review, or built. Drafts, applications in
-#: review, returned and rejected ones are never shown.
-SHOWCASE_STATUSES = (Status.IMPLEMENTING, Status.ACCEPTANCE, Status.BUILT)
+from .. import cache
+from ..models import SHOWCASE_STATUSES, BrandApplication, Level, Status, showcase_order
 
 #: City and directly-affiliated committees sit at depth 2 (the province is the root), so the
 #: first `COMMITTEE_KEY_LENGTH` characters of any unit's materialized path name its committee.
@@ -41,13 +44,8 @@ def committee_name(path_field: str):
 
 
 def _display_order():
-    """Provincial-level brands first, then built ones, then by name."""
-    return [
-        Case(When(level=Level.PROVINCIAL, then=Value(0)), default=Value(1)).asc(),
-        Case(When(status=Status.BUILT, then=Value(0)), default=Value(1)).asc(),
-        F("name").asc(),
-        F("pk").asc(),
-    ]
+    """Provincial-level brands first, then built ones, then by name (the index's order)."""
+    return [expression.asc() for expression in showcase_order()]
 
 
 def showcase_brands() -> QuerySet[BrandApplication]:
@@ -87,6 +85,37 @@ def brand_wall(**filters) -> QuerySet[BrandApplication]:
     )
 
 
+def showcase_counts() -> dict[str, int]:
+    """Approved brands per committee path prefix (brands of units above the committees under
+    their own shorter path): one grouped count, cached until the showcase or the tree
+    changes."""
+
+    def compute():
+        rows = (
+            BrandApplication.objects.filter(status__in=SHOWCASE_STATUSES)
+            .values(committee_path=committee_key("unit__path"))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {r["committee_path"]: r["n"] for r in rows}
+
+    return cache.cached(cache.SHOWCASE, "counts", [], compute)
+
+
+def brand_wall_count(**filters) -> int | None:
+    """The wall's size when the cached counts know it (unfiltered, or one committee); None
+    when it has to be counted."""
+    city = filters.pop("city", None)
+    if any(filters.values()):
+        return None
+    counts = showcase_counts()
+    if city is None:
+        return sum(counts.values())
+    if len(city.path) == COMMITTEE_KEY_LENGTH:
+        return counts.get(city.path, 0)
+    return None
+
+
 def showcase_brand(pk) -> BrandApplication | None:
     """One approved brand for its public page, or None if it is not (or no longer) shown."""
     return (
@@ -124,36 +153,56 @@ class Cluster:
 def brand_clusters(size: int = CLUSTER_SIZE) -> tuple[list[Cluster], int]:
     """The "1+N" clusters of every committee that has approved brands, in tree order, and the
     number of committees without any. Two queries whatever the size of the province: the
-    committees, and the brands numbered within their committee by a window function so that
-    only the first `size` per committee are fetched (the committee's own brand first)."""
+    committees, and the brands (each committee's own and the first `size` of its branches');
+    the brands per committee come from the cached counts (a third query while not cached)."""
     committees = list(showcase_committees())
-    key = committee_key("unit__path")
-    is_lead = Case(When(unit__depth=COMMITTEE_DEPTH, then=Value(0)), default=Value(1))
-    brands = (
-        BrandApplication.objects.filter(status__in=SHOWCASE_STATUSES, unit__depth__gte=2)
-        .select_related("unit")
-        .annotate(
-            committee_path=key,
-            is_lead=is_lead,
-            position=Window(
-                RowNumber(),
-                partition_by=[key],
-                order_by=[is_lead.asc(), *_display_order()],
-            ),
-            in_committee=Window(Count("pk"), partition_by=[key]),
-        )
-        .filter(position__lte=size + 1)
-        .order_by("committee_path", "position")
-    )
-    by_path = {c.path: Cluster(committee=c) for c in committees}
-    for brand in brands:
-        cluster = by_path.get(brand.committee_path)
+    counts = showcase_counts()
+    by_path = {c.path: Cluster(committee=c) for c in committees if counts.get(c.path)}
+    shown = [cluster.committee for cluster in by_path.values()]
+    for brand in _cluster_brands(shown, size) if shown else []:
+        cluster = by_path.get(brand.unit.path[:COMMITTEE_KEY_LENGTH])
         if cluster is None:
-            continue  # a branch directly under the province, or an inactive committee
-        if brand.is_lead == 0:
-            cluster.lead = brand  # position 1 of its partition, so it comes first
+            continue
+        if brand.unit.depth == COMMITTEE_DEPTH:
+            cluster.lead = brand
         elif len(cluster.members) < size:
             cluster.members.append(brand)
-        cluster.member_count = brand.in_committee - (cluster.lead is not None)
-    clusters = [c for c in by_path.values() if c.lead or c.members]
+    clusters = []
+    for path, cluster in by_path.items():
+        cluster.members.sort(key=_wall_position)  # a UNION's rows come in no set order
+        cluster.member_count = counts[path] - (cluster.lead is not None)
+        if cluster.lead or cluster.members:
+            clusters.append(cluster)
     return clusters, len(committees) - len(clusters)
+
+
+def _cluster_brands(committees: list[OrgUnit], size: int):
+    """The committees' own brands and the first `size` brands under each, in one query.
+
+    Where the database allows LIMIT in the parts of a UNION (PostgreSQL), one part per
+    committee reads its first `size` brands off the wall's index: a few hundred index entries
+    at most, whatever the size of the province. Elsewhere (the embedded SQLite of development)
+    a window function numbers every approved brand within its committee instead — a pass over
+    all of them, fine at the sizes SQLite serves."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        brands = showcase_brands()
+        members = brands.filter(unit__depth__gt=COMMITTEE_DEPTH)
+        parts = [members.filter(unit__path__startswith=c.path)[:size] for c in committees]
+        return brands.filter(unit__in=committees).union(*parts, all=True)
+    key = committee_key("unit__path")
+    is_lead = Case(When(unit__depth=COMMITTEE_DEPTH, then=Value(0)), default=Value(1))
+    return (
+        showcase_brands()
+        .filter(unit__depth__gte=COMMITTEE_DEPTH)
+        .alias(
+            position=Window(
+                RowNumber(), partition_by=[key], order_by=[is_lead.asc(), *_display_order()]
+            )
+        )
+        .filter(position__lte=size + 1)
+    )
+
+
+def _wall_position(brand):
+    """`showcase_order` in Python, for brands already fetched."""
+    return (brand.level != Level.PROVINCIAL, brand.status != Status.BUILT, brand.name, brand.pk)

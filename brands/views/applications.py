@@ -3,7 +3,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit, Role
 from branches.selectors import approval_chain
+from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError
 
@@ -40,15 +40,16 @@ def _application(request, pk, perm="brands.view_application"):
     return app
 
 
-def _filtered_page(request, queryset):
+def _filtered_page(request, queryset, *, count=None):
+    """The filter form and the requested page; `count` is the unfiltered list's size if known
+    (else the list counts at most `workflow.pagination.MAX_ROWS`)."""
     form = ApplicationFilterForm(
         request.GET or None, committees=selectors.committees_visible_to(request.user)
     )
-    qs = selectors.filter_applications(queryset, **form.filters())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return form, page, query.urlencode()
+    filters = form.filters()
+    qs = selectors.filter_applications(queryset, **filters)
+    page, query = paginate(request, qs, PAGE_SIZE, count=None if any(filters.values()) else count)
+    return form, page, query
 
 
 @login_required
@@ -61,7 +62,7 @@ def index(request):
     )
     own = [(unit, selectors.live_application_for(unit)) for unit in own_branches]
     qs = selectors.applications_visible_to(user).order_by("-updated_at", "-pk")
-    form, page, query = _filtered_page(request, qs)
+    form, page, query = _filtered_page(request, qs, count=selectors.application_count(user))
     return render(
         request,
         "brands/index.html",
@@ -70,7 +71,7 @@ def index(request):
             "form": form,
             "page": page,
             "query": query,
-            "queue_count": selectors.review_queue(user).count()
+            "queue_count": selectors.review_queue_count(user)
             if user.has_perm("brands.view_review_queue")
             else None,
         },
@@ -207,7 +208,10 @@ def queue(request):
     """The review queue: what waits at this reviewer's levels, longest waiting first."""
     if not request.user.has_perm("brands.view_review_queue"):
         raise PermissionDenied
-    form, page, query = _filtered_page(request, selectors.review_queue(request.user))
+    user = request.user
+    form, page, query = _filtered_page(
+        request, selectors.review_queue(user), count=selectors.review_queue_count(user)
+    )
     return render(request, "brands/queue.html", {"form": form, "page": page, "query": query})
 
 

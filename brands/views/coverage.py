@@ -4,11 +4,11 @@ their committees, a secretary their own branch; members without a role see none 
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from branches.models import BranchCategory, OrgUnit
 from branches.selectors import scope_paths
+from workflow.pagination import paginate
 
 from ..selectors import coverage as selectors
 
@@ -42,15 +42,15 @@ def missing(request):
     if category not in BranchCategory.values:
         category = ""
     qs = selectors.branches_missing_brand(request.user, city=city, category=category)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The cached coverage figures know most of these counts: no COUNT over the scope.
+    count = selectors.missing_count(request.user, city=city, category=category)
+    page, query = paginate(request, qs, PAGE_SIZE, count=count)
     return render(
         request,
         "brands/coverage_missing.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "city": city,
             "category_label": BranchCategory(category).label if category else "",
         },

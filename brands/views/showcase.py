@@ -4,12 +4,12 @@ Open to every logged-in user (`brands.view_showcase`)."""
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory
+from workflow.pagination import paginate
 
 from ..models import BrandType, Level
 from ..selectors import showcase as selectors
@@ -52,15 +52,15 @@ def showcase(request):
     """The brand wall (品牌矩阵): every approved brand as a card, filterable, 24 a page."""
     _require_showcase(request)
     form = ShowcaseFilterForm(request.GET or None)
-    page = Paginator(selectors.brand_wall(**form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    filters = form.filters()
+    page, query = paginate(
         request,
-        "brands/showcase/wall.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        selectors.brand_wall(**filters),
+        PAGE_SIZE,
+        count=selectors.brand_wall_count(**filters),
+    )
+    return render(
+        request, "brands/showcase/wall.html", {"form": form, "page": page, "query": query}
     )
 
 

@@ -9,7 +9,7 @@ from branches.models import UnitType
 
 
 class Command(BaseCommand):
-    help = "创建演示数据：省公司党委、三个片区、各级党组织和各角色用户。"
+    help = "创建演示数据：省公司党委、三个片区、各级党组织、各角色用户和品牌申报。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -48,6 +48,8 @@ class Command(BaseCommand):
 
         labels = dict(UnitType.choices)
         summary = ", ".join(f"{labels[t]} {result.counts.get(t, 0)}" for t in UnitType.values)
+        if result.app_counts:
+            summary += "; " + ", ".join(f"{k} {v}" for k, v in result.app_counts.items())
         self.stdout.write(f"seeded in {result.seconds:.1f}s: {summary}")
         bad = {k: v for k, v in result.tree_problems.items() if v}
         if bad:
