@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from workflow.pagination import paginate
+from workflow.pagination import SEARCH_MAX_ROWS, paginate
 
 from . import importing, selectors
 from .forms import OrgImportForm, UnitFilterForm
@@ -40,7 +40,13 @@ class UnitListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         units = selectors.search_units(user, **filters)
         # Unfiltered, the page count comes from the cached subtree size, not a scan.
         count = None if filters else selectors.subtree_size(user)
-        page, query = paginate(self.request, units, PAGE_SIZE, count=count)
+        page, query = paginate(
+            self.request,
+            units,
+            PAGE_SIZE,
+            count=count,
+            max_rows=SEARCH_MAX_ROWS if filters.get("q") else None,
+        )
         return super().get_context_data(form=form, page=page, query=query, **kwargs)
 
 

@@ -9,6 +9,9 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 MAX_ROWS = 10_000
+#: A substring search cannot use an index, so counting its matches reads the whole table;
+#: searches count fewer (the first 1,000 matches are found long before the end of the table).
+SEARCH_MAX_ROWS = 1_000
 
 
 class BoundedPaginator(Paginator):
@@ -18,25 +21,29 @@ class BoundedPaginator(Paginator):
         self.max_rows = max_rows or MAX_ROWS
 
     @cached_property
-    def count(self):
+    def _rows_seen(self) -> int:
+        """The known count, or the matching rows counted up to one past the cap."""
         if self._known_count is not None:
-            return min(self._known_count, self.max_rows)
+            return self._known_count
         rows = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()  # how many, not which: the count needs no sort
         return rows[: self.max_rows + 1].count()
 
     @property
+    def count(self):
+        return min(self._rows_seen, self.max_rows)
+
+    @property
     def capped(self) -> bool:
-        return self.count > self.max_rows or (
-            self._known_count is not None and self._known_count > self.max_rows
-        )
+        return self._rows_seen > self.max_rows
 
 
-def paginate(request, queryset, per_page, *, count=None, param="page"):
+def paginate(request, queryset, per_page, *, count=None, max_rows=None, param="page"):
     """The requested page (bad or out-of-range numbers give the nearest valid page), and the
     query string without the page number, for the pagination links."""
-    page = BoundedPaginator(queryset, per_page, count=count).get_page(request.GET.get(param))
+    paginator = BoundedPaginator(queryset, per_page, count=count, max_rows=max_rows)
+    page = paginator.get_page(request.GET.get(param))
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()

@@ -155,7 +155,7 @@ def test_deep_lists_are_capped_instead_of_counted(client, org, monkeypatch):
     for i in range(15):
         OrgUnitFactory(parent=org.city_b, name=f"乙市第{i}党支部", code=f"CAP{i}")
     client.force_login(org.users["admin"])
-    body = client.get(reverse("branches:unit_list"), {"q": "乙市第"}).content.decode()
+    body = client.get(reverse("branches:unit_list"), {"unit_type": "branch"}).content.decode()
     assert "超过 10 条，请用查询条件缩小范围" in body
 
 
@@ -165,3 +165,18 @@ def test_the_current_section_is_highlighted_once(client, org):
     nav = body[body.index('id="mainnav"') :].split("</ul>")[0]
     assert nav.count('aria-current="page"') == 1
     assert 'active" href="/brands/showcase/"' in nav
+
+
+def test_a_name_search_counts_at_most_the_search_cap(client, org, monkeypatch):
+    from tests.factories import OrgUnitFactory
+    from workflow import pagination
+
+    monkeypatch.setattr(pagination, "SEARCH_MAX_ROWS", 5)
+    monkeypatch.setattr("branches.views.SEARCH_MAX_ROWS", 5)
+    for i in range(8):
+        OrgUnitFactory(parent=org.city_b, name=f"乙市搜索{i}党支部", code=f"SRCH{i}")
+    client.force_login(org.users["admin"])
+    page = client.get(reverse("branches:unit_list"), {"q": "乙市搜索"}).context["page"]
+    assert page.paginator.capped and page.paginator.count == 5
+    page = client.get(reverse("branches:unit_list"), {"category": "production"}).context["page"]
+    assert not page.paginator.capped  # other filters keep the full cap
