@@ -82,3 +82,41 @@ def pytest_collection_modifyitems(config, items):
         for marker in ("services", "e2e"):
             if not any(item.get_closest_marker(marker) for item in items):
                 raise pytest.UsageError(f"REQUIRE_SERVICES=1 but no '{marker}' test was collected")
+
+
+@pytest.fixture
+def celery_worker_queue(transactional_db, postgres, redis_broker, settings):
+    """A real Celery worker (subprocess) on a queue of its own, reading the test database and
+    writing into the test's MEDIA_ROOT. Yields the queue name to send tasks to."""
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": redis_broker,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_URL": "consolemail://",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "threads"]
+    command += ["-c", "4", "-Q", queue, "--without-mingle", "--without-gossip"]
+    command += ["--without-heartbeat", "-l", "WARNING"]
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        command,
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    yield queue
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,14 +1,9 @@
 """A real Celery worker (subprocess) on the real Redis broker and PostgreSQL database."""
 
-import os
-import subprocess
-import sys
 import threading
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from django.db import connection
 from django.utils import timezone
 
@@ -21,56 +16,15 @@ from workflow.tasks import send_notification_emails
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def worker(transactional_db, postgres, redis_broker):
-    """A worker on a queue of its own, reading the test database."""
-    db = connection.settings_dict
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": redis_broker,
-        "EMAIL_URL": "consolemail://",
-    }
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-P",
-            "threads",
-            "-c",
-            "4",
-            "-Q",
-            queue,
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    yield queue
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def test_the_same_email_job_queued_twice_sends_each_mail_once(worker):
+def test_the_same_email_job_queued_twice_sends_each_mail_once(celery_worker_queue):
     org = Org()
     users = [org.users["secretary"], org.sec_b1, org.users["member"]]
     ids = [Notification.objects.create(recipient=u, title=f"通知{u.pk}").pk for u in users]
 
-    results = [send_notification_emails.apply_async(args=[ids], queue=worker) for _ in range(2)]
+    results = [
+        send_notification_emails.apply_async(args=[ids], queue=celery_worker_queue)
+        for _ in range(2)
+    ]
     sent = [r.get(timeout=60) for r in results]
 
     assert sum(sent) == 3, sent  # each of the three mails exactly once, whoever sent it
