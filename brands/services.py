@@ -19,7 +19,7 @@ from workflow.transitions import (
     chain_review,
     chain_version,
 )
-from workflow.uploads import clean_document, clean_image
+from workflow.uploads import clean_image, save_document
 
 from . import cache
 from .models import LIVE_STATUSES, Attachment, BrandApplication, Level, Revision, Status
@@ -348,17 +348,7 @@ def add_attachment(*, actor, application, upload):
     app = BrandApplication.objects.select_for_update().get(pk=application.pk)
     if not actor.has_perm("brands.edit_application", app):
         raise BrandError(_("该申报当前不可编辑。"))
-    clean = clean_document(upload)
-    attachment = Attachment(
-        application=app,
-        original_name=clean.original_name,
-        content_type=clean.content_type,
-        size=clean.size,
-        uploaded_by=actor,
-    )
-    attachment.file.save(clean.content.name, clean.content, save=False)
-    attachment.save()
-    return attachment
+    return save_document(Attachment(application=app), upload, actor=actor)
 
 
 @transaction.atomic

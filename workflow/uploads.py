@@ -132,3 +132,16 @@ def clean_document(upload, *, max_bytes=20 * 1024 * 1024) -> CleanFile:
         )
     ext, ctype = kind
     return CleanFile(ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"), ctype, name, len(data))
+
+
+def save_document(attachment, upload, *, actor):
+    """Validate `upload` (clean_document) and store it on `attachment`, an unsaved instance of
+    a model with `file`, `original_name`, `content_type`, `size` and `uploaded_by`."""
+    clean = clean_document(upload)
+    attachment.original_name = clean.original_name
+    attachment.content_type = clean.content_type
+    attachment.size = clean.size
+    attachment.uploaded_by = actor
+    attachment.file.save(clean.content.name, clean.content, save=False)
+    attachment.save()
+    return attachment

@@ -16,7 +16,7 @@ from branches.models import Role, RoleAssignment
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
-from workflow.uploads import clean_document
+from workflow.uploads import save_document
 
 from .. import scoring
 from ..models import (
@@ -430,18 +430,7 @@ def add_evidence(*, actor, assessment, indicator, upload):
         i.pk for i in indicators_for(assessment.period.table_version_id, assessment.category)
     }:
         raise EvaluationError(_("该指标不属于本考评。"))
-    clean = clean_document(upload)
-    evidence = Evidence(
-        assessment=assessment,
-        indicator=indicator,
-        original_name=clean.original_name,
-        content_type=clean.content_type,
-        size=clean.size,
-        uploaded_by=actor,
-    )
-    evidence.file.save(clean.content.name, clean.content, save=False)
-    evidence.save()
-    return evidence
+    return save_document(Evidence(assessment=assessment, indicator=indicator), upload, actor=actor)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
 from workflow.transitions import Transition, Workflow, chain_review, chain_version
-from workflow.uploads import clean_document
+from workflow.uploads import save_document
 
 from ..eligibility import check_eligibility
 from ..models import (
@@ -392,18 +392,7 @@ def add_attachment(*, actor, candidacy, upload):
 
 
 def _store(actor, candidacy, upload, kind):
-    clean = clean_document(upload)
-    attachment = CandidacyAttachment(
-        candidacy=candidacy,
-        kind=kind,
-        original_name=clean.original_name,
-        content_type=clean.content_type,
-        size=clean.size,
-        uploaded_by=actor,
-    )
-    attachment.file.save(clean.content.name, clean.content, save=False)
-    attachment.save()
-    return attachment
+    return save_document(CandidacyAttachment(candidacy=candidacy, kind=kind), upload, actor=actor)
 
 
 @transaction.atomic
