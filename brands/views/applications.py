@@ -12,7 +12,7 @@ from branches.models import OrgUnit, Role
 from branches.selectors import approval_chain
 from workflow.pagination import paginate
 from workflow.selectors import timeline
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -20,12 +20,6 @@ from ..models import Attachment, BrandApplication, Status
 from ..selectors import applications as selectors
 
 PAGE_SIZE = 30
-
-
-def _error_text(exc):
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or _("您没有权限执行此操作。")
 
 
 def _application(request, pk, perm="brands.view_application"):
@@ -114,7 +108,7 @@ def _edit(request, app, unit=None):
             )
         except (ValidationError, TransitionError, PermissionDenied) as exc:
             form.add_error(
-                "logo_upload" if isinstance(exc, ValidationError) else None, _error_text(exc)
+                "logo_upload" if isinstance(exc, ValidationError) else None, error_text(exc)
             )
         else:
             if "submit" not in request.POST:
@@ -127,7 +121,7 @@ def _edit(request, app, unit=None):
                     expected_version=services.WORKFLOW.version_of(app),
                 )
             except (ValidationError, TransitionError) as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
                 messages.info(request, _("内容已保存为草稿。"))
                 return redirect("brands:edit", app.pk)
             messages.success(request, _("已提交审核，审核结果将通过通知告知您。"))
@@ -197,7 +191,7 @@ def act(request, pk, action):
     except PermissionDenied:
         raise
     except (ValidationError, TransitionError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("操作成功。"))
     return redirect("brands:detail", app.pk)
@@ -228,7 +222,7 @@ def bulk_approve(request):
             services.approve(actor=request.user, pk=app.pk, comment=request.POST.get("comment", ""))
             ok += 1
         except (ValidationError, TransitionError) as exc:
-            failed.append(f"{app}：{_error_text(exc)}")
+            failed.append(f"{app}：{error_text(exc)}")
     if ok:
         messages.success(request, _("已审核通过 %(n)d 项。") % {"n": ok})
     for line in failed:
@@ -250,7 +244,7 @@ def upload_attachment(request, pk):
             )
             messages.success(request, _("附件已上传。"))
         except (ValidationError, TransitionError) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, _("请选择要上传的文件。"))
     return redirect("brands:detail", app.pk)
@@ -265,7 +259,7 @@ def delete_attachment(request, pk):
         services.remove_attachment(actor=request.user, attachment=attachment)
         messages.success(request, _("附件已删除。"))
     except TransitionError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("brands:detail", attachment.application_id)
 
 

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from .. import lifecycle
 from ..forms_lifecycle import ActivityForm, PairingForm, PublicationForm, ShineRecordForm
 from ..models import ActivityPhoto, BrandActivity, Level, MediaPublication, Pairing, ShineRecord
-from .applications import _application, _error_text
+from .applications import _application
 
 PAGE_SIZE = 20
 
@@ -71,7 +71,7 @@ def _attach(form, exc):
     if isinstance(exc, ValidationError) and fields_known:
         form.add_error(None, exc)
         return
-    form.add_error(None, _error_text(exc))
+    form.add_error(None, error_text(exc))
 
 
 def _save(request, app, form, name, anchor, write, done):
@@ -83,7 +83,7 @@ def _save(request, app, form, name, anchor, write, done):
         except ValidationError as exc:
             _attach(form, exc)
         except TransitionError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return _back(app, anchor)
         else:
             messages.success(request, done)
@@ -166,7 +166,7 @@ def _delete(request, model, pk, perm, anchor, remove, done):
     try:
         remove(obj)
     except TransitionError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     return _back(app, anchor)

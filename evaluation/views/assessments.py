@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflow.selectors import timeline
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from .. import charts
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
@@ -16,7 +16,7 @@ from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.tables import grouped, indicators_for
 from ..services import assessments as services
-from .common import error_text, get_assessment, paginate, require
+from .common import get_assessment, paginate, require
 
 
 def _load(assessment):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.selectors import units_visible_to
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from ..forms import (
     AssessmentFilterForm,
@@ -20,7 +20,7 @@ from ..forms import (
 from ..models import Status
 from ..selectors import periods as selectors
 from ..services import periods as services
-from .common import error_text, get_period, paginate, require
+from .common import get_period, paginate, require
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from workflow.selectors import timeline
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from ..eligibility import check_eligibility
 from ..forms import (
@@ -24,7 +24,7 @@ from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..selectors.results import latest_results
 from ..services import candidacy as services
-from .common import error_text, get_candidacy, get_cycle, paginate
+from .common import get_candidacy, get_cycle, paginate
 
 
 @login_required

@@ -1,24 +1,16 @@
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+
+from workflow import pagination
 
 from ..models import Candidacy, FlagshipCycle
 
 PAGE_SIZE = 30
 
 
-def error_text(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or _("您没有权限执行此操作。")
-
-
 def paginate(request, queryset, size=PAGE_SIZE):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
+    """The portal's bounded pagination (workflow.pagination) at this app's page size."""
+    return pagination.paginate(request, queryset, size)
 
 
 def get_cycle(pk, perm=None, user=None) -> FlagshipCycle:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Role, User
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from ..eligibility import check_eligibility
 from ..forms import CommitteeForm, CycleForm, DecisionForm
@@ -17,7 +17,7 @@ from ..models import CandidacyStatus, Phase
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..services import cycle as services
-from .common import error_text, get_cycle, paginate
+from .common import get_cycle, paginate
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from ..forms import BasesForm, ObligationForm, UnitsForm, VoteForm
 from ..models import Honour, HonourKind, HonourStatus, Obligation, Phase
@@ -14,7 +14,7 @@ from ..selectors import review as review_selectors
 from ..selectors import vote as vote_selectors
 from ..services import decision as services
 from ..services.cycle import WORKFLOW
-from .common import error_text, get_cycle, paginate
+from .common import get_cycle, paginate
 
 
 @login_required

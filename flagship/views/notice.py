@@ -5,13 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from ..forms import HandleObjectionForm, ObjectionForm
 from ..models import Candidacy, Objection, ObjectionStatus
 from ..selectors import cycles as selectors
 from ..services import notice as services
-from .common import error_text, get_cycle, paginate
+from .common import get_cycle, paginate
 
 
 @login_required

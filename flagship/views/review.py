@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import User
-from workflow.transitions import TransitionError
+from workflow.transitions import TransitionError, error_text
 
 from ..forms import ScoreForm, SiteVisitForm, VetoCheckForm
 from ..models import AttachmentKind, Phase, SiteVisitPhoto
 from ..selectors import review as selectors
 from ..selectors.results import latest_results
 from ..services import review as services
-from .common import error_text, get_candidacy, get_cycle
+from .common import get_candidacy, get_cycle
 
 
 @login_required
