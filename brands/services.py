@@ -57,6 +57,8 @@ WORKFLOW = Workflow(
             style="warning",
         ),
     ],
+    # a coverage rate or the showcase's counts may change with the status
+    on_change=lambda app, from_state: cache.status_changed(from_state, app.status),
 )
 
 #: The fields of an application that make up its content (kept in every revision).
@@ -65,18 +67,6 @@ CONTENT_FIELDS = ("name", "slogan", "brand_type", "core_idea", "goal", "measures
 
 class BrandError(TransitionError):
     pass
-
-
-def _apply(pk, name, *, after_save=None, **kwargs):
-    """`WORKFLOW.apply`, and the cached figures the status change touches are dropped on
-    commit (a coverage rate, the showcase's counts)."""
-
-    def after(app, transition, from_state):
-        if after_save:
-            after_save(app, transition, from_state)
-        cache.status_changed(from_state, app.status)
-
-    return WORKFLOW.apply(pk, name, after_save=after, **kwargs)
 
 
 def _reviewers_at(unit):
@@ -175,7 +165,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return _apply(
+    return WORKFLOW.apply(
         pk,
         "submit",
         actor=actor,
@@ -219,7 +209,7 @@ def approve(*, actor, pk, comment="", expected_version=None):
             )
         notify([app.applicant], title=title, body=comment, url=_link(app))
 
-    return _apply(
+    return WORKFLOW.apply(
         pk,
         "approve",
         actor=actor,
@@ -242,7 +232,7 @@ def return_for_revision(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return _apply(
+    return WORKFLOW.apply(
         pk,
         "return",
         actor=actor,
@@ -263,7 +253,7 @@ def reject(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return _apply(
+    return WORKFLOW.apply(
         pk,
         "reject",
         actor=actor,
@@ -283,7 +273,7 @@ def request_acceptance(*, actor, pk, comment="", expected_version=None):
             url=_link(app),
         )
 
-    return _apply(
+    return WORKFLOW.apply(
         pk,
         "request_acceptance",
         actor=actor,
@@ -304,7 +294,7 @@ def judge_acceptance(*, actor, pk, passed: bool, comment="", expected_version=No
         title = _("品牌“%(name)s”已通过验收，正式建成") if passed else _("品牌“%(name)s”验收未通过")
         notify([app.applicant], title=title % {"name": app}, body=comment, url=_link(app))
 
-    return _apply(
+    return WORKFLOW.apply(
         pk,
         "pass_acceptance" if passed else "fail_acceptance",
         actor=actor,

@@ -47,6 +47,9 @@ class Workflow:
     #: What the actor saw on screen, as a string. By default the state; a workflow whose
     #: transitions keep the state (e.g. approval moving up the levels) includes more.
     version: Callable | None = None
+    #: `on_change(obj, from_state)`, after every applied transition, inside the transaction:
+    #: e.g. to drop cached figures that count objects by state (on commit).
+    on_change: Callable | None = None
     _by_name: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -147,6 +150,8 @@ class Workflow:
             )
             if after_save:
                 after_save(obj, t, current)
+            if self.on_change:
+                self.on_change(obj, current)
             return obj
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from branches.models import OrgUnit, Role, UnitType
 from branches.selectors import ALL, scope_filter, scope_paths, units_visible_to
 
+from .. import cache
 from ..models import Assessment, AssessmentPeriod, PeriodPublication, Status
 from ..rules import REVIEWING_UNIT_TYPES
 
@@ -44,10 +45,16 @@ def filter_periods(qs, *, kind="", year=None, table=None, q=""):
 
 
 def progress_by_period(user, periods) -> dict[int, dict[str, int]]:
-    """Per period, how many assessments in the user's subtree are in each status: one
-    aggregate query for the whole page of periods."""
+    """Per period, how many assessments in the user's subtree are in each status, plus
+    "total" and "handed_in": cached per period and scope (`evaluation.cache`), the periods not
+    cached counted in one aggregate query."""
+    ids = [p if isinstance(p, int) else p.pk for p in periods]
+    return cache.cached_progress(ids, scope_paths(user), lambda missing: _count(user, missing))
+
+
+def _count(user, period_ids) -> dict[int, dict[str, int]]:
     rows = (
-        scope_filter(Assessment.objects.filter(period__in=periods), user)
+        scope_filter(Assessment.objects.filter(period__in=period_ids), user)
         .values("period_id", "status")
         .annotate(n=Count("pk"))
         .order_by()

@@ -18,7 +18,7 @@ from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
 from workflow.uploads import save_document
 
-from .. import scoring
+from .. import cache, scoring
 from ..models import (
     Assessment,
     AssessmentScore,
@@ -74,6 +74,7 @@ WORKFLOW = Workflow(
             "evaluation.publish_period",
         ),
     ],
+    on_change=lambda assessment, _from: cache.progress_changed(assessment.period_id),
 )
 EXTRA_ACTIONS = {
     "adjust_score": _lazy("调整分数"),

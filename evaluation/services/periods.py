@@ -17,7 +17,7 @@ from branches.selectors import in_scope
 from workflow.models import AuditEntry
 from workflow.services import notify, record_audit
 
-from .. import scoring
+from .. import cache, scoring
 from ..models import (
     SOURCE_KIND,
     Assessment,
@@ -195,6 +195,7 @@ def publish(*, actor, pk, unit) -> int:
     PeriodPublication.objects.create(period=period, unit=unit, count=len(rows), published_by=actor)
     record_audit(actor=actor, obj=period, action="publish", comment=str(unit), unit=unit)
     refresh_ranks(period.pk)
+    cache.progress_changed(period.pk)
     notify(
         [a.submitted_by for a in rows],
         title=_("“%(period)s”考评结果已发布") % {"period": period},
@@ -333,4 +334,5 @@ def aggregate(*, actor, pk) -> int:
         unit=period.scope,
     )
     refresh_ranks(period.pk)
+    cache.progress_changed(period.pk)
     return len(created)

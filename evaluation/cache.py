@@ -1,0 +1,60 @@
+"""Cached progress figures of a period, and their invalidation.
+
+The period page and the period list show how many assessments of the reader's subtree are in
+each status. On a province-wide period of 100,000 branches that is a count over 100,000 rows
+on every view, yet it changes only when an assessment changes status: a submission, a review,
+a return, a publication or an aggregation, all of which go through `services`.
+
+Figures are keyed by the period's progress version, by the org tree's version (a moved unit
+changes every scope, `branches.cache`) and by the reader's scope; they expire after TTL in any
+case. The services replace a period's version once their write has committed
+(`transaction.on_commit`), so a rolled-back write invalidates nothing."""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+from branches.cache import tree_version
+
+TTL = 600
+
+
+def _version_key(period_id: int) -> str:
+    return f"evaluation:progress-version:{period_id}"
+
+
+def _versions(period_ids) -> dict[int, int]:
+    keys = {_version_key(pk): pk for pk in period_ids}
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        for key in keys.keys() - found.keys():
+            cache.add(key, time.time_ns(), None)  # add: a concurrent bump is not overwritten
+        found = cache.get_many(keys)
+    return {keys[key]: value for key, value in found.items()}
+
+
+def progress_changed(period_id: int) -> None:
+    """The period's progress figures are stale once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(_version_key(period_id), time.time_ns(), None))
+
+
+def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
+    """Per period, the figures for the scope `paths`: from the cache where present, the rest
+    by one call `compute(missing period ids)` that returns {period id: figures}."""
+    digest = hashlib.sha1("|".join(paths).encode(), usedforsecurity=False).hexdigest()
+    tree = tree_version()
+    keys = {
+        pk: f"evaluation:progress:{pk}:{version}:{tree}:{digest}"
+        for pk, version in _versions(period_ids).items()
+    }
+    found = cache.get_many(keys.values())
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in result]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk, {}) for pk in missing}
+        cache.set_many({keys[pk]: figures for pk, figures in fresh.items()}, TTL)
+        result.update(fresh)
+    return result
