@@ -271,10 +271,13 @@ class Context:
 
     @property
     def middle_page(self):
+        """The middle of the pages the list offers (it pages through at most MAX_ROWS)."""
         from evaluation.selectors import results
         from evaluation.views.common import PAGE_SIZE
+        from workflow.pagination import MAX_ROWS
 
-        pages = max(1, math.ceil(results.rankings(self.user, self.period).count() / PAGE_SIZE))
+        rows = min(results.rankings(self.user, self.period).count(), MAX_ROWS)
+        pages = max(1, math.ceil(rows / PAGE_SIZE))
         return (pages + 1) // 2
 
 
@@ -484,6 +487,9 @@ def parse(argv=None):
         "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument(
+        "--only", choices=["pages", "export"], help="measure the pages or the export alone"
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "OUT"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -509,79 +515,19 @@ def main(argv=None) -> int:
         data[label] = run_child(envs[label], "prepare", args)
         print(f"[bench_{label}] {data[label]}", flush=True)
 
-    rounds = {label: [] for label in labels}
-    for number in range(1, args.rounds + 1):
-        for label in labels:
-            print(f"[round {number}/{args.rounds}] bench_{label}: pages …", flush=True)
-            rounds[label].append(run_child(envs[label], "pages", args))
-    rows = compare(*(merge_rounds(rounds[label]) for label in labels))
-
-    exported = {}
-    for label in labels:
-        print(f"[bench_{label}] export …", flush=True)
-        exported[label] = run_child(envs[label], "export", args)
-    small, large = exported["small"], exported["large"]
-    time_ratio = round(large["export_s"] / large["sql_s"], 2) if large["sql_s"] else None
-    memory_ratio = (
-        round(large["export_peak_mb"] / small["export_peak_mb"], 2)
-        if small["export_peak_mb"]
-        else None
-    )
-    export_result = {
-        "small": small,
-        "large": large,
-        "time_ratio_large": time_ratio,
-        "time_ratio_small": round(small["export_s"] / small["sql_s"], 2)
-        if small["sql_s"]
-        else None,
-        "memory_ratio": memory_ratio,
-        "same_queries": small["export_queries"] == large["export_queries"],
-        "time_passed": time_ratio is not None and time_ratio <= MAX_TIME_RATIO,
-        "memory_passed": memory_ratio is not None and memory_ratio <= MAX_MEMORY_RATIO,
-    }
-
-    print()
-    print(render(rows))
-    print()
-    print(
-        table(
-            [
-                "export",
-                "rows",
-                "queries",
-                "SQL",
-                "xlsx",
-                "xlsx / SQL",
-                "peak xlsx",
-                "peak SQL",
-                "file",
-            ],
-            [
-                [
-                    f"bench_{label}",
-                    e["assessments"],
-                    e["export_queries"],
-                    f"{e['sql_s']} s",
-                    f"{e['export_s']} s",
-                    f"{round(e['export_s'] / e['sql_s'], 2)}×",
-                    f"{e['export_peak_mb']} MB",
-                    f"{e['sql_peak_mb']} MB",
-                    f"{round(e['file_bytes'] / 2**20, 1)} MB",
-                ]
-                for label, e in exported.items()
-            ],
-        )
-    )
+    rows = bench_pages(envs, args) if args.only != "export" else []
+    export_result = bench_export(envs, args) if args.only != "pages" else None
+    if rows:
+        print()
+        print(render(rows))
     failed = [r for r in rows if not r["passed"]]
-    print(
-        f"\npages: {len(rows) - len(failed)}/{len(rows)} rows pass (same queries, p95 ratio ≤ 1.5)"
-        f"\nexport 100k: xlsx {large['export_s']} s vs SQL {large['sql_s']} s = {time_ratio}× "
-        f"(target ≤ {MAX_TIME_RATIO}) → {'PASS' if export_result['time_passed'] else 'FAIL'}"
-        f"\nexport memory: peak {small['export_peak_mb']} MB (1k) vs {large['export_peak_mb']} MB "
-        f"(100k) = {memory_ratio}× (flat ≤ {MAX_MEMORY_RATIO}) → "
-        f"{'PASS' if export_result['memory_passed'] else 'FAIL'}; export queries "
-        f"{small['export_queries']} / {large['export_queries']}"
-    )
+    if rows:
+        print(
+            f"\npages: {len(rows) - len(failed)}/{len(rows)} rows pass"
+            " (same queries, p95 ratio ≤ 1.5)"
+        )
+    if export_result:
+        print_export(export_result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -600,8 +546,79 @@ def main(argv=None) -> int:
         )
     )
     print(f"results: {RESULTS.relative_to(BASE_DIR)}")
-    ok = not failed and export_result["time_passed"] and export_result["memory_passed"]
+    ok = not failed and (
+        export_result is None or (export_result["time_passed"] and export_result["memory_passed"])
+    )
     return 1 if args.strict and not ok else 0
+
+
+def bench_pages(envs, args) -> list[dict]:
+    rounds = {label: [] for label in envs}
+    for number in range(1, args.rounds + 1):
+        for label in envs:
+            print(f"[round {number}/{args.rounds}] bench_{label}: pages …", flush=True)
+            rounds[label].append(run_child(envs[label], "pages", args))
+    return compare(*(merge_rounds(rounds[label]) for label in envs))
+
+
+def bench_export(envs, args) -> dict:
+    exported = {}
+    for label in envs:
+        print(f"[bench_{label}] export …", flush=True)
+        exported[label] = run_child(envs[label], "export", args)
+    small, large = exported["small"], exported["large"]
+    time_ratio = round(large["export_s"] / large["sql_s"], 2) if large["sql_s"] else None
+    memory_ratio = (
+        round(large["export_peak_mb"] / small["export_peak_mb"], 2)
+        if small["export_peak_mb"]
+        else None
+    )
+    return {
+        "small": small,
+        "large": large,
+        "time_ratio_large": time_ratio,
+        "time_ratio_small": round(small["export_s"] / small["sql_s"], 2)
+        if small["sql_s"]
+        else None,
+        "memory_ratio": memory_ratio,
+        "same_queries": small["export_queries"] == large["export_queries"],
+        "time_passed": time_ratio is not None and time_ratio <= MAX_TIME_RATIO,
+        "memory_passed": memory_ratio is not None and memory_ratio <= MAX_MEMORY_RATIO,
+    }
+
+
+def print_export(result: dict) -> None:
+    small, large = result["small"], result["large"]
+    print()
+    print(
+        table(
+            ["export", "rows", "queries", "SQL", "xlsx", "xlsx / SQL", "peak xlsx", "peak SQL"]
+            + ["file"],
+            [
+                [
+                    f"bench_{label}",
+                    e["assessments"],
+                    e["export_queries"],
+                    f"{e['sql_s']} s",
+                    f"{e['export_s']} s",
+                    f"{round(e['export_s'] / e['sql_s'], 2)}×",
+                    f"{e['export_peak_mb']} MB",
+                    f"{e['sql_peak_mb']} MB",
+                    f"{round(e['file_bytes'] / 2**20, 1)} MB",
+                ]
+                for label, e in (("small", small), ("large", large))
+            ],
+        )
+    )
+    print(
+        f"\nexport 100k: xlsx {large['export_s']} s vs SQL {large['sql_s']} s = "
+        f"{result['time_ratio_large']}× (target ≤ {MAX_TIME_RATIO}) → "
+        f"{'PASS' if result['time_passed'] else 'FAIL'}"
+        f"\nexport memory: peak {small['export_peak_mb']} MB (1k) vs {large['export_peak_mb']} MB "
+        f"(100k) = {result['memory_ratio']}× (flat ≤ {MAX_MEMORY_RATIO}) → "
+        f"{'PASS' if result['memory_passed'] else 'FAIL'}; export queries "
+        f"{small['export_queries']} / {large['export_queries']}"
+    )
 
 
 if __name__ == "__main__":

@@ -91,7 +91,12 @@ class Assessment(models.Model):
             models.Index(fields=["period", "status", "total"], name="eval_period_total"),
             models.Index(fields=["period", "category", "total"], name="eval_period_category"),
             models.Index(fields=["period", "region", "total"], name="eval_period_region"),
-            models.Index(fields=["period", "rank_province"], name="eval_period_rank"),
+            # the rankings page: its order, its filter, and the page's ids (index-only)
+            models.Index(
+                fields=["period", "status", "rank_province", "unit"],
+                include=["id"],
+                name="eval_period_rank",
+            ),
             models.Index(fields=["unit", "status"], name="eval_unit_status"),
         ]
 

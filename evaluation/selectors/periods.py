@@ -52,6 +52,11 @@ def progress_by_period(user, periods) -> dict[int, dict[str, int]]:
     return cache.cached_progress(ids, scope_paths(user), lambda missing: _count(user, missing))
 
 
+def published_count(user, period) -> int:
+    """How many published results of the period lie in the user's subtree (cached)."""
+    return progress_by_period(user, [period.pk]).get(period.pk, {}).get(Status.PUBLISHED, 0)
+
+
 def _count(user, period_ids) -> dict[int, dict[str, int]]:
     rows = (
         scope_filter(Assessment.objects.filter(period__in=period_ids), user)
@@ -69,8 +74,18 @@ def _count(user, period_ids) -> dict[int, dict[str, int]]:
     return result
 
 
+def scoped(user, period, queryset) -> QuerySet[Assessment]:
+    """`queryset` (the period's assessments) within the user's subtree. A reader who sees the
+    whole province (a role at the root) needs no filter: no join with the org tree, so the
+    rank order and the paging read off the assessment indexes alone."""
+    paths = scope_paths(user)
+    if any(p == ALL or (len(p) == STEP and period.scope.path.startswith(p)) for p in paths):
+        return queryset
+    return scope_filter(queryset, user)
+
+
 def assessments_in(user, period) -> QuerySet[Assessment]:
-    return scope_filter(period.assessments.all(), user).select_related("unit", "region")
+    return scoped(user, period, period.assessments.all()).select_related("unit", "region")
 
 
 def filter_assessments(qs, *, q="", status="", category="", region=None, committee=None):

@@ -4,22 +4,22 @@ period's results are published (`services.ranking.refresh_ranks`) and read here 
 
 from django.db.models import Avg, Count, QuerySet
 
-from branches.selectors import scope_filter
-
 from ..models import Assessment, AssessmentScore, DimensionScore, Status
+from .periods import scoped
 
 
 def rankings(user, period, *, category="", region=None, q="") -> QuerySet[Assessment]:
     """Published results of the period within the user's subtree, best first; the ranks are
-    those among all published results of the period (category, region, province-wide)."""
-    qs = scope_filter(period.assessments.filter(status=Status.PUBLISHED), user)
+    those among all published results of the period (category, region, province-wide). Ties
+    in rank are listed by unit id, so the order is read off the index eval_period_rank."""
+    qs = scoped(user, period, period.assessments.filter(status=Status.PUBLISHED))
     if category:
         qs = qs.filter(category=category)
     if region is not None:
         qs = qs.filter(region=region)
     if q:
         qs = qs.filter(unit__name__icontains=q)
-    return qs.select_related("unit", "region").order_by("rank_province", "unit__path")
+    return qs.select_related("unit", "region").order_by("rank_province", "unit_id")
 
 
 def category_size(assessment) -> int:

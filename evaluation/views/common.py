@@ -8,9 +8,9 @@ from ..models import Assessment, AssessmentPeriod
 PAGE_SIZE = 30
 
 
-def paginate(request, queryset, size=PAGE_SIZE):
+def paginate(request, queryset, size=PAGE_SIZE, **options):
     """The portal's bounded pagination (workflow.pagination) at this app's page size."""
-    return pagination.paginate(request, queryset, size)
+    return pagination.paginate(request, queryset, size, **options)
 
 
 def require(user, perm, obj=None):

@@ -57,11 +57,12 @@ def detail(request, pk):
     form = AssessmentFilterForm(
         request.GET or None, committees=selectors.committees_visible_to(user)
     )
+    filters = form.filters()
     rows = selectors.filter_assessments(
-        selectors.assessments_in(user, period).order_by("unit__path"), **form.filters()
+        selectors.assessments_in(user, period).order_by("unit__path"), **filters
     )
-    page, query = paginate(request, rows)
     progress = selectors.progress_by_period(user, [period.pk]).get(period.pk, {})
+    page, query = paginate(request, rows, count=None if filters else progress.get("total", 0))
     units = [] if period.is_aggregate else selectors.publishing_units(user, period)
     return render(
         request,

@@ -8,6 +8,7 @@ from branches.models import OrgUnit
 from .. import charts, exports
 from ..forms import RankingFilterForm
 from ..models import PeriodKind, ScoringTable
+from ..selectors import periods as period_selectors
 from ..selectors import results as selectors
 from .common import get_assessment, get_period, paginate, require
 
@@ -18,7 +19,11 @@ def rankings(request, pk):
     of the period), listed for the user's subtree."""
     period = get_period(request, pk, "evaluation.view_rankings")
     form = RankingFilterForm(request.GET or None)
-    page, query = paginate(request, selectors.rankings(request.user, period, **form.filters()))
+    filters = form.filters()
+    rows = selectors.rankings(request.user, period, **filters)
+    # unfiltered: as many rows as published results in scope, a figure the period page caches
+    count = None if filters else period_selectors.published_count(request.user, period)
+    page, query = paginate(request, rows, count=count, late_rows=True)
     return render(
         request,
         "evaluation/rankings.html",
