@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +53,7 @@ from bench.run import (  # noqa: E402
     merge_rounds,
     percentile,
     render,
+    write_results,
 )
 
 RESULTS = BASE_DIR / "bench" / "results" / "evaluation.json"
@@ -528,24 +529,17 @@ def main(argv=None) -> int:
         )
     if export_result:
         print_export(export_result)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "requests": args.requests,
-                "rounds": args.rounds,
-                "export_rounds": args.export_rounds,
-                "data": data,
-                "rows": rows,
-                "export": export_result,
-            },
-            ensure_ascii=False,
-            indent=2,
-            default=str,
-        )
+    write_results(
+        RESULTS,
+        {
+            "requests": args.requests,
+            "rounds": args.rounds,
+            "export_rounds": args.export_rounds,
+            "data": data,
+            "rows": rows,
+            "export": export_result,
+        },
     )
-    print(f"results: {RESULTS.relative_to(BASE_DIR)}")
     ok = not failed and (
         export_result is None or (export_result["time_passed"] and export_result["memory_passed"])
     )

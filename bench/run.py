@@ -420,6 +420,14 @@ def parse(argv=None):
     return parser.parse_args(argv)
 
 
+def write_results(path: Path, payload: dict) -> None:
+    """The run's figures as JSON (git-ignored), stamped with the time of the run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamped = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), **payload}
+    path.write_text(json.dumps(stamped, ensure_ascii=False, indent=2, default=str))
+    print(f"results: {path.relative_to(BASE_DIR)}")
+
+
 def main(argv=None) -> int:
     args = parse(argv)
     if args.measure:
@@ -460,22 +468,16 @@ def main(argv=None) -> int:
                 f"(migrate {info['migrate_s']:.1f}s)"
             )
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "requests": args.requests,
-                "rounds": args.rounds,
-                "max_p95_ratio": MAX_P95_RATIO,
-                "databases": databases,
-                "rows": rows,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
+    write_results(
+        RESULTS,
+        {
+            "requests": args.requests,
+            "rounds": args.rounds,
+            "max_p95_ratio": MAX_P95_RATIO,
+            "databases": databases,
+            "rows": rows,
+        },
     )
-    print(f"results: {RESULTS.relative_to(BASE_DIR)}")
     return 1 if args.strict and failed else 0
 
 
