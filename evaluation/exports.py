@@ -23,6 +23,7 @@ from .models import AssessmentScore, Dimension, DimensionScore, Indicator, Statu
 from .selectors.periods import scoped
 
 CHUNK = 500
+PROGRESS_STEP = 5
 #: The assessment columns read per row, in this order.
 FIELDS = (
     "pk",
@@ -114,9 +115,16 @@ def _header(indicators, dimensions) -> list[str]:
     ]
 
 
-def results_workbook(user, period):
+def exported_assessments(user, period):
+    """The rows of the export: the period's assessments in `user`'s subtree, in tree order."""
+    return scoped(user, period, period.assessments.all()).order_by("unit__path", "pk")
+
+
+def results_workbook(user, period, *, progress=None, total=None):
     """Write the period's results for `user`'s subtree to a temporary xlsx file and return it
-    rewound (the caller streams it with a FileResponse, which closes it)."""
+    rewound (the caller stores or streams it, and closes it). `progress(percent)` is called
+    as the rows are written, each time the percentage moves by at least PROGRESS_STEP, out of
+    `total` rows (counted here when not given)."""
     version_id = period.table_version_id
     indicators = list(
         Indicator.objects.filter(dimension__version_id=version_id)
@@ -124,7 +132,7 @@ def results_workbook(user, period):
         .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
     )
     dimensions = list(Dimension.objects.filter(version_id=version_id).order_by("sort_order", "pk"))
-    assessments = scoped(user, period, period.assessments.all()).order_by("unit__path", "pk")
+    assessments = exported_assessments(user, period)
     ids = assessments.values("pk")
     scores = _scores(AssessmentScore, ids, "indicator_id", "reviewed_score")
     dimension_scores = _scores(DimensionScore, ids, "dimension_id", "score")
@@ -150,8 +158,14 @@ def results_workbook(user, period):
     sheet.write_row(0, 0, _header(indicators, dimensions), book.add_format({"bold": True}))
     sheet.freeze_panes(1, 2)
 
+    if progress and total is None:
+        total = assessments.count()
+    reported = 0
     rows = assessments.values_list(*FIELDS).iterator(chunk_size=CHUNK)
     for n, row in enumerate(rows, start=1):
+        if total and n * 100 // total >= reported + PROGRESS_STEP:
+            reported = n * 100 // total
+            progress(min(reported, 99))  # 100 once the file is complete
         pk, code, name, path, category, region, status = row[:7]
         own = scores(pk)
         dims = dimension_scores(pk)

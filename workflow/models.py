@@ -11,6 +11,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class JobStatus(models.TextChoices):
+    """The states of a file generated in the background (an export): queued → running → done
+    or failed."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("生成失败")
+
+
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -18,6 +18,7 @@ from .assessments import (
     Evidence,
     Status,
 )
+from .exports import ResultsExport
 from .periods import SOURCE_KIND, AssessmentPeriod, PeriodKind, PeriodPublication
 from .tables import (
     POINTS,
@@ -46,6 +47,7 @@ __all__ = [
     "IndicatorKind",
     "PeriodKind",
     "PeriodPublication",
+    "ResultsExport",
     "ScoringTable",
     "Status",
     "Subject",

@@ -1,15 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import OrgUnit
+from workflow.models import JobStatus
 
-from .. import charts, exports
+from .. import charts
 from ..forms import RankingFilterForm
-from ..models import PeriodKind, ScoringTable
+from ..models import PeriodKind, ResultsExport, ScoringTable
 from ..selectors import periods as period_selectors
 from ..selectors import results as selectors
+from ..services import exports as export_services
 from .common import get_assessment, get_period, paginate, require
 
 
@@ -32,11 +36,51 @@ def rankings(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def export(request, pk):
+    """The user's export of the period's results (their subtree): its progress, polled by
+    htmx while it runs, the download once done; POST (re)generates it in the background."""
     period = get_period(request, pk, "evaluation.export_results")
-    workbook = exports.results_workbook(request.user, period)
+    if request.method == "POST":
+        export, queued = export_services.request_export(actor=request.user, period=period)
+        export.refresh_from_db()
+        if not queued:
+            messages.info(request, _("导出文件正在生成中，请稍候。"))
+        elif export.status == JobStatus.FAILED:
+            messages.error(request, export.error)
+        elif export.status != JobStatus.DONE:
+            messages.success(request, _("已开始生成导出文件，完成后即可下载。"))
+        return redirect("evaluation:export", period.pk)
+    return _export_page(request, period, "evaluation/export.html")
+
+
+@login_required
+@require_GET
+def export_progress(request, pk):
+    """The progress fragment, polled every second while the export is queued or running;
+    once it is done or failed the fragment has no trigger and polling stops."""
+    period = get_period(request, pk, "evaluation.export_results")
+    return _export_page(request, period, "evaluation/_export_progress.html")
+
+
+def _export_page(request, period, template):
+    export = ResultsExport.objects.filter(period=period, requested_by=request.user).first()
+    return render(request, template, {"period": period, "export": export})
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    period = get_period(request, pk, "evaluation.export_results")
+    export = get_object_or_404(ResultsExport, period=period, requested_by=request.user)
+    try:
+        handle = export.file.open("rb") if export.file.name else None
+    except FileNotFoundError:
+        handle = None
+    if handle is None:
+        raise Http404(_("导出文件尚未生成，或正在更新，请稍后重试。"))
     return FileResponse(
-        workbook,
+        handle,
         as_attachment=True,
         filename=_("%(name)s-考评结果.xlsx") % {"name": period.name},
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -9,6 +9,7 @@ a category average to be compared with. Expected totals, star, tier and ranks ar
 from the table's rows and thresholds in the database, not copied from the pages."""
 
 import importlib
+import io
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -338,6 +340,21 @@ def test_self_assessment_review_publication_and_result(
     expect(row.get_by_test_id("rank-region")).to_have_text(str(ranks["region"]))
     expect(row.get_by_test_id("rank-total")).to_have_text(points(reviewed_total))
     expect(page.get_by_test_id("ranking-row").filter(has_text=org.b1.name)).to_have_count(0)
+
+    # The reviewer exports the results of city A: generated (eagerly here), then downloaded.
+    page.go_back()
+    page.get_by_test_id("export-link").click()
+    expect(page.get_by_test_id("export-progress")).to_have_attribute("data-status", "none")
+    page.get_by_test_id("export-generate").click()
+    expect(page.get_by_test_id("export-progress")).to_have_attribute("data-status", "done")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-download").click()
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
+    header, *body = list(book.active.iter_rows(values_only=True))
+    exported = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+    assert set(exported) == {"A1", "A2"}  # city A's branches only
+    assert exported["A1"]["最终得分"] == float(reviewed_total)
+    assert exported["A1"]["全省排名"] == ranks["province"]
 
     # 4. The secretary sees the published result: total, star, tier, rank and radar.
     as_user(page, live_server, "sec_a1")

@@ -1,0 +1,144 @@
+"""Writes of results exports: request one, generate it (in a Celery task; eagerly, within the
+request, on the embedded default).
+
+The generation writes the workbook to a temporary file, stores it under a new unique name and
+only then, with the row locked, points the row at it; the previous file is deleted once that
+has committed. A download therefore always gets a complete file: the previous one until the
+new one is done."""
+
+import logging
+import uuid
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from workflow.models import JobStatus
+from workflow.services import notify, record_audit
+
+from .. import exports
+from ..models import ResultsExport
+
+log = logging.getLogger(__name__)
+
+#: A queued or running export not touched for this long is taken as abandoned (its worker
+#: died) and may be requested again. Longer than the task's hard time limit.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def _is_stale(export: ResultsExport) -> bool:
+    return timezone.now() - export.updated_at > STALE_AFTER
+
+
+def request_export(*, actor, period) -> tuple[ResultsExport, bool]:
+    """Queue the export of `period`'s results for `actor`'s subtree. Returns (export, queued):
+    an export already under way is not queued twice. The task is sent once the transaction has
+    committed; if the broker cannot take it, the export is marked failed saying so."""
+    if not actor.has_perm("evaluation.export_results"):
+        raise PermissionDenied
+    with transaction.atomic():
+        export, created = ResultsExport.objects.select_for_update().get_or_create(
+            period=period, requested_by=actor
+        )
+        if not created and export.in_progress and not _is_stale(export):
+            return export, False
+        previous = "" if created else export.status
+        export.status, export.progress, export.error = JobStatus.QUEUED, 0, ""
+        export.save()
+        record_audit(
+            actor=actor,
+            obj=period,
+            action="export_results",
+            from_state=previous,
+            to_state=JobStatus.QUEUED,
+            unit=period.scope,
+        )
+        transaction.on_commit(partial(_send, export.pk))
+    return export, True
+
+
+def _send(export_id: int):
+    from ..tasks import generate_results_export
+
+    try:
+        generate_results_export.delay(export_id)
+    except Exception:  # kombu raises several types; eagerly, the generation's own error
+        log.warning("results export task not run export_id=%s", export_id, exc_info=True)
+        ResultsExport.objects.filter(pk=export_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED,
+            error=_("任务队列暂不可用，请稍后重新导出。"),
+            updated_at=timezone.now(),
+        )
+
+
+def _progress(export_id: int, percent: int):
+    """Visible at once to the page polling it (outside any transaction in a worker)."""
+    ResultsExport.objects.filter(pk=export_id).update(
+        status=JobStatus.RUNNING, progress=percent, updated_at=timezone.now()
+    )
+
+
+def _delete(name: str):
+    if name:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            log.warning("results export: could not delete old file %s", name, exc_info=True)
+
+
+def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> ResultsExport | None:
+    """Write the export's file and switch the row to it (see the module docstring).
+    Idempotent: an export already done is left as it is (a redelivered task). On an error
+    the row is marked failed (or, for a transient error with retries left, left queued for
+    the retry) and the error is raised again for the task runner."""
+    export = (
+        ResultsExport.objects.select_related("period", "requested_by").filter(pk=export_id).first()
+    )
+    if export is None or export.status == JobStatus.DONE:
+        return export
+    stored = ""
+    try:
+        _progress(export_id, 1)
+        user, period = export.requested_by, export.period
+        rows = exports.exported_assessments(user, period).count()
+        # the file is in the portal's language (Chinese) whoever asked, in whichever process
+        with translation.override(settings.LANGUAGE_CODE):
+            out = exports.results_workbook(
+                user, period, progress=partial(_progress, export_id), total=rows
+            )
+        with out:
+            name = f"exports/results-{export.period_id}-{uuid.uuid4().hex[:12]}.xlsx"
+            stored = default_storage.save(name, File(out, name=name.rsplit("/", 1)[1]))
+        with transaction.atomic():
+            locked = ResultsExport.objects.select_for_update().get(pk=export_id)
+            old = locked.file.name
+            locked.file.name = stored
+            locked.status, locked.progress, locked.error = JobStatus.DONE, 100, ""
+            locked.rows = rows
+            locked.finished_at = timezone.now()
+            locked.save()
+            transaction.on_commit(partial(_delete, old if old != stored else ""))
+    except Exception as exc:
+        _delete(stored)
+        retrying = isinstance(exc, transient) and not final_attempt
+        ResultsExport.objects.filter(pk=export_id).update(
+            status=JobStatus.QUEUED if retrying else JobStatus.FAILED,
+            error=(_("导出出错，正在重试：%(e)s") if retrying else _("导出失败：%(e)s"))
+            % {"e": f"{type(exc).__name__}: {exc}"[:500]},
+            updated_at=timezone.now(),
+        )
+        log.warning("results export error export_id=%s retrying=%s", export_id, retrying)
+        raise
+    notify(
+        [locked.requested_by],
+        title=_("“%(period)s”考评结果已导出，可下载。") % {"period": export.period},
+        url=reverse("evaluation:export", args=[export.period_id]),
+    )
+    return locked

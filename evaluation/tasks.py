@@ -1,0 +1,21 @@
+"""Celery tasks of evaluation: thin wrappers over services, taking ids, with the portal's
+common options (acks_late, retries with backoff on transient errors, time limits)."""
+
+from celery import shared_task
+
+from workflow.tasks import TASK_OPTIONS
+
+from .services import exports
+
+TRANSIENT = TASK_OPTIONS["autoretry_for"]
+MAX_RETRIES = TASK_OPTIONS["retry_kwargs"]["max_retries"]
+
+
+@shared_task(bind=True, **TASK_OPTIONS)
+def generate_results_export(self, export_id: int) -> dict:
+    # Run eagerly (no broker), a retry cannot happen: Celery re-raises instead of re-running.
+    final = bool(self.request.is_eager) or self.request.retries >= MAX_RETRIES
+    export = exports.generate(export_id, final_attempt=final, transient=TRANSIENT)
+    if export is None:
+        return {"export_id": export_id, "status": "missing"}
+    return {"export_id": export_id, "status": export.status, "rows": export.rows}

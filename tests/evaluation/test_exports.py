@@ -1,0 +1,151 @@
+"""The results export as a background job: requested, generated with progress, replaced
+atomically, downloaded only by whoever asked for it."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluation import exports, tasks
+from evaluation.models import ResultsExport
+from evaluation.services import exports as services
+from workflow.models import JobStatus, Notification
+
+from .conftest import publish_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run_commit_hooks(django_capture_on_commit_callbacks):
+    """Run on_commit hooks (the task is sent, the old file deleted) as a real commit would."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def rows_of(export) -> list[tuple]:
+    with export.file.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()), read_only=True)
+        return list(book.active.iter_rows(values_only=True))
+
+
+def test_the_export_is_generated_with_progress_and_the_requester_is_told(
+    org, period, run_commit_hooks, monkeypatch
+):
+    publish_all(org, period)
+    seen = []
+    original = services._progress
+    monkeypatch.setattr(exports, "PROGRESS_STEP", 1)
+    monkeypatch.setattr(services, "_progress", lambda pk, p: (seen.append(p), original(pk, p)))
+    reviewer = org.users["city_reviewer"]
+    export, queued = run_commit_hooks(services.request_export, actor=reviewer, period=period)
+    export.refresh_from_db()
+    assert queued and export.status == JobStatus.DONE and export.progress == 100
+    assert export.rows == 2  # city A's two branches
+    assert [r[0] for r in rows_of(export)[1:]] == ["A1", "A2"]
+    assert seen == sorted(seen) and seen[0] == 1 and 50 <= seen[-1] < 100
+    assert Notification.objects.filter(recipient=reviewer, title__contains="已导出").exists()
+
+
+def test_exporting_again_replaces_the_file_and_deletes_the_old_one(org, period, run_commit_hooks):
+    publish_all(org, period)
+    user = org.users["province_reviewer"]
+    first, _queued = run_commit_hooks(services.request_export, actor=user, period=period)
+    first.refresh_from_db()
+    old = first.file.name
+    again, queued = run_commit_hooks(services.request_export, actor=user, period=period)
+    again.refresh_from_db()
+    assert queued and again.pk == first.pk and again.file.name != old
+    assert default_storage.exists(again.file.name) and not default_storage.exists(old)
+    assert again.rows == 3
+
+
+def test_a_failed_generation_keeps_the_previous_file(org, period, run_commit_hooks, monkeypatch):
+    publish_all(org, period)
+    user = org.users["province_reviewer"]
+    export, _queued = run_commit_hooks(services.request_export, actor=user, period=period)
+    export.refresh_from_db()
+    previous = export.file.name
+
+    def broken(*args, **kwargs):
+        raise ValueError("磁盘已满")
+
+    monkeypatch.setattr(exports, "results_workbook", broken)
+    run_commit_hooks(services.request_export, actor=user, period=period)
+    export.refresh_from_db()
+    assert export.status == JobStatus.FAILED and "磁盘已满" in export.error
+    assert export.file.name == previous and default_storage.exists(previous)
+
+
+def test_an_export_under_way_is_not_queued_twice(org, period):
+    user = org.users["province_reviewer"]
+    export, queued = services.request_export(actor=user, period=period)  # no commit: stays queued
+    assert queued
+    again, queued_again = services.request_export(actor=user, period=period)
+    assert again.pk == export.pk and not queued_again
+
+
+def test_an_unreachable_broker_marks_the_export_failed_and_says_why(
+    org, period, run_commit_hooks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.generate_results_export, "delay", refuse)
+    export, _queued = run_commit_hooks(
+        services.request_export, actor=org.users["province_reviewer"], period=period
+    )
+    export.refresh_from_db()
+    assert export.status == JobStatus.FAILED and "任务队列暂不可用" in export.error
+
+
+def test_a_redelivered_task_leaves_a_done_export_alone(org, period, run_commit_hooks):
+    user = org.users["province_reviewer"]
+    export, _queued = run_commit_hooks(services.request_export, actor=user, period=period)
+    export.refresh_from_db()
+    result = tasks.generate_results_export.apply(args=[export.pk]).get()
+    assert result == {"export_id": export.pk, "status": "done", "rows": export.rows}
+    assert ResultsExport.objects.get(pk=export.pk).file.name == export.file.name
+
+
+def test_the_page_polls_while_running_and_offers_the_download_when_done(client, org, period):
+    user = org.users["province_reviewer"]
+    export = ResultsExport.objects.create(
+        period=period, requested_by=user, status=JobStatus.RUNNING, progress=40
+    )
+    client.force_login(user)
+    page = client.get(reverse("evaluation:export", args=[period.pk])).content.decode()
+    progress_url = reverse("evaluation:export_progress", args=[period.pk])
+    assert f'hx-get="{progress_url}"' in page and 'value="40"' in page
+    assert 'data-testid="export-generate" disabled' in page
+    assert 'data-testid="export-download"' not in page
+
+    ResultsExport.objects.filter(pk=export.pk).update(
+        status=JobStatus.DONE, progress=100, file="exports/x.xlsx", rows=3
+    )
+    html = client.get(progress_url).content.decode()
+    assert (
+        "hx-trigger" not in html and 'data-testid="export-download"' in html and "共 3 行" in html
+    )
+
+
+def test_only_the_requester_downloads_their_export(client, org, period, run_commit_hooks):
+    publish_all(org, period)
+    export, _queued = run_commit_hooks(
+        services.request_export, actor=org.users["province_reviewer"], period=period
+    )
+    url = reverse("evaluation:export_download", args=[period.pk])
+    client.force_login(org.users["city_reviewer"])  # may export, has not: nothing to download
+    assert client.get(url).status_code == 404
+    client.force_login(org.users["province_reviewer"])
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    b"".join(response.streaming_content)
