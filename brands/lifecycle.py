@@ -204,7 +204,7 @@ def _clean_photos(photos) -> list:
         except ValidationError as exc:
             problems.append(
                 _("第 %(n)d 张照片（%(name)s）：%(error)s")
-                % {"n": number, "name": upload.name, "error": "；".join(exc.messages)}
+                % {"n": number, "name": upload.name, "error": _("；").join(exc.messages)}
             )
     if problems:
         raise ValidationError({"photos": problems})

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BrandType(models.TextChoices):
@@ -189,7 +190,7 @@ class CoverageTarget(models.Model):
     Data, so the province can change them; the defaults are the documents' 70/30, 100/80,
     100/100."""
 
-    year = models.PositiveIntegerField(_("年度"), unique=True)
+    year = models.PositiveIntegerField(pgettext_lazy("calendar year", "年度"), unique=True)
     filed_rate = models.DecimalField(_("创建覆盖率目标(%)"), max_digits=5, decimal_places=2)
     built_rate = models.DecimalField(_("建成率目标(%)"), max_digits=5, decimal_places=2)
 

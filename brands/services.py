@@ -145,7 +145,9 @@ def submit(*, actor, pk, comment="", expected_version=None):
     def before_save(app, _t):
         missing = missing_elements(app)
         if missing:
-            raise ValidationError(_("请补全以下内容后再提交：%(m)s。") % {"m": "、".join(missing)})
+            raise ValidationError(
+                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
+            )
         chain = approval_chain(app.unit)
         if not chain:
             raise BrandError(_("未找到该支部的上级审核组织，请联系系统管理员。"))

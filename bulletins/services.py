@@ -148,7 +148,7 @@ def _recipients(bulletin: Bulletin):
 def _tell(bulletin: Bulletin, title: str):
     notify(
         _recipients(bulletin),
-        title=title % {"month": f"{bulletin.month:%Y年%m月}", "scope": bulletin.scope.name},
+        title=title % {"month": tables.month_label(bulletin.month), "scope": bulletin.scope.name},
         url=reverse("bulletins:detail", args=[bulletin.pk]),
     )
 

@@ -197,7 +197,11 @@ class TableVersionAdmin(ForAdministrators):
             try:
                 services.publish_version(actor=request.user, pk=version.pk)
             except ValidationError as exc:
-                self.message_user(request, f"{version}：{'；'.join(exc.messages)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("%(v)s：%(e)s") % {"v": version, "e": _("；").join(exc.messages)},
+                    messages.ERROR,
+                )
             else:
                 self.message_user(request, _("%(v)s 已发布。") % {"v": version})
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory, OrgUnit, Region, UnitType
 
@@ -239,7 +240,9 @@ class PeriodFilterForm(FilterForm):
     kind = forms.ChoiceField(
         label=_("周期类型"), required=False, choices=[("", _("全部")), *PeriodKind.choices]
     )
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=pgettext_lazy("calendar year", "年度"), required=False, min_value=2000, max_value=2100
+    )
 
 
 class AssessmentFilterForm(FilterForm):

@@ -134,7 +134,7 @@ def read(upload) -> ParsedTable:
     header = [_text(c) for c in next(rows, ())]
     expected = [label for _k, label in COLUMNS]
     if header[: len(expected)] != expected:
-        parsed.errors.append(_("“指标”工作表的表头应为：%(h)s。") % {"h": "、".join(expected)})
+        parsed.errors.append(_("“指标”工作表的表头应为：%(h)s。") % {"h": _("、").join(expected)})
         return parsed
     dimensions = {}
     for number, row in enumerate(rows, start=2):
@@ -162,7 +162,7 @@ def read(upload) -> ParsedTable:
             problems.append(_("适用支部类别无效：%(c)s") % {"c": category})
         if problems:
             parsed.errors.append(
-                _("第 %(n)d 行：%(p)s。") % {"n": number, "p": "；".join(problems)}
+                _("第 %(n)d 行：%(p)s。") % {"n": number, "p": _("；").join(problems)}
             )
             continue
         dimension = dimensions.setdefault(

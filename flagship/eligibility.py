@@ -67,7 +67,7 @@ def check_eligibility(unit, *, cycle=None, today=None) -> Eligibility:
     if result.results.is_vetoed:
         result.reasons.append(
             _("本支部在最近一期考评（%(periods)s）中被一票否决，本周期不能申报。")
-            % {"periods": "、".join(r.period for r in _vetoed(result.results))}
+            % {"periods": _("、").join(r.period for r in _vetoed(result.results))}
         )
     result.honour = valid_honour(unit, today, exclude_cycle=cycle)
     if result.honour is not None:

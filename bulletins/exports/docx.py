@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .tables import Section, Table, cover_lines, title_of
+from .tables import Section, Table, cover_lines, month_label, title_of
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -69,7 +69,7 @@ def _cover(doc, data):
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     month = doc.add_paragraph()
     month.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = month.add_run(f"{data.month:%Y年%m月}")
+    run = month.add_run(month_label(data.month))
     run.font.size = Pt(20)
     run.bold = True
     for _i in range(8):

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
@@ -151,7 +153,7 @@ ACTIVITY_LABELS = {
     "first_submitted": _("新提交申报"),
     "resubmitted": _("退回后再提交"),
     "approved": _("审批立项"),
-    "returned": _("退回修改"),
+    "returned": pgettext("status", "退回修改"),
     "rejected": _("不予通过"),
     "built": _("验收建成"),
 }
@@ -171,7 +173,7 @@ def _activity(data: BulletinData) -> Section:
             "口径：%(month)s内发生的审批操作（以审批记录为准），按品牌所属党支部归入党委；"
             "“审批立项”为省公司党委终审通过、进入实施推进。"
         )
-        % {"month": f"{data.month:%Y年%m月}"},
+        % {"month": month_label(data.month)},
         empty_text=no_data(),
     )
     return Section(_("二、本月新增申报与审批"), [table])
@@ -381,13 +383,19 @@ def sections(data: BulletinData) -> list[Section]:
     return [_coverage(data), _activity(data), _backlog(data), _ranking(data), _flagship(data)]
 
 
+def month_label(month) -> str:
+    """The bulletin's month: 2026年11月 in Chinese, November 2026 in English."""
+    # Translators: a month in Django date-format syntax (Y year, m month, F month name).
+    return date_format(month, _("Y年m月"))
+
+
 def title_of(data: BulletinData) -> str:
     return _("品牌建设工作月度通报")
 
 
 def cover_lines(data: BulletinData) -> list[tuple[str, str]]:
     return [
-        (_("通报月份"), f"{data.month:%Y年%m月}"),
+        (_("通报月份"), month_label(data.month)),
         (_("发布单位"), data.issuer),
         (_("统计范围"), data.scope.name),
         (_("生成时间"), f"{timezone.localtime(data.as_of):%Y-%m-%d %H:%M}"),

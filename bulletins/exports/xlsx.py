@@ -93,7 +93,7 @@ def _cover(wb, data, sections):
     contents.font = TOTAL_FONT
     ws.append([contents])
     for section in sections:
-        ws.append([section.title, "、".join(t.sheet for t in section.tables)])
+        ws.append([section.title, _("、").join(t.sheet for t in section.tables)])
 
 
 def _coverage_chart(ws, table: Table, count: int):

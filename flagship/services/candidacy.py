@@ -146,7 +146,7 @@ def window_error(cycle, *, first_submission: bool, now=None) -> str:
 
 def _eligibility_error(unit, cycle) -> str:
     verdict = check_eligibility(unit, cycle=cycle)
-    return "；".join(verdict.reasons)
+    return _("；").join(verdict.reasons)
 
 
 # --- filing and review -------------------------------------------------------------------
@@ -175,7 +175,7 @@ def save_draft(*, actor, cycle=None, unit=None, candidacy=None, data: dict | Non
         error = window_error(cycle, first_submission=True, now=now)
         verdict = check_eligibility(unit, cycle=cycle)
         if error or not verdict.ok:
-            raise FlagshipError(error or "；".join(verdict.reasons))
+            raise FlagshipError(error or _("；").join(verdict.reasons))
         content = prefill_for(unit, verdict.brand, verdict.results)
         content.update({k: v for k, v in _clean_content(data).items() if v})
         candidacy = Candidacy(
@@ -241,7 +241,9 @@ def submit(*, actor, pk, comment="", expected_version=None, now=None):
             raise FlagshipError(error)
         missing = missing_content(candidacy)
         if missing:
-            raise ValidationError(_("请补全以下内容后再提交：%(m)s。") % {"m": "、".join(missing)})
+            raise ValidationError(
+                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
+            )
         chain = approval_chain(candidacy.unit)
         if not chain:
             raise FlagshipError(_("未找到该支部的上级审核组织，请联系系统管理员。"))

@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from branches.models import Role, RoleAssignment
@@ -43,7 +44,8 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def fmt_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    # Translators: a date in Django date-format syntax (Y year, n month, j day, F month name).
+    return date_format(day, _("Y年n月j日"))
 
 
 def users_with_role_at(unit, *roles):

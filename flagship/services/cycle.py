@@ -225,7 +225,7 @@ def update_cycle(*, actor, pk, data: dict) -> FlagshipCycle:
         return cycle
     _validate(cycle)
     cycle.save()
-    record_audit(actor=actor, obj=cycle, action="update", comment="、".join(changed), unit=None)
+    record_audit(actor=actor, obj=cycle, action="update", comment=_("、").join(changed), unit=None)
     return cycle
 
 

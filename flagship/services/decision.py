@@ -36,7 +36,7 @@ from .cycle import WORKFLOW
 
 
 def _names(rows):
-    return "、".join(str(r.candidacy.unit) for r in rows)
+    return _("、").join(str(r.candidacy.unit) for r in rows)
 
 
 def decide_units(*, actor, cycle_pk, candidacy_ids, comment="", expected_version=None, now=None):
