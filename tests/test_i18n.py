@@ -221,3 +221,22 @@ def test_mo_matches_po(po_entries):
     assert not stale, f"django.mo is stale (recompile): {stale[:10]}"
     changed = [k for k in expected if expected[k] != compiled[k]]
     assert not changed, f"django.mo is stale (recompile): {changed[:10]}"
+
+
+def test_every_workflow_action_and_state_reads_in_english():
+    """Labels marked with `_lazy` (the transitions') are collected too: the management command
+    `makemessages` adds that keyword (workflow/management/commands/makemessages.py)."""
+    from brands.services import WORKFLOW as brands
+    from evaluation.services.assessments import WORKFLOW as evaluation
+    from flagship.services.candidacy import WORKFLOW as candidacy
+    from flagship.services.cycle import WORKFLOW as cycle
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    untranslated = []
+    with translation.override("en"):
+        for workflow in (brands, evaluation, candidacy, cycle):
+            states = workflow.model._meta.get_field(workflow.state_field).choices
+            for label in [t.label for t in workflow.transitions] + [s for _v, s in states]:
+                if cjk.search(str(label)):
+                    untranslated.append(str(label))
+    assert not untranslated, f"shown in Chinese in the English UI: {untranslated}"

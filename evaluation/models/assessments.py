@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory
 
@@ -13,7 +14,7 @@ from .tables import POINTS, Dimension, Indicator
 class Status(models.TextChoices):
     DRAFT = "draft", _("填报中")
     SUBMITTED = "submitted", _("待审核")
-    RETURNED = "returned", _("退回修改")
+    RETURNED = "returned", pgettext_lazy("status", "退回修改")  # the action is plain 退回修改
     REVIEWED = "reviewed", _("已验收")
     PUBLISHED = "published", _("已发布")
 
