@@ -50,9 +50,12 @@ class SelfAssessmentForm(forms.Form):
     """Per indicator: a score (a checkbox for a veto item), an evidence text and optionally a
     file. Field names carry the indicator id: s<id>, e<id>, f<id>."""
 
-    def __init__(self, *args, indicators, scores, **kwargs):
+    def __init__(self, *args, indicators, scores, carried=None, **kwargs):
+        """`carried`: evidence texts by indicator id to start from where the assessment has
+        none yet (the unit's previous period, `selectors.results.carried_evidence`)."""
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        carried = carried or {}
         for i in indicators:
             row = scores.get(i.pk)
             self.fields[f"s{i.pk}"] = score_field(i)
@@ -79,6 +82,8 @@ class SelfAssessmentForm(forms.Form):
                 value = row.self_score
                 self.initial[f"s{i.pk}"] = bool(value) if i.kind == IndicatorKind.VETO else value
                 self.initial[f"e{i.pk}"] = row.evidence
+            if not self.initial.get(f"e{i.pk}") and carried.get(i.pk):
+                self.initial[f"e{i.pk}"] = carried[i.pk]
 
     def entries(self) -> dict:
         data = {}

@@ -80,3 +80,30 @@ def radar(assessment) -> list[dict]:
 
 def score_rows(assessment) -> dict[int, AssessmentScore]:
     return {s.indicator_id: s for s in assessment.scores.select_related("adjusted_by")}
+
+
+def carried_evidence(assessment) -> tuple[Assessment | None, dict[tuple[str, str], str]]:
+    """What the unit wrote as evidence in its latest earlier assessment on the same table,
+    by (dimension code, indicator code) so a newer version of the table still matches: the
+    self-assessment form starts from it, and a secretary types a standing fact once
+    (two queries; none of it is saved until the secretary saves)."""
+    previous = (
+        Assessment.objects.filter(
+            unit_id=assessment.unit_id,
+            period__table_version__table_id=assessment.period.table_version.table_id,
+            period__starts_on__lt=assessment.period.starts_on,
+            period__is_aggregate=False,
+            scores__evidence__gt="",
+        )
+        .select_related("period")
+        .order_by("-period__starts_on", "-pk")
+        .first()
+    )
+    if previous is None:
+        return None, {}
+    rows = (
+        AssessmentScore.objects.filter(assessment=previous)
+        .exclude(evidence="")
+        .values_list("indicator__dimension__code", "indicator__code", "evidence")
+    )
+    return previous, {(dimension, code): text for dimension, code, text in rows}

@@ -114,8 +114,21 @@ def fill(request, pk):
         )
         return redirect("evaluation:assessment", assessment.pk)
     indicators, scores = _load(assessment)
+    carried_from, carried = None, {}
+    if request.method == "GET" and not any(row.evidence for row in scores.values()):
+        previous, texts = result_selectors.carried_evidence(assessment)
+        carried = {
+            i.pk: texts[(i.dimension.code, i.code)]
+            for i in indicators
+            if (i.dimension.code, i.code) in texts
+        }
+        carried_from = previous.period if carried else None
     form = SelfAssessmentForm(
-        request.POST or None, request.FILES or None, indicators=indicators, scores=scores
+        request.POST or None,
+        request.FILES or None,
+        indicators=indicators,
+        scores=scores,
+        carried=carried,
     )
     window_error = None
     try:
@@ -158,6 +171,7 @@ def fill(request, pk):
             "form": form,
             "groups": groups,
             "window_error": window_error,
+            "carried_from": carried_from,
             "expected_version": services.WORKFLOW.version_of(assessment),
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -258,3 +258,37 @@ def test_confirmation_before_destructive_actions(client, org, period):
     client.force_login(org.users["province_reviewer"])
     body = client.get(reverse("evaluation:period", args=[period.pk])).content.decode()
     assert "data-confirm=" in body  # publish asks first
+
+
+def test_evidence_written_last_period_starts_this_periods_form(client, org, period, a1):
+    """A secretary types a standing fact once: the next period's form starts from the
+    evidence of the last one; scores start empty; nothing is saved until they save."""
+    from .conftest import make_period
+
+    first = indicators_for(a1.period.table_version_id, "production")[0]
+    entries = full_marks(a1)
+    entries[first.pk]["evidence"] = "支委会每月召开，记录见台账第3册"
+    services.save_draft(actor=org.users["secretary"], pk=a1.pk, entries=entries)
+    services.submit(actor=org.users["secretary"], pk=a1.pk)
+    later = make_period(org, starts=period.starts_on + timedelta(days=40), name="次月考评")
+    a1_later = later.assessments.get(unit=org.a1)
+
+    client.force_login(org.users["secretary"])
+    url = reverse("evaluation:fill", args=[a1_later.pk])
+    body = client.get(url).content.decode()
+    assert 'data-testid="carried-evidence"' in body and period.name in body
+    assert "支委会每月召开，记录见台账第3册" in body
+    assert not a1_later.scores.exists()  # shown, not saved
+
+    # once this period has evidence of its own, that is what the form shows
+    own = full_marks(a1_later)
+    own[first.pk]["evidence"] = "本月支委会记录已上传"
+    services.save_draft(actor=org.users["secretary"], pk=a1_later.pk, entries=own)
+    body = client.get(url).content.decode()
+    assert "本月支委会记录已上传" in body and 'data-testid="carried-evidence"' not in body
+
+
+def test_a_unit_without_history_starts_empty(client, org, a1):
+    client.force_login(org.users["secretary"])
+    body = client.get(reverse("evaluation:fill", args=[a1.pk])).content.decode()
+    assert 'data-testid="carried-evidence"' not in body
