@@ -119,8 +119,24 @@ def test_period_detail_matrix(client, org, city_periods):
 
 
 def test_rankings_and_export_matrix(client, org, city_periods):
-    for route in ("evaluation:rankings", "evaluation:export"):
+    for route in ("evaluation:rankings", "evaluation:export", "evaluation:export_progress"):
         assert_permission_matrix(client, org, by_city(city_periods, route), INSIGHT_IN_SCOPE)
+
+
+def allowed_as(matrix: dict, status: int) -> dict:
+    """The matrix with `status` where it allows (200)."""
+    return {
+        role: tuple(status if s == 200 else s for s in (v if isinstance(v, tuple) else (v, v)))
+        for role, v in matrix.items()
+    }
+
+
+def test_export_request_and_download_matrix(client, org, city_periods):
+    # Before any request there is nothing to download: 404 where allowed, 403 elsewhere.
+    download = by_city(city_periods, "evaluation:export_download")
+    assert_permission_matrix(client, org, download, allowed_as(INSIGHT_IN_SCOPE, 404))
+    request = by_city(city_periods, "evaluation:export")
+    assert_permission_matrix(client, org, request, allowed_as(INSIGHT_IN_SCOPE, 302), method="post")
 
 
 def test_period_management_matrix(client, org, city_periods):
