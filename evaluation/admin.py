@@ -222,6 +222,7 @@ class IndicatorInline(FrozenInline, admin.TabularInline):
         "kind",
         "max_points",
         "category",
+        "online_rule",
         "description",
         "method",
     ]
@@ -240,8 +241,8 @@ class DimensionAdmin(ForAdministrators):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ForAdministrators):
-    list_display = ["name", "code", "kind", "max_points", "category", "dimension"]
-    list_filter = ["kind", "category", "dimension__version__table"]
+    list_display = ["name", "code", "kind", "max_points", "category", "online_rule", "dimension"]
+    list_filter = ["kind", "category", "online_rule", "dimension__version__table"]
     list_select_related = ["dimension__version__table"]
     search_fields = ["name", "code"]
 

@@ -50,12 +50,14 @@ class SelfAssessmentForm(forms.Form):
     """Per indicator: a score (a checkbox for a veto item), an evidence text and optionally a
     file. Field names carry the indicator id: s<id>, e<id>, f<id>."""
 
-    def __init__(self, *args, indicators, scores, carried=None, **kwargs):
+    def __init__(self, *args, indicators, scores, carried=None, online=None, **kwargs):
         """`carried`: evidence texts by indicator id to start from where the assessment has
-        none yet (the unit's previous period, `selectors.results.carried_evidence`)."""
+        none yet (the unit's previous period, `selectors.results.carried_evidence`).
+        `online`: the scores the portal computes (`evaluation.online`), shown, not editable."""
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         carried = carried or {}
+        online = online or {}
         for i in indicators:
             row = scores.get(i.pk)
             self.fields[f"s{i.pk}"] = score_field(i)
@@ -84,6 +86,10 @@ class SelfAssessmentForm(forms.Form):
                 self.initial[f"e{i.pk}"] = row.evidence
             if not self.initial.get(f"e{i.pk}") and carried.get(i.pk):
                 self.initial[f"e{i.pk}"] = carried[i.pk]
+            if i.pk in online:
+                self.initial[f"s{i.pk}"] = online[i.pk].score
+                self.initial[f"e{i.pk}"] = online[i.pk].basis
+                self.fields[f"s{i.pk}"].disabled = self.fields[f"e{i.pk}"].disabled = True
 
     def entries(self) -> dict:
         data = {}

@@ -15,6 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from branches.models import BranchCategory
 
+from . import online
 from .models import IndicatorKind, Subject
 
 SETTINGS = [
@@ -41,6 +42,8 @@ COLUMNS = [
     ("max_points", "分值"),
     ("category", "适用支部类别"),
 ]
+#: Columns a workbook may have after COLUMNS (older exports do not).
+OPTIONAL_COLUMNS = [("online_rule", "线上评分")]
 YES = {"是", "yes", "true", "1", "y"}
 
 
@@ -76,8 +79,9 @@ def write_version(version, dimensions_with_indicators) -> tempfile.NamedTemporar
     for key, label in SETTINGS:
         info.append([label, values[key]])
     sheet = book.create_sheet(_("指标"))
-    sheet.append([label for _k, label in COLUMNS])
+    sheet.append([label for _k, label in COLUMNS + OPTIONAL_COLUMNS])
     kinds = dict(IndicatorKind.choices)
+    rules = dict(online.choices())
     categories = dict(BranchCategory.choices)
     for dimension, indicators in dimensions_with_indicators:
         for i in indicators:
@@ -93,6 +97,7 @@ def write_version(version, dimensions_with_indicators) -> tempfile.NamedTemporar
                     str(kinds[i.kind]),
                     float(i.max_points),
                     str(categories[i.category]) if i.category else "",
+                    str(rules.get(i.online_rule, i.online_rule)) if i.online_rule else "",
                 ]
             )
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
@@ -130,15 +135,20 @@ def read(upload) -> ParsedTable:
             parsed.settings[by_label[_text(row[0])]] = row[1] if len(row) > 1 else None
     _check_settings(parsed)
     kinds, categories = _labels(IndicatorKind.choices), _labels(BranchCategory.choices)
+    rules = _labels(online.choices())
     rows = book[names[1]].iter_rows(values_only=True)
     header = [_text(c) for c in next(rows, ())]
     expected = [label for _k, label in COLUMNS]
     if header[: len(expected)] != expected:
         parsed.errors.append(_("“指标”工作表的表头应为：%(h)s。") % {"h": _("、").join(expected)})
         return parsed
+    keys = [k for k, _l in COLUMNS]
+    for key, label in OPTIONAL_COLUMNS:
+        if label in header[len(expected) :]:
+            keys.append(key)  # in the order exported: right after COLUMNS
     dimensions = {}
     for number, row in enumerate(rows, start=2):
-        values = dict(zip([k for k, _l in COLUMNS], row, strict=False))
+        values = dict(zip(keys, row, strict=False))
         if not any(_text(v) for v in values.values()):
             continue
         problems = []
@@ -160,6 +170,11 @@ def read(upload) -> ParsedTable:
         category = _text(values.get("category"))
         if category and category not in categories:
             problems.append(_("适用支部类别无效：%(c)s") % {"c": category})
+        rule = _text(values.get("online_rule"))
+        if rule and rule not in rules:
+            problems.append(_("线上评分规则无效：%(r)s") % {"r": rule})
+        elif rule and kind not in (IndicatorKind.BASIC, IndicatorKind.SPECIAL):
+            problems.append(_("只有基础指标和专项指标可以线上评分"))
         if problems:
             parsed.errors.append(
                 _("第 %(n)d 行：%(p)s。") % {"n": number, "p": _("；").join(problems)}
@@ -188,6 +203,7 @@ def read(upload) -> ParsedTable:
                 "kind": kind,
                 "max_points": points,
                 "category": categories.get(category, ""),
+                "online_rule": rules.get(rule, ""),
             }
         )
     parsed.dimensions = list(dimensions.values())

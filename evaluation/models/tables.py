@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory, UnitType
 
+from .. import online
+
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
@@ -203,6 +205,13 @@ class Indicator(FrozenWhenPublished):
         blank=True,
         help_text=_("留空表示适用于所有类别。"),
     )
+    online_rule = models.CharField(
+        _("线上评分"),
+        max_length=30,
+        blank=True,
+        choices=online.choices(),
+        help_text=_("留空由支部自评；选定后由系统根据门户中已有的数据评分，支部不可修改。"),
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -220,6 +229,8 @@ class Indicator(FrozenWhenPublished):
         return TableVersion.objects.filter(dimensions=self.dimension_id).first()
 
     def clean(self):
+        if self.online_rule and self.kind not in (IndicatorKind.BASIC, IndicatorKind.SPECIAL):
+            raise ValidationError({"online_rule": _("只有基础指标和专项指标可以线上评分。")})
         if self.kind == IndicatorKind.VETO and self.max_points:
             raise ValidationError({"max_points": _("否决项目不计分，分值请填 0。")})
         if self.kind != IndicatorKind.VETO and not self.max_points:

@@ -18,7 +18,7 @@ from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
 from workflow.uploads import save_document
 
-from .. import cache, scoring
+from .. import cache, online, scoring
 from ..models import (
     Assessment,
     AssessmentScore,
@@ -165,6 +165,14 @@ def apply_result(assessment, indicators, scores: dict, *, reviewed: bool):
     return result
 
 
+def _online_entries(assessment, indicators) -> dict:
+    """The entries of the indicators scored online (线上考核), as the portal's data gives them."""
+    return {
+        pk: {"score": result.score, "evidence": result.basis}
+        for pk, result in online.scores(indicators, assessment.unit, assessment.period).items()
+    }
+
+
 def _locked(pk, expected_version):
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
@@ -190,6 +198,7 @@ def save_draft(*, actor, pk, entries: dict, expected_version=None):
         )
     check_window(assessment.period)
     indicators = indicators_for(assessment.period.table_version_id, assessment.category)
+    entries = {**entries, **_online_entries(assessment, indicators)}  # not the secretary's to set
     errors = _score_problems(indicators, {k: v.get("score") for k, v in entries.items()})
     for indicator in indicators:
         entry = entries.get(indicator.pk) or {}
@@ -244,22 +253,24 @@ def submit(*, actor, pk, comment="", expected_version=None):
         check_window(assessment.period)
         indicators = indicators_for(assessment.period.table_version_id, assessment.category)
         scores = {s.indicator_id: s for s in assessment.scores.all()}
-        missing = [
-            i.name
-            for i in indicators
-            if i.kind in EARNING and (i.pk not in scores or scores[i.pk].self_score is None)
-        ]
-        if missing:
-            shown = "、".join(missing[:8])
-            if len(missing) > 8:
-                shown += _("等 %(n)d 项") % {"n": len(missing)}
-            raise ValidationError(_("请先为以下指标填写自评分：%(m)s。") % {"m": shown})
         new = []
         for indicator in indicators:
             if indicator.pk not in scores:
                 row = AssessmentScore(assessment=assessment, indicator=indicator)
                 scores[indicator.pk] = row
                 new.append(row)
+        for indicator_id, entry in _online_entries(assessment, indicators).items():
+            # taken afresh: the data may have changed since the draft was saved
+            scores[indicator_id].self_score = entry["score"]
+            scores[indicator_id].evidence = entry["evidence"]
+        missing = [
+            i.name for i in indicators if i.kind in EARNING and scores[i.pk].self_score is None
+        ]
+        if missing:
+            shown = _("、").join(missing[:8])
+            if len(missing) > 8:
+                shown += _("等 %(n)d 项") % {"n": len(missing)}
+            raise ValidationError(_("请先为以下指标填写自评分：%(m)s。") % {"m": shown})
         for row in scores.values():
             row.self_score = row.self_score if row.self_score is not None else Decimal(0)
             row.reviewed_score = row.self_score
@@ -269,7 +280,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
         AssessmentScore.objects.bulk_create(new)
         AssessmentScore.objects.bulk_update(
             [r for r in scores.values() if r not in new],
-            ["self_score", "reviewed_score", "reason", "adjusted_by", "adjusted_at"],
+            ["self_score", "evidence", "reviewed_score", "reason", "adjusted_by", "adjusted_at"],
         )
         apply_result(assessment, indicators, scores, reviewed=True)
         assessment.submitted_at = timezone.now()

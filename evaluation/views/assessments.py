@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 
-from .. import charts
+from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
 from ..models import Evidence, Status
 from ..selectors import periods as period_selectors
@@ -129,6 +129,7 @@ def fill(request, pk):
         indicators=indicators,
         scores=scores,
         carried=carried,
+        online=online.scores(indicators, assessment.unit, assessment.period),
     )
     window_error = None
     try:
@@ -172,6 +173,7 @@ def fill(request, pk):
             "groups": groups,
             "window_error": window_error,
             "carried_from": carried_from,
+            "has_online": any(i.online_rule for i in indicators),
             "expected_version": services.WORKFLOW.version_of(assessment),
         },
         status=400 if form.is_bound and form.errors else 200,

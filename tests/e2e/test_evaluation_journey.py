@@ -8,15 +8,12 @@ other production branch, is filled, accepted and published off screen so that A1
 a category average to be compared with. Expected totals, star, tier and ranks are computed here
 from the table's rows and thresholds in the database, not copied from the pages."""
 
-import importlib
 import io
 import math
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -30,13 +27,13 @@ from evaluation.models import (
     Indicator,
     IndicatorKind,
     PeriodKind,
-    ScoringTable,
     Status,
     TableVersion,
 )
 from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
 from tests.e2e.conftest import login
+from tests.evaluation.conftest import restore_shipped_tables
 
 EARNING = (IndicatorKind.BASIC, IndicatorKind.SPECIAL)
 CATEGORY = "production"  # A1 and B1
@@ -50,10 +47,7 @@ TIERS = {1: "第一梯队", 2: "第二梯队", 3: "第三梯队"}
 def six_good_version():
     """The shipped six-good table, version 1. It comes from a data migration, which a
     transactional test (every browser test is one) flushes on PostgreSQL: recreate it then."""
-    if not ScoringTable.objects.filter(code="six-good").exists():
-        migration = importlib.import_module("evaluation.migrations.0002_default_tables")
-        apps = MigrationLoader(connection).project_state(("evaluation", "0001_initial")).apps
-        migration.create_defaults(apps, None)
+    restore_shipped_tables()
     return TableVersion.objects.get(table__code="six-good", number=1)
 
 

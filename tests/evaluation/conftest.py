@@ -28,15 +28,29 @@ def _shipped_tables(request):
         return
     transactional = marker is not None and marker.kwargs.get("transaction")
     request.getfixturevalue("transactional_db" if transactional else "db")
-    if not ScoringTable.objects.exists():
-        migration = importlib.import_module("evaluation.migrations.0002_default_tables")
-        migration.create_defaults(_historical_apps(), None)
+    restore_shipped_tables()
+
+
+#: The data migrations that ship the tables, in order: (migration, function).
+SHIPPING = [
+    ("0002_default_tables", "create_defaults"),
+    ("0005_indicator_online_rule", "ship_online_version"),
+]
+
+
+def restore_shipped_tables():
+    """Run the data migrations that ship the tables again, when a flush removed them."""
+    if ScoringTable.objects.exists():
+        return
+    for name, function in SHIPPING:
+        migration = importlib.import_module(f"evaluation.migrations.{name}")
+        getattr(migration, function)(_historical_apps(), None)
 
 
 @functools.cache
 def _historical_apps():
-    """The models as the data migration sees them (no frozen-version guard); built once."""
-    return MigrationLoader(connection).project_state(("evaluation", "0001_initial")).apps
+    """The models as the migrations see them (today's fields, no frozen-version guard)."""
+    return MigrationLoader(connection).project_state().apps
 
 
 def star_version():

@@ -49,7 +49,7 @@ def earning_max(version, category=""):
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_shipped_tables_are_published_and_worth_100_points(code):
-    version = TableVersion.objects.get(table__code=code)
+    version = TableVersion.objects.get(table__code=code, number=1)
     assert version.status == VersionStatus.PUBLISHED
     names = list(version.dimensions.order_by("sort_order").values_list("name", flat=True))
     if SHIPPED[code]:
@@ -58,7 +58,7 @@ def test_shipped_tables_are_published_and_worth_100_points(code):
 
 
 def test_5521_role_played_varies_by_the_five_categories():
-    version = TableVersion.objects.get(table__code="star-5521")
+    version = TableVersion.objects.get(table__code="star-5521", number=1)
     special = Indicator.objects.filter(dimension__version=version, kind="special")
     assert set(special.values_list("category", flat=True)) == {
         "production",
@@ -73,6 +73,23 @@ def test_5521_role_played_varies_by_the_five_categories():
         assert earning_max(version, category) == 100
     kinds = set(Indicator.objects.filter(dimension__version=version).values_list("kind", flat=True))
     assert kinds == {"basic", "special", "deduction", "veto"}
+
+
+def test_5521_version_2_scores_the_brand_index_online_and_changes_nothing_else():
+    v1, v2 = (TableVersion.objects.get(table__code="star-5521", number=n) for n in (1, 2))
+    assert v2.status == VersionStatus.PUBLISHED and v2.based_on == v1
+
+    def rows(version):
+        return list(
+            Indicator.objects.filter(dimension__version=version)
+            .order_by("dimension__sort_order", "sort_order", "pk")
+            .values_list("dimension__code", "code", "kind", "max_points", "category", "online_rule")
+        )
+
+    online = {(d, c): rule for d, c, *_rest, rule in rows(v2) if rule}
+    assert online == {("xjpp", "pp-1"): "brand_status", ("xjpp", "pp-2"): "brand_media"}
+    assert [r[:5] for r in rows(v2)] == [r[:5] for r in rows(v1)]
+    assert not any(r[5] for r in rows(v1))  # a published version never changes
 
 
 def test_published_versions_cannot_be_changed_or_deleted():
@@ -120,7 +137,7 @@ def export_bytes(version):
 
 
 def test_xlsx_round_trip_creates_a_new_draft_version(org):
-    source = TableVersion.objects.get(table__code="star-5521")
+    source = TableVersion.objects.get(table__code="star-5521", number=2)  # with online items
     data = export_bytes(source)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["评价表", "指标"]
@@ -133,19 +150,34 @@ def test_xlsx_round_trip_creates_a_new_draft_version(org):
     ]
     upload = SimpleUploadedFile("5521.xlsx", data)
     version = services.import_table(actor=org.users["admin"], upload=upload)
-    assert version.table == source.table and version.number == 2
+    assert version.table == source.table and version.number == 3
     assert version.status == VersionStatus.DRAFT and version.based_on == source
     original = list(
         Indicator.objects.filter(dimension__version=source).values_list(
-            "dimension__code", "code", "name", "kind", "max_points", "category", "method"
+            "dimension__code",
+            "code",
+            "name",
+            "kind",
+            "max_points",
+            "category",
+            "method",
+            "online_rule",
         )
     )
     copied = list(
         Indicator.objects.filter(dimension__version=version).values_list(
-            "dimension__code", "code", "name", "kind", "max_points", "category", "method"
+            "dimension__code",
+            "code",
+            "name",
+            "kind",
+            "max_points",
+            "category",
+            "method",
+            "online_rule",
         )
     )
     assert sorted(copied) == sorted(original)
+    assert sum(1 for row in copied if row[-1]) == 2  # the online items survive the round trip
 
 
 def bad_workbook():
@@ -240,7 +272,7 @@ def test_admin_is_closed_to_other_staff(client, org):
 
 def test_table_pages_show_the_rows(client, org):
     client.force_login(org.users["secretary"])
-    version = TableVersion.objects.get(table__code="star-5521")
+    version = TableVersion.objects.get(table__code="star-5521", number=1)
     body = client.get(reverse("evaluation:table", args=[version.pk])).content.decode()
     assert "发挥作用·产量（非公改制类）" in body and "否决项目" in body
     assert 'data-testid="table-export"' not in body
