@@ -56,6 +56,33 @@ def redis_broker():
     return url
 
 
+@pytest.fixture
+def run_commit_hooks(django_capture_on_commit_callbacks):
+    """Call a service and run its on_commit hooks (a task sent, an old file deleted) as a real
+    commit would: `run_commit_hooks(fn, *args, **kwargs)`."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def poll_fragment(client, url, *, timeout=120) -> list[str]:
+    """GET a progress fragment until it stops polling (done or failed: no hx-trigger left);
+    every fragment seen, in order."""
+    import time
+
+    fragments = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fragments.append(client.get(url, headers={"HX-Request": "true"}).content.decode())
+        if "hx-trigger" not in fragments[-1]:
+            break
+        time.sleep(0.2)
+    return fragments
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached figures are keyed by versions the services bump; a test that builds its data

@@ -32,17 +32,6 @@ def stored_files():
     return sorted(found)
 
 
-@pytest.fixture
-def run_commit_hooks(django_capture_on_commit_callbacks):
-    """Run on_commit hooks (the task is sent, old files are deleted) as a real commit would."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def test_regenerating_a_month_replaces_both_files_atomically(org, run_commit_hooks, monkeypatch):
     month = selectors.previous_month()
     first, queued = run_commit_hooks(

@@ -18,17 +18,6 @@ from .conftest import publish_all
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def run_commit_hooks(django_capture_on_commit_callbacks):
-    """Run on_commit hooks (the task is sent, the old file deleted) as a real commit would."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def rows_of(export) -> list[tuple]:
     with export.file.open("rb") as handle:
         book = load_workbook(io.BytesIO(handle.read()), read_only=True)

@@ -2,7 +2,6 @@
 and PostgreSQL database, with its progress polled through the page's fragment."""
 
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -10,6 +9,7 @@ from openpyxl import load_workbook
 
 from evaluation.models import ResultsExport
 from evaluation.tasks import generate_results_export
+from tests.conftest import poll_fragment
 from tests.factories import Org
 from workflow.models import JobStatus
 
@@ -26,16 +26,8 @@ def test_the_worker_writes_the_export_and_progress_reaches_100(celery_worker_que
     progress_url = reverse("evaluation:export_progress", args=[period.pk])
 
     result = generate_results_export.apply_async(args=[export.pk], queue=celery_worker_queue)
-    fragments = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        html = client.get(progress_url).content.decode()
-        fragments.append(html)
-        if "hx-trigger" not in html:  # done or failed: the page stops polling
-            break
-        time.sleep(0.2)
-    while not result.ready() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    fragments = poll_fragment(client, progress_url)
+    result.get(timeout=60)
 
     assert result.successful()
     assert result.result == {"export_id": export.pk, "status": "done", "rows": 3}
