@@ -2,21 +2,15 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from workflow.models import BackgroundJob, JobStatus
 
-class BulletinStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("生成失败")
+#: A bulletin's states are those of any background job.
+BulletinStatus = JobStatus
 
 
-IN_PROGRESS = (BulletinStatus.QUEUED, BulletinStatus.RUNNING)
-
-
-class Bulletin(models.Model):
+class Bulletin(BackgroundJob):
     """One bulletin per (month, scope), kept for ever. Regenerating a month replaces its two
     files atomically: the new files are written under new names and the row is switched to
     them in one transaction, so a download always gets a complete file (see services)."""
@@ -28,10 +22,6 @@ class Bulletin(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    status = models.CharField(
-        _("状态"), max_length=12, choices=BulletinStatus.choices, default=BulletinStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
     xlsx = models.FileField(_("Excel 文件"), max_length=200, blank=True)
     docx = models.FileField(_("Word 文件"), max_length=200, blank=True)
     generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
@@ -44,29 +34,20 @@ class Bulletin(models.Model):
         related_name="+",
         help_text=_("为空表示由定时任务自动生成。"),
     )
-    error = models.TextField(_("错误信息"), blank=True)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
     requested_at = models.DateTimeField(_("请求时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         ordering = ["-month", "scope__path"]
         verbose_name = _("月度通报")
         verbose_name_plural = _("月度通报")
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.UniqueConstraint(fields=["month", "scope"], name="one_bulletin_per_month_scope"),
-            models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=100),
-                name="bulletin_progress_percent",
-            ),
         ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.scope}"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in IN_PROGRESS
 
     @property
     def has_files(self) -> bool:

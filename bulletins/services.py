@@ -12,7 +12,7 @@ import logging
 import tempfile
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, Role, RoleAssignment
+from workflow import background
 from workflow.services import notify, record_audit
 
 from . import selectors
@@ -33,17 +34,9 @@ from .models import Bulletin, BulletinStatus
 
 log = logging.getLogger(__name__)
 
-#: A queued or running bulletin not touched for this long is taken as abandoned (its worker
-#: died): it may be requested again. Longer than the task's hard time limit.
-STALE_AFTER = timedelta(minutes=15)
-
 
 class BulletinError(Exception):
     """A request that cannot be honoured; the message is shown to the user."""
-
-
-def _is_stale(bulletin: Bulletin) -> bool:
-    return bulletin.updated_at is None or timezone.now() - bulletin.updated_at > STALE_AFTER
 
 
 def request_bulletin(*, scope: OrgUnit, month: date, actor=None) -> tuple[Bulletin, bool]:
@@ -58,7 +51,7 @@ def request_bulletin(*, scope: OrgUnit, month: date, actor=None) -> tuple[Bullet
         bulletin, created = Bulletin.objects.select_for_update().get_or_create(
             month=month, scope=scope
         )
-        if not created and bulletin.in_progress and not _is_stale(bulletin):
+        if not created and bulletin.in_progress and not background.is_stale(bulletin):
             return bulletin, False
         previous = "" if created else bulletin.status
         bulletin.status = BulletinStatus.QUEUED
@@ -86,24 +79,11 @@ def _send(bulletin_id: int):
     try:
         result = generate_bulletin.delay(bulletin_id)
     except Exception:  # kombu raises several types; eagerly, the generation's own error
-        log.warning("bulletin task not run bulletin_id=%s", bulletin_id, exc_info=True)
-        # An eager run that failed has already said why; otherwise the broker is unreachable.
-        Bulletin.objects.filter(pk=bulletin_id, status=BulletinStatus.QUEUED).update(
-            status=BulletinStatus.FAILED,
-            error=_("任务队列暂不可用，请稍后重新生成。"),
-            updated_at=timezone.now(),
-        )
+        background.not_sent(Bulletin, bulletin_id, _("任务队列暂不可用，请稍后重新生成。"))
         return
     if result.id:
         # In eager mode the task has already run (and may have finished): only fill the id.
         Bulletin.objects.filter(pk=bulletin_id, task_id="").update(task_id=result.id)
-
-
-def _progress(bulletin_id: int, percent: int):
-    """Visible at once to the page polling it (outside any transaction in a worker)."""
-    Bulletin.objects.filter(pk=bulletin_id).update(
-        status=BulletinStatus.RUNNING, progress=percent, updated_at=timezone.now()
-    )
 
 
 def _file_names(bulletin: Bulletin) -> dict[str, str]:
@@ -153,15 +133,6 @@ def _tell(bulletin: Bulletin, title: str):
     )
 
 
-def _delete_files(names):
-    for name in names:
-        if name:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                log.warning("bulletin: could not delete old file %s", name, exc_info=True)
-
-
 def generate(bulletin_id: int, *, final_attempt: bool = True, transient=()) -> Bulletin | None:
     """Generate the bulletin's two files and switch the row to them atomically (see the module
     docstring). Idempotent: a bulletin already done is left as it is (a redelivered task).
@@ -186,9 +157,13 @@ def generate(bulletin_id: int, *, final_attempt: bool = True, transient=()) -> B
     )
     stored: list[str] = []
     try:
-        _progress(bulletin_id, 5)
+        background.report_progress(Bulletin, bulletin_id, 5)
         with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
-            paths = build_files(bulletin, Path(tmp), progress=partial(_progress, bulletin_id))
+            paths = build_files(
+                bulletin,
+                Path(tmp),
+                progress=partial(background.report_progress, Bulletin, bulletin_id),
+            )
             for kind, name in _file_names(bulletin).items():
                 with open(paths[kind], "rb") as fh:
                     stored.append(default_storage.save(name, File(fh, name=Path(name).name)))
@@ -201,16 +176,19 @@ def generate(bulletin_id: int, *, final_attempt: bool = True, transient=()) -> B
             locked.error = ""
             locked.generated_at = timezone.now()
             locked.save()
-            transaction.on_commit(partial(_delete_files, [n for n in old if n not in stored]))
+            transaction.on_commit(
+                partial(background.delete_files, [n for n in old if n not in stored])
+            )
             _tell(locked, _("%(month)s品牌建设通报（%(scope)s）已生成，可下载。"))
     except Exception as exc:
-        _delete_files(stored)
+        background.delete_files(stored)
         retrying = isinstance(exc, transient) and not final_attempt
-        Bulletin.objects.filter(pk=bulletin_id).update(
-            status=BulletinStatus.QUEUED if retrying else BulletinStatus.FAILED,
-            error=(_("生成出错，正在重试：%(e)s") if retrying else _("生成失败：%(e)s"))
+        background.failed(
+            Bulletin,
+            bulletin_id,
+            (_("生成出错，正在重试：%(e)s") if retrying else _("生成失败：%(e)s"))
             % {"e": f"{type(exc).__name__}: {exc}"[:500]},
-            updated_at=timezone.now(),
+            retrying=retrying,
         )
         log.warning(
             "bulletin error bulletin_id=%s retrying=%s error=%r", bulletin_id, retrying, exc

@@ -12,13 +12,38 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    """The states of a file generated in the background (an export): queued → running → done
-    or failed."""
+    """The states of a file generated in the background (a bulletin, an export): queued →
+    running → done or failed."""
 
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("生成失败")
+
+
+class BackgroundJob(models.Model):
+    """What a page shows of work done in a Celery task: its state, a percentage the task
+    updates as it goes (`workflow.jobs.job_progress`), the error, when it last moved."""
+
+    status = models.CharField(
+        _("状态"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0) & models.Q(progress__lte=100),
+                name="%(app_label)s_%(class)s_progress_percent",
+            ),
+        ]
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class AuditEntry(models.Model):

@@ -3,13 +3,12 @@ takes tens of seconds, longer than a request should (bench/evaluation.py)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from workflow.models import JobStatus
+from workflow.models import BackgroundJob
 
 
-class ResultsExport(models.Model):
+class ResultsExport(BackgroundJob):
     """One per (period, user): the export covers the requester's own subtree, so it is theirs
     alone. Requesting again replaces the file once the new one is complete."""
 
@@ -25,33 +24,20 @@ class ResultsExport(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    status = models.CharField(
-        _("状态"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
     file = models.FileField(_("文件"), max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("行数"), default=0)
-    error = models.TextField(_("错误信息"), blank=True)
     requested_at = models.DateTimeField(_("请求时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("考评结果导出")
         verbose_name_plural = _("考评结果导出")
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.UniqueConstraint(
                 fields=["period", "requested_by"], name="one_results_export_per_user"
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=100),
-                name="results_export_progress_percent",
             ),
         ]
 
     def __str__(self):
         return f"{self.period} · {self.requested_by}"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

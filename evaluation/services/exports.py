@@ -8,7 +8,6 @@ new one is done."""
 
 import logging
 import uuid
-from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from workflow import background
 from workflow.models import JobStatus
 from workflow.services import notify, record_audit
 
@@ -27,14 +27,6 @@ from .. import exports
 from ..models import ResultsExport
 
 log = logging.getLogger(__name__)
-
-#: A queued or running export not touched for this long is taken as abandoned (its worker
-#: died) and may be requested again. Longer than the task's hard time limit.
-STALE_AFTER = timedelta(minutes=15)
-
-
-def _is_stale(export: ResultsExport) -> bool:
-    return timezone.now() - export.updated_at > STALE_AFTER
 
 
 def request_export(*, actor, period) -> tuple[ResultsExport, bool]:
@@ -47,7 +39,7 @@ def request_export(*, actor, period) -> tuple[ResultsExport, bool]:
         export, created = ResultsExport.objects.select_for_update().get_or_create(
             period=period, requested_by=actor
         )
-        if not created and export.in_progress and not _is_stale(export):
+        if not created and export.in_progress and not background.is_stale(export):
             return export, False
         previous = "" if created else export.status
         export.status, export.progress, export.error = JobStatus.QUEUED, 0, ""
@@ -70,27 +62,7 @@ def _send(export_id: int):
     try:
         generate_results_export.delay(export_id)
     except Exception:  # kombu raises several types; eagerly, the generation's own error
-        log.warning("results export task not run export_id=%s", export_id, exc_info=True)
-        ResultsExport.objects.filter(pk=export_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.FAILED,
-            error=_("任务队列暂不可用，请稍后重新导出。"),
-            updated_at=timezone.now(),
-        )
-
-
-def _progress(export_id: int, percent: int):
-    """Visible at once to the page polling it (outside any transaction in a worker)."""
-    ResultsExport.objects.filter(pk=export_id).update(
-        status=JobStatus.RUNNING, progress=percent, updated_at=timezone.now()
-    )
-
-
-def _delete(name: str):
-    if name:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            log.warning("results export: could not delete old file %s", name, exc_info=True)
+        background.not_sent(ResultsExport, export_id, _("任务队列暂不可用，请稍后重新导出。"))
 
 
 def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> ResultsExport | None:
@@ -105,13 +77,16 @@ def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> Res
         return export
     stored = ""
     try:
-        _progress(export_id, 1)
+        background.report_progress(ResultsExport, export_id, 1)
         user, period = export.requested_by, export.period
         rows = exports.exported_assessments(user, period).count()
         # the file is in the portal's language (Chinese) whoever asked, in whichever process
         with translation.override(settings.LANGUAGE_CODE):
             out = exports.results_workbook(
-                user, period, progress=partial(_progress, export_id), total=rows
+                user,
+                period,
+                progress=partial(background.report_progress, ResultsExport, export_id),
+                total=rows,
             )
         with out:
             name = f"exports/results-{export.period_id}-{uuid.uuid4().hex[:12]}.xlsx"
@@ -124,15 +99,16 @@ def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> Res
             locked.rows = rows
             locked.finished_at = timezone.now()
             locked.save()
-            transaction.on_commit(partial(_delete, old if old != stored else ""))
+            transaction.on_commit(partial(background.delete_files, [old] if old != stored else []))
     except Exception as exc:
-        _delete(stored)
+        background.delete_files([stored])
         retrying = isinstance(exc, transient) and not final_attempt
-        ResultsExport.objects.filter(pk=export_id).update(
-            status=JobStatus.QUEUED if retrying else JobStatus.FAILED,
-            error=(_("导出出错，正在重试：%(e)s") if retrying else _("导出失败：%(e)s"))
+        background.failed(
+            ResultsExport,
+            export_id,
+            (_("导出出错，正在重试：%(e)s") if retrying else _("导出失败：%(e)s"))
             % {"e": f"{type(exc).__name__}: {exc}"[:500]},
-            updated_at=timezone.now(),
+            retrying=retrying,
         )
         log.warning("results export error export_id=%s retrying=%s", export_id, retrying)
         raise

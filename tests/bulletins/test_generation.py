@@ -14,6 +14,7 @@ from bulletins import selectors, services, tasks
 from bulletins.exports import chart, docx, xlsx
 from bulletins.models import Bulletin, BulletinStatus
 from config.celery import app as celery_app
+from workflow import background
 from workflow.models import Notification
 
 pytestmark = pytest.mark.smoke
@@ -187,7 +188,7 @@ def test_a_generation_under_way_is_not_queued_twice(org, run_commit_hooks):
     assert Bulletin.objects.get().progress == 40
     # …unless it was abandoned (its worker died): then it is queued again.
     Bulletin.objects.filter(pk=running.pk).update(
-        updated_at=timezone.now() - services.STALE_AFTER - timedelta(minutes=1)
+        updated_at=timezone.now() - background.STALE_AFTER - timedelta(minutes=1)
     )
     _bulletin, queued = run_commit_hooks(services.request_bulletin, scope=org.city_a, month=month)
     assert queued

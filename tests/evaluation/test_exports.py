@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from evaluation import exports, tasks
 from evaluation.models import ResultsExport
 from evaluation.services import exports as services
+from workflow import background
 from workflow.models import JobStatus, Notification
 
 from .conftest import publish_all
@@ -29,9 +30,14 @@ def test_the_export_is_generated_with_progress_and_the_requester_is_told(
 ):
     publish_all(org, period)
     seen = []
-    original = services._progress
+    original = background.report_progress
+
+    def spy(model, pk, percent):
+        seen.append(percent)
+        original(model, pk, percent)
+
     monkeypatch.setattr(exports, "PROGRESS_STEP", 1)
-    monkeypatch.setattr(services, "_progress", lambda pk, p: (seen.append(p), original(pk, p)))
+    monkeypatch.setattr(background, "report_progress", spy)
     reviewer = org.users["city_reviewer"]
     export, queued = run_commit_hooks(services.request_export, actor=reviewer, period=period)
     export.refresh_from_db()
@@ -138,3 +144,20 @@ def test_only_the_requester_downloads_their_export(client, org, period, run_comm
     response = client.get(url)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     b"".join(response.streaming_content)
+
+
+def test_an_abandoned_export_may_be_requested_again(org, period, run_commit_hooks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = org.users["province_reviewer"]
+    stuck = ResultsExport.objects.create(
+        period=period, requested_by=user, status=JobStatus.RUNNING, progress=30
+    )
+    ResultsExport.objects.filter(pk=stuck.pk).update(
+        updated_at=timezone.now() - background.STALE_AFTER - timedelta(minutes=1)
+    )
+    export, queued = run_commit_hooks(services.request_export, actor=user, period=period)
+    export.refresh_from_db()
+    assert queued and export.pk == stuck.pk and export.status == JobStatus.DONE

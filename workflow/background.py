@@ -1,0 +1,57 @@
+"""Work done in a Celery task that a page follows (a model derived from
+`workflow.models.BackgroundJob`): the task reports its progress, a broker that refuses the task
+fails the job with a message instead of breaking the page, files a job replaced are deleted,
+and a job whose worker died is recognised as stale so it can be asked for again."""
+
+import logging
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from .models import JobStatus
+
+log = logging.getLogger(__name__)
+
+#: A queued or running job not touched for this long is taken as abandoned (its worker
+#: died) and may be requested again. Longer than the tasks' hard time limit.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def is_stale(job) -> bool:
+    return job.updated_at is None or timezone.now() - job.updated_at > STALE_AFTER
+
+
+def report_progress(model, pk: int, percent: int) -> None:
+    """Visible at once to the page polling it (a worker runs outside any transaction)."""
+    model.objects.filter(pk=pk).update(
+        status=JobStatus.RUNNING, progress=percent, updated_at=timezone.now()
+    )
+
+
+def not_sent(model, pk: int, message: str) -> None:
+    """The task could not be queued (the broker is unreachable): a job still queued fails with
+    `message`. Run eagerly, a generation that failed has already said why and is left as is."""
+    log.warning("task not sent model=%s pk=%s", model._meta.label, pk, exc_info=True)
+    model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, error=message, updated_at=timezone.now()
+    )
+
+
+def failed(model, pk: int, error: str, *, retrying: bool) -> None:
+    """A generation raised: back to the queue for the retry, or failed, with `error`."""
+    model.objects.filter(pk=pk).update(
+        status=JobStatus.QUEUED if retrying else JobStatus.FAILED,
+        error=error,
+        updated_at=timezone.now(),
+    )
+
+
+def delete_files(names) -> None:
+    """Delete stored files a job no longer points at (after the switch has committed)."""
+    for name in names:
+        if name:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                log.warning("could not delete old file %s", name, exc_info=True)
