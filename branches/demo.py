@@ -51,6 +51,7 @@ ADMIN_GROUP = "系统管理员"
 #: is skipped; the branches app does not import the apps that build on it.
 APP_SEEDERS = [
     ("brands", "brands.demo.seed_brands"),
+    ("evaluation", "evaluation.demo.seed_evaluation"),  # after brands: online scores read them
 ]
 
 C = BranchCategory
@@ -479,23 +480,22 @@ def find_problems() -> dict[str, list]:
     return dict(zip(names, OrgUnit.objects.find_problems(), strict=True))
 
 
-def _blocking_models(targets) -> list[type[models.Model]]:
-    """Models whose rows PROTECT/RESTRICT rows of `targets` (transitively), dependents first.
-    Deleting demo units and users must delete what points at them (audit entries, brand
-    applications …), whichever app adds such a model later."""
-    order, seen = [], set(targets)
-
-    def visit(model):
-        for rel in model._meta.related_objects:
-            dependent = rel.related_model
-            if rel.on_delete in (models.PROTECT, models.RESTRICT) and dependent not in seen:
-                seen.add(dependent)
-                visit(dependent)
-                order.append(dependent)
-
-    for target in targets:
-        visit(target)
-    return order
+def _delete_protecting(queryset, seen=frozenset()) -> None:
+    """Delete the rows that PROTECT/RESTRICT the rows of `queryset` from deletion, and what
+    protects those in turn (dependents first), whichever app adds such a model later. Only
+    rows that point at `queryset` go: a scoring table version nobody published, say, stays."""
+    for rel in queryset.model._meta.get_fields(include_hidden=True):
+        # hidden relations too: a foreign key with related_name="+" protects all the same
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        key = (rel.related_model, rel.field.name)
+        if rel.on_delete not in (models.PROTECT, models.RESTRICT) or key in seen:
+            continue
+        dependents = rel.related_model._default_manager.filter(
+            **{f"{rel.field.name}__in": queryset}
+        )
+        _delete_protecting(dependents, seen | {key})
+        dependents.delete()
 
 
 def reset() -> None:
@@ -505,8 +505,12 @@ def reset() -> None:
     with transaction.atomic():
         Notification.objects.all().delete()
         AuditEntry.objects.all().delete()
-        for model in _blocking_models([OrgUnit, Region, User]):
-            model._default_manager.all().delete()
+        for targets in (
+            OrgUnit.objects.all(),
+            Region.objects.all(),
+            User.objects.filter(is_superuser=False),
+        ):
+            _delete_protecting(targets)
         RoleAssignment.objects.all().delete()
         OrgUnit.objects.all().delete()  # before the users and regions they point at
         User.objects.filter(is_superuser=False).delete()

@@ -1,3 +1,5 @@
+import functools
+import importlib
 import os
 import socket
 from urllib.parse import urlparse
@@ -54,6 +56,45 @@ def redis_broker():
     except OSError as exc:
         _unavailable(f"Redis unreachable at {url}: {exc}")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _shipped_tables(request):
+    """The shipped scoring tables come from data migrations; a transactional test (ours or another
+    app's) flushes them on PostgreSQL, so restore them for the tests that need the database."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker and not {"db", "transactional_db", "org"} & set(request.fixturenames):
+        return
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    restore_shipped_tables()
+
+
+#: The data migrations that ship the tables, in order: (migration, function).
+SHIPPING = [
+    ("0002_default_tables", "create_defaults"),
+    ("0005_indicator_online_rule", "ship_online_version"),
+]
+
+
+def restore_shipped_tables():
+    """Run the data migrations that ship the tables again, when a flush removed them."""
+    from evaluation.models import ScoringTable
+
+    if ScoringTable.objects.exists():
+        return
+    for name, function in SHIPPING:
+        migration = importlib.import_module(f"evaluation.migrations.{name}")
+        getattr(migration, function)(_historical_apps(), None)
+
+
+@functools.cache
+def _historical_apps():
+    """The models as the migrations see them (today's fields, no frozen-version guard)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state().apps
 
 
 @pytest.fixture

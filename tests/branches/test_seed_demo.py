@@ -138,11 +138,33 @@ def test_reset_rebuilds_the_same_province_and_keeps_superusers(seeded):
     out = seed(reset=True)
 
     assert "demo data removed" in out
-    assert not AuditEntry.objects.exists() and not Notification.objects.exists()
+    # what pointed at the old units and users is gone (the new seed audits its own periods)
+    assert not AuditEntry.objects.filter(action="test").exists()
+    assert not Notification.objects.filter(title="提醒").exists()
     assert User.objects.filter(username="root", is_superuser=True).exists()
     after = snapshot()
     assert after[0] == before[0] and after[2] == before[2]  # deterministic
     assert set(after[1]) == set(before[1]) | {("root", "")}
+
+
+def test_reset_keeps_the_shipped_scoring_tables(seeded):
+    from evaluation.models import ScoringTable, TableVersion
+
+    tables = sorted(TableVersion.objects.values_list("table__code", "number"))
+    assert tables and ScoringTable.objects.exists()
+    seed(reset=True)
+    assert sorted(TableVersion.objects.values_list("table__code", "number")) == tables
+
+
+def test_the_demo_has_published_results_and_an_open_star_period(seeded):
+    from evaluation.models import AssessmentPeriod, Status
+
+    published, open_now = AssessmentPeriod.objects.order_by("starts_on")
+    branches = OrgUnit.objects.filter(unit_type=UnitType.BRANCH).count()
+    done = published.assessments.filter(status=Status.PUBLISHED)
+    assert done.count() == branches and not done.filter(rank_province=None).exists()
+    assert open_now.table_version.table.code == "star-5521" and open_now.table_version.number == 2
+    assert open_now.assessments.filter(status=Status.DRAFT).count() == branches
 
 
 def test_a_foreign_tree_is_never_mixed_with_demo_data(db):

@@ -32,8 +32,8 @@ from evaluation.models import (
 )
 from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
+from tests.conftest import restore_shipped_tables
 from tests.e2e.conftest import login
-from tests.evaluation.conftest import restore_shipped_tables
 
 EARNING = (IndicatorKind.BASIC, IndicatorKind.SPECIAL)
 CATEGORY = "production"  # A1 and B1

@@ -1,14 +1,10 @@
-import functools
-import importlib
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from evaluation.models import Assessment, IndicatorKind, PeriodKind, ScoringTable, TableVersion
+from evaluation.models import Assessment, IndicatorKind, PeriodKind, TableVersion
 from evaluation.selectors.tables import indicators_for
 from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
@@ -17,40 +13,6 @@ from evaluation.services import periods as period_services
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _shipped_tables(request):
-    """The shipped tables come from a data migration; a transactional test (ours or another
-    app's) flushes them on PostgreSQL, so restore them for the tests that need the database."""
-    marker = request.node.get_closest_marker("django_db")
-    if not marker and not {"db", "transactional_db", "org"} & set(request.fixturenames):
-        return
-    transactional = marker is not None and marker.kwargs.get("transaction")
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    restore_shipped_tables()
-
-
-#: The data migrations that ship the tables, in order: (migration, function).
-SHIPPING = [
-    ("0002_default_tables", "create_defaults"),
-    ("0005_indicator_online_rule", "ship_online_version"),
-]
-
-
-def restore_shipped_tables():
-    """Run the data migrations that ship the tables again, when a flush removed them."""
-    if ScoringTable.objects.exists():
-        return
-    for name, function in SHIPPING:
-        migration = importlib.import_module(f"evaluation.migrations.{name}")
-        getattr(migration, function)(_historical_apps(), None)
-
-
-@functools.cache
-def _historical_apps():
-    """The models as the migrations see them (today's fields, no frozen-version guard)."""
-    return MigrationLoader(connection).project_state().apps
 
 
 def star_version():
