@@ -136,3 +136,15 @@ def test_version_1_stays_typed_by_the_secretary(org, period):
     entries = full_marks(a1_v1, Decimal("0.5"))
     services.save_draft(actor=org.users["secretary"], pk=a1_v1.pk, entries=entries)
     assert saved(a1_v1, "pp-1").self_score == 4
+
+
+def test_the_reviewer_and_the_table_page_see_which_items_are_scored_online(client, org, a1):
+    brand(org, BrandStatus.BUILT)
+    services.save_draft(actor=org.users["secretary"], pk=a1.pk, entries=full_marks(a1))
+    services.submit(actor=org.users["secretary"], pk=a1.pk)
+    client.force_login(org.users["city_reviewer"])
+    body = client.get(reverse("evaluation:assessment", args=[a1.pk])).content.decode()
+    assert 'data-testid="online-pp-1"' in body and "系统评分：品牌“网络先锋”" in body
+    version = a1.period.table_version
+    body = client.get(reverse("evaluation:table", args=[version.pk])).content.decode()
+    assert 'data-testid="online-pp-1"' in body and 'data-testid="online-pp-2"' in body
