@@ -19,3 +19,9 @@ def generate_results_export(self, export_id: int) -> dict:
     if export is None:
         return {"export_id": export_id, "status": "missing"}
     return {"export_id": export_id, "status": export.status, "rows": export.rows}
+
+
+@shared_task(**TASK_OPTIONS)
+def purge_results_exports() -> int:
+    """Beat: daily at 03:30 (Asia/Shanghai), exports finished more than 30 days ago."""
+    return exports.purge_expired()

@@ -8,6 +8,7 @@ new one is done."""
 
 import logging
 import uuid
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -118,3 +119,23 @@ def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> Res
         url=reverse("evaluation:export", args=[export.period_id]),
     )
     return locked
+
+
+#: How long a finished export stays downloadable; a daily job deletes older ones (file and
+#: row). Asking again makes a fresh one.
+KEEP = timedelta(days=30)
+
+
+def purge_expired(now=None) -> int:
+    """Delete the exports finished (or failed) longer than KEEP ago, files included; returns
+    how many. Exports under way are never touched."""
+    cutoff = (now or timezone.now()) - KEEP
+    expired = list(
+        ResultsExport.objects.filter(
+            status__in=(JobStatus.DONE, JobStatus.FAILED), updated_at__lt=cutoff
+        ).values_list("pk", "file")
+    )
+    ResultsExport.objects.filter(pk__in=[pk for pk, _name in expired]).delete()
+    background.delete_files([name for _pk, name in expired])
+    log.info("results exports purged=%s", len(expired))
+    return len(expired)

@@ -161,3 +161,27 @@ def test_an_abandoned_export_may_be_requested_again(org, period, run_commit_hook
     export, queued = run_commit_hooks(services.request_export, actor=user, period=period)
     export.refresh_from_db()
     assert queued and export.pk == stuck.pk and export.status == JobStatus.DONE
+
+
+def test_exports_finished_long_ago_are_deleted_with_their_files(org, period, run_commit_hooks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    old_user, new_user = org.users["province_reviewer"], org.users["city_reviewer"]
+    old, _queued = run_commit_hooks(services.request_export, actor=old_user, period=period)
+    new, _queued = run_commit_hooks(services.request_export, actor=new_user, period=period)
+    running = ResultsExport.objects.create(
+        period=period, requested_by=org.users["admin"], status=JobStatus.RUNNING
+    )
+    long_ago = timezone.now() - services.KEEP - timedelta(days=1)
+    ResultsExport.objects.filter(pk__in=[old.pk, running.pk]).update(updated_at=long_ago)
+    old_file = ResultsExport.objects.get(pk=old.pk).file.name
+
+    assert tasks.purge_results_exports.apply().get() == 1
+    assert not ResultsExport.objects.filter(pk=old.pk).exists()
+    assert not default_storage.exists(old_file)
+    assert ResultsExport.objects.filter(pk__in=[new.pk, running.pk]).count() == 2
+    schedule = PeriodicTask.objects.get(task="evaluation.tasks.purge_results_exports")
+    assert (schedule.crontab.hour, schedule.crontab.minute) == ("3", "30")
