@@ -2,13 +2,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .transitions import TransitionError, error_text
 
 
 @login_required
@@ -56,3 +59,23 @@ def notification_settings(request):
         messages.success(request, _("通知设置已保存。"))
         return redirect("workflow:notifications")
     return render(request, "workflow/notification_settings.html", {"form": form})
+
+
+def perform_action(request, actions: dict, action: str, pk: int, *, form_class, back: str):
+    """The body of a detail page's action view (the caller has checked the object is the
+    user's to see): the posted decision (a comment and the version the actor saw, as
+    `form_class` cleans them) goes to the service `actions[action]`; a refusal comes back as
+    a clear message on the page the actor came from (`back`)."""
+    if action not in actions:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
+        return redirect(back)
+    try:
+        actions[action](actor=request.user, pk=pk, **form.cleaned_data)
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("操作成功。"))
+    return redirect(back)

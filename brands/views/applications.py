@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from branches.selectors import approval_chain
 from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
+from workflow.views import perform_action
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -180,21 +182,8 @@ ACTIONS = {
 def act(request, pk, action):
     """Perform one workflow action; refusals come back as a clear message."""
     app = _application(request, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
-        return redirect("brands:detail", app.pk)
-    try:
-        ACTIONS[action](actor=request.user, pk=app.pk, **form.cleaned_data)
-    except PermissionDenied:
-        raise
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("操作成功。"))
-    return redirect("brands:detail", app.pk)
+    back = reverse("brands:detail", args=[app.pk])
+    return perform_action(request, ACTIONS, action, app.pk, form_class=DecisionForm, back=back)
 
 
 @login_required

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
+from workflow.views import perform_action
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
@@ -221,20 +223,12 @@ ACTIONS = {
 @login_required
 @require_POST
 def act(request, pk, action):
+    """Perform one workflow action; refusals come back as a clear message."""
     assessment = get_assessment(request, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
-        return redirect("evaluation:assessment", assessment.pk)
-    try:
-        ACTIONS[action](actor=request.user, pk=assessment.pk, **form.cleaned_data)
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("操作成功。"))
-    return redirect("evaluation:assessment", assessment.pk)
+    back = reverse("evaluation:assessment", args=[assessment.pk])
+    return perform_action(
+        request, ACTIONS, action, assessment.pk, form_class=DecisionForm, back=back
+    )
 
 
 @login_required

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
+from workflow.views import perform_action
 
 from ..eligibility import check_eligibility
 from ..forms import (
@@ -194,20 +196,12 @@ ACTIONS = {
 @login_required
 @require_POST
 def act(request, pk, action):
+    """Perform one workflow action; refusals come back as a clear message."""
     candidacy = get_candidacy(request, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
-        return redirect("flagship:candidacy", candidacy.pk)
-    try:
-        ACTIONS[action](actor=request.user, pk=candidacy.pk, **form.cleaned_data)
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("操作成功。"))
-    return redirect("flagship:candidacy", candidacy.pk)
+    back = reverse("flagship:candidacy", args=[candidacy.pk])
+    return perform_action(
+        request, ACTIONS, action, candidacy.pk, form_class=DecisionForm, back=back
+    )
 
 
 @login_required
