@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -145,3 +146,14 @@ def save_document(attachment, upload, *, actor):
     attachment.file.save(clean.content.name, clean.content, save=False)
     attachment.save()
     return attachment
+
+
+def image_response(field):
+    """Serve a stored image that `clean_image` re-encoded (so PNG or JPEG, by its name), for
+    the browser to keep privately a day; 404 when there is none."""
+    if not field:
+        raise Http404
+    content_type = "image/png" if field.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -3,7 +3,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from branches.selectors import approval_chain
 from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
+from workflow.uploads import image_response
 from workflow.views import perform_action
 
 from .. import services
@@ -268,8 +269,4 @@ def download_attachment(request, pk):
 def logo(request, pk, size="full"):
     """Brand logos are shown to every logged-in user (the showcase); always re-encoded images."""
     app = get_object_or_404(BrandApplication, pk=pk)
-    field = app.logo_thumb if size == "thumb" else app.logo
-    if not field:
-        raise Http404
-    ctype = "image/png" if field.name.endswith(".png") else "image/jpeg"
-    return FileResponse(field.open("rb"), content_type=ctype)
+    return image_response(app.logo_thumb if size == "thumb" else app.logo)

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflow.transitions import TransitionError, error_text
+from workflow.uploads import image_response
 
 from .. import lifecycle
 from ..forms_lifecycle import ActivityForm, PairingForm, PublicationForm, ShineRecordForm
@@ -233,8 +233,4 @@ def activity_photo(request, pk, size="full"):
     """Activity photos are shown to whoever may see the application; always re-encoded."""
     photo = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
     _application(request, photo.activity.application_id)
-    field = photo.thumb if size == "thumb" else photo.image
-    ctype = "image/png" if field.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(field.open("rb"), content_type=ctype)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return image_response(photo.thumb if size == "thumb" else photo.image)

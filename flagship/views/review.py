@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import User
 from workflow.transitions import TransitionError, error_text
+from workflow.uploads import image_response
 
 from ..forms import ScoreForm, SiteVisitForm, VetoCheckForm
 from ..models import AttachmentKind, Phase, SiteVisitPhoto
@@ -172,6 +172,4 @@ def veto_check(request, pk):
 def visit_photo(request, pk, size="full"):
     photo = get_object_or_404(SiteVisitPhoto.objects.select_related("visit"), pk=pk)
     get_candidacy(request, photo.visit.candidacy_id, "flagship.score")
-    field = photo.thumb if size == "thumb" else photo.image
-    ctype = "image/png" if field.name.endswith(".png") else "image/jpeg"
-    return FileResponse(field.open("rb"), content_type=ctype)
+    return image_response(photo.thumb if size == "thumb" else photo.image)
