@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
@@ -149,13 +150,14 @@ def _coverage(data: BulletinData) -> Section:
     return Section(_("一、品牌创建覆盖率"), [by_committee, by_category])
 
 
+#: Lazy: translated when a bulletin is written, in its language, not when the module loads.
 ACTIVITY_LABELS = {
-    "first_submitted": _("新提交申报"),
-    "resubmitted": _("退回后再提交"),
-    "approved": _("审批立项"),
-    "returned": pgettext("status", "退回修改"),
-    "rejected": _("不予通过"),
-    "built": _("验收建成"),
+    "first_submitted": _lazy("新提交申报"),
+    "resubmitted": _lazy("退回后再提交"),
+    "approved": _lazy("审批立项"),
+    "returned": pgettext_lazy("status", "退回修改"),
+    "rejected": _lazy("不予通过"),
+    "built": _lazy("验收建成"),
 }
 
 
@@ -166,7 +168,8 @@ def _activity(data: BulletinData) -> Section:
     table = Table(
         sheet=_("本月申报与审批"),
         title=_("本月申报与审批"),
-        columns=[Column(_("党委"), width=26)] + [Column(ACTIVITY_LABELS[k], "int") for k in keys],
+        columns=[Column(_("党委"), width=26)]
+        + [Column(str(ACTIVITY_LABELS[k]), "int") for k in keys],
         rows=lambda: rows,
         total=(act.totals.label, *(act.totals[k] for k in keys)) if rows else None,
         note=_(

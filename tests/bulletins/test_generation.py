@@ -293,3 +293,15 @@ def test_a_failure_is_reported_to_the_requester(org, run_commit_hooks, monkeypat
         actor=org.users["admin"],
     )
     assert "生成失败" in Notification.objects.get(recipient=org.users["admin"]).title
+
+
+def test_the_activity_columns_are_in_the_language_of_the_bulletin():
+    from django.utils import translation
+
+    from bulletins.exports.tables import ACTIVITY_LABELS
+
+    with translation.override("en"):
+        english = str(ACTIVITY_LABELS["returned"])
+    with translation.override("zh-hans"):
+        chinese = str(ACTIVITY_LABELS["returned"])
+    assert (english, chinese) == ("Returned for revision", "退回修改")
