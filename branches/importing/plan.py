@@ -1,30 +1,17 @@
-"""Bulk import of the org tree and its users from an Excel workbook (.xlsx).
+"""The workbook read against the database: each row validated (errors collected, nothing written)
+and, when no row has an error, applied in one transaction."""
 
-The rule: the whole workbook is validated first and every problem is reported with its sheet,
-row and column; only a workbook without a single error is applied, in one transaction, so an
-import never half-applies. Rows are keyed by 组织编码 / 用户名, so importing the same file twice
-changes nothing. A blank optional cell keeps the stored value (a new row gets the default).
-Roles are only ever added by an import, never removed."""
-
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
-from workflow.services import record_audit
-
-from .cache import tree_changed
-from .models import (
-    COMMITTEE_TYPES,
+from ..cache import tree_changed
+from ..models import (
     BranchCategory,
     OrgUnit,
     Region,
@@ -33,238 +20,22 @@ from .models import (
     UnitType,
     User,
 )
-
-UNIT_SHEET, USER_SHEET, HELP_SHEET = "党组织", "用户", "说明"
-
-# Column key → header. The importer finds columns by header text, so their order is free.
-UNIT_COLUMNS = {
-    "code": "组织编码",
-    "name": "名称",
-    "unit_type": "类型",
-    "parent": "上级组织编码",
-    "category": "支部类别",
-    "region": "片区编码",
-    "member_count": "党员人数",
-    "sort_order": "排序",
-    "is_active": "有效(是/否)",
-}
-USER_COLUMNS = {
-    "username": "用户名",
-    "full_name": "姓名",
-    "email": "邮箱",
-    "phone": "电话",
-    "role": "角色",
-    "unit": "所在组织编码",
-}
-TEXT_COLUMNS = {"code", "parent", "region", "username", "phone", "unit"}  # "@" format: keeps 0101
-
-# Which unit types may sit directly under which; None = a root (no parent).
-ALLOWED_PARENTS = {
-    UnitType.PROVINCE: (None,),
-    UnitType.CITY: (UnitType.PROVINCE,),
-    UnitType.DIRECT: (UnitType.PROVINCE,),
-    UnitType.GENERAL_BRANCH: COMMITTEE_TYPES,
-    UnitType.BRANCH: (*COMMITTEE_TYPES, UnitType.GENERAL_BRANCH),
-    UnitType.PARTY_GROUP: (UnitType.BRANCH,),
-}
-YES = {"是", "y", "yes", "true", "1", "有效"}
-NO = {"否", "n", "no", "false", "0", "无效"}
-MAX_ROWS = 20000  # per sheet; a larger tree is imported in batches
-MAX_INT = 2_147_483_647
-UNKNOWN = gettext_lazy("未知的值“%(v)s”，可填：%(allowed)s。")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class WorkbookUnreadable(Exception):
-    """The upload is not an .xlsx workbook openpyxl can read (judged by content, not name)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    problem: str
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self):
-        return self.created + self.updated
-
-
-@dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    units: Counts = field(default_factory=Counts)
-    users: Counts = field(default_factory=Counts)
-    roles: Counts = field(default_factory=Counts)  # created / unchanged (already held)
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def changed(self):
-        return bool(self.units.changed or self.users.changed or self.roles.changed)
-
-    def summary(self) -> str:
-        return _(
-            "党组织：新增 %(uc)d，更新 %(uu)d，未变 %(un)d；用户：新增 %(sc)d，更新 %(su)d，"
-            "未变 %(sn)d；角色授权：新增 %(rc)d，已存在 %(rn)d。"
-        ) % {
-            "uc": self.units.created,
-            "uu": self.units.updated,
-            "un": self.units.unchanged,
-            "sc": self.users.created,
-            "su": self.users.updated,
-            "sn": self.users.unchanged,
-            "rc": self.roles.created,
-            "rn": self.roles.unchanged,
-        }
-
-
-def open_workbook(file):
-    """Open an upload as an .xlsx workbook by its content; any parse failure is unreadable."""
-    if hasattr(file, "seek"):
-        file.seek(0)
-    try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl errors alike: untrusted input
-        raise WorkbookUnreadable(_("无法读取该文件：请上传 Excel 工作簿（.xlsx）。")) from exc
-
-
-def import_org_workbook(file, *, actor) -> ImportResult:
-    """Validate the whole workbook; if it has no error, create or update its units, users and
-    role assignments in one transaction (all or nothing) and record one audit entry."""
-    workbook = open_workbook(file)
-    try:
-        unit_rows = _sheet_rows(workbook, UNIT_SHEET)
-        user_rows = _sheet_rows(workbook, USER_SHEET)
-    finally:
-        workbook.close()
-    errors = []
-    if unit_rows is None and user_rows is None:
-        errors.append(
-            RowError("", 0, "", _("工作簿中没有“党组织”或“用户”工作表，请使用导入模板。"))
-        )
-        return ImportResult(errors=errors)
-    try:
-        return _validate_and_apply(unit_rows, user_rows, errors, actor)
-    except IntegrityError:  # another import created the same code or username meanwhile
-        return ImportResult(errors=[RowError("", 0, "", _("另一项导入正在进行，请稍后重试。"))])
-
-
-def _validate_and_apply(unit_rows, user_rows, errors, actor) -> ImportResult:
-    with transaction.atomic():
-        # Imports serialise on the root row, so two admins never interleave their plans.
-        list(OrgUnit.objects.select_for_update().filter(depth=1))
-        plan = _Plan(errors)
-        plan.read_units(_cells(unit_rows or [], UNIT_SHEET, UNIT_COLUMNS, errors))
-        plan.read_users(_cells(user_rows or [], USER_SHEET, USER_COLUMNS, errors))
-        if errors:
-            return ImportResult(errors=sorted(errors, key=_error_order))
-        result = plan.apply()
-        root = OrgUnit.objects.get_first_root_node()
-        if result.changed and root is not None:
-            record_audit(
-                actor=actor, obj=root, action="import", comment=result.summary(), unit=root
-            )
-        return result
-
-
-# ---- reading ------------------------------------------------------------------------------
-
-
-def _error_order(error):
-    columns = list((UNIT_COLUMNS if error.sheet == UNIT_SHEET else USER_COLUMNS).values())
-    column = columns.index(error.column) if error.column in columns else -1
-    return (error.sheet != UNIT_SHEET, error.sheet, error.row, column)
-
-
-def _sheet_rows(workbook, title):
-    if title not in workbook.sheetnames:
-        return None
-    try:
-        return list(workbook[title].iter_rows(values_only=True))
-    except Exception as exc:  # a sheet's XML is parsed lazily in read-only mode
-        raise WorkbookUnreadable(_("工作表“%(sheet)s”无法读取。") % {"sheet": title}) from exc
-
-
-def _header_key(value) -> str:
-    text = _text(value)
-    for bracket in ("(", "（"):
-        text = text.split(bracket, 1)[0]
-    return text.strip()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _cells(rows, sheet, columns, errors):
-    """`(row number, {key: text})` for each non-blank data row; header problems are errors."""
-    if not rows:
-        return []
-    header = [_header_key(h) for h in rows[0]]
-    positions = {}
-    for key, title in columns.items():
-        if _header_key(title) in header:
-            positions[key] = header.index(_header_key(title))
-        else:
-            errors.append(RowError(sheet, 1, title, _("缺少该列，请使用导入模板的表头。")))
-    if len(positions) < len(columns):
-        return []
-    out = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = {k: _text(values[i]) if i < len(values) else "" for k, i in positions.items()}
-        if not any(cells.values()):
-            continue
-        if len(out) >= MAX_ROWS:
-            errors.append(
-                RowError(
-                    sheet, number, "", _("超过 %(max)d 行上限，请分批导入。") % {"max": MAX_ROWS}
-                )
-            )
-            break
-        out.append((number, cells))
-    return out
-
-
-def _choices(choices) -> dict[str, str]:
-    """Chinese label or code (any case) → code."""
-    with translation.override("zh-hans"):
-        table = {str(label): value for value, label in choices.choices}
-    table.update({value.lower(): value for value in choices.values})
-    return table
-
-
-def _choice(table, text) -> str:
-    return table.get(text) or table.get(text.lower(), "")
-
-
-def _valid(validator, value) -> bool:
-    try:
-        validator(value)
-    except ValidationError:
-        return False
-    return True
-
-
-def _labels(choices) -> str:
-    with translation.override("zh-hans"):
-        return "、".join(str(label) for label in choices.labels)
+from .columns import (
+    ALLOWED_PARENTS,
+    MAX_INT,
+    NO,
+    UNIT_COLUMNS,
+    UNIT_SHEET,
+    UNKNOWN,
+    USER_COLUMNS,
+    USER_SHEET,
+    YES,
+    _choice,
+    _choices,
+    _labels,
+    _valid,
+)
+from .results import ImportResult, RowError
 
 
 @dataclass
@@ -603,94 +374,3 @@ def _assign(obj, values) -> list[str]:
             setattr(obj, name, value)
             changed.append(name)
     return changed
-
-
-# ---- the template -------------------------------------------------------------------------
-
-
-def build_template() -> bytes:
-    """The import template: the two data sheets with one example row each, and the allowed
-    values. The example unit hangs under the first root so the untouched template imports."""
-    root = OrgUnit.objects.get_first_root_node()
-    regions = list(Region.objects.all())
-    with translation.override("zh-hans"):
-        unit_example = {
-            "code": "DEMO001",
-            "name": "示例党支部",
-            "unit_type": str(UnitType.BRANCH.label),
-            "parent": root.code if root else "P",
-            "category": str(BranchCategory.PRODUCTION.label),
-            "region": regions[0].code if regions else "",
-            "member_count": 39,
-            "sort_order": 1,
-            "is_active": "是",
-        }
-        user_example = {
-            "username": "demo_secretary",
-            "full_name": "张三",
-            "email": "demo_secretary@example.cn",
-            "phone": "13800000000",
-            "role": str(Role.SECRETARY.label),
-            "unit": "DEMO001",
-        }
-        help_rows = _help_rows(regions)
-    workbook = Workbook()
-    _data_sheet(workbook.active, UNIT_SHEET, UNIT_COLUMNS, unit_example)
-    _data_sheet(workbook.create_sheet(USER_SHEET), USER_SHEET, USER_COLUMNS, user_example)
-    sheet = workbook.create_sheet(HELP_SHEET)
-    sheet.append(["项目", "可填写的值 / 说明"])
-    for line in help_rows:
-        sheet.append(list(line))
-    _style_header(sheet, widths=[18, 90])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _data_sheet(sheet, title, columns, example):
-    sheet.title = title
-    sheet.append(list(columns.values()))
-    sheet.append([example[key] for key in columns])
-    for index, key in enumerate(columns, start=1):
-        cell = sheet.cell(row=2, column=index)
-        cell.font = Font(italic=True, color="808080")
-        if key in TEXT_COLUMNS:
-            cell.number_format = "@"
-            sheet.column_dimensions[cell.column_letter].number_format = "@"
-    _style_header(sheet, widths=[max(12, len(h) * 2 + 4) for h in columns.values()])
-
-
-def _style_header(sheet, widths):
-    for index, width in enumerate(widths, start=1):
-        sheet.cell(row=1, column=index).font = Font(bold=True)
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    sheet.freeze_panes = "A2"
-
-
-HELP_NOTES = (
-    ("使用方法", "第 2 行为示例（灰色斜体），导入前请改为实际数据或删除；表头请勿修改。"),
-    ("校验", "先校验整个文件：任何一行有错误都不会写入，页面列出每个错误的工作表、行、列。"),
-    ("主键", "党组织按“组织编码”、用户按“用户名”匹配：已存在的更新，不存在的新建。"),
-    ("重复导入", "再次导入同一文件不会产生任何变化。"),
-    ("空白单元格", "选填列留空表示保持原值；新建时取默认值（党员人数、排序为 0，有效为“是”）。"),
-    ("上级组织编码", "上级须已在系统中，或在本表中排在下级之前；只有省公司党委可以留空。"),
-    ("层级", "市分公司党委、省公司直属党委 → 省公司党委；党总支 → 各级党委。"),
-    ("层级", "党支部 → 各级党委或党总支；党小组 → 党支部。"),
-    ("用户", "同一用户有多个角色时，每个角色占一行。导入只新增角色，不删除已有角色。"),
-    ("密码", "新建的用户没有密码，需由管理员设置初始密码后才能登录。"),
-    ("有效(是/否)", "是 / 否"),
-)
-
-
-def _help_rows(regions):
-    def each(choices, note=""):
-        return [f"{label}（或 {value}）{note}" for value, label in choices.choices]
-
-    rows = list(HELP_NOTES)
-    rows += [("类型", text) for text in each(UnitType)]
-    rows += [("支部类别", text) for text in each(BranchCategory, "；仅党支部填写")]
-    rows += [("角色", text) for text in each(Role)]
-    rows += [("片区编码", f"{r.code}（{r.name}）") for r in regions] or [
-        ("片区编码", "系统中尚无片区，请先在后台维护片区。")
-    ]
-    return rows
