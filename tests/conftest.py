@@ -109,6 +109,33 @@ def run_commit_hooks(django_capture_on_commit_callbacks):
     return run
 
 
+def run_concurrently(*calls) -> list:
+    """Start `calls` in threads at the same instant (a barrier), each on its own database
+    connection; what each returned or raised, in order. For races on PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # the outcome under test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
 def poll_fragment(client, url, *, timeout=120) -> list[str]:
     """GET a progress fragment until it stops polling (done or failed: no hx-trigger left);
     every fragment seen, in order."""

@@ -79,3 +79,20 @@ def perform_action(request, actions: dict, action: str, pk: int, *, form_class, 
     else:
         messages.success(request, _("操作成功。"))
     return redirect(back)
+
+
+def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_message: str):
+    """After a form saved its draft: back to the form, or, when the "submit" button was the
+    one pressed, `submit()` and on to `done_url`. A refused submission keeps the draft and says
+    why on the form."""
+    if "submit" not in request.POST:
+        messages.success(request, _("草稿已保存，可随时回来继续填写。"))
+        return redirect(edit_url)
+    try:
+        submit()
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, error_text(exc))
+        messages.info(request, _("内容已保存为草稿。"))
+        return redirect(edit_url)
+    messages.success(request, done_message)
+    return redirect(done_url)

@@ -15,7 +15,7 @@ from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import image_response
-from workflow.views import perform_action
+from workflow.views import perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -114,21 +114,14 @@ def _edit(request, app, unit=None):
                 "logo_upload" if isinstance(exc, ValidationError) else None, error_text(exc)
             )
         else:
-            if "submit" not in request.POST:
-                messages.success(request, _("草稿已保存，可随时回来继续填写。"))
-                return redirect("brands:edit", app.pk)
-            try:
-                services.submit(
-                    actor=request.user,
-                    pk=app.pk,
-                    expected_version=services.WORKFLOW.version_of(app),
-                )
-            except (ValidationError, TransitionError) as exc:
-                messages.error(request, error_text(exc))
-                messages.info(request, _("内容已保存为草稿。"))
-                return redirect("brands:edit", app.pk)
-            messages.success(request, _("已提交审核，审核结果将通过通知告知您。"))
-            return redirect("brands:detail", app.pk)
+            version = services.WORKFLOW.version_of(app)
+            return save_then_submit(
+                request,
+                lambda: services.submit(actor=request.user, pk=app.pk, expected_version=version),
+                edit_url=reverse("brands:edit", args=[app.pk]),
+                done_url=reverse("brands:detail", args=[app.pk]),
+                done_message=_("已提交审核，审核结果将通过通知告知您。"),
+            )
     return render(
         request,
         "brands/form.html",

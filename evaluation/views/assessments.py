@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import perform_action
+from workflow.views import perform_action, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
@@ -154,17 +154,13 @@ def fill(request, pk):
         except (ValidationError, TransitionError) as exc:
             form.add_error(None, error_text(exc))
         else:
-            if "submit" not in request.POST:
-                messages.success(request, _("草稿已保存，可随时回来继续填写。"))
-                return redirect("evaluation:fill", assessment.pk)
-            try:
-                services.submit(actor=request.user, pk=assessment.pk)
-            except (ValidationError, TransitionError) as exc:
-                messages.error(request, error_text(exc))
-                messages.info(request, _("内容已保存为草稿。"))
-                return redirect("evaluation:fill", assessment.pk)
-            messages.success(request, _("自评已提交，等待上级党组织审核。"))
-            return redirect("evaluation:assessment", assessment.pk)
+            return save_then_submit(
+                request,
+                lambda: services.submit(actor=request.user, pk=assessment.pk),
+                edit_url=reverse("evaluation:fill", args=[assessment.pk]),
+                done_url=reverse("evaluation:assessment", args=[assessment.pk]),
+                done_message=_("自评已提交，等待上级党组织审核。"),
+            )
     groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"))
     return render(
         request,

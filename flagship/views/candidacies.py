@@ -11,7 +11,7 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import perform_action
+from workflow.views import perform_action, save_then_submit
 
 from ..eligibility import check_eligibility
 from ..forms import (
@@ -80,21 +80,14 @@ def apply(request, cycle_pk, unit_pk):
 
 
 def _after_save(request, candidacy):
-    if "submit" not in request.POST:
-        messages.success(request, _("草稿已保存，可随时回来继续填写。"))
-        return redirect("flagship:edit", candidacy.pk)
-    try:
-        services.submit(
-            actor=request.user,
-            pk=candidacy.pk,
-            expected_version=services.WORKFLOW.version_of(candidacy),
-        )
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-        messages.info(request, _("内容已保存为草稿。"))
-        return redirect("flagship:edit", candidacy.pk)
-    messages.success(request, _("已提交审核，审核结果将通过通知告知您。"))
-    return redirect("flagship:candidacy", candidacy.pk)
+    version = services.WORKFLOW.version_of(candidacy)
+    return save_then_submit(
+        request,
+        lambda: services.submit(actor=request.user, pk=candidacy.pk, expected_version=version),
+        edit_url=reverse("flagship:edit", args=[candidacy.pk]),
+        done_url=reverse("flagship:candidacy", args=[candidacy.pk]),
+        done_message=_("已提交审核，审核结果将通过通知告知您。"),
+    )
 
 
 @login_required

@@ -1,39 +1,16 @@
 """Two reviewers acting on the same application at the same moment, on real PostgreSQL
 connections: exactly one succeeds, the other is told it was already handled."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from brands import services
 from brands.models import BrandApplication
+from tests.conftest import run_concurrently
 from tests.factories import Org, grant
 from workflow.models import AuditEntry
 from workflow.transitions import AlreadyHandled
 
 from .conftest import CONTENT, png_upload
-
-
-def run_concurrently(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # the outcome under test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.mark.parametrize("second", ["approve", "return"])

@@ -1,17 +1,16 @@
 """Races on real PostgreSQL connections: the row locks make exactly one of two conflicting
 actions win, and nothing is half-applied or published twice."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from evaluation.models import Assessment, Status
 from evaluation.selectors.tables import indicators_for
 from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
+from tests.conftest import run_concurrently
 from tests.factories import Org
 from workflow.models import AuditEntry
 from workflow.transitions import AlreadyHandled
@@ -26,27 +25,6 @@ pytestmark = [
         reason="needs DATABASE_URL pointing at PostgreSQL",
     ),
 ]
-
-
-def run_concurrently(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # the outcome under test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_adjust_and_accept_at_once_exactly_one_wins(postgres):
