@@ -35,9 +35,7 @@ import json
 import math
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -53,6 +51,7 @@ from bench.run import (  # noqa: E402
     merge_rounds,
     percentile,
     render,
+    run_script,
     write_results,
 )
 
@@ -440,32 +439,16 @@ def child(mode: str, out: Path, requests: int, export_rounds: int) -> None:
 
 
 def run_child(env: dict, mode: str, args) -> dict | list:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out = Path(handle.name)
-    try:
-        done = subprocess.run(  # noqa: S603 -- this script in a child mode
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                mode,
-                str(out),
-                "--requests",
-                str(args.requests),
-                "--export-rounds",
-                str(args.export_rounds),
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode:
-            sys.exit(f"{mode} failed:\n{done.stdout}\n{done.stderr}")
-        return json.loads(out.read_text())
-    finally:
-        out.unlink(missing_ok=True)
+    return run_script(
+        __file__,
+        env,
+        "--child",
+        mode,
+        "--requests",
+        str(args.requests),
+        "--export-rounds",
+        str(args.export_rounds),
+    )
 
 
 def table(header, lines) -> str:
@@ -491,14 +474,15 @@ def parse(argv=None):
     parser.add_argument(
         "--only", choices=["pages", "export"], help="measure the pages or the export alone"
     )
-    parser.add_argument("--child", nargs=2, metavar=("MODE", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", metavar="MODE", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse(argv)
     if args.child:
-        child(args.child[0], Path(args.child[1]), args.requests, args.export_rounds)
+        child(args.child, Path(args.out), args.requests, args.export_rounds)
         return 0
 
     labels = ("small", "large")

@@ -267,12 +267,14 @@ def prepare(server: str, name: str, branches: int, reuse: bool, env: dict) -> di
     return info
 
 
-def run_measure(env: dict, requests: int) -> list[dict]:
+def run_script(script: str, env: dict, *args: str):
+    """Run `script` (a bench script, in one of its worker modes) in a fresh process with
+    `env`; it writes its result as JSON to the file named after `--out`, returned parsed."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
     try:
-        done = subprocess.run(  # noqa: S603 -- this script, in measuring mode
-            [sys.executable, __file__, "--measure", str(out), "--requests", str(requests)],
+        done = subprocess.run(  # noqa: S603 -- a bench script of ours, in a worker mode
+            [sys.executable, script, *args, "--out", str(out)],
             cwd=BASE_DIR,
             env=env,
             capture_output=True,
@@ -280,10 +282,15 @@ def run_measure(env: dict, requests: int) -> list[dict]:
             check=False,
         )
         if done.returncode:
-            sys.exit(f"measuring failed:\n{done.stdout}\n{done.stderr}")
+            name = Path(script).name
+            sys.exit(f"{name} {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return json.loads(out.read_text())
     finally:
         out.unlink(missing_ok=True)
+
+
+def run_measure(env: dict, requests: int) -> list[dict]:
+    return run_script(__file__, env, "--measure", "--requests", str(requests))
 
 
 def merge_rounds(runs: list[list[dict]]) -> list[dict]:
@@ -416,7 +423,8 @@ def parse(argv=None):
         help="keep a bench database that already has that many branches",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a row fails")
-    parser.add_argument("--measure", metavar="OUT", help=argparse.SUPPRESS)  # internal
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # internal
+    parser.add_argument("--out", help=argparse.SUPPRESS)  # internal: where --measure writes
     return parser.parse_args(argv)
 
 
@@ -431,7 +439,7 @@ def write_results(path: Path, payload: dict) -> None:
 def main(argv=None) -> int:
     args = parse(argv)
     if args.measure:
-        Path(args.measure).write_text(json.dumps(measure(args.requests), ensure_ascii=False))
+        Path(args.out).write_text(json.dumps(measure(args.requests), ensure_ascii=False))
         return 0
 
     databases, envs = {}, {}
