@@ -13,12 +13,30 @@ VERSION_KEY = "orgtree:version"
 TTL = 600
 
 
+def current_versions(keys) -> dict[str, int]:
+    """The version stored under each of `keys`, one made (a timestamp) where there is none
+    yet. `add`, not `set`: a version bumped meanwhile by another process is kept. The apps'
+    cached figures are keyed by such versions; bumping one drops every figure keyed by it."""
+    keys = list(keys)
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        for key in set(keys) - found.keys():
+            cache.add(key, time.time_ns(), None)
+        found = cache.get_many(keys)
+    return found
+
+
+def current_version(key: str) -> int:
+    return current_versions([key])[key]
+
+
+def scope_digest(paths: list[str]) -> str:
+    """A short, stable cache-key part for a reader's scope (its path prefixes)."""
+    return hashlib.sha1("|".join(paths).encode(), usedforsecurity=False).hexdigest()
+
+
 def tree_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return current_version(VERSION_KEY)
 
 
 def tree_changed() -> None:
@@ -27,5 +45,5 @@ def tree_changed() -> None:
 
 
 def cached_for_scope(name: str, paths: list[str], compute):
-    digest = hashlib.sha1("|".join(paths).encode(), usedforsecurity=False).hexdigest()
-    return cache.get_or_set(f"orgtree:{name}:{tree_version()}:{digest}", compute, TTL)
+    key = f"orgtree:{name}:{tree_version()}:{scope_digest(paths)}"
+    return cache.get_or_set(key, compute, TTL)

@@ -18,13 +18,12 @@ a version once their write has committed (`transaction.on_commit`), so a rolled-
 invalidates nothing and no reader caches the state before a commit as the state after it.
 """
 
-import hashlib
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 
-from branches.cache import tree_version
+from branches.cache import current_version, scope_digest, tree_version
 
 from .models import FILED_STATUSES, SHOWCASE_STATUSES, Status
 
@@ -40,12 +39,7 @@ def _version_key(figure: str) -> str:
 
 
 def version(figure: str) -> int:
-    key = _version_key(figure)
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, time.time_ns(), None)
-        value = cache.get(key)
-    return value
+    return current_version(_version_key(figure))
 
 
 def _bump(*figures: str) -> None:
@@ -84,6 +78,5 @@ def everything_changed() -> None:
 
 def cached(figure: str, name: str, paths: list[str], compute):
     """`compute()`, cached per scope (its path prefixes) until `figure` or the tree changes."""
-    digest = hashlib.sha1("|".join(paths).encode(), usedforsecurity=False).hexdigest()
-    key = f"brands:{name}:{version(figure)}:{tree_version()}:{digest}"
+    key = f"brands:{name}:{version(figure)}:{tree_version()}:{scope_digest(paths)}"
     return cache.get_or_set(key, compute, TTL)

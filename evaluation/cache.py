@@ -10,29 +10,18 @@ changes every scope, `branches.cache`) and by the reader's scope; they expire af
 case. The services replace a period's version once their write has committed
 (`transaction.on_commit`), so a rolled-back write invalidates nothing."""
 
-import hashlib
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 
-from branches.cache import tree_version
+from branches.cache import current_versions, scope_digest, tree_version
 
 TTL = 600
 
 
 def _version_key(period_id: int) -> str:
     return f"evaluation:progress-version:{period_id}"
-
-
-def _versions(period_ids) -> dict[int, int]:
-    keys = {_version_key(pk): pk for pk in period_ids}
-    found = cache.get_many(keys)
-    if len(found) < len(keys):
-        for key in keys.keys() - found.keys():
-            cache.add(key, time.time_ns(), None)  # add: a concurrent bump is not overwritten
-        found = cache.get_many(keys)
-    return {keys[key]: value for key, value in found.items()}
 
 
 def progress_changed(period_id: int) -> None:
@@ -43,12 +32,9 @@ def progress_changed(period_id: int) -> None:
 def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
     """Per period, the figures for the scope `paths`: from the cache where present, the rest
     by one call `compute(missing period ids)` that returns {period id: figures}."""
-    digest = hashlib.sha1("|".join(paths).encode(), usedforsecurity=False).hexdigest()
-    tree = tree_version()
-    keys = {
-        pk: f"evaluation:progress:{pk}:{version}:{tree}:{digest}"
-        for pk, version in _versions(period_ids).items()
-    }
+    prefix, suffix = "evaluation:progress", f"{tree_version()}:{scope_digest(paths)}"
+    versions = current_versions(_version_key(pk) for pk in period_ids)
+    keys = {pk: f"{prefix}:{pk}:{versions[_version_key(pk)]}:{suffix}" for pk in period_ids}
     found = cache.get_many(keys.values())
     result = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in result]
