@@ -148,3 +148,15 @@ def test_the_reviewer_and_the_table_page_see_which_items_are_scored_online(clien
     version = a1.period.table_version
     body = client.get(reverse("evaluation:table", args=[version.pk])).content.decode()
     assert 'data-testid="online-pp-1"' in body and 'data-testid="online-pp-2"' in body
+
+
+def test_the_rules_read_the_brand_once(org, a1, django_assert_num_queries):
+    from evaluation import online
+    from evaluation.selectors.tables import indicators_for
+
+    brand(org, BrandStatus.BUILT)
+    indicators = indicators_for(a1.period.table_version_id, a1.category)
+    unit, period = a1.unit, a1.period
+    with django_assert_num_queries(2):  # the brand application, its publications in the period
+        scored = online.scores(indicators, unit, period)
+    assert {i.code for i in indicators if i.pk in scored} == {"pp-1", "pp-2"}
