@@ -82,11 +82,12 @@ def score_rows(assessment) -> dict[int, AssessmentScore]:
     return {s.indicator_id: s for s in assessment.scores.select_related("adjusted_by")}
 
 
-def carried_evidence(assessment) -> tuple[Assessment | None, dict[tuple[str, str], str]]:
-    """What the unit wrote as evidence in its latest earlier assessment on the same table,
-    by (dimension code, indicator code) so a newer version of the table still matches: the
-    self-assessment form starts from it, and a secretary types a standing fact once
-    (two queries; none of it is saved until the secretary saves)."""
+def carried_evidence(assessment, indicators):
+    """What the unit wrote as evidence in its latest earlier assessment on the same table, for
+    the self-assessment form to start from (a secretary types a standing fact once): that
+    assessment's period and the texts by id of `indicators`, matched by dimension and
+    indicator code so a newer version of the table still matches; (None, {}) when nothing
+    matches. Two queries; nothing is saved until the secretary saves."""
     previous = (
         Assessment.objects.filter(
             unit_id=assessment.unit_id,
@@ -101,9 +102,15 @@ def carried_evidence(assessment) -> tuple[Assessment | None, dict[tuple[str, str
     )
     if previous is None:
         return None, {}
-    rows = (
-        AssessmentScore.objects.filter(assessment=previous)
+    texts = {
+        (dimension, code): text
+        for dimension, code, text in AssessmentScore.objects.filter(assessment=previous)
         .exclude(evidence="")
         .values_list("indicator__dimension__code", "indicator__code", "evidence")
-    )
-    return previous, {(dimension, code): text for dimension, code, text in rows}
+    }
+    carried = {
+        i.pk: texts[(i.dimension.code, i.code)]
+        for i in indicators
+        if (i.dimension.code, i.code) in texts
+    }
+    return (previous.period if carried else None), carried

@@ -118,13 +118,7 @@ def fill(request, pk):
     indicators, scores = _load(assessment)
     carried_from, carried = None, {}
     if request.method == "GET" and not any(row.evidence for row in scores.values()):
-        previous, texts = result_selectors.carried_evidence(assessment)
-        carried = {
-            i.pk: texts[(i.dimension.code, i.code)]
-            for i in indicators
-            if (i.dimension.code, i.code) in texts
-        }
-        carried_from = previous.period if carried else None
+        carried_from, carried = result_selectors.carried_evidence(assessment, indicators)
     form = SelfAssessmentForm(
         request.POST or None,
         request.FILES or None,
