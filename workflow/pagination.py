@@ -25,18 +25,13 @@ class BoundedPaginator(Paginator):
         self.max_rows = max_rows or MAX_ROWS
         self.late_rows = late_rows
 
-    def page(self, number):
-        if not self.late_rows:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = self.object_list.filter(pk__in=ids).order_by()
-        found = {row.pk: row for row in rows} if ids else {}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+    def _get_page(self, object_list, number, paginator):
+        """`object_list` is this page's slice of the rows (Paginator.page cut it)."""
+        if self.late_rows and hasattr(object_list, "values_list"):
+            ids = list(object_list.values_list("pk", flat=True))
+            found = self.object_list.order_by().in_bulk(ids)
+            object_list = [found[pk] for pk in ids if pk in found]
+        return super()._get_page(object_list, number, paginator)
 
     @cached_property
     def _rows_seen(self) -> int:
