@@ -144,7 +144,7 @@ def results_workbook(user, period, *, progress=None, total=None):
     statuses = {k: str(v) for k, v in Status.choices}
     vetoed = _("是")
 
-    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes it
     book = xlsxwriter.Workbook(
         out,
         {

@@ -23,7 +23,7 @@ class JobStatus(models.TextChoices):
 
 class BackgroundJob(models.Model):
     """What a page shows of work done in a Celery task: its state, a percentage the task
-    updates as it goes (`workflow.jobs.job_progress`), the error, when it last moved."""
+    updates as it goes (`workflow.background.report_progress`), the error, when it last moved."""
 
     status = models.CharField(
         _("状态"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
