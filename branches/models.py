@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from .cache import tree_changed
+from .signals import subtree_moved
 
 
 class UnitType(models.TextChoices):
@@ -49,6 +50,16 @@ class Region(models.Model):
         return self.name
 
 
+class OrgUnitManager(MP_NodeManager):
+    def move(self, node, target, pos=None):
+        """treebeard's move (it rewrites the subtree's paths with queries, not `save`), then
+        what depends on where a unit sits: the cached tree figures and other apps' copies."""
+        with transaction.atomic():
+            super().move(node, target, pos)
+            subtree_moved.send(sender=OrgUnit, path=node.path)
+            transaction.on_commit(tree_changed)
+
+
 class OrgUnit(MP_Node):
     """A party organisation. The materialized path (`path`, indexed) makes subtree queries a
     single `path LIKE 'prefix%'` lookup, never a Python walk."""
@@ -75,6 +86,8 @@ class OrgUnit(MP_Node):
     )
     is_active = models.BooleanField(_("有效"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = OrgUnitManager()
 
     class Meta:
         verbose_name = _("党组织")

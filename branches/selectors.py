@@ -1,12 +1,16 @@
 """Reads of the org tree. `units_visible_to` is the single source of data scope: every list of
 unit-owned objects starts from it (or from `scope_filter` for objects that carry a unit)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from .cache import cached_for_scope
 from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType
 
 ALL = ""  # the empty path prefix: the whole tree
+# Province → 市分公司党委 / 省公司直属党委: the units at this depth are the committees, and the
+# prefix of this length of a unit's path names the committee whose subtree it lies in.
+COMMITTEE_DEPTH = 2
+COMMITTEE_PATH_LEN = COMMITTEE_DEPTH * OrgUnit.steplen
 
 
 def scope_paths(user) -> list[str]:
@@ -35,14 +39,48 @@ def _path_q(paths, field="path") -> Q:
     return q
 
 
-def scope_filter(queryset: QuerySet, user, unit_field="unit") -> QuerySet:
-    """Restrict any queryset of objects that carry a unit to the user's scope."""
+def scope_filter(queryset: QuerySet, user, unit_field="unit", committee_field=None) -> QuerySet:
+    """Restrict any queryset of objects that carry a unit to the user's scope.
+
+    Objects that also carry their unit's committee (`committee_field`, see `committee_ids`)
+    are filtered on it: an equality on their own table, so an index on (…, committee, order)
+    yields a committee's rows in order without a join with the tree. Deeper subtrees add the
+    path condition within their committee."""
     paths = scope_paths(user)
     if ALL in paths:
         return queryset
     if not paths:
         return queryset.none()
-    return queryset.filter(_path_q(paths, field=f"{unit_field}__path" if unit_field else "path"))
+    path_field = f"{unit_field}__path" if unit_field else "path"
+    if committee_field is None:
+        return queryset.filter(_path_q(paths, field=path_field))
+    own = {ra.unit.path: ra.unit.pk for ra in user.role_assignments}
+    condition = Q(pk__in=[])
+    for p in paths:
+        if len(p) < COMMITTEE_PATH_LEN:
+            condition |= Q(**{f"{path_field}__startswith": p})
+            continue
+        committee = own[p] if len(p) == COMMITTEE_PATH_LEN else _committee_at(p)
+        part = Q(**{f"{committee_field}_id": committee})
+        if len(p) > COMMITTEE_PATH_LEN:
+            part &= Q(**{f"{path_field}__startswith": p})
+        condition |= part
+    return queryset.filter(condition)
+
+
+def _committee_at(path: str):
+    """The id of the committee above `path`, as a subquery the database runs once."""
+    return Subquery(OrgUnit.objects.filter(path=path[:COMMITTEE_PATH_LEN]).values("pk")[:1])
+
+
+def committee_ids(units) -> dict[int, int | None]:
+    """Each unit's committee: its ancestor at COMMITTEE_DEPTH (itself at that depth; None
+    above it). Apps copy it onto rows they list by scope (`scope_filter(committee_field=…)`)
+    and keep it current when units move (`signals.subtree_moved`). One query."""
+    units = list(units)
+    wanted = {u.path[:COMMITTEE_PATH_LEN] for u in units if len(u.path) >= COMMITTEE_PATH_LEN}
+    by_path = dict(OrgUnit.objects.filter(path__in=wanted).values_list("path", "pk"))
+    return {u.pk: by_path.get(u.path[:COMMITTEE_PATH_LEN]) for u in units}
 
 
 def units_visible_to(user) -> QuerySet[OrgUnit]:

@@ -269,7 +269,7 @@ class _Plan:
         result = ImportResult()
         self._apply_units(result.units)
         self._apply_users(result)
-        transaction.on_commit(tree_changed)  # moves bypass OrgUnit.save
+        transaction.on_commit(tree_changed)  # again: figures cached while the import ran
         return result
 
     def _apply_units(self, counts):

@@ -112,11 +112,11 @@ def ranking_section(scope: OrgUnit, month: date) -> RankingSection | None:
     top = [
         (rank, committee or "", unit, str(categories.get(cat, cat or "")), total, rate, star)
         for rank, committee, unit, cat, total, rate, star in base.annotate(
-            committee=committee_name("unit__path")
+            committee_label=committee_name("unit__path")
         )
         .order_by(F("rank_province").asc(nulls_last=True), F("total").desc(nulls_last=True), "pk")
         .values_list(
-            "rank_province", "committee", "unit__name", "category", "total", "rate", "star"
+            "rank_province", "committee_label", "unit__name", "category", "total", "rate", "star"
         )[:TOP_N]
     ]
     return RankingSection(period, rows, totals, top)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory
+from branches.selectors import committee_ids
 
 from .periods import AssessmentPeriod
 from .tables import POINTS, Dimension, Indicator
@@ -25,7 +26,9 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 class Assessment(models.Model):
     """One unit's assessment in one period. `category` and `region` are copied from the unit
     when the assessment is created (the category it was assessed in), so ranking partitions
-    are local indexed columns."""
+    are local indexed columns. `committee` is the unit's committee, kept current when units
+    move (`services.assessments.sync_committees`): a committee's readers list its rows off
+    an index, without a join with the tree."""
 
     period = models.ForeignKey(
         AssessmentPeriod,
@@ -48,6 +51,15 @@ class Assessment(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        related_name="+",
+    )
+    committee = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("所属党委"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
         related_name="+",
     )
     status = models.CharField(
@@ -98,11 +110,22 @@ class Assessment(models.Model):
                 include=["id"],
                 name="eval_period_rank",
             ),
+            # the same for a committee's readers (branches.selectors.scope_filter)
+            models.Index(
+                fields=["period", "status", "committee", "rank_province", "unit"],
+                include=["id"],
+                name="eval_committee_rank",
+            ),
             models.Index(fields=["unit", "status"], name="eval_unit_status"),
         ]
 
     def __str__(self):
         return f"{self.unit} · {self.period}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.committee_id is None:  # bulk creators pass it
+            self.committee_id = committee_ids([self.unit])[self.unit_id]
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self):

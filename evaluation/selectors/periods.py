@@ -4,13 +4,20 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from branches.models import OrgUnit, Role, UnitType
-from branches.selectors import ALL, scope_filter, scope_paths, units_visible_to
+from branches.selectors import (
+    ALL,
+    COMMITTEE_DEPTH,
+    scope_filter,
+    scope_paths,
+    units_visible_to,
+)
 
 from .. import cache
 from ..models import Assessment, AssessmentPeriod, PeriodPublication, Status
 from ..rules import REVIEWING_UNIT_TYPES
 
 STEP = OrgUnit.steplen
+BY_COMMITTEE = {"committee_field": "committee"}  # see Assessment.committee
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -59,7 +66,7 @@ def published_count(user, period) -> int:
 
 def _count(user, period_ids) -> dict[int, dict[str, int]]:
     rows = (
-        scope_filter(Assessment.objects.filter(period__in=period_ids), user)
+        scope_filter(Assessment.objects.filter(period__in=period_ids), user, **BY_COMMITTEE)
         .values("period_id", "status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -75,13 +82,14 @@ def _count(user, period_ids) -> dict[int, dict[str, int]]:
 
 
 def scoped(user, period, queryset) -> QuerySet[Assessment]:
-    """`queryset` (the period's assessments) within the user's subtree. A reader who sees the
-    whole province (a role at the root) needs no filter: no join with the org tree, so the
-    rank order and the paging read off the assessment indexes alone."""
+    """`queryset` (the period's assessments) within the user's subtree, with no join with the
+    org tree for the readers who matter most, so the rank order and the paging read off the
+    assessment indexes alone: a reader who sees the whole province (a role at the root) needs
+    no filter, a committee's reader filters on the assessments' own `committee` column."""
     paths = scope_paths(user)
     if any(p == ALL or (len(p) == STEP and period.scope.path.startswith(p)) for p in paths):
         return queryset
-    return scope_filter(queryset, user)
+    return scope_filter(queryset, user, **BY_COMMITTEE)
 
 
 def assessments_in(user, period) -> QuerySet[Assessment]:
@@ -98,7 +106,7 @@ def filter_assessments(qs, *, q="", status="", category="", region=None, committ
     if region is not None:
         qs = qs.filter(region=region)
     if committee is not None:
-        qs = qs.filter(unit__path__startswith=committee.path)
+        qs = qs.filter(committee=committee)
     return qs
 
 
@@ -169,4 +177,7 @@ def publications(period) -> QuerySet[PeriodPublication]:
 
 
 def committees_visible_to(user) -> QuerySet[OrgUnit]:
-    return units_visible_to(user).filter(unit_type__in=[UnitType.CITY, UnitType.DIRECT])
+    """The committees (at the depth `Assessment.committee` records) the user can filter by."""
+    return units_visible_to(user).filter(
+        unit_type__in=[UnitType.CITY, UnitType.DIRECT], depth=COMMITTEE_DEPTH
+    )

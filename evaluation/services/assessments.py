@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.models import Role, RoleAssignment
-from branches.selectors import approval_chain
+from branches.models import OrgUnit, Role, RoleAssignment
+from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, approval_chain
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
 from workflow.uploads import save_document
@@ -456,3 +456,20 @@ def remove_evidence(*, actor, evidence):
         raise EvaluationError(_("该考评当前不可编辑，不能删除佐证材料。"))
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+def sync_committees(path: str) -> int:
+    """The unit at `path` moved with its subtree: their assessments (of every period: the
+    portal lists a unit's results where the unit is now, as its permissions do) take the
+    committee they lie under now. Wired to `branches.signals.subtree_moved`. Returns how many
+    assessments were updated."""
+    below = Assessment.objects.filter(unit__path__startswith=path)
+    if len(path) >= COMMITTEE_PATH_LEN:
+        return below.update(committee=OrgUnit.objects.get(path=path[:COMMITTEE_PATH_LEN]))
+    # a unit moved above the committees' depth: each committee below it heads its subtree
+    updated = below.filter(unit__depth__lt=COMMITTEE_DEPTH).update(committee=None)
+    for committee in OrgUnit.objects.filter(path__startswith=path, depth=COMMITTEE_DEPTH):
+        updated += Assessment.objects.filter(unit__path__startswith=committee.path).update(
+            committee=committee
+        )
+    return updated

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
-from branches.selectors import in_scope
+from branches.selectors import committee_ids, in_scope
 from workflow.models import AuditEntry
 from workflow.services import notify, record_audit
 
@@ -102,9 +102,17 @@ def create_period(*, actor, data: dict) -> AssessmentPeriod:
             )
         period.sources.set(sources)
     else:
+        units = list(subject_units(period).only("pk", "path", "category", "region_id"))
+        committees = committee_ids(units)
         created = Assessment.objects.bulk_create(
-            Assessment(period=period, unit=u, category=u.category, region_id=u.region_id)
-            for u in subject_units(period).only("pk", "category", "region_id")
+            Assessment(
+                period=period,
+                unit=u,
+                category=u.category,
+                region_id=u.region_id,
+                committee_id=committees[u.pk],
+            )
+            for u in units
         )
         if not created:
             raise ValidationError(
@@ -254,7 +262,8 @@ def aggregate(*, actor, pk) -> int:
 
     period.assessments.all().delete()
     version = period.table_version
-    units = OrgUnit.objects.filter(pk__in=totals).only("pk", "category", "region_id")
+    units = list(OrgUnit.objects.filter(pk__in=totals).only("pk", "path", "category", "region_id"))
+    committees = committee_ids(units)
     by_category = {}
     now = timezone.now()
     created = []
@@ -284,6 +293,7 @@ def aggregate(*, actor, pk) -> int:
                     unit=unit,
                     category=unit.category,
                     region_id=unit.region_id,
+                    committee_id=committees[unit.pk],
                     status=Status.PUBLISHED,
                     self_total=None,
                     gross_total=result.gross_total,
