@@ -11,7 +11,7 @@ from branches.models import OrgUnit
 from evaluation.models import Assessment
 from evaluation.selectors import periods as selectors
 from evaluation.selectors import results
-from tests.factories import OrgUnitFactory
+from tests.factories import OrgUnitFactory, UserFactory
 
 from .conftest import publish_all
 
@@ -92,3 +92,12 @@ def test_a_committee_readers_rankings_do_not_join_the_org_tree(org, period):
         list(results.rankings(org.rev_b, period).values_list("pk", flat=True))
     (sql,) = [q["sql"] for q in queries.captured_queries]
     assert "branches_orgunit" not in sql and "committee_id" in sql
+
+
+def test_a_drag_and_drop_move_in_the_admin_keeps_committees_current(client, org, period):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:branches_orgunit_changelist") + "move/"
+    response = client.post(url, {"node": org.a2.pk, "target": org.city_b.pk, "relation": "child"})
+    assert response.status_code == 200
+    assert committees(period)["A2"] == "B"
