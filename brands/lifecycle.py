@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.models import OrgUnit, Role, RoleAssignment, UnitType
 from branches.selectors import approval_chain, scope_paths
 from workflow.services import notify, record_audit
-from workflow.uploads import PHOTO_MAX_SIDE, clean_image
+from workflow.uploads import PHOTO_MAX_SIDE, clean_image, save_photo
 
 from .models import (
     LIVE_STATUSES,
@@ -228,12 +228,7 @@ def add_activity(*, actor, application, date, title, text, photos=()) -> BrandAc
                 application=app, date=date, title=title, text=text, created_by=actor
             )
             for image, thumb in cleaned:
-                photo = ActivityPhoto(activity=activity)
-                photo.image.save(image.content.name, image.content, save=False)
-                saved.append(photo.image)
-                photo.thumb.save(thumb.content.name, thumb.content, save=False)
-                saved.append(photo.thumb)
-                photo.save()
+                save_photo(ActivityPhoto(activity=activity), image, thumb, written=saved)
             record_audit(
                 actor=actor, obj=activity, action="add_activity", unit=app.unit, comment=title
             )

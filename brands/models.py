@@ -7,6 +7,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workflow.models import Photo, StoredFile, SubmittedRevision
+
 
 class BrandType(models.TextChoices):
     DEVELOPMENT = "development", _("服务发展类")
@@ -137,19 +139,13 @@ class BrandApplication(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class Revision(models.Model):
+class Revision(SubmittedRevision):
     """The application as it was submitted, once per submission; kept for ever so reviewers can
     compare what changed since the version they returned."""
 
     application = models.ForeignKey(
         BrandApplication, on_delete=models.CASCADE, related_name="revisions"
     )
-    number = models.PositiveIntegerField(_("版本号"))
-    snapshot = models.JSONField(_("内容"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("修改版本")
@@ -163,26 +159,16 @@ class Revision(models.Model):
         return f"{self.application} v{self.number}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    upload_dir = "brands/attachments/%Y/%m/"
+
     application = models.ForeignKey(
         BrandApplication, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("文件"), upload_to="brands/attachments/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=120)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class CoverageTarget(models.Model):
@@ -226,17 +212,14 @@ class BrandActivity(models.Model):
         return self.title
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(Photo):
+    upload_dir = "brands/activities/%Y/%m/"
+
     activity = models.ForeignKey(BrandActivity, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="brands/activities/%Y/%m/")
-    thumb = models.ImageField(upload_to="brands/activities/%Y/%m/")
 
     class Meta:
         verbose_name = _("活动照片")
         verbose_name_plural = _("活动照片")
-
-    def __str__(self):
-        return self.image.name
 
 
 class ShineKind(models.TextChoices):

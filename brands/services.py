@@ -348,5 +348,4 @@ def remove_attachment(*, actor, attachment):
     app = BrandApplication.objects.select_for_update().get(pk=attachment.application_id)
     if not actor.has_perm("brands.edit_application", app):
         raise BrandError(_("该申报当前不可编辑。"))
-    attachment.file.delete(save=False)
-    attachment.delete()
+    attachment.delete_with_file()

@@ -22,6 +22,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from workflow.models import Photo, StoredFile, SubmittedRevision
+
 POINTS = {"max_digits": 7, "decimal_places": 2}
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -342,16 +344,10 @@ class Candidacy(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class CandidacyRevision(models.Model):
+class CandidacyRevision(SubmittedRevision):
     """The candidacy as submitted, once per submission; kept for ever."""
 
     candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField(_("版本号"))
-    snapshot = models.JSONField(_("内容"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["candidacy", "number"]
@@ -372,25 +368,15 @@ class AttachmentKind(models.TextChoices):
     SUMMARY = "summary", _("总结材料")
 
 
-class CandidacyAttachment(models.Model):
+class CandidacyAttachment(StoredFile):
+    upload_dir = "flagship/attachments/%Y/%m/"
+
     candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("类别"), max_length=20, choices=AttachmentKind.choices)
-    file = models.FileField(_("文件"), upload_to="flagship/attachments/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=120)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("申报附件")
         verbose_name_plural = _("申报附件")
-
-    def __str__(self):
-        return self.original_name
 
 
 class ObjectionStatus(models.TextChoices):
@@ -512,17 +498,14 @@ class SiteVisit(models.Model):
         return f"{self.candidacy} {self.visited_on}"
 
 
-class SiteVisitPhoto(models.Model):
+class SiteVisitPhoto(Photo):
+    upload_dir = "flagship/visits/%Y/%m/"
+
     visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="flagship/visits/%Y/%m/")
-    thumb = models.ImageField(upload_to="flagship/visits/%Y/%m/")
 
     class Meta:
         verbose_name = _("考察照片")
         verbose_name_plural = _("考察照片")
-
-    def __str__(self):
-        return self.image.name
 
 
 class Ballot(models.Model):

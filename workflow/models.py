@@ -1,13 +1,17 @@
-"""Shared building blocks: the audit trail and in-app notifications.
+"""Shared building blocks: the audit trail, in-app notifications, and the abstract bases of
+uploaded files, photos and submitted revisions that several apps keep.
 
 A small model rather than django-auditlog: what we must record is a *domain* event (an
 approval, a return, a publication) with its actor, from → to state and the reviewer's comment,
 not a diff of model fields, and reviewers read it as the object's timeline."""
 
+import datetime
+import posixpath
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +48,73 @@ class BackgroundJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def upload_path(instance, filename):
+    """`upload_to` for the bases below: the concrete model's `upload_dir`, dated as a string
+    `upload_to` would be, so each model keeps its own directory under one field definition."""
+    return posixpath.join(datetime.datetime.now().strftime(instance.upload_dir), filename)
+
+
+class StoredFile(models.Model):
+    """An uploaded document with the name and type it came with (`uploads.save_document`
+    fills it). The concrete model adds its owner and sets `upload_dir`."""
+
+    upload_dir = ""
+
+    file = models.FileField(_("文件"), upload_to=upload_path)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def delete_with_file(self):
+        """Delete the row, and its file once that has committed: a rolled-back deletion keeps
+        both, and a row deleted any other way leaves the file stored."""
+        storage, name = self.file.storage, self.file.name
+        self.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+class Photo(models.Model):
+    """A photo re-encoded by `uploads.clean_image`, with its thumbnail (`uploads.save_photo`
+    stores both). The concrete model adds its owner and sets `upload_dir`."""
+
+    upload_dir = ""
+
+    image = models.ImageField(upload_to=upload_path)
+    thumb = models.ImageField(upload_to=upload_path)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.image.name
+
+
+class SubmittedRevision(models.Model):
+    """What was submitted, frozen once per submission and kept for ever, so reviewers can
+    compare versions. The concrete model adds its owner, ordering and uniqueness."""
+
+    number = models.PositiveIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("内容"))
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class AuditEntry(models.Model):

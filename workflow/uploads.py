@@ -137,7 +137,7 @@ def clean_document(upload, *, max_bytes=20 * 1024 * 1024) -> CleanFile:
 
 def save_document(attachment, upload, *, actor):
     """Validate `upload` (clean_document) and store it on `attachment`, an unsaved instance of
-    a model with `file`, `original_name`, `content_type`, `size` and `uploaded_by`."""
+    a `workflow.models.StoredFile` model."""
     clean = clean_document(upload)
     attachment.original_name = clean.original_name
     attachment.content_type = clean.content_type
@@ -146,6 +146,29 @@ def save_document(attachment, upload, *, actor):
     attachment.file.save(clean.content.name, clean.content, save=False)
     attachment.save()
     return attachment
+
+
+def save_photo(photo, image: CleanFile, thumb: CleanFile, *, written=None):
+    """Store a `clean_image` pair on `photo`, an unsaved instance of a `workflow.models.Photo`
+    model, and save it. Each file stored is appended to `written`: files are not part of a
+    transaction, so a caller that may roll back deletes them itself."""
+    for field, clean in ((photo.image, image), (photo.thumb, thumb)):
+        field.save(clean.content.name, clean.content, save=False)
+        if written is not None:
+            written.append(field)
+    photo.save()
+    return photo
+
+
+def document_response(stored):
+    """Serve a `workflow.models.StoredFile` as a download, under the name and type it was
+    uploaded with."""
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
 
 
 def image_response(field):

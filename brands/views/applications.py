@@ -3,7 +3,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from branches.selectors import approval_chain
 from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import image_response
+from workflow.uploads import document_response, image_response
 from workflow.views import perform_action, save_then_submit
 
 from .. import services
@@ -250,12 +249,7 @@ def delete_attachment(request, pk):
 def download_attachment(request, pk):
     attachment = get_object_or_404(Attachment, pk=pk)
     _application(request, attachment.application_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return document_response(attachment)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory
 from branches.selectors import committee_ids
+from workflow.models import StoredFile
 
 from .periods import AssessmentPeriod
 from .tables import POINTS, Dimension, Indicator
@@ -184,26 +185,16 @@ class DimensionScore(models.Model):
         return f"{self.dimension}: {self.score}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """An evidence file attached to one indicator of an assessment."""
+
+    upload_dir = "evaluation/evidence/%Y/%m/"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("文件"), upload_to="evaluation/evidence/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=120)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-
-    def __str__(self):
-        return self.original_name

@@ -454,8 +454,7 @@ def remove_evidence(*, actor, evidence):
     )
     if not actor.has_perm("evaluation.edit_assessment", assessment):
         raise EvaluationError(_("该考评当前不可编辑，不能删除佐证材料。"))
-    evidence.file.delete(save=False)
-    evidence.delete()
+    evidence.delete_with_file()
 
 
 def sync_committees(path: str) -> int:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
+from workflow.uploads import document_response
 from workflow.views import perform_action, save_then_submit
 
 from .. import charts, online
@@ -225,12 +225,7 @@ def act(request, pk, action):
 def download_evidence(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
     get_assessment(request, evidence.assessment_id)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return document_response(evidence)
 
 
 @login_required

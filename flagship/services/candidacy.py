@@ -408,8 +408,7 @@ def remove_attachment(*, actor, attachment, now=None):
         _check_summary_window(actor, candidacy, now)
     elif not actor.has_perm("flagship.edit_candidacy", candidacy):
         raise FlagshipError(_("该申报当前不可编辑。"))
-    attachment.file.delete(save=False)
-    attachment.delete()
+    attachment.delete_with_file()
 
 
 # --- management phase --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.services import record_audit
-from workflow.uploads import clean_image
+from workflow.uploads import clean_image, save_photo
 
 from ..models import (
     Candidacy,
@@ -130,10 +130,7 @@ def record_site_visit(*, actor, candidacy_pk, visited_on, members, findings, pho
     visit.members.set(members)
     for upload in photos:
         image, thumb = clean_image(upload, max_bytes=PHOTO_MAX_BYTES)
-        photo = SiteVisitPhoto(visit=visit)
-        photo.image.save(image.content.name, image.content, save=False)
-        photo.thumb.save(thumb.content.name, thumb.content, save=False)
-        photo.save()
+        save_photo(SiteVisitPhoto(visit=visit), image, thumb)
     record_audit(actor=actor, obj=candidacy, action="site_visit", comment=f"{visited_on:%Y-%m-%d}")
     return visit
 

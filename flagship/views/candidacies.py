@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
+from workflow.uploads import document_response
 from workflow.views import perform_action, save_then_submit
 
 from ..eligibility import check_eligibility
@@ -269,13 +269,7 @@ def delete_attachment(request, pk):
 
 @login_required
 def download_attachment(request, pk):
-    attachment = _attachment(request, pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return document_response(_attachment(request, pk))
 
 
 @login_required

@@ -4,7 +4,9 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -292,3 +294,21 @@ def test_a_unit_without_history_starts_empty(client, org, a1):
     client.force_login(org.users["secretary"])
     body = client.get(reverse("evaluation:fill", args=[a1.pk])).content.decode()
     assert 'data-testid="carried-evidence"' not in body
+
+
+def test_removing_evidence_deletes_its_file_once_committed(org, a1, run_commit_hooks):
+    secretary = org.users["secretary"]
+    indicator = a1.period.table_version.dimensions.first().indicators.first()
+    evidence = services.add_evidence(
+        actor=secretary, assessment=a1, indicator=indicator, upload=png()
+    )
+    storage, name, pk = evidence.file.storage, evidence.file.name, evidence.pk
+    with pytest.raises(RuntimeError), transaction.atomic():  # rolled back: row and file stay
+        services.remove_evidence(actor=secretary, evidence=Evidence.objects.get(pk=pk))
+        raise RuntimeError
+    assert storage.exists(name) and Evidence.objects.filter(pk=pk).exists()
+
+    run_commit_hooks(
+        services.remove_evidence, actor=secretary, evidence=Evidence.objects.get(pk=pk)
+    )
+    assert not storage.exists(name) and not Evidence.objects.filter(pk=pk).exists()
