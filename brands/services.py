@@ -18,11 +18,13 @@ from workflow.transitions import (
     Workflow,
     chain_review,
     chain_version,
+    climb_chain,
+    enter_chain,
 )
 from workflow.uploads import clean_image, save_document
 
 from . import cache
-from .models import LIVE_STATUSES, Attachment, BrandApplication, Level, Revision, Status
+from .models import LIVE_STATUSES, Attachment, BrandApplication, Level, Status
 
 S = Status
 WORKFLOW = Workflow(
@@ -148,16 +150,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
             raise ValidationError(
                 _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
             )
-        chain = approval_chain(app.unit)
-        if not chain:
-            raise BrandError(_("未找到该支部的上级审核组织，请联系系统管理员。"))
-        if app.current_level_id is None:
-            app.current_level = chain[0]
-        app.revision_number += 1
-        app.submitted_at = timezone.now()
-        Revision.objects.create(
-            application=app, number=app.revision_number, snapshot=snapshot(app), created_by=actor
-        )
+        enter_chain(app, approval_chain(app.unit), snapshot=snapshot(app), actor=actor)
 
     def after_save(app, _t, _from):
         notify(
@@ -184,15 +177,9 @@ def approve(*, actor, pk, comment="", expected_version=None):
     decided_at = {}
 
     def before_save(app, _t):
-        chain = approval_chain(app.unit)
-        ids = [u.pk for u in chain]
-        position = ids.index(app.current_level_id) if app.current_level_id in ids else -1
         decided_at["level"] = app.current_level
-        if position + 1 < len(chain):
-            app.current_level = chain[position + 1]
-        else:
+        if climb_chain(app, approval_chain(app.unit)):
             app.status = S.IMPLEMENTING
-            app.current_level = None
             app.approved_at = timezone.now()
 
     def after_save(app, _t, _from):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -195,6 +196,32 @@ def chain_review(states, *, submit_perm: str, review_perm: str) -> list[Transiti
             style="danger",
         ),
     ]
+
+
+def enter_chain(obj, chain, *, snapshot: dict, actor) -> None:
+    """On submission (the `before_save` of "submit"): a first submission goes to the first level
+    of the approval `chain`, a resubmission back to the level that returned it; what is
+    submitted is frozen as the next revision (`obj.revisions`, a SubmittedRevision model)."""
+    if not chain:
+        raise TransitionError(_("未找到该支部的上级审核组织，请联系系统管理员。"))
+    if obj.current_level_id is None:
+        obj.current_level = chain[0]
+    obj.revision_number += 1
+    obj.submitted_at = timezone.now()
+    obj.revisions.create(number=obj.revision_number, snapshot=snapshot, created_by=actor)
+
+
+def climb_chain(obj, chain) -> bool:
+    """On approval (the `before_save` of "approve"): on to the next level of the `chain`, or,
+    after the last, off it (`current_level` None) — then True, and the caller sets the state
+    the whole chain's approval leads to."""
+    ids = [unit.pk for unit in chain]
+    position = ids.index(obj.current_level_id) if obj.current_level_id in ids else -1
+    if position + 1 < len(chain):
+        obj.current_level = chain[position + 1]
+        return False
+    obj.current_level = None
+    return True
 
 
 def chain_version(obj) -> str:

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
-from workflow.transitions import Transition, Workflow, chain_review, chain_version
+from workflow.transitions import (
+    Transition,
+    Workflow,
+    chain_review,
+    chain_version,
+    climb_chain,
+    enter_chain,
+)
 from workflow.uploads import save_document
 
 from ..eligibility import check_eligibility
@@ -20,7 +27,6 @@ from ..models import (
     AttachmentKind,
     Candidacy,
     CandidacyAttachment,
-    CandidacyRevision,
     CandidacyStatus,
     FlagshipCycle,
     Phase,
@@ -244,23 +250,12 @@ def submit(*, actor, pk, comment="", expected_version=None, now=None):
             raise ValidationError(
                 _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
             )
-        chain = approval_chain(candidacy.unit)
-        if not chain:
-            raise FlagshipError(_("未找到该支部的上级审核组织，请联系系统管理员。"))
-        if candidacy.current_level_id is None:
-            candidacy.current_level = chain[0]
         from ..selectors.results import latest_results
 
         candidacy.brand_snapshot = brand_elements(candidacy.brand)
         candidacy.results_snapshot = latest_results(candidacy.unit).as_json()
-        candidacy.revision_number += 1
-        candidacy.submitted_at = timezone.now()
-        CandidacyRevision.objects.create(
-            candidacy=candidacy,
-            number=candidacy.revision_number,
-            snapshot=snapshot(candidacy),
-            created_by=actor,
-        )
+        chain = approval_chain(candidacy.unit)
+        enter_chain(candidacy, chain, snapshot=snapshot(candidacy), actor=actor)
 
     def after_save(candidacy, _t, _from):
         notify(
@@ -287,17 +282,9 @@ def approve(*, actor, pk, comment="", expected_version=None):
     decided = {}
 
     def before_save(candidacy, _t):
-        chain = approval_chain(candidacy.unit)
-        ids = [u.pk for u in chain]
-        position = (
-            ids.index(candidacy.current_level_id) if candidacy.current_level_id in ids else -1
-        )
         decided["level"] = candidacy.current_level
-        if position + 1 < len(chain):
-            candidacy.current_level = chain[position + 1]
-        else:
+        if climb_chain(candidacy, approval_chain(candidacy.unit)):
             candidacy.status = S.ACCEPTED
-            candidacy.current_level = None
             candidacy.accepted_at = timezone.now()
 
     def after_save(candidacy, _t, _from):
