@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CandidacyStatus, FlagshipCycle
+from .models import CandidacyStatus, CriterionSource, FlagshipCycle
 from .services.cycle import CONFIG_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,6 +47,58 @@ class CommitteeForm(forms.Form):
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
+
+
+class CriterionForm(forms.Form):
+    """One line of a cycle's scoring table (评分表). The table as a whole (at least one line,
+    names unique, frozen once scored) is the service's to check: `services.cycle.save_criteria`.
+    """
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("评分项"), max_length=60)
+    max_points = forms.DecimalField(
+        label=_("分值"), min_value=Decimal("0.01"), max_digits=7, decimal_places=2
+    )
+    source = forms.ChoiceField(
+        label=_("参考来源"), choices=CriterionSource.choices, initial=CriterionSource.MANUAL
+    )
+
+    def row(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "pk": data.get("id"),
+            "name": data["name"],
+            "max_points": data["max_points"],
+            "source": data["source"],
+        }
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        labels = {
+            forms.formsets.ORDERING_FIELD_NAME: _("排序"),
+            forms.formsets.DELETION_FIELD_NAME: _("删除"),
+        }
+        for name, field in form.fields.items():
+            field.label = labels.get(name, field.label)
+            if field.label:  # the table's header names the columns; a cell has no label
+                field.widget.attrs["aria-label"] = field.label
+
+    def rows(self) -> list[dict]:
+        """The lines to keep, in the order asked for; deleted and untouched blank lines left
+        out."""
+        return [form.row() for form in self.ordered_forms]
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+    can_delete_extra=False,
+)
 
 
 class CandidacyForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cycles/<int:pk>/edit/", cycles.edit, name="cycle_edit"),
     path("cycles/<int:pk>/advance/<slug:action>/", cycles.advance, name="advance"),
     path("cycles/<int:pk>/committee/", cycles.committee, name="committee"),
+    path("cycles/<int:pk>/criteria/", cycles.criteria, name="criteria"),
     # candidacies (创建申报)
     path("cycles/<int:cycle_pk>/apply/<int:unit_pk>/", candidacies.apply, name="apply"),
     path("cycles/<int:cycle_pk>/candidacies/", candidacies.candidacy_list, name="candidacies"),

@@ -12,7 +12,7 @@ from branches.models import Role, User
 from workflow.transitions import TransitionError, error_text
 
 from ..eligibility import check_eligibility
-from ..forms import CommitteeForm, CycleForm, DecisionForm
+from ..forms import CommitteeForm, CriterionFormSet, CycleForm, DecisionForm
 from ..models import CandidacyStatus, Phase
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
@@ -206,4 +206,64 @@ def committee(request, pk):
         request,
         "flagship/committee.html",
         {"cycle": cycle, "form": form, "members": cycle.committee_members.select_related("user")},
+    )
+
+
+def _save_criteria(request, cycle, formset, version) -> list[str]:
+    """Save the formset's lines through the service; the reasons it was not saved, if any."""
+    if not formset.is_valid():
+        return [_("评分表未保存，请按提示修改后重新提交。")]
+    rows = formset.rows()
+    try:
+        services.save_criteria(
+            actor=request.user, cycle_pk=cycle.pk, rows=rows, expected_version=version
+        )
+    except ValidationError as exc:
+        return exc.messages
+    except TransitionError as exc:
+        return [error_text(exc)]
+    return []
+
+
+@login_required
+def criteria(request, pk):
+    """评分表: the committee's scoring table, edited as a whole (change, add, tick to delete)
+    until the first committee score; read-only after, with the reason."""
+    cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
+    saved = list(cycle.criteria.all())
+    frozen = services.criteria_frozen_reason(cycle)
+    if frozen and request.method == "POST":
+        messages.error(request, frozen)
+        return redirect("flagship:criteria", cycle.pk)
+    formset, errors = None, []
+    version = services.criteria_version(saved)
+    if not frozen:
+        formset = CriterionFormSet(
+            request.POST if request.method == "POST" else None,
+            initial=[
+                {"id": c.pk, "name": c.name, "max_points": c.max_points, "source": c.source}
+                for c in saved
+            ],
+            prefix="criteria",
+        )
+    if formset is not None and request.method == "POST":
+        version = request.POST.get("expected_version") or version
+        errors = _save_criteria(request, cycle, formset, version)
+        if not errors:
+            messages.success(request, _("评分表已保存。"))
+            return redirect("flagship:criteria", cycle.pk)
+    total = services.criteria_total(saved)
+    return render(
+        request,
+        "flagship/criteria.html",
+        {
+            "cycle": cycle,
+            "criteria": saved,
+            "formset": formset,
+            "errors": errors,
+            "frozen": frozen,
+            "version": version,
+            "total": total,
+            "total_warning": services.total_warning(total),
+        },
     )
