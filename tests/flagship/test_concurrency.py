@@ -3,18 +3,22 @@ decisions submitted many times at once. The database decides; nobody gets a 500.
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from flagship.models import Ballot, Candidacy, FlagshipCycle, Honour, Vote
+from flagship.models import Ballot, Candidacy, CommitteeScore, FlagshipCycle, Honour, Vote
 from flagship.services import FlagshipError, decision
+from flagship.services import cycle as cycles
 from tests.factories import Org, UserFactory, grant
-from workflow.transitions import TransitionError
+from workflow.transitions import AlreadyHandled, TransitionError
 
 from .conftest import accept, advance, build_brand, new_cycle, publish_result, score
+from .test_criteria import audits, rows_of, save, table
 
 ATTEMPTS = 100
 #: Threads in flight at once: below PostgreSQL's default max_connections (100), leaving room
@@ -185,3 +189,45 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(transactional_db
     a1.refresh_from_db()
     # every ballot that got in before the close is in the published count; none after it
     assert a1.vote_count == accepted == Ballot.objects.filter(cycle=cycle).count()
+
+
+# --- the scoring table (tests/flagship/test_criteria.py) against scores and other editors ---
+
+
+def test_a_score_racing_an_edit_never_meets_a_changed_table(
+    transactional_db, postgres, org, in_review
+):
+    """On real PostgreSQL connections the cycle's row lock serialises the two: either the score
+    comes first and the edit is refused, or the edit comes first and the score, given against
+    the old table, is refused. Never both."""
+    cycle, a1, _b1 = in_review
+    rows = rows_of(cycle, six_good={"max_points": 30}) + [{"name": "实地考察", "max_points": 20}]
+    outcomes = race(
+        [
+            lambda: score(org.users["committee_member"], a1, 45, 45),
+            lambda: save(org, cycle, rows),
+        ]
+    )
+    done = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError | FlagshipError)]
+    assert len(done) == 1 and len(refused) == 1, outcomes
+    if isinstance(done[0], CommitteeScore):
+        assert [c[2] for c in table(cycle)] == [Decimal(50), Decimal(50)]
+    else:
+        assert not CommitteeScore.objects.exists()
+
+
+def test_concurrent_editors_of_one_version_save_once(transactional_db, postgres, org):
+    cycle = new_cycle(org)
+    seen = cycles.criteria_version(list(cycle.criteria.all()))
+    outcomes = race(
+        [
+            lambda n=n: save(
+                org, cycle, rows_of(cycle, six_good={"max_points": 10 + n}), expected_version=seen
+            )
+            for n in range(10)
+        ]
+    )
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert all(isinstance(o, AlreadyHandled) for o in outcomes if isinstance(o, Exception))
+    assert audits(cycle).count() == 1

@@ -16,7 +16,6 @@ from workflow.models import AuditEntry
 from workflow.transitions import AlreadyHandled
 
 from .conftest import new_cycle, score
-from .test_concurrency import race
 from .test_views import MANAGERS, redirects, same
 
 pytestmark = pytest.mark.smoke
@@ -271,45 +270,6 @@ def test_the_total_is_a_warning_not_a_refusal(org):
     total = cycles.criteria_total(saved)
     assert total == Decimal("92.5")
     assert "满分合计为 92.5 分，不是通常的 100 分" in cycles.total_warning(total)
-
-
-def test_a_score_racing_an_edit_never_meets_a_changed_table(
-    transactional_db, postgres, org, in_review
-):
-    """On real PostgreSQL connections the cycle's row lock serialises the two: either the score
-    comes first and the edit is refused, or the edit comes first and the score, given against
-    the old table, is refused. Never both."""
-    cycle, a1, _b1 = in_review
-    rows = rows_of(cycle, six_good={"max_points": 30}) + [{"name": "实地考察", "max_points": 20}]
-    outcomes = race(
-        [
-            lambda: score(org.users["committee_member"], a1, 45, 45),
-            lambda: save(org, cycle, rows),
-        ]
-    )
-    done = [o for o in outcomes if not isinstance(o, Exception)]
-    refused = [o for o in outcomes if isinstance(o, ValidationError | FlagshipError)]
-    assert len(done) == 1 and len(refused) == 1, outcomes
-    if isinstance(done[0], CommitteeScore):
-        assert [c[2] for c in table(cycle)] == [Decimal(50), Decimal(50)]
-    else:
-        assert not CommitteeScore.objects.exists()
-
-
-def test_concurrent_editors_of_one_version_save_once(transactional_db, postgres, org):
-    cycle = new_cycle(org)
-    seen = cycles.criteria_version(list(cycle.criteria.all()))
-    outcomes = race(
-        [
-            lambda n=n: save(
-                org, cycle, rows_of(cycle, six_good={"max_points": 10 + n}), expected_version=seen
-            )
-            for n in range(10)
-        ]
-    )
-    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
-    assert all(isinstance(o, AlreadyHandled) for o in outcomes if isinstance(o, Exception))
-    assert audits(cycle).count() == 1
 
 
 # --- the page ----------------------------------------------------------------------------
