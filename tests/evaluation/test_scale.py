@@ -71,3 +71,19 @@ def test_a_page_of_periods_counts_the_uncached_ones_in_one_query(
     with django_assert_num_queries(1):  # `other` only
         both = selectors.progress_by_period(user, [period.pk, other.pk])
     assert both[other.pk]["total"] == both[period.pk]["total"]
+
+
+def test_autovacuum_follows_a_publication_on_a_table_of_many_periods(postgres):
+    """Index-only paging needs the visibility map that vacuum sets; a publication rewrites a
+    period's rows, a few per cent of a table that holds many periods (migration 0010)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'evaluation_assessment'")
+        (options,) = cursor.fetchone()
+    assert set(options or []) >= {
+        "autovacuum_vacuum_scale_factor=0.02",
+        "autovacuum_vacuum_threshold=1000",
+        "autovacuum_vacuum_insert_scale_factor=0.02",
+        "autovacuum_analyze_scale_factor=0.02",
+    }
