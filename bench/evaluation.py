@@ -34,7 +34,6 @@ import gc
 import json
 import math
 import os
-import statistics
 import sys
 import time
 from datetime import date
@@ -48,8 +47,8 @@ from bench.run import (  # noqa: E402
     _width,
     compare,
     database_url,
+    measure_page,
     merge_rounds,
-    percentile,
     render,
     run_script,
     write_results,
@@ -294,9 +293,7 @@ class Context:
 
 def measure_pages(requests: int) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     period = bench_period()
     rows = []
@@ -306,34 +303,7 @@ def measure_pages(requests: int) -> list[dict]:
         client.force_login(user)
         context = Context(user, period)
         for name, url in PAGES:
-            row = {"page": name, "user": username, "url": None, "status": None, "error": None}
-            rows.append(row)
-            try:
-                row["url"] = url(context)
-                gc.collect()
-                client.get(row["url"])
-                with CaptureQueriesContext(connection) as captured:
-                    response = client.get(row["url"])
-                queries = captured.captured_queries
-                row["status"] = response.status_code
-                timings = []
-                for _ in range(requests):
-                    started = time.perf_counter()
-                    client.get(row["url"])
-                    timings.append((time.perf_counter() - started) * 1000)
-            except Exception as exc:  # noqa: BLE001
-                row["error"] = f"{type(exc).__name__}: {exc}"[:300]
-                continue
-            slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
-            row.update(
-                queries=len(queries),
-                p50_ms=round(statistics.median(timings), 2),
-                p95_ms=round(percentile(timings, 0.95), 2),
-                slowest_queries=[
-                    {"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"][:400]}
-                    for q in slowest
-                ],
-            )
+            rows.append(measure_page(client, name, username, url, context, requests))
     return rows
 
 

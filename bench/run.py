@@ -115,15 +115,53 @@ def percentile(values, q):
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
+def measure_page(client, name: str, username: str, url, context, requests: int) -> dict:
+    """One page as `client` sees it: query count and the slowest queries of one request, then
+    p50/p95 of `requests` timed ones. `url` is a string or a function of `context`. A failing
+    page is a result (`error`), not a crash of the run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    row = {"page": name, "user": username, "url": None, "status": None, "error": None}
+    try:
+        row["url"] = url(context) if callable(url) else url
+        # Start every page from the same garbage-collector state on both sizes: a full
+        # collection (tens of ms on this heap) then falls on the same requests of the page on
+        # both, instead of wherever the pages measured before left the counters.
+        gc.collect()
+        client.get(row["url"])  # warm-up: caches, first template compile
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(row["url"])
+        # Read now: the next request's request_started signal empties the query log.
+        queries = captured.captured_queries
+        row["status"] = response.status_code
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(row["url"])
+            timings.append((time.perf_counter() - started) * 1000)
+    except Exception as exc:  # noqa: BLE001 -- a broken page is a result, not a crash
+        row["error"] = f"{type(exc).__name__}: {exc}"[:300]
+        return row
+    slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
+    row.update(
+        queries=len(queries),
+        p50_ms=round(statistics.median(timings), 2),
+        p95_ms=round(percentile(timings, 0.95), 2),
+        slowest_queries=[
+            {"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"][:400]} for q in slowest
+        ],
+    )
+    return row
+
+
 def measure(requests: int) -> list[dict]:
     import django
 
     sys.path.insert(0, str(BASE_DIR))
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     rows = []
     for username in USERS:
@@ -134,38 +172,7 @@ def measure(requests: int) -> list[dict]:
         for name, url, *only in PAGES:
             if only and username not in only[0]:
                 continue
-            row = {"page": name, "user": username, "url": None, "status": None, "error": None}
-            rows.append(row)
-            try:
-                row["url"] = url(context) if callable(url) else url
-                # Start every page from the same garbage-collector state on both sizes: a full
-                # collection (tens of ms on this heap) then falls on the same requests of the
-                # page on both, instead of wherever the pages measured before left the counters.
-                gc.collect()
-                client.get(row["url"])  # warm-up: caches, first template compile
-                with CaptureQueriesContext(connection) as captured:
-                    response = client.get(row["url"])
-                # Read now: the next request's request_started signal empties the query log.
-                queries = captured.captured_queries
-                row["status"] = response.status_code
-                timings = []
-                for _ in range(requests):
-                    started = time.perf_counter()
-                    client.get(row["url"])
-                    timings.append((time.perf_counter() - started) * 1000)
-            except Exception as exc:  # noqa: BLE001 -- a broken page is a result, not a crash
-                row["error"] = f"{type(exc).__name__}: {exc}"[:300]
-                continue
-            slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
-            row.update(
-                queries=len(queries),
-                p50_ms=round(statistics.median(timings), 2),
-                p95_ms=round(percentile(timings, 0.95), 2),
-                slowest_queries=[
-                    {"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"][:400]}
-                    for q in slowest
-                ],
-            )
+            rows.append(measure_page(client, name, username, url, context, requests))
     return rows
 
 
