@@ -48,15 +48,9 @@ def request_bulletin(*, scope: OrgUnit, month: date, actor=None) -> tuple[Bullet
     if month > timezone.localdate():
         raise BulletinError(_("不能生成尚未开始的月份的通报。"))
     with transaction.atomic():
-        bulletin, created = Bulletin.objects.select_for_update().get_or_create(
-            month=month, scope=scope
-        )
-        if not created and bulletin.in_progress and not background.is_stale(bulletin):
+        bulletin, previous = background.requeue(Bulletin, month=month, scope=scope)
+        if previous is None:
             return bulletin, False
-        previous = "" if created else bulletin.status
-        bulletin.status = BulletinStatus.QUEUED
-        bulletin.progress = 0
-        bulletin.error = ""
         bulletin.task_id = ""
         bulletin.requested_at = timezone.now()
         bulletin.generated_by = actor

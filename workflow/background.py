@@ -22,6 +22,19 @@ def is_stale(job) -> bool:
     return job.updated_at is None or timezone.now() - job.updated_at > STALE_AFTER
 
 
+def requeue(model, **lookup):
+    """Inside the request's transaction: lock (or create) the job `lookup` names and put it
+    back in the queue at 0 %, unless one is under way and alive. Returns (job, the status it
+    had: "" for a new one), or (job, None) when it is under way; the caller then sets its own
+    fields, saves, audits and sends the task on commit."""
+    job, created = model.objects.select_for_update().get_or_create(**lookup)
+    if not created and job.in_progress and not is_stale(job):
+        return job, None
+    previous = "" if created else job.status
+    job.status, job.progress, job.error = JobStatus.QUEUED, 0, ""
+    return job, previous
+
+
 def report_progress(model, pk: int, percent: int) -> None:
     """Visible at once to the page polling it (a worker runs outside any transaction)."""
     model.objects.filter(pk=pk).update(

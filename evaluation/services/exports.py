@@ -37,13 +37,9 @@ def request_export(*, actor, period) -> tuple[ResultsExport, bool]:
     if not actor.has_perm("evaluation.export_results"):
         raise PermissionDenied
     with transaction.atomic():
-        export, created = ResultsExport.objects.select_for_update().get_or_create(
-            period=period, requested_by=actor
-        )
-        if not created and export.in_progress and not background.is_stale(export):
+        export, previous = background.requeue(ResultsExport, period=period, requested_by=actor)
+        if previous is None:
             return export, False
-        previous = "" if created else export.status
-        export.status, export.progress, export.error = JobStatus.QUEUED, 0, ""
         export.save()
         record_audit(
             actor=actor,
