@@ -128,6 +128,19 @@ class Assessment(models.Model):
             self.committee_id = committee_ids([self.unit])[self.unit_id]
         super().save(*args, **kwargs)
 
+    @classmethod
+    def for_unit(cls, period, unit, committee_id, **fields):
+        """An unsaved assessment of `unit` with what it copies from the unit: its category,
+        region and committee (`committee_id`, from `branches.selectors.committee_ids`)."""
+        return cls(
+            period=period,
+            unit=unit,
+            category=unit.category,
+            region_id=unit.region_id,
+            committee_id=committee_id,
+            **fields,
+        )
+
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES

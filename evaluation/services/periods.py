@@ -105,14 +105,7 @@ def create_period(*, actor, data: dict) -> AssessmentPeriod:
         units = list(subject_units(period).only("pk", "path", "category", "region_id"))
         committees = committee_ids(units)
         created = Assessment.objects.bulk_create(
-            Assessment(
-                period=period,
-                unit=u,
-                category=u.category,
-                region_id=u.region_id,
-                committee_id=committees[u.pk],
-            )
-            for u in units
+            Assessment.for_unit(period, u, committees[u.pk]) for u in units
         )
         if not created:
             raise ValidationError(
@@ -288,12 +281,10 @@ def aggregate(*, actor, pk) -> int:
         )
         created.append(
             (
-                Assessment(
-                    period=period,
-                    unit=unit,
-                    category=unit.category,
-                    region_id=unit.region_id,
-                    committee_id=committees[unit.pk],
+                Assessment.for_unit(
+                    period,
+                    unit,
+                    committees[unit.pk],
                     status=Status.PUBLISHED,
                     self_total=None,
                     gross_total=result.gross_total,
