@@ -5,15 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory, OrgUnit, Region, UnitType
+from workflow.formats import points
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
 from .selectors.tables import published_versions
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _points(value) -> str:
-    return f"{Decimal(value).normalize():f}"
 
 
 def score_field(indicator, *, label=None, testid="score"):
@@ -26,7 +23,7 @@ def score_field(indicator, *, label=None, testid="score"):
             required=False,
             widget=forms.CheckboxInput(attrs={**attrs, "class": "form-check-input"}),
         )
-    limit = _points(indicator.max_points)
+    limit = points(indicator.max_points)
     attrs |= {"class": "form-control form-control-sm score-input", "data-max": limit}
     return forms.DecimalField(
         label=label or _("得分"),

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
+from workflow.formats import points
+
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
 
@@ -60,11 +62,6 @@ def percent_fraction(value) -> float | None:
     return None if value is None else float(Decimal(value) / 100)
 
 
-def _number(value: Decimal) -> str:
-    """70.00 → '70', 72.50 → '72.5'."""
-    return f"{value.normalize():f}"
-
-
 def no_data() -> str:
     return _("本月无数据")
 
@@ -109,8 +106,8 @@ def _coverage(data: BulletinData) -> Section:
     else:
         target_note = _("%(year)s年目标：创建覆盖率 %(filed)s%%，建成率 %(built)s%%。") % {
             "year": target.year,
-            "filed": _number(target.filed_rate),
-            "built": _number(target.built_rate),
+            "filed": points(target.filed_rate),
+            "built": points(target.built_rate),
         }
         if not cov.target_is_own_year:
             target_note += _("（%(year)s年未设定目标，沿用该目标）") % {"year": cov.year}

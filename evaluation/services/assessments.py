@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.models import OrgUnit, Role, RoleAssignment
 from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, approval_chain
+from workflow.formats import points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
 from workflow.uploads import save_document
@@ -110,10 +111,6 @@ def check_window(period, today=None):
         )
 
 
-def _fmt(value) -> str:
-    return "—" if value is None else f"{Decimal(value).normalize():f}"
-
-
 PROBLEM_MESSAGES = {
     "not_number": _lazy("“%(name)s”的得分须为数字。"),
     "negative": _lazy("“%(name)s”的得分不能为负数。"),
@@ -124,7 +121,7 @@ PROBLEM_MESSAGES = {
 def _score_problems(indicators, scores: dict) -> list[str]:
     by_id = {i.pk: i for i in indicators}
     return [
-        PROBLEM_MESSAGES[code] % {"name": by_id[pk].name, "max": _fmt(by_id[pk].max_points)}
+        PROBLEM_MESSAGES[code] % {"name": by_id[pk].name, "max": points(by_id[pk].max_points)}
         for pk, code in scoring.problems(as_items(indicators), scores).items()
     ]
 
@@ -356,8 +353,8 @@ def adjust_scores(*, actor, pk, changes: dict, expected_version=None):
             actor=actor,
             obj=assessment,
             action=action,
-            from_state=_fmt(old),
-            to_state=_fmt(new),
+            from_state=points(old),
+            to_state=points(new),
             comment=_("%(name)s：%(reason)s") % {"name": indicator.name, "reason": reason},
         )
     apply_result(assessment, indicators, scores, reviewed=True)

@@ -1,7 +1,7 @@
-from decimal import Decimal
-
 from django import template
 from django.utils.translation import gettext_lazy as _
+
+from workflow.formats import points
 
 register = template.Library()
 
@@ -15,12 +15,7 @@ def stars(value) -> str:
     return "★" * n + "☆" * (5 - n)
 
 
-@register.filter
-def points(value) -> str:
-    """A score without trailing zeros: 8.50 → 8.5, 10.00 → 10."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value).normalize():f}"
+register.filter("points", points)
 
 
 TIERS = {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from branches.models import Role, RoleAssignment
+from workflow.formats import points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, Workflow
 
@@ -302,11 +303,6 @@ NAME_LENGTH = ReviewCriterion._meta.get_field("name").max_length
 CODE_LENGTH = ReviewCriterion._meta.get_field("code").max_length
 
 
-def fmt_points(value) -> str:
-    """50.00 → "50", 12.50 → "12.5": points as people write them."""
-    return format(Decimal(value).normalize(), "f")
-
-
 def criteria_version(criteria) -> str:
     """The scoring table as the editor saw it (every line as stored, hashed): a save made from
     another version is refused instead of silently undoing someone else's change."""
@@ -337,7 +333,7 @@ def total_warning(total) -> str:
     return _(
         "评分表满分合计为 %(t)s 分，不是通常的 100 分。评委总分和示范基地综合分按实际满分折算，"
         "请确认无误。"
-    ) % {"t": fmt_points(total)}
+    ) % {"t": points(total)}
 
 
 def _as_points(raw) -> Decimal | None:
@@ -405,7 +401,7 @@ def _clean_criteria(rows, existing: dict) -> list[dict]:
         elif points > MAX_POINTS:
             errors.append(
                 _("“%(name)s”的分值不能超过 %(max)s 分。")
-                % {"name": label, "max": fmt_points(MAX_POINTS)}
+                % {"name": label, "max": points(MAX_POINTS)}
             )
         source = row.get("source") or CriterionSource.MANUAL
         if source not in CriterionSource.values:
@@ -439,9 +435,7 @@ def _describe_criteria(before, after, removed) -> list[str]:
     text = []
     for c in after:
         if c.pk not in old:
-            text.append(
-                _("新增：%(name)s %(p)s 分") % {"name": c.name, "p": fmt_points(c.max_points)}
-            )
+            text.append(_("新增：%(name)s %(p)s 分") % {"name": c.name, "p": points(c.max_points)})
             continue
         was, parts = old[c.pk], []
         if was.name != c.name:
@@ -449,7 +443,7 @@ def _describe_criteria(before, after, removed) -> list[str]:
         if was.max_points != c.max_points:
             parts.append(
                 _("分值 %(old)s → %(new)s 分")
-                % {"old": fmt_points(was.max_points), "new": fmt_points(c.max_points)}
+                % {"old": points(was.max_points), "new": points(c.max_points)}
             )
         if was.source != c.source:
             parts.append(
@@ -461,7 +455,7 @@ def _describe_criteria(before, after, removed) -> list[str]:
                 _("修改“%(name)s”：%(what)s") % {"name": was.name, "what": _("，").join(parts)}
             )
     for c in removed:
-        text.append(_("删除：%(name)s %(p)s 分") % {"name": c.name, "p": fmt_points(c.max_points)})
+        text.append(_("删除：%(name)s %(p)s 分") % {"name": c.name, "p": points(c.max_points)})
     kept_before = [c.pk for c in before if c.pk in {a.pk for a in after}]
     if [c.pk for c in after if c.pk in old] != kept_before:
         text.append(_("调整排序：%(names)s") % {"names": _("、").join(c.name for c in after)})
@@ -469,7 +463,7 @@ def _describe_criteria(before, after, removed) -> list[str]:
     if text and total_before != total_after:
         text.append(
             _("满分合计 %(old)s → %(new)s 分")
-            % {"old": fmt_points(total_before), "new": fmt_points(total_after)}
+            % {"old": points(total_before), "new": points(total_after)}
         )
     return text
 
