@@ -133,6 +133,7 @@ def make_period() -> dict:
     from django.db import connection, transaction
 
     from branches.models import OrgUnit
+    from branches.selectors import COMMITTEE_PATH_LEN
     from evaluation import scoring
     from evaluation.models import AssessmentPeriod, TableVersion
     from evaluation.selectors.tables import as_items, indicators_for
@@ -169,9 +170,9 @@ def make_period() -> dict:
                 " updated_at, published_at)"
                 " SELECT %(period)s, u.id, u.category, u.region_id, c.id, 'published', 1,"
                 " false, '', now(), now(), now() FROM branches_orgunit u"
-                " LEFT JOIN branches_orgunit c ON c.path = left(u.path, 8)"  # committee_ids
+                " LEFT JOIN branches_orgunit c ON c.path = left(u.path, %(committee)s)"
                 " WHERE u.unit_type = 'branch' AND u.is_active AND u.path LIKE %(scope)s",
-                {**params, "scope": province.path + "%"},
+                {**params, "scope": province.path + "%", "committee": COMMITTEE_PATH_LEN},
             )
             info["assessments"] = cursor.rowcount
             info["assessments_s"] = round(time.monotonic() - step, 1)
