@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -352,6 +354,21 @@ def test_editing_the_table_through_the_page(client, org):
     ]
     page = response.content.decode()
     assert "评分表已保存。" in page and 'data-testid="total-warning"' not in page
+
+
+def test_the_page_reads_a_constant_number_of_queries(client, org, django_assert_num_queries):
+    """However many lines the table has: no query per criterion."""
+    cycle = new_cycle(org)
+    url = reverse("flagship:criteria", args=[cycle.pk])
+    client.force_login(org.users["province_reviewer"])
+    client.get(url)  # warm-up: session, caches
+    with CaptureQueriesContext(connection) as two_lines:
+        client.get(url)
+    rows = rows_of(cycle) + [{"name": f"评分项{n}", "max_points": 5} for n in range(8)]
+    save(org, cycle, rows)
+    with django_assert_num_queries(len(two_lines.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="criterion-row"') == 11  # ten lines and a blank one
 
 
 def test_bad_input_comes_back_with_the_users_rows(client, org):
