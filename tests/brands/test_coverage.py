@@ -17,12 +17,14 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import BranchCategory, UnitType
 from brands.models import BrandApplication, CoverageTarget, Status
 from brands.selectors import coverage as selectors
+from tests.clock import local
 from tests.factories import OrgUnitFactory
 from tests.permissions import LOGIN, assert_permission_matrix
 
@@ -218,12 +220,18 @@ def test_target_falls_back_when_the_year_has_none(db):
     assert selectors.target_for(2025) == (CoverageTarget.objects.get(year=2026), False)
 
 
-def test_page_says_when_the_target_is_borrowed(client, org, tree, target):
-    target.year = timezone.localdate().year - 1
-    target.save()
-    client.force_login(org.users["admin"])
-    body = client.get(reverse("brands:coverage")).content.decode()
-    assert f"{timezone.localdate().year}年未设定目标" in body
+def test_page_says_when_the_target_is_borrowed(client, org, tree):
+    # In 2031, past the shipped three-year plan (2026–2028), with no target of its own, the
+    # page measures against the latest earlier year's target and says so.
+    CoverageTarget.objects.filter(year__gte=2029).delete()
+    CoverageTarget.objects.update_or_create(
+        year=2028, defaults={"filed_rate": Decimal("100"), "built_rate": Decimal("90")}
+    )
+    with time_machine.travel(local(2031, 5, 10, 10), tick=False):
+        client.force_login(org.users["admin"])
+        body = client.get(reverse("brands:coverage")).content.decode()
+    assert "2028年目标：创建覆盖率 100%，建成率 90%" in body
+    assert "2031年未设定目标，沿用此目标" in body
 
 
 # --- the drill-down ---------------------------------------------------------------------------

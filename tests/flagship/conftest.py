@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -17,9 +18,21 @@ from brands.models import Status as BrandStatus
 from flagship.services import candidacy as candidacies
 from flagship.services import cycle as cycles
 from flagship.services import decision, review
+from tests.clock import local
 from tests.factories import UserFactory, grant
 
 YEAR = 2027
+#: The flagship tests run in the December before their cycle's first year (the province opens
+#: a cycle "before March of year 1"), whatever day the suite runs: a cycle's windows are dates,
+#: so a test on a moving clock would find the YEAR cycle's application closed from April 2027.
+#: Time keeps ticking from there; tests that need another instant pass `now=` or travel.
+BEFORE_THE_CYCLE = local(YEAR - 1, 12, 4, 10)
+
+
+@pytest.fixture(autouse=True)
+def _before_the_cycle():
+    with time_machine.travel(BEFORE_THE_CYCLE, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
