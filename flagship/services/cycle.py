@@ -120,6 +120,13 @@ CONFIG_FIELDS = (
 DECISION_FIELDS = ("quota", "base_share_cap", "votes_per_member", "score_aggregate", "vote_weight")
 
 
+def default_year_start(today: datetime.date | None = None) -> int:
+    """The first year of the cycle a province opens now: this year until the end of February
+    (applications open in February), else next year."""
+    today = today or local_today()
+    return today.year if today.month <= 2 else today.year + 1
+
+
 def default_schedule(year_start: int, validity_years: int = 2) -> dict:
     """The documents' calendar for a cycle starting in Y1: applications open before March of
     Y1, summaries due 30 September of Y2, decision by 31 December of Y2, honours valid

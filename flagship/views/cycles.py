@@ -61,16 +61,11 @@ def index(request):
     )
 
 
-def _next_year():
-    today = timezone.localdate()
-    return today.year if today.month <= 2 else today.year + 1
-
-
 @login_required
 def create(request):
     if not request.user.has_perm("flagship.manage_cycle"):
         raise PermissionDenied
-    year = _next_year()
+    year = services.default_year_start()
     initial = {"year_start": year, **services.default_schedule(year)}
     form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
