@@ -1,4 +1,4 @@
-"""/healthz: database and broker status as JSON, for load balancers and operators."""
+"""/healthz: database, broker and cache status as JSON, for load balancers and operators."""
 
 from django.conf import settings
 from django.db import connection
@@ -27,8 +27,19 @@ def _broker():
         return f"error: {exc.__class__.__name__}"
 
 
+def _cache():
+    """The shared cache is an optimisation (config/cache.py): its absence degrades speed, not
+    service, so it is reported but does not make the portal unhealthy."""
+    from django.core.cache import cache
+
+    reachable = getattr(cache, "reachable", None)
+    if reachable is None:
+        return "local memory"
+    return "ok" if reachable() else "unreachable: serving from the database"
+
+
 def healthz(request):
-    status = {"database": _database(), "broker": _broker()}
+    status = {"database": _database(), "broker": _broker(), "cache": _cache()}
     healthy = status["database"] == "ok" and status["broker"] in ("ok", "not configured")
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503

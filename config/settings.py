@@ -161,6 +161,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable Redis reads as a miss, so pages serve from the database (config/cache.py).
+    CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
 
 # The rankings' covering index (INCLUDE id, evaluation.Assessment) is for PostgreSQL; SQLite
 # builds the same index without the included column, which is all the embedded default needs.

@@ -8,7 +8,12 @@ def test_healthz_reports_database_and_eager_broker(client, db, settings):
     settings.CELERY_BROKER_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "not configured",
+        "cache": "local memory",
+    }
 
 
 def test_healthz_reports_an_unreachable_broker(client, db, settings):
