@@ -7,7 +7,8 @@ from .models import BrandApplication, BrandType, Status
 
 
 class BrandApplicationForm(forms.ModelForm):
-    """The six elements. Drafts may be incomplete; completeness is checked on submission."""
+    """The six elements. A draft needs its name (every list shows it); the rest may be
+    incomplete, completeness is checked on submission."""
 
     measures_text = forms.CharField(
         label=_("创建举措"),
@@ -30,6 +31,7 @@ class BrandApplicationForm(forms.ModelForm):
             "goal": forms.Textarea(attrs={"rows": 3}),
             "results": forms.Textarea(attrs={"rows": 4}),
         }
+        error_messages = {"name": {"required": _("请填写品牌名称，保存草稿也需要名称。")}}
         help_texts = {
             "name": _("简洁鲜明，体现支部特色，不超过 60 字。"),
             "slogan": _("一句话传播语，不超过 120 字。"),
@@ -37,6 +39,7 @@ class BrandApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
         if self.instance and self.instance.measures and not self.is_bound:
             self.initial["measures_text"] = "\n".join(self.instance.measures)
 

@@ -132,7 +132,8 @@ class BrandApplication(models.Model):
         ]
 
     def __str__(self):
-        return self.name or _("（未命名品牌）")
+        # str(): a lazy translation here makes str(app) raise TypeError wherever it is used
+        return self.name or str(_("（未命名品牌）"))
 
     @property
     def is_editable(self):

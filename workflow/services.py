@@ -12,13 +12,20 @@ from .models import AuditEntry, Notification
 log = logging.getLogger(__name__)
 
 
+def object_label(obj) -> str:
+    """The name the audit trail stores for `obj`: plain text, at most 200 characters. It calls
+    `__str__` and coerces what comes back, because a `__str__` returning a lazy translation
+    makes `str(obj)` itself raise TypeError, and no write may fail on how its object is named."""
+    return str(obj.__str__())[:200]
+
+
 def record_audit(*, actor, obj, action, from_state="", to_state="", comment="", unit=None):
     """Record one domain event on `obj`. Call inside the transaction that made the change."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
-        object_repr=str(obj)[:200],
+        object_repr=object_label(obj),
         unit=unit if unit is not None else getattr(obj, "unit", None),
         action=action,
         from_state=from_state,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from branches.models import OrgUnit
 from branches.selectors import committee_ids, in_scope
 from workflow.models import AuditEntry
-from workflow.services import notify, record_audit
+from workflow.services import notify, object_label, record_audit
 
 from .. import cache, scoring
 from ..models import (
@@ -185,7 +185,7 @@ def publish(*, actor, pk, unit) -> int:
             actor=actor,
             content_type=content_type,
             object_id=a.pk,
-            object_repr=str(a)[:200],
+            object_repr=object_label(a),
             unit=a.unit,
             action=transition.name,
             from_state=transition.sources[0],
