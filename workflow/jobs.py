@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import deadlines
+from .formats import local_datetime
 from .models import Notification, ReminderLog
 from .services import notify
 
@@ -65,14 +66,13 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
         offset = due_offset(now, deadline.due_at)
         if offset is None:
             continue
-        local_due = timezone.localtime(deadline.due_at)
         sent += notify_once(
             deadline.recipients,
             obj=deadline.obj,
             days_before=offset,
             due_at=deadline.due_at,
             title=_("截止提醒：%(title)s 将于 %(due)s 截止")
-            % {"title": deadline.title, "due": f"{local_due:%Y-%m-%d %H:%M}"},
+            % {"title": deadline.title, "due": local_datetime(deadline.due_at)},
             body=_("距截止还有不到 %(n)d 天，请及时办理。") % {"n": offset},
             url=deadline.url,
         )
@@ -142,7 +142,7 @@ def send_daily_digests() -> int:
         if note.recipient.wants_digest:
             by_user[note.recipient].append(note)
     for user, notes in by_user.items():
-        lines = [f"· {n.created_at:%m-%d %H:%M} {n.title}" for n in notes]
+        lines = [f"· {local_datetime(n.created_at, '%m-%d %H:%M')} {n.title}" for n in notes]
         send_mail(
             subject=_("[品牌建设平台] 今日通知汇总（%(n)d 条）") % {"n": len(notes)},
             message="\n".join(lines),

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .formats import local_datetime
+
 
 class JobStatus(models.TextChoices):
     """The states of a file generated in the background (a bulletin, an export): queued →
@@ -151,7 +153,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+        return f"{local_datetime(self.at)} {self.actor} {self.action} {self.object_repr}"
 
 
 class Notification(models.Model):

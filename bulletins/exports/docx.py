@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from html import escape
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -16,6 +15,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+
+from workflow.formats import local_datetime
 
 from .tables import Section, Table, cover_lines, month_label, title_of
 
@@ -37,7 +38,7 @@ def format_value(value, kind: str) -> str:
     if kind == "days":
         return str(value)
     if kind == "datetime" and isinstance(value, datetime):
-        return f"{timezone.localtime(value):%Y-%m-%d}"
+        return local_datetime(value, "%Y-%m-%d")
     return str(value)
 
 

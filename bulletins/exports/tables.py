@@ -7,13 +7,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
-from workflow.formats import points
+from workflow.formats import local_datetime, points
 
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
@@ -206,7 +205,7 @@ def _backlog(data: BulletinData) -> Section:
         if summary_rows
         else None,
         note=_("口径：截至%(at)s。审核中的申报自最近一次提交起超过 %(n)d 天未办结计为超期。")
-        % {"at": f"{timezone.localtime(b.as_of):%Y-%m-%d %H:%M}", "n": days},
+        % {"at": local_datetime(b.as_of), "n": days},
         empty_text=no_data(),
     )
 
@@ -398,6 +397,6 @@ def cover_lines(data: BulletinData) -> list[tuple[str, str]]:
         (_("通报月份"), month_label(data.month)),
         (_("发布单位"), data.issuer),
         (_("统计范围"), data.scope.name),
-        (_("生成时间"), f"{timezone.localtime(data.as_of):%Y-%m-%d %H:%M}"),
+        (_("生成时间"), local_datetime(data.as_of)),
         (_("生成人"), data.generated_by),
     ]

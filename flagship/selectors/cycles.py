@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from branches.models import OrgUnit, Role, UnitType
 from branches.selectors import scope_filter, units_visible_to
+from workflow.formats import local_datetime
 from workflow.selectors import timeline
 
 from ..models import (
@@ -65,7 +66,7 @@ def phase_steps(cycle) -> list[Step]:
         Phase.NOTICE: _span(notice_from, notice_to) if notice_to else _span(notice_from),
         Phase.MANAGEMENT: f"~ {cycle.summary_deadline:%Y-%m-%d}",
         Phase.REVIEW: _span(cycle.review_starts_on, cycle.decision_deadline),
-        Phase.VOTING: (f"~ {cycle.vote_closes_at:%Y-%m-%d %H:%M}" if cycle.vote_closes_at else ""),
+        Phase.VOTING: (f"~ {local_datetime(cycle.vote_closes_at)}" if cycle.vote_closes_at else ""),
         Phase.AWARDED: f"{cycle.decision_deadline:%Y-%m-%d}",
     }
     current = PHASE_ORDER.index(cycle.phase)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow.formats import local_datetime
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled
 
@@ -108,8 +109,7 @@ def vote_error(cycle, now=None) -> str:
             "p": cycle.get_phase_display(),
         }
     if cycle.vote_closes_at and (now or timezone.now()) >= cycle.vote_closes_at:
-        closes = timezone.localtime(cycle.vote_closes_at)
-        return _("投票已于 %(t)s 截止。") % {"t": f"{closes:%Y-%m-%d %H:%M}"}
+        return _("投票已于 %(t)s 截止。") % {"t": local_datetime(cycle.vote_closes_at)}
     return ""
 
 
