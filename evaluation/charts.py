@@ -9,6 +9,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from workflow.formats import points
+
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 OWN = "#b71c1c"
 AVERAGE = "#6c757d"
@@ -21,9 +23,8 @@ def _rate(value, maximum) -> float:
 
 
 def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    return f"{Decimal(value).quantize(Decimal('0.1')).normalize():f}"
+    """A chart label: one decimal at most."""
+    return points(None if value is None else Decimal(value).quantize(Decimal("0.1")))
 
 
 def radar_svg(rows: list[dict], *, title: str = "", size: int = 420, own_label="", avg_label=""):

@@ -18,6 +18,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from branches.models import BranchCategory, OrgUnit, UnitType
+from workflow.formats import points
 
 from .models import AssessmentScore, Dimension, DimensionScore, Indicator, Status
 from .selectors.periods import scoped
@@ -99,7 +100,7 @@ def _header(indicators, dimensions) -> list[str]:
         _("支部类别"),
         _("片区"),
         _("状态"),
-        *[f"{i.dimension.name}·{i.name}（{i.max_points.normalize():f}）" for i in indicators],
+        *[f"{i.dimension.name}·{i.name}（{points(i.max_points)}）" for i in indicators],
         *[f"{_('维度')}·{d.name}" for d in dimensions],
         _("自评总分"),
         _("最终得分"),

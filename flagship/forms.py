@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workflow.formats import points
+
 from .models import CandidacyStatus, CriterionSource, FlagshipCycle
 from .services.cycle import CONFIG_FIELDS
 
@@ -174,12 +176,12 @@ class ScoreForm(forms.Form):
         for criterion in criteria:
             suggestion = suggestions.get(criterion.pk)
             self.fields[f"c{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.name}（{criterion.max_points.normalize()} 分）",
+                label=f"{criterion.name}（{points(criterion.max_points)} 分）",
                 min_value=0,
                 max_value=criterion.max_points,
                 decimal_places=2,
                 initial=suggestion,
-                help_text=_("参考：按考评得分率折算为 %(s)s 分") % {"s": suggestion}
+                help_text=_("参考：按考评得分率折算为 %(s)s 分") % {"s": points(suggestion)}
                 if suggestion is not None
                 else "",
             )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.formats import local_datetime
+from workflow.formats import local_datetime, points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled
 
@@ -213,7 +213,7 @@ def publish_awards(
                     "示范基地不超过示范单位数的 %(p)s%%："
                     "本周期 %(u)d 个示范单位，最多 %(c)d 个示范基地。"
                 )
-                % {"p": cycle.base_share_cap.normalize(), "u": len(rows), "c": cap}
+                % {"p": points(cycle.base_share_cap), "u": len(rows), "c": cap}
             )
         bases = {row.candidacy.pk for row in rows[:base_count]}
         for row in rows:

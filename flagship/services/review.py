@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow.formats import points
 from workflow.services import record_audit
 from workflow.uploads import clean_image, save_photo
 
@@ -64,7 +65,7 @@ def _points(raw, criterion) -> Decimal:
     if value < 0 or value > criterion.max_points:
         raise ValidationError(
             _("“%(c)s”的得分须在 0 至 %(m)s 之间。")
-            % {"c": criterion.name, "m": criterion.max_points}
+            % {"c": criterion.name, "m": points(criterion.max_points)}
         )
     return value
 
