@@ -204,9 +204,14 @@ def create_cycle(*, actor, year_start: int, data: dict | None = None) -> Flagshi
     ReviewCriterion.objects.bulk_create(
         [
             ReviewCriterion(
-                cycle=cycle, code=code, name=str(name), max_points=points, source=src, sort_order=i
+                cycle=cycle,
+                code=code,
+                name=str(name),
+                max_points=max_points,
+                source=src,
+                sort_order=i,
             )
-            for i, (code, name, points, src) in enumerate(DEFAULT_CRITERIA, 1)
+            for i, (code, name, max_points, src) in enumerate(DEFAULT_CRITERIA, 1)
         ]
     )
     record_audit(actor=actor, obj=cycle, action="create", to_state=cycle.phase, unit=None)
@@ -402,10 +407,10 @@ def _clean_criteria(rows, existing: dict) -> list[dict]:
                 _("评分项“%(name)s”重复，同一评分表中的评分项名称不能相同。") % {"name": name}
             )
         names.add(name.casefold())
-        points = _as_points(row.get("max_points"))
-        if points is None:
+        max_points = _as_points(row.get("max_points"))
+        if max_points is None:
             errors.append(_("“%(name)s”的分值须为大于 0 的数字，最多两位小数。") % {"name": label})
-        elif points > MAX_POINTS:
+        elif max_points > MAX_POINTS:
             errors.append(
                 _("“%(name)s”的分值不能超过 %(max)s 分。")
                 % {"name": label, "max": points(MAX_POINTS)}
@@ -420,7 +425,9 @@ def _clean_criteria(rows, existing: dict) -> list[dict]:
                 _("编码“%(code)s”只能包含字母、数字、连字符或下划线，且不超过 %(max)d 个字符。")
                 % {"code": code, "max": CODE_LENGTH}
             )
-        lines.append({"pk": pk, "code": code, "name": name, "max_points": points, "source": source})
+        lines.append(
+            {"pk": pk, "code": code, "name": name, "max_points": max_points, "source": source}
+        )
     taken = {existing[line["pk"]].code for line in lines if line["pk"] is not None}
     for line in lines:
         if line["code"]:
