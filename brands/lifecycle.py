@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.models import OrgUnit, Role, RoleAssignment, UnitType
+from branches.access import secretaries_at
+from branches.models import OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
 from workflow.services import notify, record_audit
 from workflow.uploads import PHOTO_MAX_SIDE, clean_image, save_photo
@@ -307,11 +308,6 @@ def remove_shine_record(*, actor, record):
     ShineRecord.objects.filter(pk=record.pk).delete()
 
 
-def _secretaries_of(unit):
-    roles = RoleAssignment.objects.filter(unit=unit, role=Role.SECRETARY).select_related("user")
-    return [ra.user for ra in roles]
-
-
 @transaction.atomic
 def add_pairing(*, actor, application, partner, started_on, note="") -> Pairing:
     """Pair (结对帮扶) a provincial-level brand with an active branch that has no live brand,
@@ -342,7 +338,7 @@ def add_pairing(*, actor, application, partner, started_on, note="") -> Pairing:
         raise duplicate from exc
     record_audit(actor=actor, obj=pairing, action="add_pairing", unit=app.unit, comment=note)
     notify(
-        _secretaries_of(partner),
+        secretaries_at(partner),
         title=_("省公司级品牌“%(brand)s”（%(unit)s）与贵支部结对帮扶")
         % {"brand": app, "unit": app.unit},
         body=note,

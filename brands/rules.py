@@ -2,18 +2,11 @@
 
 import rules
 
+from branches import access
 from branches.models import Role, UnitType
 from branches.selectors import approval_chain, has_role, in_scope
 
 from .models import EDITABLE_STATUSES, Status
-
-REVIEW_ROLES = (Role.REVIEWER, Role.PROVINCE_REVIEWER)
-
-
-def _role_units(user, roles):
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return {ra.unit_id for ra in user.role_assignments if ra.role in roles}
 
 
 @rules.predicate
@@ -24,10 +17,7 @@ def sees_unit(user, application):
 @rules.predicate
 def is_branch_secretary(user, application):
     """A secretary (or party-affairs worker) whose scope holds the application's branch."""
-    return has_role(user, Role.SECRETARY) and any(
-        ra.role == Role.SECRETARY and application.unit.path.startswith(ra.unit.path)
-        for ra in user.role_assignments
-    )
+    return access.secretary_covers(user, application.unit)
 
 
 @rules.predicate
@@ -35,10 +25,7 @@ def can_file_for_unit(user, unit):
     return (
         unit is not None
         and unit.unit_type == UnitType.BRANCH
-        and any(
-            ra.role == Role.SECRETARY and unit.path.startswith(ra.unit.path)
-            for ra in user.role_assignments
-        )
+        and access.secretary_covers(user, unit)
     )
 
 
@@ -50,8 +37,8 @@ def is_editable(user, application):
 @rules.predicate
 def reviews_current_level(user, application):
     """Only a reviewer holding a role at the level whose turn it is may decide."""
-    return application.status == Status.IN_REVIEW and application.current_level_id in _role_units(
-        user, REVIEW_ROLES
+    return application.status == Status.IN_REVIEW and access.reviews_at_level(
+        user, application.current_level_id
     )
 
 
@@ -63,15 +50,14 @@ def is_province_reviewer(user):
 @rules.predicate
 def judges_acceptance(user, application):
     """Acceptance (验收评审) is judged by the branch's city/direct committee or the province."""
-    committees = {
-        u.pk for u in approval_chain(application.unit) if u.unit_type != UnitType.GENERAL_BRANCH
-    }
-    return bool(committees & _role_units(user, REVIEW_ROLES))
+    return any(
+        access.reviews_at_level(user, level)
+        for level in approval_chain(application.unit)
+        if level.unit_type != UnitType.GENERAL_BRANCH
+    )
 
 
-@rules.predicate
-def is_reviewer(user):
-    return has_role(user, *REVIEW_ROLES)
+is_reviewer = rules.predicate(access.is_reviewer)
 
 
 rules.add_perm("brands.view_application", rules.is_authenticated & sees_unit)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.models import Role, RoleAssignment, UnitType
+from branches.access import reviewers_at
+from branches.models import UnitType
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
 from workflow.transitions import (
@@ -69,13 +70,6 @@ CONTENT_FIELDS = ("name", "slogan", "brand_type", "core_idea", "goal", "measures
 
 class BrandError(TransitionError):
     pass
-
-
-def _reviewers_at(unit):
-    roles = RoleAssignment.objects.filter(
-        unit=unit, role__in=(Role.REVIEWER, Role.PROVINCE_REVIEWER)
-    ).select_related("user")
-    return [ra.user for ra in roles]
 
 
 def _link(app):
@@ -154,7 +148,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
 
     def after_save(app, _t, _from):
         notify(
-            _reviewers_at(app.current_level),
+            reviewers_at(app.current_level),
             title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
             body=_("第 %(n)d 版已提交，请审核。") % {"n": app.revision_number},
             url=_link(app),
@@ -191,7 +185,7 @@ def approve(*, actor, pk, comment="", expected_version=None):
                 "level": decided_at["level"],
             }
             notify(
-                _reviewers_at(app.current_level),
+                reviewers_at(app.current_level),
                 title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
                 body=comment,
                 url=_link(app),
@@ -256,7 +250,7 @@ def request_acceptance(*, actor, pk, comment="", expected_version=None):
     def after_save(app, _t, _from):
         chain = [u for u in approval_chain(app.unit) if u.unit_type != UnitType.GENERAL_BRANCH]
         notify(
-            _reviewers_at(chain[0]) if chain else [],
+            reviewers_at(chain[0]) if chain else [],
             title=_("验收申请：%(unit)s 品牌“%(name)s”") % {"unit": app.unit, "name": app},
             body=comment,
             url=_link(app),

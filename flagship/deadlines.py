@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from branches.access import secretaries_at
 from workflow.deadlines import Deadline, deadline_provider, window_closer
 
 from .models import (
@@ -25,7 +26,7 @@ from .models import (
     Phase,
 )
 from .services.candidacy import lock_late_candidacies
-from .services.common import end_of_day, local_today, secretaries_of
+from .services.common import end_of_day, local_today
 from .services.cycle import advance_by_date
 from .services.decision import expire_honours
 
@@ -41,7 +42,7 @@ def close_flagship_windows(now) -> int:
 def _recipients(candidacies):
     users = {}
     for c in candidacies.select_related("applicant", "unit"):
-        for user in (c.applicant, *secretaries_of(c.unit)):
+        for user in (c.applicant, *secretaries_at(c.unit)):
             users[user.pk] = user
     return tuple(users.values())
 
@@ -82,7 +83,7 @@ def flagship_deadlines(now):
         fulfilled_at__isnull=True, due_on__gte=today, due_on__lte=horizon
     ).select_related("honour__unit", "honour__candidacy__applicant"):
         honour = obligation.honour
-        users = {u.pk: u for u in (honour.candidacy.applicant, *secretaries_of(honour.unit))}
+        users = {u.pk: u for u in (honour.candidacy.applicant, *secretaries_at(honour.unit))}
         yield Deadline(
             obj=obligation,
             due_at=end_of_day(obligation.due_on),

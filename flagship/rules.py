@@ -15,34 +15,17 @@
 
 import rules
 
+from branches import access
+from branches.access import REVIEWER_ROLES as REVIEW_ROLES  # noqa: F401 (selectors/cycles.py)
+from branches.access import secretary_covers
 from branches.models import Role, UnitType
 from branches.selectors import has_role, in_scope
 
 from .models import EDITABLE_STATUSES, CandidacyStatus
 
-REVIEW_ROLES = (Role.REVIEWER, Role.PROVINCE_REVIEWER)
-
 
 def _authenticated(user):
     return getattr(user, "is_authenticated", False)
-
-
-def _role_units(user, *roles):
-    if not _authenticated(user):
-        return set()
-    return {ra.unit_id for ra in user.role_assignments if ra.role in roles}
-
-
-def secretary_covers(user, unit) -> bool:
-    """A secretary (or party-affairs worker) whose scope holds the unit."""
-    return (
-        _authenticated(user)
-        and unit is not None
-        and any(
-            ra.role == Role.SECRETARY and unit.path.startswith(ra.unit.path)
-            for ra in user.role_assignments
-        )
-    )
 
 
 def membership(user, cycle_id) -> bool | None:
@@ -99,13 +82,11 @@ def reviews_current_level(user, candidacy):
     return (
         candidacy is not None
         and candidacy.status == CandidacyStatus.IN_REVIEW
-        and candidacy.current_level_id in _role_units(user, *REVIEW_ROLES)
+        and access.reviews_at_level(user, candidacy.current_level_id)
     )
 
 
-@rules.predicate
-def is_reviewer(user):
-    return has_role(user, *REVIEW_ROLES)
+is_reviewer = rules.predicate(access.is_reviewer)
 
 
 @rules.predicate

@@ -7,12 +7,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.access import review_levels
 from branches.models import OrgUnit, UnitType
 from branches.selectors import scope_filter, scope_paths, units_visible_to
 
 from .. import cache
 from ..models import BrandApplication, BrandType, Status
-from ..rules import REVIEW_ROLES
 
 FIELD_LABELS = {
     "name": _("品牌名称"),
@@ -69,15 +69,11 @@ def filter_applications(
     return qs
 
 
-def _review_levels(user) -> list[int]:
-    return [ra.unit_id for ra in user.role_assignments if ra.role in REVIEW_ROLES]
-
-
 def review_queue(user, **filters) -> QuerySet[BrandApplication]:
     """What waits at the levels where this user reviews, within their subtree, longest
     waiting first."""
     qs = applications_visible_to(user).filter(
-        status=Status.IN_REVIEW, current_level_id__in=_review_levels(user)
+        status=Status.IN_REVIEW, current_level_id__in=review_levels(user)
     )
     return filter_applications(qs, **filters).order_by("submitted_at", "pk")
 
@@ -88,7 +84,7 @@ def review_queue_count(user) -> int:
     level is taken from the application's approval chain, i.e. one of its branch's ancestors,
     and the user holds a role there."""
     return BrandApplication.objects.filter(
-        status=Status.IN_REVIEW, current_level_id__in=_review_levels(user)
+        status=Status.IN_REVIEW, current_level_id__in=review_levels(user)
     ).count()
 
 

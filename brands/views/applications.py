@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from branches.access import unit_ids_with_role
 from branches.models import OrgUnit, Role
 from branches.selectors import approval_chain
 from workflow.pagination import paginate
@@ -53,7 +54,7 @@ def index(request):
     """品牌创建: the secretary's own branches first, then every application in scope."""
     user = request.user
     own_branches = OrgUnit.objects.filter(
-        pk__in=[ra.unit_id for ra in user.role_assignments if ra.role == Role.SECRETARY],
+        pk__in=unit_ids_with_role(user, Role.SECRETARY),
         unit_type="branch",
     )
     own = [(unit, selectors.live_application_for(unit)) for unit in own_branches]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from branches.access import reviewers_at
 from branches.selectors import approval_chain
 from workflow.services import notify, record_audit
 from workflow.transitions import (
@@ -31,7 +32,7 @@ from ..models import (
     FlagshipCycle,
     Phase,
 )
-from .common import SCHEDULER, FlagshipError, end_of_day, fmt_date, local_today, reviewers_at
+from .common import SCHEDULER, FlagshipError, end_of_day, fmt_date, local_today
 
 S = CandidacyStatus
 WORKFLOW = Workflow(

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from branches.models import Role, RoleAssignment
 from workflow.transitions import TransitionError
 
 
@@ -46,21 +45,3 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 def fmt_date(day: datetime.date) -> str:
     # Translators: a date in Django date-format syntax (Y year, n month, j day, F month name).
     return date_format(day, _("Y年n月j日"))
-
-
-def users_with_role_at(unit, *roles):
-    if unit is None:
-        return []
-    return [
-        ra.user
-        for ra in RoleAssignment.objects.filter(unit=unit, role__in=roles).select_related("user")
-    ]
-
-
-def reviewers_at(unit):
-    return users_with_role_at(unit, Role.REVIEWER, Role.PROVINCE_REVIEWER)
-
-
-def secretaries_of(unit):
-    """Secretaries who hold the role at the branch itself (those responsible for acting)."""
-    return users_with_role_at(unit, Role.SECRETARY)

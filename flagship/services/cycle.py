@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from branches.access import secretaries_at
 from branches.models import Role, RoleAssignment
 from workflow.formats import points
 from workflow.services import notify, record_audit
@@ -32,7 +33,7 @@ from ..models import (
     Phase,
     ReviewCriterion,
 )
-from .common import SCHEDULER, FlagshipError, fmt_date, local_today, secretaries_of
+from .common import SCHEDULER, FlagshipError, fmt_date, local_today
 
 log = logging.getLogger(__name__)
 
@@ -591,7 +592,7 @@ def advance(*, actor, pk, name, comment="", expected_version=None, now=None) -> 
             ).select_related("unit", "applicant")
             notify(
                 [c.applicant for c in accepted]
-                + [u for c in accepted for u in secretaries_of(c.unit)],
+                + [u for c in accepted for u in secretaries_at(c.unit)],
                 title=_("“%(cycle)s”入围名单已公示，公示期至 %(end)s")
                 % {"cycle": cycle, "end": fmt_date(cycle.notice_ends_on)},
                 url=reverse("flagship:notice", args=[cycle.pk]),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.access import secretaries_at
 from workflow.formats import local_datetime, points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled
@@ -32,7 +33,7 @@ from ..models import (
 )
 from ..selectors.review import committee_results
 from ..selectors.vote import base_ranking
-from .common import FlagshipError, local_today, secretaries_of
+from .common import FlagshipError, local_today
 from .cycle import WORKFLOW
 
 
@@ -246,7 +247,7 @@ def publish_awards(
     def after_save(cycle, _t, _from):
         for honour in Honour.objects.filter(cycle=cycle).select_related("unit", "candidacy"):
             notify(
-                [honour.candidacy.applicant, *secretaries_of(honour.unit)],
+                [honour.candidacy.applicant, *secretaries_at(honour.unit)],
                 title=_("祝贺！贵支部获评“%(cycle)s”%(kind)s")
                 % {
                     "cycle": cycle,
