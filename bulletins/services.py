@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from branches.models import OrgUnit, Role, RoleAssignment
+from branches.access import REVIEWER_ROLES, users_with_role_at
+from branches.models import OrgUnit, Role
 from workflow import background
 from workflow.services import notify, record_audit
 
@@ -113,10 +114,7 @@ def _recipients(bulletin: Bulletin):
     administrators and reviewers holding a role at the scope's committee itself."""
     if bulletin.generated_by_id:
         return [bulletin.generated_by]
-    roles = RoleAssignment.objects.filter(
-        unit_id=bulletin.scope_id, role__in=(Role.ADMIN, Role.REVIEWER, Role.PROVINCE_REVIEWER)
-    ).select_related("user")
-    return [ra.user for ra in roles]
+    return users_with_role_at(bulletin.scope_id, Role.ADMIN, *REVIEWER_ROLES)
 
 
 def _tell(bulletin: Bulletin, title: str):

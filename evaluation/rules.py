@@ -17,41 +17,19 @@
 
 import rules
 
+from branches import access
+from branches.access import INSIGHT_ROLES, REVIEWER_ROLES, reviewer_covers, secretary_covers
 from branches.models import Role, UnitType
 from branches.selectors import has_role, in_scope, is_administrator, scope_paths
 
 from .models import EDITABLE_STATUSES, Status
 
-REVIEWING_UNIT_TYPES = (UnitType.GENERAL_BRANCH, UnitType.CITY, UnitType.DIRECT)
 PUBLISHING_UNIT_TYPES = (UnitType.CITY, UnitType.DIRECT)
-INSIGHT_ROLES = (Role.REVIEWER, Role.PROVINCE_REVIEWER, Role.FLAGSHIP_COMMITTEE, Role.ADMIN)
-
-
-def _assignments(user, *roles):
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return [ra for ra in user.role_assignments if ra.role in roles]
 
 
 def _unit(obj):
     """The unit of an assessment; None when a caller (e.g. the admin) asks without one."""
     return getattr(obj, "unit", None)
-
-
-def secretary_covers(user, unit) -> bool:
-    return unit is not None and any(
-        unit.path.startswith(ra.unit.path) for ra in _assignments(user, Role.SECRETARY)
-    )
-
-
-def reviewer_covers(user, unit) -> bool:
-    if unit is None:
-        return False
-    for ra in _assignments(user, Role.REVIEWER, Role.PROVINCE_REVIEWER):
-        reviewing = ra.role == Role.PROVINCE_REVIEWER or ra.unit.unit_type in REVIEWING_UNIT_TYPES
-        if reviewing and unit.path.startswith(ra.unit.path) and unit.pk != ra.unit.pk:
-            return True
-    return False
 
 
 @rules.predicate
@@ -104,7 +82,7 @@ def sees_period(user, period):
 def publishes_for(user, unit):
     if unit is None:
         return False
-    for ra in _assignments(user, Role.REVIEWER, Role.PROVINCE_REVIEWER):
+    for ra in access.assignments(user, *REVIEWER_ROLES):
         if ra.role == Role.PROVINCE_REVIEWER and unit.path.startswith(ra.unit.path):
             return True
         if ra.unit.pk == unit.pk and ra.unit.unit_type in PUBLISHING_UNIT_TYPES:
@@ -127,9 +105,7 @@ def has_insight(user):
     return getattr(user, "is_superuser", False) or has_role(user, *INSIGHT_ROLES)
 
 
-@rules.predicate
-def is_reviewer(user):
-    return has_role(user, Role.REVIEWER, Role.PROVINCE_REVIEWER)
+is_reviewer = rules.predicate(access.is_reviewer)
 
 
 @rules.predicate

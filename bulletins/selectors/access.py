@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from branches.access import INSIGHT_ROLES
 from branches.models import COMMITTEE_TYPES, OrgUnit, Role
 from branches.selectors import ALL
 
@@ -11,7 +12,7 @@ from ..models import Bulletin
 
 #: Roles whose holders read the bulletins of their committee's subtree (the reviewers' insight,
 #: as for rankings in evaluation): only when held at a committee (province, city, direct).
-READER_ROLES = (Role.REVIEWER, Role.PROVINCE_REVIEWER, Role.FLAGSHIP_COMMITTEE, Role.ADMIN)
+READER_ROLES = INSIGHT_ROLES
 
 
 def reading_paths(user) -> list[str]:

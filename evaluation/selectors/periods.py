@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from branches.access import REVIEWER_ROLES, assignments, reviewing_subtrees
 from branches.models import OrgUnit, Role, UnitType
 from branches.selectors import (
     ALL,
@@ -14,7 +15,6 @@ from branches.selectors import (
 
 from .. import cache
 from ..models import Assessment, AssessmentPeriod, PeriodPublication, Status
-from ..rules import REVIEWING_UNIT_TYPES
 
 STEP = OrgUnit.steplen
 BY_COMMITTEE = {"committee_field": "committee"}  # see Assessment.committee
@@ -113,12 +113,7 @@ def filter_assessments(qs, *, q="", status="", category="", region=None, committ
 def review_queue(user) -> QuerySet[Assessment]:
     """Submitted assessments within the subtrees where the user reviews, longest waiting
     first."""
-    units = [
-        ra.unit
-        for ra in user.role_assignments
-        if ra.role == Role.PROVINCE_REVIEWER
-        or (ra.role == Role.REVIEWER and ra.unit.unit_type in REVIEWING_UNIT_TYPES)
-    ]
+    units = reviewing_subtrees(user)
     if not units:
         return Assessment.objects.none()
     condition = Q(pk__in=[])
@@ -134,7 +129,7 @@ def review_queue(user) -> QuerySet[Assessment]:
 def own_assessments(user) -> QuerySet[Assessment]:
     """What the secretary's units have to fill: editable, in periods whose window has not
     closed, soonest deadline first."""
-    paths = [ra.unit.path for ra in user.role_assignments if ra.role == Role.SECRETARY]
+    paths = [ra.unit.path for ra in assignments(user, Role.SECRETARY)]
     if not paths:
         return Assessment.objects.none()
     condition = Q(pk__in=[])
@@ -158,7 +153,7 @@ def publishing_units(user, period) -> list[OrgUnit]:
     scope = period.scope.path
     committees = (UnitType.CITY, UnitType.DIRECT)
     units = []
-    for ra in user.role_assignments:
+    for ra in assignments(user, *REVIEWER_ROLES):
         path = ra.unit.path
         overlaps = path.startswith(scope) or scope.startswith(path)
         publishes = ra.role == Role.PROVINCE_REVIEWER or (

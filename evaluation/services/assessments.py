@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.models import OrgUnit, Role, RoleAssignment
+from branches.access import reviewers_at
+from branches.models import OrgUnit
 from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, approval_chain
 from workflow.formats import points
 from workflow.services import notify, record_audit
@@ -235,10 +236,7 @@ def _first_reviewers(unit):
     chain = approval_chain(unit)
     if not chain:
         return []
-    roles = RoleAssignment.objects.filter(
-        unit=chain[0], role__in=(Role.REVIEWER, Role.PROVINCE_REVIEWER)
-    ).select_related("user")
-    return [ra.user for ra in roles]
+    return reviewers_at(chain[0])
 
 
 def submit(*, actor, pk, comment="", expected_version=None):
