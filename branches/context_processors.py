@@ -11,6 +11,7 @@ NAV = [
     ("brands:showcase", _("品牌展示"), "grid-3x3-gap", None),
     ("evaluation:index", _("考核评价"), "clipboard-check", None),
     ("flagship:index", _("旗舰品牌"), "flag", None),
+    ("ledger:index", _("党员名册"), "people", "ledger.browse_rosters"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),
     ("admin:index", _("系统管理"), "gear", "branches.import_units"),
 ]

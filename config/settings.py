@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "brands",
     "flagship",
     "bulletins",
+    "ledger",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("flagship/", include("flagship.urls")),
     path("bulletins/", include("bulletins.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("ledger/", include("ledger.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,76 @@
+"""Reads of the ledger. Every list of personal data starts from the reader's scope
+(`branches.selectors.scope_filter` / `units_visible_to`); the views check the role on top
+(`ledger.rules`)."""
+
+from django.db.models import Count, Q, QuerySet
+
+from branches.models import OrgUnit, UnitType
+from branches.selectors import scope_filter, units_visible_to
+
+from .models import MeetingTemplate, Member, PartyGroup
+
+
+def branches_with_rosters(user, *, q: str = "") -> QuerySet[OrgUnit]:
+    """The branches whose roster the user may open, in tree order, with active member counts."""
+    units = units_visible_to(user).filter(unit_type=UnitType.BRANCH, is_active=True)
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    return units.annotate(
+        active_members=Count("ledger_members", filter=Q(ledger_members__is_active=True))
+    ).order_by("path")
+
+
+def roster(
+    user, branch: OrgUnit, *, group=None, status: str = "", q: str = "", inactive: bool = False
+) -> QuerySet[Member]:
+    """One branch's members as the user may see them: filtered by group (a PartyGroup, or
+    "none" for members without a group), status and a name search; one query per page."""
+    members = scope_filter(Member.objects.filter(branch=branch), user, unit_field="branch")
+    members = members.filter(is_active=not inactive).select_related("party_group")
+    if group == "none":
+        members = members.filter(party_group__isnull=True)
+    elif group is not None:
+        members = members.filter(party_group=group)
+    if status:
+        members = members.filter(status=status)
+    if q:
+        members = members.filter(name__icontains=q)
+    return members.order_by("name", "pk")
+
+
+def groups_of(branch: OrgUnit, *, active_only=True) -> QuerySet[PartyGroup]:
+    """The branch's party groups with their leader and active member count: one query."""
+    groups = PartyGroup.objects.filter(branch=branch)
+    if active_only:
+        groups = groups.filter(is_active=True)
+    return (
+        groups.select_related("leader")
+        .annotate(active_members=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
+
+
+def member_for_page(pk) -> Member:
+    """A member with what their page shows (raises DoesNotExist)."""
+    return Member.objects.select_related("branch", "party_group", "user").get(pk=pk)
+
+
+def _ancestor_paths(user) -> set[str]:
+    """The paths above (and at) each unit where the user holds a role: string slices of the
+    materialized path, no query."""
+    step = OrgUnit.steplen
+    return {
+        ra.unit.path[:end]
+        for ra in user.role_assignments
+        for end in range(step, len(ra.unit.path) + 1, step)
+    }
+
+
+def templates_visible_to(user) -> QuerySet[MeetingTemplate]:
+    """Current templates the user works under or oversees: the province's (no owner), those
+    of the committees above the user's units, and those of units in the user's subtree."""
+    current = MeetingTemplate.objects.filter(is_current=True).select_related("owner")
+    in_subtree = scope_filter(current, user, unit_field="owner").values("pk")
+    return current.filter(
+        Q(owner__isnull=True) | Q(owner__path__in=_ancestor_paths(user)) | Q(pk__in=in_subtree)
+    ).order_by("owner__path", "kind", "name")

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import roster, templates
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", roster.index, name="index"),
+    path("branch/<int:branch_pk>/", roster.roster, name="roster"),
+    path("branch/<int:branch_pk>/add/", roster.member_add, name="member_add"),
+    path("branch/<int:branch_pk>/groups/", roster.groups, name="groups"),
+    path("members/<int:pk>/", roster.member_detail, name="member"),
+    path("members/<int:pk>/edit/", roster.member_edit, name="member_edit"),
+    path("members/<int:pk>/move/", roster.member_move, name="member_move"),
+    path("members/<int:pk>/deactivate/", roster.member_deactivate, name="member_deactivate"),
+    path("groups/<int:pk>/leader/", roster.group_leader, name="group_leader"),
+    path("templates/", templates.template_list, name="templates"),
+]

@@ -1,0 +1,269 @@
+"""Roster pages: the branches a reader may open, one branch's roster, a member's page, and the
+secretary's forms. Thin: check the permission, call a selector or a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from branches.models import OrgUnit, UnitType
+from workflow.pagination import SEARCH_MAX_ROWS, paginate
+from workflow.selectors import timeline
+
+from .. import selectors, services
+from ..forms import DeactivateForm, GroupForm, LeaderForm, MemberForm, MoveForm, RosterFilterForm
+from ..models import Member, PartyGroup
+
+PAGE_SIZE = 30
+
+#: How the audit trail's ledger actions read on a member's page.
+ACTION_LABELS = {
+    "member_add": _lazy("登记入册"),
+    "member_edit": _lazy("修改信息"),
+    "member_move_group": _lazy("调整党小组"),
+    "member_move_branch": _lazy("调动党支部"),
+    "member_deactivate": _lazy("停用"),
+    "roster_import": _lazy("名册导入"),
+}
+
+
+def branch_or_404(request, pk, perm="ledger.view_roster") -> OrgUnit:
+    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
+    if not request.user.has_perm(perm, branch):
+        raise PermissionDenied
+    return branch
+
+
+def member_or_404(request, pk, perm="ledger.view_roster") -> Member:
+    try:
+        member = selectors.member_for_page(pk)
+    except Member.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm(perm, member.branch):
+        raise PermissionDenied
+    return member
+
+
+def _refused(form, exc):
+    """A service's refusal as form errors: field errors where the rule names a field."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+
+
+@login_required
+def index(request):
+    """The branches whose roster the user may open (a secretary: usually one)."""
+    if not request.user.has_perm("ledger.browse_rosters"):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:64]
+    page, query = paginate(
+        request,
+        selectors.branches_with_rosters(request.user, q=q),
+        PAGE_SIZE,
+        max_rows=SEARCH_MAX_ROWS if q else None,
+    )
+    if page.paginator.count == 1 and not q:
+        return redirect("ledger:roster", page.object_list[0].pk)
+    return render(request, "ledger/index.html", {"page": page, "query": query, "q": q})
+
+
+@login_required
+def roster(request, branch_pk):
+    branch = branch_or_404(request, branch_pk)
+    groups = list(selectors.groups_of(branch))
+    form = RosterFilterForm(request.GET or None, groups=groups)
+    filters = form.filters()
+    members = selectors.roster(request.user, branch, **filters)
+    page, query = paginate(
+        request, members, PAGE_SIZE, max_rows=SEARCH_MAX_ROWS if filters.get("q") else None
+    )
+    return render(
+        request,
+        "ledger/roster.html",
+        {
+            "branch": branch,
+            "groups": groups,
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_edit": request.user.has_perm("ledger.edit_roster", branch),
+        },
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    member = member_or_404(request, pk)
+    can_edit = request.user.has_perm("ledger.edit_roster", member.branch)
+    entries = list(timeline(member))
+    for e in entries:
+        e.action_label = ACTION_LABELS.get(e.action, e.action)
+    return render(
+        request,
+        "ledger/member_detail.html",
+        {
+            "member": member,
+            "branch": member.branch,
+            "can_edit": can_edit,
+            # The full number only for those who keep the roster.
+            "phone": member.phone if can_edit else member.masked_phone,
+            "timeline": entries,
+            "deactivate_form": DeactivateForm() if can_edit and member.is_active else None,
+        },
+    )
+
+
+@login_required
+def member_add(request, branch_pk):
+    branch = branch_or_404(request, branch_pk, "ledger.edit_roster")
+    form = MemberForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.add_member(actor=request.user, branch=branch, data=form.member_data())
+        except (ValidationError, services.RosterError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已将 %(name)s 登记入册。") % {"name": member.name})
+            return redirect("ledger:roster", branch.pk)
+    return render(request, "ledger/member_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+def member_edit(request, pk):
+    member = member_or_404(request, pk, "ledger.edit_roster")
+    form = MemberForm(request.POST or None, instance=member, branch=member.branch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_member(
+                actor=request.user,
+                member=member,
+                data=form.member_data(),
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, services.RosterError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("党员信息已保存。"))
+            return redirect("ledger:member", member.pk)
+    return render(
+        request,
+        "ledger/member_form.html",
+        {"form": form, "branch": member.branch, "member": member},
+    )
+
+
+@login_required
+def member_move(request, pk):
+    member = member_or_404(request, pk, "ledger.edit_roster")
+    form = MoveForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        to_branch = None
+        if data["branch_code"]:
+            to_branch = OrgUnit.objects.filter(code=data["branch_code"].strip()).first()
+            if to_branch is None:
+                form.add_error("branch_code", _("没有这个组织编码。"))
+        if form.is_valid():
+            try:
+                services.move_member(
+                    actor=request.user,
+                    member=member,
+                    reason=data["reason"],
+                    to_group=data["party_group"],
+                    to_branch=to_branch,
+                )
+            except (ValidationError, services.RosterError, PermissionDenied) as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("调动已完成。"))
+                if to_branch is not None:
+                    return redirect("ledger:roster", member.branch_id)
+                return redirect("ledger:member", member.pk)
+    return render(
+        request,
+        "ledger/member_move.html",
+        {"form": form, "member": member, "branch": member.branch},
+    )
+
+
+@login_required
+@require_POST
+def member_deactivate(request, pk):
+    member = member_or_404(request, pk, "ledger.edit_roster")
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deactivate_member(
+                actor=request.user,
+                member=member,
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, services.RosterError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("%(name)s 已停用。") % {"name": member.name})
+    else:
+        messages.error(request, _("请填写离开日期和停用原因。"))
+    return redirect("ledger:member", member.pk)
+
+
+@login_required
+def groups(request, branch_pk):
+    branch = branch_or_404(request, branch_pk)
+    can_edit = request.user.has_perm("ledger.edit_roster", branch)
+    form = GroupForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.create_group(
+                    actor=request.user, branch=branch, name=form.cleaned_data["name"]
+                )
+            except ValidationError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("党小组已添加。"))
+                return redirect("ledger:groups", branch.pk)
+    return render(
+        request,
+        "ledger/groups.html",
+        {
+            "branch": branch,
+            "groups": selectors.groups_of(branch),
+            "form": form if can_edit else None,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def group_leader(request, pk):
+    group = get_object_or_404(PartyGroup.objects.select_related("branch", "leader"), pk=pk)
+    if not request.user.has_perm("ledger.edit_roster", group.branch):
+        raise PermissionDenied
+    form = LeaderForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_group_leader(
+                actor=request.user,
+                group=group,
+                member=form.cleaned_data["member"],
+                elected_on=form.cleaned_data["elected_on"],
+            )
+        except (ValidationError, services.RosterError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("党小组长已更新。"))
+            return redirect("ledger:groups", group.branch_id)
+    return render(
+        request, "ledger/group_leader.html", {"form": form, "group": group, "branch": group.branch}
+    )
