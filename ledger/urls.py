@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import roster, templates
+from .views import roster, roster_io, templates
 
 app_name = "ledger"
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("members/<int:pk>/move/", roster.member_move, name="member_move"),
     path("members/<int:pk>/deactivate/", roster.member_deactivate, name="member_deactivate"),
     path("groups/<int:pk>/leader/", roster.group_leader, name="group_leader"),
+    path("branch/<int:branch_pk>/import/", roster_io.roster_import, name="import"),
+    path("branch/<int:branch_pk>/export.xlsx", roster_io.roster_export, name="export"),
+    path("import/template.xlsx", roster_io.import_template, name="import_template"),
     path("templates/", templates.template_list, name="templates"),
 ]
