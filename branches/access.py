@@ -47,15 +47,18 @@ def _under(unit: OrgUnit, ancestor: OrgUnit) -> bool:
     return unit.path.startswith(ancestor.path)
 
 
+def holds_role_over(user, unit: OrgUnit | None, *roles: str) -> bool:
+    """One of `roles` is held at `unit` or one of its ancestors (the role reaches the unit)."""
+    return unit is not None and any(_under(unit, ra.unit) for ra in assignments(user, *roles))
+
+
 # --- secretaries ---------------------------------------------------------------------------
 
 
 def secretary_covers(user, unit: OrgUnit | None) -> bool:
     """A secretary (or party-affairs worker) whose role sits at `unit` or one of its
     ancestors: the secretary of branch A1 covers A1 and its party groups, never a sibling."""
-    return unit is not None and any(
-        _under(unit, ra.unit) for ra in assignments(user, Role.SECRETARY)
-    )
+    return holds_role_over(user, unit, Role.SECRETARY)
 
 
 def secretaries_at(unit) -> list[User]:
