@@ -32,12 +32,20 @@ class UnitFilterForm(forms.Form):
         }
 
 
-class OrgImportForm(forms.Form):
+class XlsxImportForm(forms.Form):
+    """An Excel workbook to import (org units, users, the member roster): size first, then the
+    content. A subclass names its template in `help_text`."""
+
+    help_text = _("请使用导入模板填写，保存为 .xlsx 格式。")
+
     file = forms.FileField(
         label=_("Excel 文件"),
-        help_text=_("请使用导入模板填写，保存为 .xlsx 格式。"),
         widget=forms.FileInput(attrs={"accept": f".xlsx,{importing.XLSX_CONTENT_TYPE}"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.help_text
 
     def clean_file(self):
         """Size first, then the content: the name of a file proves nothing about it."""
@@ -61,3 +69,7 @@ class OrgImportForm(forms.Form):
             ) from None
         upload.seek(0)
         return upload
+
+
+class OrgImportForm(XlsxImportForm):
+    """The org tree and its users."""

@@ -1,9 +1,7 @@
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from branches import importing as org_importing
+from branches.forms import XlsxImportForm
 
 from .models import Member, MemberStatus, PartyGroup
 
@@ -127,20 +125,8 @@ class LeaderForm(forms.Form):
         self.fields["member"].queryset = group.members.filter(is_active=True).order_by("name")
 
 
-class RosterImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel 文件"),
-        help_text=_("请使用名册导入模板填写，保存为 .xlsx 格式。"),
-        widget=forms.FileInput(attrs={"accept": f".xlsx,{org_importing.XLSX_CONTENT_TYPE}"}),
-    )
+class RosterImportForm(XlsxImportForm):
+    """The member roster, on the roster's own template (size and content checked as for the
+    org import)."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件过大（%(size)s），不能超过 %(limit)s，请拆分后分批导入。"),
-                code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            )
-        return upload
+    help_text = _("请使用名册导入模板填写，保存为 .xlsx 格式。")
