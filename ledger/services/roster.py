@@ -45,7 +45,9 @@ def _require_editor(actor, branch):
 
 def _locked_member(member) -> Member:
     return (
-        Member.objects.select_for_update().select_related("branch", "party_group").get(pk=member.pk)
+        Member.objects.select_for_update(of=("self",))
+        .select_related("branch", "party_group")
+        .get(pk=member.pk)
     )
 
 

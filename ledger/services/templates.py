@@ -39,7 +39,7 @@ def revise_template(*, actor, template: MeetingTemplate, data: dict, reason: str
     both publish "v3"), retired, and the new one copies it with `data` applied. Published
     versions themselves never change."""
     current = (
-        MeetingTemplate.objects.select_for_update()
+        MeetingTemplate.objects.select_for_update(of=("self",))
         .filter(key=template.key, is_current=True)
         .select_related("owner")
         .get()

@@ -154,3 +154,12 @@ def test_figures_are_cached_again_once_redis_is_back(client, org, redis_cache):
     assert client.get(reverse("brands:coverage")).status_code == 200
     assert _backend().reachable()
     assert any(key.startswith(b":1:brands:") for key in _backend()._cache.get_client().keys("*"))
+
+
+@pytest.mark.services
+def test_healthz_reports_the_cache_without_failing_on_it(client, db, redis_cache):
+    assert client.get("/healthz").json()["cache"] == "ok"
+    redis_cache.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the portal still serves: an optimisation is missing
+    assert response.json()["cache"].startswith("unreachable")
