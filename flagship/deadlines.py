@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import secretaries_at
 from workflow.deadlines import Deadline, deadline_provider, window_closer
+from workflow.windows import end_of_local_day, local_today
 
 from .models import (
     AttachmentKind,
@@ -26,9 +27,9 @@ from .models import (
     Phase,
 )
 from .services.candidacy import lock_late_candidacies
-from .services.common import end_of_day, local_today
 from .services.cycle import advance_by_date
 from .services.decision import expire_honours
+from .windows import application_window, summary_window
 
 #: Obligations are announced this many days ahead at most (the reminder offsets are smaller).
 OBLIGATION_HORIZON = 31
@@ -50,20 +51,24 @@ def _recipients(candidacies):
 @deadline_provider
 def flagship_deadlines(now):
     today = local_today(now)
-    for cycle in FlagshipCycle.objects.filter(
-        phase=Phase.APPLICATION, application_closes_on__gte=today
-    ):
+    for cycle in FlagshipCycle.objects.filter(phase=Phase.APPLICATION):
+        window = application_window(cycle)
+        if window.has_closed(now):
+            continue
         pending = cycle.candidacies.filter(
             status__in=(CandidacyStatus.DRAFT, CandidacyStatus.RETURNED)
         )
         yield Deadline(
             obj=cycle,
-            due_at=end_of_day(cycle.application_closes_on),
+            due_at=window.closes_at,
             recipients=_recipients(pending),
             title=_("%(cycle)s 旗舰品牌申报") % {"cycle": cycle},
             url=reverse("flagship:cycle", args=[cycle.pk]),
         )
-    for cycle in FlagshipCycle.objects.filter(phase=Phase.MANAGEMENT, summary_deadline__gte=today):
+    for cycle in FlagshipCycle.objects.filter(phase=Phase.MANAGEMENT):
+        window = summary_window(cycle)
+        if window.has_closed(now):
+            continue
         without_summary = cycle.candidacies.filter(status=CandidacyStatus.ACCEPTED).exclude(
             Exists(
                 CandidacyAttachment.objects.filter(
@@ -73,7 +78,7 @@ def flagship_deadlines(now):
         )
         yield Deadline(
             obj=cycle,
-            due_at=end_of_day(cycle.summary_deadline),
+            due_at=window.closes_at,
             recipients=_recipients(without_summary),
             title=_("%(cycle)s 旗舰品牌总结材料") % {"cycle": cycle},
             url=reverse("flagship:cycle", args=[cycle.pk]),
@@ -86,7 +91,7 @@ def flagship_deadlines(now):
         users = {u.pk: u for u in (honour.candidacy.applicant, *secretaries_at(honour.unit))}
         yield Deadline(
             obj=obligation,
-            due_at=end_of_day(obligation.due_on),
+            due_at=end_of_local_day(obligation.due_on),
             recipients=tuple(users.values()),
             title=_("旗舰品牌荣誉义务：%(t)s") % {"t": obligation.title},
             url=reverse("flagship:honour", args=[honour.pk]),

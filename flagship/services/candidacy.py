@@ -32,7 +32,8 @@ from ..models import (
     FlagshipCycle,
     Phase,
 )
-from .common import SCHEDULER, FlagshipError, end_of_day, fmt_date, local_today
+from ..windows import application_window, summary_window
+from .common import SCHEDULER, FlagshipError
 
 S = CandidacyStatus
 WORKFLOW = Workflow(
@@ -132,31 +133,12 @@ def prefill_for(unit, brand, results) -> dict:
     return prefill(brand, results, activities)
 
 
-# --- the window --------------------------------------------------------------------------
-
-
-def window_error(cycle, *, first_submission: bool, now=None) -> str:
-    """Why a candidacy may not be filed or submitted now (empty when it may). After the
-    closing date a first submission is refused; a returned candidacy may still be resubmitted
-    until the notice is published."""
-    if cycle.phase != Phase.APPLICATION:
-        return _("“%(cycle)s”当前为%(phase)s，不接受申报。") % {
-            "cycle": cycle,
-            "phase": cycle.get_phase_display(),
-        }
-    if first_submission and (now or timezone.now()) >= end_of_day(cycle.application_closes_on):
-        return _("申报已于 %(d)s 截止，不能再提交新的申报。") % {
-            "d": fmt_date(cycle.application_closes_on)
-        }
-    return ""
+# --- filing and review -------------------------------------------------------------------
 
 
 def _eligibility_error(unit, cycle) -> str:
     verdict = check_eligibility(unit, cycle=cycle)
     return _("；").join(verdict.reasons)
-
-
-# --- filing and review -------------------------------------------------------------------
 
 
 def _clean_content(data):
@@ -179,7 +161,7 @@ def save_draft(*, actor, cycle=None, unit=None, candidacy=None, data: dict | Non
         if not actor.has_perm("flagship.file_candidacy", unit):
             raise PermissionDenied(_("只有本支部的书记或党务工作者可以申报旗舰品牌。"))
         cycle = FlagshipCycle.objects.get(pk=cycle.pk)
-        error = window_error(cycle, first_submission=True, now=now)
+        _open, error = application_window(cycle).check(now)
         verdict = check_eligibility(unit, cycle=cycle)
         if error or not verdict.ok:
             raise FlagshipError(error or _("；").join(verdict.reasons))
@@ -240,9 +222,8 @@ def submit(*, actor, pk, comment="", expected_version=None, now=None):
 
     def before_save(candidacy, _t):
         cycle = candidacy.cycle
-        error = window_error(cycle, first_submission=candidacy.revision_number == 0, now=now)
-        if error:
-            raise FlagshipError(error)
+        first = candidacy.revision_number == 0
+        application_window(cycle, first_submission=first).require_open(FlagshipError, now)
         error = _eligibility_error(candidacy.unit, cycle)
         if error:
             raise FlagshipError(error)
@@ -360,13 +341,12 @@ def lock_candidacies(cycle, statuses, *, actor=SCHEDULER) -> int:
 
 
 def lock_late_candidacies(now=None) -> int:
-    """Drafts never submitted by the closing date are locked (逾期未提交). Idempotent."""
-    today = local_today(now)
+    """Drafts never submitted by the closing date are locked (逾期未提交) once the application
+    window has closed. Idempotent."""
     locked = 0
-    for cycle in FlagshipCycle.objects.filter(
-        phase=Phase.APPLICATION, application_closes_on__lt=today
-    ):
-        locked += lock_candidacies(cycle, (S.DRAFT,))
+    for cycle in FlagshipCycle.objects.filter(phase=Phase.APPLICATION):
+        if application_window(cycle).has_closed(now):
+            locked += lock_candidacies(cycle, (S.DRAFT,))
     return locked
 
 
@@ -393,7 +373,9 @@ def remove_attachment(*, actor, attachment, now=None):
         .get(pk=attachment.candidacy_id)
     )
     if attachment.kind == AttachmentKind.SUMMARY:
-        _check_summary_window(actor, candidacy, now)
+        if not actor.has_perm("flagship.manage_candidate", candidacy):
+            raise PermissionDenied
+        summary_window(candidacy.cycle).require_open(FlagshipError, now)
     elif not actor.has_perm("flagship.edit_candidacy", candidacy):
         raise FlagshipError(_("该申报当前不可编辑。"))
     attachment.delete_with_file()
@@ -436,27 +418,12 @@ def file_plan(*, actor, pk, plan: str):
     return candidacy
 
 
-def _check_summary_window(actor, candidacy, now):
-    if not actor.has_perm("flagship.manage_candidate", candidacy):
-        raise PermissionDenied
-    cycle = candidacy.cycle
-    if (now or timezone.now()) >= end_of_day(cycle.summary_deadline):
-        raise FlagshipError(
-            _("总结材料已于 %(d)s 截止提交，逾期不能上传或修改。")
-            % {"d": fmt_date(cycle.summary_deadline)}
-        )
-    if cycle.phase != Phase.MANAGEMENT:
-        raise FlagshipError(
-            _("总结材料在培育管理阶段提交，当前为%(p)s。") % {"p": cycle.get_phase_display()}
-        )
-
-
 @transaction.atomic
 def upload_summary(*, actor, pk, upload, now=None):
     """Summary materials (总结材料) until the end of the summary deadline day; a late upload
     is refused with the deadline in the message."""
     candidacy = _accepted_candidate(actor, pk)
-    _check_summary_window(actor, candidacy, now)
+    summary_window(candidacy.cycle).require_open(FlagshipError, now)
     attachment = _store(actor, candidacy, upload, AttachmentKind.SUMMARY)
     record_audit(
         actor=actor, obj=candidacy, action="upload_summary", comment=attachment.original_name

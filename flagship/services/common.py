@@ -1,8 +1,8 @@
-"""What the flagship services share: the domain error, the scheduler's actor, dates."""
+"""What the flagship services share: the domain error, the scheduler's actor, dates as
+written in messages (windows and the end of a day: `flagship/windows.py`, `workflow/windows.py`)."""
 
 import datetime
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -29,17 +29,6 @@ class _Scheduler:
 
 
 SCHEDULER = _Scheduler()
-
-
-def local_today(now=None) -> datetime.date:
-    return timezone.localdate(now) if now is not None else timezone.localdate()
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The moment a date-deadline passes: midnight at the end of that local day."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    )
 
 
 def fmt_date(day: datetime.date) -> str:

@@ -20,6 +20,7 @@ from branches.models import Role, RoleAssignment
 from workflow.formats import points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, Workflow
+from workflow.windows import local_today
 
 from ..models import (
     Candidacy,
@@ -33,7 +34,8 @@ from ..models import (
     Phase,
     ReviewCriterion,
 )
-from .common import SCHEDULER, FlagshipError, fmt_date, local_today
+from ..windows import due_transition
+from .common import SCHEDULER, FlagshipError, fmt_date
 
 log = logging.getLogger(__name__)
 
@@ -554,19 +556,6 @@ def blocking_reason(cycle, name) -> str:
     return ""
 
 
-def due_transition(cycle, today: datetime.date) -> str | None:
-    """The phase transition whose date has come, if any."""
-    if cycle.phase == Phase.PLANNED and today >= cycle.application_opens_on:
-        return "open_application"
-    if cycle.phase == Phase.APPLICATION and today >= cycle.notice_starts_on:
-        return "publish_notice"
-    if cycle.phase == Phase.NOTICE and cycle.notice_ends_on and today > cycle.notice_ends_on:
-        return "start_management"
-    if cycle.phase == Phase.MANAGEMENT and today >= cycle.review_starts_on:
-        return "start_review"
-    return None
-
-
 def advance(*, actor, pk, name, comment="", expected_version=None, now=None) -> FlagshipCycle:
     """Move a cycle to its next phase (`PHASE_ADVANCES`). Publishing the notice locks what was
     never submitted or is still returned, and runs the notice for `notice_days` from today."""
@@ -627,13 +616,13 @@ def advance(*, actor, pk, name, comment="", expected_version=None, now=None) -> 
 
 def advance_by_date(now=None) -> int:
     """The scheduled side of the phases: move every cycle whose date has come, as far as the
-    dates and the guards allow. Idempotent: a cycle already moved has nothing due."""
-    today = local_today(now)
+    dates and the guards allow (`flagship.windows.due_transition`). Idempotent: a cycle
+    already moved has nothing due."""
     moved = 0
     open_phases = (Phase.PLANNED, Phase.APPLICATION, Phase.NOTICE, Phase.MANAGEMENT)
     for cycle in FlagshipCycle.objects.filter(phase__in=open_phases):
         for _step in range(len(PHASE_ADVANCES)):
-            name = due_transition(cycle, today)
+            name = due_transition(cycle, now)
             if name is None:
                 break
             try:

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.access import secretaries_at
-from workflow.formats import local_datetime, points
+from workflow.formats import points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled
+from workflow.windows import local_today
 
 from ..models import (
     Ballot,
@@ -28,12 +29,12 @@ from ..models import (
     HonourStatus,
     Obligation,
     ObligationKind,
-    Phase,
     Vote,
 )
 from ..selectors.review import committee_results
 from ..selectors.vote import base_ranking
-from .common import FlagshipError, local_today
+from ..windows import vote_window
+from .common import FlagshipError
 from .cycle import WORKFLOW
 
 
@@ -103,17 +104,6 @@ def decide_units(*, actor, cycle_pk, candidacy_ids, comment="", expected_version
 # --- the public vote ---------------------------------------------------------------------
 
 
-def vote_error(cycle, now=None) -> str:
-    if cycle.phase != Phase.VOTING:
-        return _("“%(cycle)s”当前为%(p)s，不在投票期内。") % {
-            "cycle": cycle,
-            "p": cycle.get_phase_display(),
-        }
-    if cycle.vote_closes_at and (now or timezone.now()) >= cycle.vote_closes_at:
-        return _("投票已于 %(t)s 截止。") % {"t": local_datetime(cycle.vote_closes_at)}
-    return ""
-
-
 #: Django has no API for a share lock (select_for_update is exclusive).
 SHARE_LOCK = "SELECT id FROM flagship_flagshipcycle WHERE id = %s FOR SHARE"
 
@@ -138,9 +128,7 @@ def cast_ballot(*, actor, cycle_pk, candidacy_ids, now=None) -> Ballot:
     try:
         with transaction.atomic():
             cycle = _cycle_for_voting(cycle_pk)
-            error = vote_error(cycle, now)
-            if error:
-                raise FlagshipError(error)
+            vote_window(cycle).require_open(FlagshipError, now)
             if not ids:
                 raise ValidationError(_("请至少选择一个单位。"))
             if len(ids) > cycle.votes_per_member:

@@ -11,23 +11,12 @@ from django.utils.translation import gettext as _
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled
 
-from ..models import Candidacy, CandidacyStatus, Objection, ObjectionStatus, Phase
+from ..models import Candidacy, CandidacyStatus, Objection, ObjectionStatus
+from ..windows import notice_window
 from .candidacy import disqualify
-from .common import FlagshipError, fmt_date, local_today
+from .common import FlagshipError
 
 MAX_TEXT = 2000
-
-
-def notice_error(cycle, now=None) -> str:
-    """Why objections are not accepted now (empty while the notice runs)."""
-    if cycle.phase != Phase.NOTICE:
-        return _("“%(cycle)s”当前为%(phase)s，不在公示期内。") % {
-            "cycle": cycle,
-            "phase": cycle.get_phase_display(),
-        }
-    if cycle.notice_ends_on and local_today(now) > cycle.notice_ends_on:
-        return _("公示已于 %(d)s 结束。") % {"d": fmt_date(cycle.notice_ends_on)}
-    return ""
 
 
 def file_objection(*, actor, candidacy_pk, text, now=None) -> Objection:
@@ -41,9 +30,7 @@ def file_objection(*, actor, candidacy_pk, text, now=None) -> Objection:
     try:
         with transaction.atomic():
             candidacy = Candidacy.objects.select_related("cycle", "unit").get(pk=candidacy_pk)
-            error = notice_error(candidacy.cycle, now)
-            if error:
-                raise FlagshipError(error)
+            notice_window(candidacy.cycle).require_open(FlagshipError, now)
             if candidacy.status != CandidacyStatus.ACCEPTED:
                 raise FlagshipError(_("该单位不在公示名单中。"))
             objection = Objection.objects.create(candidacy=candidacy, author=actor, text=text)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from workflow.formats import points
 from workflow.services import record_audit
 from workflow.uploads import clean_image, save_photo
+from workflow.windows import local_today
 
 from ..models import (
     Candidacy,
@@ -24,7 +25,7 @@ from ..models import (
     SiteVisit,
     SiteVisitPhoto,
 )
-from .common import FlagshipError, local_today
+from .common import FlagshipError
 
 MAX_PHOTOS = 9
 PHOTO_MAX_BYTES = 5 * 1024 * 1024

@@ -26,6 +26,7 @@ from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..selectors.results import latest_results
 from ..services import candidacy as services
+from ..windows import application_window
 from .common import get_candidacy, get_cycle, paginate
 
 
@@ -42,7 +43,7 @@ def apply(request, cycle_pk, unit_pk):
         messages.info(request, _("该党支部已在本周期申报，已为您打开。"))
         return redirect("flagship:candidacy", existing.pk)
     verdict = check_eligibility(unit, cycle=cycle)
-    window = services.window_error(cycle, first_submission=True)
+    _open, window = application_window(cycle).check()
     if window or not verdict.ok:
         return render(
             request,

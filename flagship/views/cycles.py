@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,7 @@ from ..models import CandidacyStatus, Phase
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..services import cycle as services
+from ..windows import due_transition
 from .common import get_cycle, paginate
 
 
@@ -103,13 +103,12 @@ def edit(request, pk):
 def detail(request, pk):
     cycle = get_cycle(pk)
     user = request.user
-    today = timezone.localdate()
     advances = []
     if user.has_perm("flagship.manage_cycle", cycle):
         for t in services.WORKFLOW.available(user, cycle):
             if t.name in services.PHASE_ADVANCES:
                 advances.append({"t": t, "blocked": services.blocking_reason(cycle, t.name)})
-    due = services.due_transition(cycle, today)
+    due = due_transition(cycle)
     counts = dict(
         selectors.candidacies_visible_to(user, cycle)
         .values_list("status")

@@ -14,6 +14,7 @@ from ..selectors import review as review_selectors
 from ..selectors import vote as vote_selectors
 from ..services import decision as services
 from ..services.cycle import WORKFLOW
+from ..windows import vote_window
 from .common import get_cycle, paginate
 
 
@@ -87,7 +88,7 @@ def vote(request, pk):
             "units": units,
             "form": form,
             "mine": mine,
-            "vote_error": services.vote_error(cycle),
+            "vote_error": vote_window(cycle).check()[1],
             "ballots": vote_selectors.ballots_cast(cycle),
         },
     )

@@ -11,6 +11,7 @@ from ..forms import HandleObjectionForm, ObjectionForm
 from ..models import Candidacy, Objection, ObjectionStatus
 from ..selectors import cycles as selectors
 from ..services import notice as services
+from ..windows import notice_window
 from .common import get_cycle, paginate
 
 
@@ -26,7 +27,7 @@ def notice(request, pk):
             "cycle": cycle,
             "page": page,
             "query": query,
-            "notice_error": services.notice_error(cycle),
+            "notice_error": notice_window(cycle).check()[1],
             "objection_form": ObjectionForm(),
             "mine": selectors.my_objections(request.user, cycle),
             "can_handle": request.user.has_perm("flagship.handle_objections", cycle),
