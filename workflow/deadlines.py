@@ -11,6 +11,8 @@ from datetime import datetime
 
 from django.utils.module_loading import autodiscover_modules
 
+from .formats import local_datetime
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -19,6 +21,13 @@ class Deadline:
     recipients: tuple  # users responsible for acting before the deadline
     title: str  # what is due, in Chinese, e.g. "2026年11月 六好党支部自评"
     url: str = ""
+    #: How the reminder writes the deadline; empty: `due_at` in local time. A window closing
+    #: with a day passes its `Window.deadline_label` (the date, not the midnight after it).
+    due_label: str = ""
+
+    @property
+    def shown_due(self) -> str:
+        return self.due_label or local_datetime(self.due_at)
 
 
 _providers: list[Callable[[datetime], Iterable[Deadline]]] = []

@@ -72,7 +72,7 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
             days_before=offset,
             due_at=deadline.due_at,
             title=_("截止提醒：%(title)s 将于 %(due)s 截止")
-            % {"title": deadline.title, "due": local_datetime(deadline.due_at)},
+            % {"title": deadline.title, "due": deadline.shown_due},
             body=_("距截止还有不到 %(n)d 天，请及时办理。") % {"n": offset},
             url=deadline.url,
         )
