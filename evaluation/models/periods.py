@@ -20,8 +20,8 @@ SOURCE_KIND = {PeriodKind.QUARTERLY: PeriodKind.MONTHLY, PeriodKind.ANNUAL: Peri
 
 class AssessmentPeriod(models.Model):
     """考评周期. A filled period is scored by the branches between `opens_on` and `closes_on`
-    (inclusive, local dates) and reviewed; an aggregate period computes its results from its
-    source periods (see `scoring.aggregate`)."""
+    (inclusive, local dates: `evaluation.windows.fill_window`) and reviewed; an aggregate
+    period computes its results from its source periods (see `scoring.aggregate`)."""
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("周期类型"), max_length=12, choices=PeriodKind.choices)
@@ -77,15 +77,6 @@ class AssessmentPeriod(models.Model):
 
     def __str__(self):
         return self.name
-
-    def phase(self, today) -> str:
-        if self.is_aggregate:
-            return "aggregate"
-        if today < self.opens_on:
-            return "upcoming"
-        if today > self.closes_on:
-            return "closed"
-        return "open"
 
 
 class PeriodPublication(models.Model):

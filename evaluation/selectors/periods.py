@@ -1,7 +1,6 @@
 """Reads of periods and of the assessments in them, always within the reader's subtree."""
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from branches.access import REVIEWER_ROLES, assignments, reviewing_subtrees
 from branches.models import OrgUnit, Role, UnitType
@@ -15,6 +14,7 @@ from branches.selectors import (
 
 from .. import cache
 from ..models import Assessment, AssessmentPeriod, PeriodPublication, Status
+from ..windows import fill_not_closed
 
 STEP = OrgUnit.steplen
 BY_COMMITTEE = {"committee_field": "committee"}  # see Assessment.committee
@@ -138,9 +138,9 @@ def own_assessments(user) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(
             condition,
+            fill_not_closed(prefix="period__"),
             status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED],
             period__is_aggregate=False,
-            period__closes_on__gte=timezone.localdate(),
         )
         .select_related("unit", "period", "period__table_version__table")
         .order_by("period__closes_on", "unit__path")

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -30,6 +29,7 @@ from ..models import (
     Status,
 )
 from ..selectors.tables import as_items, indicators_for
+from ..windows import fill_window
 
 S = Status
 WORKFLOW = Workflow(
@@ -92,24 +92,6 @@ class EvaluationError(TransitionError):
 
 def _link(assessment):
     return reverse("evaluation:assessment", args=[assessment.pk])
-
-
-def check_window(period, today=None):
-    """Self-assessments are filled between the open and the close date (inclusive, local
-    time); afterwards they are blocked with a clear message."""
-    today = today or timezone.localdate()
-    if period.is_aggregate:
-        raise EvaluationError(_("汇总周期的结果由各期结果自动汇总，无需填报。"))
-    if today < period.opens_on:
-        raise EvaluationError(
-            _("本期考评将于 %(date)s 开始填报，请届时再来。")
-            % {"date": date_format(period.opens_on)}
-        )
-    if today > period.closes_on:
-        raise EvaluationError(
-            _("本期考评已于 %(date)s 截止填报，不能再保存或提交。如需补报，请联系上级党委。")
-            % {"date": date_format(period.closes_on)}
-        )
 
 
 PROBLEM_MESSAGES = {
@@ -194,7 +176,7 @@ def save_draft(*, actor, pk, entries: dict, expected_version=None):
         raise EvaluationError(
             _("该考评当前为“%(s)s”，不可编辑。") % {"s": assessment.get_status_display()}
         )
-    check_window(assessment.period)
+    fill_window(assessment.period).require_open(EvaluationError)
     indicators = indicators_for(assessment.period.table_version_id, assessment.category)
     entries = {**entries, **_online_entries(assessment, indicators)}  # not the secretary's to set
     errors = _score_problems(indicators, {k: v.get("score") for k, v in entries.items()})
@@ -245,7 +227,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
     the self scores and the result is computed."""
 
     def before_save(assessment, _t):
-        check_window(assessment.period)
+        fill_window(assessment.period).require_open(EvaluationError)
         indicators = indicators_for(assessment.period.table_version_id, assessment.category)
         scores = {s.indicator_id: s for s in assessment.scores.all()}
         new = []
@@ -432,7 +414,7 @@ def add_evidence(*, actor, assessment, indicator, upload):
     )
     if not actor.has_perm("evaluation.edit_assessment", assessment):
         raise EvaluationError(_("该考评当前不可编辑，不能上传佐证材料。"))
-    check_window(assessment.period)
+    fill_window(assessment.period).require_open(EvaluationError)
     if indicator.pk not in {
         i.pk for i in indicators_for(assessment.period.table_version_id, assessment.category)
     }:

@@ -29,6 +29,7 @@ from ..models import (
     Subject,
 )
 from ..selectors.tables import as_items, indicators_for
+from ..windows import fill_window
 from .assessments import WORKFLOW, EvaluationError
 from .ranking import refresh_ranks
 
@@ -159,7 +160,7 @@ def publish(*, actor, pk, unit) -> int:
         raise EvaluationError(_("该组织不在本周期的考评范围内。"))
     if period.is_aggregate:
         raise EvaluationError(_("汇总周期的结果在汇总时自动发布。"))
-    if timezone.localdate() <= period.closes_on:
+    if not fill_window(period).has_closed():
         raise EvaluationError(
             _("填报截止（%(date)s）后才能发布结果。") % {"date": date_format(period.closes_on)}
         )

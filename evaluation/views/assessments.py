@@ -18,6 +18,7 @@ from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.tables import grouped, indicators_for
 from ..services import assessments as services
+from ..windows import fill_window
 from .common import get_assessment, paginate, require
 
 
@@ -127,11 +128,7 @@ def fill(request, pk):
         carried=carried,
         online=online.scores(indicators, assessment.unit, assessment.period),
     )
-    window_error = None
-    try:
-        services.check_window(assessment.period)
-    except TransitionError as exc:
-        window_error = str(exc)
+    _open, window_error = fill_window(assessment.period).check()
     if request.method == "POST" and form.is_valid() and not window_error:
         version = request.POST.get("expected_version")
         try:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from ..forms import (
 from ..models import Status
 from ..selectors import periods as selectors
 from ..services import periods as services
+from ..windows import fill_phase
 from .common import get_period, paginate, require
 
 
@@ -31,6 +31,9 @@ def index(request):
     form = PeriodFilterForm(request.GET or None)
     periods = selectors.filter_periods(selectors.periods_visible_to(user), **form.filters())
     page, query = paginate(request, periods)
+    own = list(selectors.own_assessments(user)[:50])
+    for assessment in own:
+        assessment.fill_phase = fill_phase(assessment.period)
     return render(
         request,
         "evaluation/index.html",
@@ -39,13 +42,12 @@ def index(request):
             "page": page,
             "query": query,
             "progress": selectors.progress_by_period(user, page.object_list),
-            "own": list(selectors.own_assessments(user)[:50]),
+            "own": own,
             "queue_count": selectors.review_queue(user).count()
             if user.has_perm("evaluation.view_review_queue")
             else None,
             "can_manage": user.has_perm("evaluation.manage_periods"),
             "has_role": user.has_perm("evaluation.use"),
-            "today": timezone.localdate(),
         },
     )
 
@@ -74,7 +76,7 @@ def detail(request, pk):
             "query": query,
             "progress": progress,
             "statuses": [(s, label, progress.get(s, 0)) for s, label in Status.choices],
-            "phase": period.phase(timezone.localdate()),
+            "phase": fill_phase(period),
             "publish_form": PublishForm(units=units) if units else None,
             "publications": selectors.publications(period),
             "sources": period.sources.order_by("starts_on") if period.is_aggregate else [],
