@@ -3,6 +3,7 @@ unit-owned objects starts from it (or from `scope_filter` for objects that carry
 
 from django.db.models import Count, Q, QuerySet, Subquery
 
+from . import access
 from .cache import cached_for_scope
 from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType
 
@@ -81,6 +82,17 @@ def committee_ids(units) -> dict[int, int | None]:
     wanted = {u.path[:COMMITTEE_PATH_LEN] for u in units if len(u.path) >= COMMITTEE_PATH_LEN}
     by_path = dict(OrgUnit.objects.filter(path__in=wanted).values_list("path", "pk"))
     return {u.pk: by_path.get(u.path[:COMMITTEE_PATH_LEN]) for u in units}
+
+
+def secretary_scope(queryset: QuerySet, user, unit_field="unit") -> QuerySet:
+    """Restrict a queryset of objects that carry a unit to the units this user files for as
+    a secretary: the subtrees of their SECRETARY roles (what `access.secretary_covers` admits,
+    as one query condition). Nothing for a user who is nobody's secretary."""
+    paths = [ra.unit.path for ra in access.assignments(user, Role.SECRETARY)]
+    if not paths:
+        return queryset.none()
+    path_field = f"{unit_field}__path" if unit_field else "path"
+    return queryset.filter(_path_q(paths, field=path_field))
 
 
 def units_visible_to(user) -> QuerySet[OrgUnit]:

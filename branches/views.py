@@ -9,7 +9,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from workflow.pagination import SEARCH_MAX_ROWS, paginate
 
-from . import importing, selectors
+from . import importing, selectors, worklist
 from .forms import OrgImportForm, UnitFilterForm
 from .models import OrgUnit, UnitType
 
@@ -25,6 +25,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             roles=user.role_assignments,
             counts=[(label, counts.get(value, 0)) for value, label in UnitType.choices],
+            board=worklist.dashboard_for(user),
             **kwargs,
         )
 

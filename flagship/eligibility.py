@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from branches.models import UnitType
 from brands.models import BrandApplication
 from brands.models import Status as BrandStatus
+from brands.selectors.applications import built_unit_ids
 
 from .models import Honour, HonourStatus
-from .selectors.results import LatestResults, latest_results
+from .selectors.awards import honours_for_units
+from .selectors.results import LatestResults, latest_results, latest_results_for
 
 
 @dataclass
@@ -84,3 +86,19 @@ def check_eligibility(unit, *, cycle=None, today=None) -> Eligibility:
 
 def _vetoed(results: LatestResults):
     return [r for r in (results.six_good, results.five_forces) if r is not None and r.is_vetoed]
+
+
+def eligible_unit_ids(units, today=None) -> set[int]:
+    """The units among `units` that `check_eligibility` would admit (branch, built brand, no
+    veto in the latest results, no valid honour), without the reasons: three queries for any
+    number of units (the dashboard's "you may apply" hint). The ruling check on filing stays
+    `check_eligibility`."""
+    branches = [u.pk for u in units if u.unit_type == UnitType.BRANCH]
+    if not branches:
+        return set()
+    built = built_unit_ids(branches)
+    if not built:
+        return set()
+    results = latest_results_for(built)
+    honoured = honours_for_units(built, today)
+    return {pk for pk in built if not results[pk].is_vetoed and pk not in honoured}

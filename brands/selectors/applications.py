@@ -148,3 +148,13 @@ def diff_since_return(application) -> tuple[int, int, list[dict]] | None:
         return None
     new, old = revisions
     return old.number, new.number, revision_diff(old.snapshot, new.snapshot)
+
+
+def built_unit_ids(unit_ids) -> set[int]:
+    """Which of these units have a built brand (建成): one query, for checks over many
+    branches at once (flagship eligibility on the dashboard)."""
+    return set(
+        BrandApplication.objects.filter(
+            unit_id__in=list(unit_ids), status=Status.BUILT
+        ).values_list("unit_id", flat=True)
+    )

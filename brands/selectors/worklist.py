@@ -1,0 +1,36 @@
+"""The brands app's part of the dashboard (工作台): what a branch secretary has to redo, what
+waits for a reviewer, and the programme's coverage at a glance. Each function costs a fixed
+number of queries, however many applications it reports."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from branches.selectors import secretary_scope
+from workflow.selectors import last_comments
+from workflow.worklist import WorkItem
+
+from ..models import BrandApplication, Status
+
+
+def secretary_items(user) -> list[WorkItem]:
+    """The brand applications of the secretary's branches that a reviewer returned for
+    revision, each with the reviewer's comment and a link to edit it. Two queries (one
+    when nothing was returned)."""
+    returned = list(
+        secretary_scope(BrandApplication.objects.filter(status=Status.RETURNED), user)
+        .select_related("unit")
+        .only("pk", "name", "status", "unit__name", "unit__path")
+        .order_by("unit__path", "pk")
+    )
+    comments = last_comments(returned, to_state=Status.RETURNED)
+    return [
+        WorkItem(
+            title=_("品牌申报“%(name)s”已退回修改") % {"name": app},
+            url=reverse("brands:edit", args=[app.pk]),
+            unit=app.unit.name,
+            status=str(Status.RETURNED.label),
+            comment=comments.get(app.pk, ""),
+            returned=True,
+        )
+        for app in returned
+    ]

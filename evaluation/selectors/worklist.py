@@ -1,0 +1,55 @@
+"""The evaluation app's part of the dashboard (工作台): the self-assessments a secretary has
+to fill while their window is open, what waits for a reviewer, and the open periods'
+progress. Each function costs a fixed number of queries, however many rows it reports."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from branches.selectors import secretary_scope
+from workflow.selectors import last_comments
+from workflow.worklist import WorkItem
+
+from ..models import EDITABLE_STATUSES, Assessment, Status
+
+
+def _state(assessment) -> str:
+    if assessment.status == Status.RETURNED:
+        return pgettext("self-assessment", "已退回")
+    # A draft the secretary never saved is still blank.
+    return _("草稿") if assessment.revision else _("未填")
+
+
+def secretary_items(user) -> list[WorkItem]:
+    """The open self-assessments of the secretary's units (not yet submitted, in a period
+    whose fill window is open today), with the closing date; a returned one carries the
+    reviewer's comment. Two queries (one when none was returned)."""
+    today = timezone.localdate()
+    rows = list(
+        secretary_scope(Assessment.objects.all(), user)
+        .filter(
+            status__in=EDITABLE_STATUSES,
+            period__is_aggregate=False,
+            period__opens_on__lte=today,
+            period__closes_on__gte=today,
+        )
+        .select_related("unit", "period")
+        .only("pk", "status", "revision", "unit__name", "period__name", "period__closes_on")
+        .order_by("period__closes_on", "unit__path")
+    )
+    comments = last_comments(
+        [a for a in rows if a.status == Status.RETURNED], to_state=Status.RETURNED
+    )
+    return [
+        WorkItem(
+            title=_("%(period)s 自评") % {"period": a.period.name},
+            url=reverse("evaluation:fill", args=[a.pk]),
+            unit=a.unit.name,
+            status=_state(a),
+            due_on=a.period.closes_on,
+            comment=comments.get(a.pk, ""),
+            returned=a.status == Status.RETURNED,
+        )
+        for a in rows
+    ]

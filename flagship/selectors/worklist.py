@@ -1,0 +1,133 @@
+"""The flagship cycle's part of the dashboard (工作台): the steps a branch secretary has due
+(apply while the window is open, revise a returned candidacy, file the two-year plan, upload
+the summary), the candidacies waiting for a reviewer, and the running cycle's phase. Each
+function costs a fixed number of queries, however many candidacies it reports."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow.selectors import last_comments
+from workflow.worklist import WorkItem
+
+from ..eligibility import eligible_unit_ids
+from ..models import (
+    AttachmentKind,
+    Candidacy,
+    CandidacyAttachment,
+    CandidacyStatus,
+    FlagshipCycle,
+    Phase,
+)
+from .cycles import own_branches
+
+S = CandidacyStatus
+
+
+def _candidacies(branches, cycles):
+    summaries = CandidacyAttachment.objects.filter(
+        candidacy=OuterRef("pk"), kind=AttachmentKind.SUMMARY
+    )
+    return list(
+        Candidacy.objects.filter(unit__in=branches, cycle__in=cycles)
+        .select_related("cycle", "unit")
+        .only(
+            "pk",
+            "status",
+            "plan_filed_at",
+            "unit_id",
+            "unit__name",
+            "cycle_id",
+            *(
+                f"cycle__{f}"
+                for f in ("name", "phase", "application_closes_on", "summary_deadline")
+            ),
+        )
+        .annotate(has_summary=Exists(summaries))
+        .order_by("unit__path")
+    )
+
+
+def _apply_items(cycle, branches, filed, eligible, today):
+    """Branches that may still file a first candidacy in an open application window."""
+    if today > cycle.application_closes_on:
+        return []
+    return [
+        WorkItem(
+            title=_("%(cycle)s 旗舰品牌申报") % {"cycle": cycle.name},
+            url=reverse("flagship:apply", args=[cycle.pk, unit.pk]),
+            unit=unit.name,
+            status=_("可申报"),
+            due_on=cycle.application_closes_on,
+        )
+        for unit in branches
+        if unit.pk in eligible and (cycle.pk, unit.pk) not in filed
+    ]
+
+
+def _candidacy_item(c, comments, today):
+    cycle = c.cycle
+    if cycle.phase == Phase.APPLICATION:
+        if c.status == S.RETURNED:
+            return WorkItem(
+                title=_("%(cycle)s 旗舰品牌申报已退回修改") % {"cycle": cycle.name},
+                url=reverse("flagship:edit", args=[c.pk]),
+                unit=c.unit.name,
+                status=str(S.RETURNED.label),
+                comment=comments.get(c.pk, ""),
+                returned=True,
+            )
+        if c.status == S.DRAFT and today <= cycle.application_closes_on:
+            return WorkItem(
+                title=_("%(cycle)s 旗舰品牌申报") % {"cycle": cycle.name},
+                url=reverse("flagship:edit", args=[c.pk]),
+                unit=c.unit.name,
+                status=str(S.DRAFT.label),
+                due_on=cycle.application_closes_on,
+            )
+        return None
+    if c.status != S.ACCEPTED or today > cycle.summary_deadline:
+        return None  # management phase: only candidates, until the summary deadline
+    missing = []
+    if c.plan_filed_at is None:
+        missing.append(_("两年创建计划"))
+    if not c.has_summary:
+        missing.append(_("总结材料"))
+    if not missing:
+        return None
+    return WorkItem(
+        title=_("%(cycle)s 旗舰品牌：提交%(what)s")
+        % {"cycle": cycle.name, "what": _("、").join(missing)},
+        url=reverse("flagship:candidacy", args=[c.pk]),
+        unit=c.unit.name,
+        status=_("待提交"),
+        due_on=cycle.summary_deadline,
+    )
+
+
+def secretary_items(user) -> list[WorkItem]:
+    """The flagship steps due for the secretary's branches. At most six queries (the
+    branches, the cycles in the application or management phase, their candidacies, and
+    while an application window is open the eligibility's three), whatever their number."""
+    branches = list(own_branches(user))
+    if not branches:
+        return []
+    today = timezone.localdate()
+    cycles = list(FlagshipCycle.objects.filter(phase__in=[Phase.APPLICATION, Phase.MANAGEMENT]))
+    if not cycles:
+        return []
+    candidacies = _candidacies(branches, cycles)
+    comments = last_comments(
+        [c for c in candidacies if c.status == S.RETURNED], to_state=S.RETURNED
+    )
+    items = [i for c in candidacies if (i := _candidacy_item(c, comments, today)) is not None]
+    open_windows = [
+        c for c in cycles if c.phase == Phase.APPLICATION and today <= c.application_closes_on
+    ]
+    if open_windows:
+        filed = {(c.cycle_id, c.unit_id) for c in candidacies}
+        eligible = eligible_unit_ids(branches, today)
+        for cycle in open_windows:
+            items += _apply_items(cycle, branches, filed, eligible, today)
+    return items
