@@ -1,6 +1,6 @@
 """The shapes of a user's work on the dashboard (工作台), shared by every app's worklist
-selectors: a thing to do with its deadline (`WorkItem`). Apps build them from their own
-data; `branches.worklist` composes them."""
+selectors: a thing to do with its deadline (`WorkItem`) and what waits in a review queue
+(`QueueCount`). Apps build them from their own data; `branches.worklist` composes them."""
 
 import datetime
 from dataclasses import dataclass
@@ -35,3 +35,20 @@ class WorkItem:
     @property
     def sort_key(self):
         return (not self.returned, self.due_on or datetime.date.max, self.title)
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    """What waits at a reviewer's levels: how many, since when, and the queue's page."""
+
+    label: str
+    count: int
+    url: str
+    oldest_at: datetime.datetime | None = None
+
+    @property
+    def oldest_days(self) -> int | None:
+        """Whole days the longest-waiting item has waited, counted in local dates."""
+        if self.oldest_at is None:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.oldest_at)).days

@@ -2,12 +2,14 @@
 waits for a reviewer, and the programme's coverage at a glance. Each function costs a fixed
 number of queries, however many applications it reports."""
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from branches.access import review_levels
 from branches.selectors import secretary_scope
 from workflow.selectors import last_comments
-from workflow.worklist import WorkItem
+from workflow.worklist import QueueCount, WorkItem
 
 from ..models import BrandApplication, Status
 
@@ -34,3 +36,17 @@ def secretary_items(user) -> list[WorkItem]:
         )
         for app in returned
     ]
+
+
+def reviewer_queue(user) -> QueueCount:
+    """How many applications wait at the levels where this user approves, and since when
+    the longest has waited (its submission). One query."""
+    waiting = BrandApplication.objects.filter(
+        status=Status.IN_REVIEW, current_level_id__in=review_levels(user)
+    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    return QueueCount(
+        label=_("品牌申报待审"),
+        count=waiting["n"],
+        oldest_at=waiting["oldest"],
+        url=reverse("brands:queue"),
+    )

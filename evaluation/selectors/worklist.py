@@ -2,6 +2,7 @@
 to fill while their window is open, what waits for a reviewer, and the open periods'
 progress. Each function costs a fixed number of queries, however many rows it reports."""
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +10,10 @@ from django.utils.translation import pgettext
 
 from branches.selectors import secretary_scope
 from workflow.selectors import last_comments
-from workflow.worklist import WorkItem
+from workflow.worklist import QueueCount, WorkItem
 
 from ..models import EDITABLE_STATUSES, Assessment, Status
+from .periods import review_queue
 
 
 def _state(assessment) -> str:
@@ -53,3 +55,15 @@ def secretary_items(user) -> list[WorkItem]:
         )
         for a in rows
     ]
+
+
+def reviewer_queue(user) -> QueueCount:
+    """How many submitted self-assessments wait in the subtrees this user reviews, and the
+    longest wait. One query."""
+    waiting = review_queue(user).order_by().aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    return QueueCount(
+        label=_("自评待审核"),
+        count=waiting["n"],
+        oldest_at=waiting["oldest"],
+        url=reverse("evaluation:review_queue"),
+    )

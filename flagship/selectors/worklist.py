@@ -3,13 +3,14 @@
 the summary), the candidacies waiting for a reviewer, and the running cycle's phase. Each
 function costs a fixed number of queries, however many candidacies it reports."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches.access import review_levels
 from workflow.selectors import last_comments
-from workflow.worklist import WorkItem
+from workflow.worklist import QueueCount, WorkItem
 
 from ..eligibility import eligible_unit_ids
 from ..models import (
@@ -131,3 +132,23 @@ def secretary_items(user) -> list[WorkItem]:
         for cycle in open_windows:
             items += _apply_items(cycle, branches, filed, eligible, today)
     return items
+
+
+def reviewer_queues(user) -> list[QueueCount]:
+    """Per cycle, the candidacies waiting at the levels where this user approves, with the
+    longest wait; only cycles where something waits. One query."""
+    rows = (
+        Candidacy.objects.filter(status=S.IN_REVIEW, current_level_id__in=review_levels(user))
+        .values("cycle_id", "cycle__name")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+        .order_by("cycle_id")
+    )
+    return [
+        QueueCount(
+            label=_("%(cycle)s 旗舰品牌申报待审") % {"cycle": r["cycle__name"]},
+            count=r["n"],
+            oldest_at=r["oldest"],
+            url=reverse("flagship:queue", args=[r["cycle_id"]]),
+        )
+        for r in rows
+    ]

@@ -229,10 +229,103 @@ def test_plan_and_summary_due_in_the_management_phase(client, eligible):
     assert "提交总结材料" in section and "两年创建计划" not in section
 
 
+# --- reviewers -----------------------------------------------------------------------------
+
+
+def _waiting_brands(parent, level, n, *, submitted, applicant, start=0):
+    apps = []
+    for i in range(start, start + n):
+        unit = OrgUnitFactory(parent=parent, code=f"{parent.code}W{i}")
+        app = build_brand(unit, applicant, status=BrandStatus.IN_REVIEW)
+        app.current_level = level
+        app.submitted_at = submitted + datetime.timedelta(days=i)
+        app.save(update_fields=["current_level", "submitted_at"])
+        apps.append(app)
+    return apps
+
+
+def _submitted_assessments(period, units, submitted):
+    Assessment.objects.filter(period=period, unit__in=units).update(
+        status=EvalStatus.SUBMITTED, submitted_at=submitted
+    )
+
+
+def _queue(body, label):
+    section = _section(body, "review-queues")
+    match = re.search(
+        rf'<a [^>]*href="([^"]+)"[^>]*data-testid="queue">\s*<span>\s*'
+        rf"<span[^>]*>{re.escape(label)}</span>(.*?)</a>",
+        section,
+        re.S,
+    )
+    assert match, f"{label} missing"
+    count = re.search(r'data-testid="count">(\d+)<', match.group(2)).group(1)
+    oldest = re.search(r"最早 (\d+) 天", match.group(2))
+    return match.group(1), int(count), oldest and int(oldest.group(1))
+
+
+def test_city_reviewer_counts_own_city_only_with_the_oldest_wait(client, org):
+    # 23:00 on 1 December in Shanghai: 13 days before the frozen 14 December (12 in UTC)
+    first = local(2026, 12, 1, 23)
+    _waiting_brands(org.city_a, org.city_a, 3, submitted=first, applicant=org.users["secretary"])
+    _waiting_brands(org.city_b, org.city_b, 4, submitted=local(2026, 11, 1), applicant=org.sec_b1)
+    period = make_period(org, name="十二月考评")
+    _submitted_assessments(period, [org.a1, org.a2], first)
+    _submitted_assessments(period, [org.b1], local(2026, 10, 1))
+
+    body = _page(client, org.users["city_reviewer"])
+    assert _queue(body, "品牌申报待审") == (reverse("brands:queue"), 3, 13)
+    assert _queue(body, "自评待审核") == (reverse("evaluation:review_queue"), 2, 13)
+    assert 'data-testid="worklist"' not in body and 'data-testid="programme"' not in body
+
+    body_b = _page(client, org.rev_b)
+    assert _queue(body_b, "品牌申报待审")[1:] == (4, 43)
+    assert _queue(body_b, "自评待审核")[1:] == (1, 74)
+
+
+def test_general_branch_reviewer_counts_only_its_level(client, org):
+    _waiting_brands(
+        org.general_a,
+        org.general_a,
+        2,
+        submitted=local(2026, 12, 10),
+        applicant=org.users["secretary"],
+    )
+    _waiting_brands(
+        org.city_a, org.city_a, 5, submitted=local(2026, 12, 10), applicant=org.users["secretary"]
+    )
+    body = _page(client, org.users["general_branch_reviewer"])
+    assert _queue(body, "品牌申报待审")[1] == 2
+    body = _page(client, org.users["city_reviewer"])
+    assert _queue(body, "品牌申报待审")[1] == 5
+
+
+def test_empty_queues_show_zero_without_a_wait(client, org):
+    body = _page(client, org.users["city_reviewer"])
+    href, count, oldest = _queue(body, "品牌申报待审")
+    assert count == 0 and oldest is None
+
+
+def test_flagship_candidacies_waiting_at_the_level(client, eligible):
+    org = eligible
+    cycle = advance(org, new_cycle(org), "open_application")
+    for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
+        c = candidacies.save_draft(actor=secretary, cycle=cycle, unit=unit)
+        candidacies.submit(actor=secretary, pk=c.pk)
+    body = _page(client, org.users["general_branch_reviewer"])
+    href, count, _oldest = _queue(body, f"{cycle.name} 旗舰品牌申报待审")
+    assert href == reverse("flagship:queue", args=[cycle.pk]) and count == 1
+    # city A's reviewer has nothing at its level yet (A1's waits at the general branch)
+    assert "旗舰品牌申报待审" not in _section(
+        _page(client, org.users["city_reviewer"]), "review-queues"
+    )
+
+
 # --- constant query counts -----------------------------------------------------------------
 
 #: What the dashboard may cost at most (session, user, roles, and each section's fixed reads).
 SECRETARY_MAX_QUERIES = 12
+REVIEWER_MAX_QUERIES = 9
 
 
 def _queries(client, user):
@@ -288,4 +381,40 @@ def test_secretary_of_1_or_5_branches_costs_the_same(client, org, django_assert_
     assert _items(client, user) == 10
     assert _queries(client, user) == one
     with django_assert_max_num_queries(SECRETARY_MAX_QUERIES):
+        client.get(reverse("dashboard"))
+
+
+def _more_waiting(org, period, n, start):
+    submitted = local(2026, 12, 1)
+    _waiting_brands(
+        org.city_a,
+        org.city_a,
+        n,
+        submitted=submitted,
+        applicant=org.users["secretary"],
+        start=start,
+    )
+    units = [OrgUnitFactory(parent=org.city_a, code=f"E{start + i}") for i in range(n)]
+    Assessment.objects.bulk_create(
+        [
+            Assessment.for_unit(
+                period, u, org.city_a.pk, status=EvalStatus.SUBMITTED, submitted_at=submitted
+            )
+            for u in units
+        ]
+    )
+
+
+def test_reviewer_with_2_or_20_waiting_costs_the_same(client, org, django_assert_max_num_queries):
+    user = org.users["city_reviewer"]
+    period = make_period(org, name="十二月考评")
+    _more_waiting(org, period, 2, 0)
+    body = _page(client, user)
+    assert _queue(body, "品牌申报待审")[1] == 2 and _queue(body, "自评待审核")[1] == 2
+    two = _queries(client, user)
+    _more_waiting(org, period, 18, 2)
+    body = _page(client, user)
+    assert _queue(body, "品牌申报待审")[1] == 20 and _queue(body, "自评待审核")[1] == 20
+    assert _queries(client, user) == two
+    with django_assert_max_num_queries(REVIEWER_MAX_QUERIES):
         client.get(reverse("dashboard"))
