@@ -11,7 +11,7 @@ from workflow.pagination import SEARCH_MAX_ROWS, paginate
 
 from . import importing, selectors, worklist
 from .forms import OrgImportForm, UnitFilterForm
-from .models import OrgUnit, UnitType
+from .models import OrgUnit
 
 PAGE_SIZE = 50
 
@@ -21,12 +21,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        counts = selectors.counts_by_type(user)
         return super().get_context_data(
-            roles=user.role_assignments,
-            counts=[(label, counts.get(value, 0)) for value, label in UnitType.choices],
-            board=worklist.dashboard_for(user),
-            **kwargs,
+            roles=user.role_assignments, board=worklist.dashboard_for(user), **kwargs
         )
 
 

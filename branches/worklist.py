@@ -1,33 +1,47 @@
 """The dashboard (工作台) of a user's work, composed from each app's worklist selectors: a
-branch secretary's items due and a reviewer's queues. A user with several roles gets each
-section that applies; the sections a user has no role for are None, and cost no query.
+branch secretary's items due, a reviewer's queues, the programme's progress for the province
+and administrators. A user with several roles gets each section that applies; the sections
+a user has no role for are None, and cost no query.
 
 Apps are read only through their selectors (`*.selectors.worklist`); this module decides
 which sections a user sees, with `branches.access`, and nothing else."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brands.selectors import worklist as brands
 from evaluation.selectors import worklist as evaluation
 from flagship.selectors import worklist as flagship
 from workflow.worklist import QueueCount, WorkItem
 
-from . import access
-from .models import Role
+from . import access, selectors
+from .models import Role, UnitType
+
+
+@dataclass
+class Programme:
+    """The province's and administrators' view: coverage against the year's target, the
+    open assessment periods, the flagship cycle's phase, and the org counts."""
+
+    coverage: object  # brands.selectors.coverage.Coverage
+    periods: list  # evaluation.selectors.worklist.PeriodProgress
+    cycle: object  # flagship.selectors.worklist.CycleStatus | None
+    unit_counts: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
 class Dashboard:
     items: list[WorkItem] | None = None  # a secretary's work; None: not a secretary
     queues: list[QueueCount] | None = None  # a reviewer's queues; None: not a reviewer
-
-    @property
-    def is_empty(self) -> bool:
-        return self.items is None and self.queues is None
+    programme: Programme | None = None
 
 
 def is_secretary(user) -> bool:
     return bool(access.assignments(user, Role.SECRETARY))
+
+
+def sees_programme(user) -> bool:
+    """The province's reviewers and the administrators follow the whole programme."""
+    return selectors.is_administrator(user) or selectors.has_role(user, Role.PROVINCE_REVIEWER)
 
 
 def secretary_items(user) -> list[WorkItem]:
@@ -48,8 +62,19 @@ def reviewer_queues(user) -> list[QueueCount]:
     ]
 
 
+def programme(user) -> Programme:
+    counts = selectors.counts_by_type(user)
+    return Programme(
+        coverage=brands.coverage_summary(user),
+        periods=evaluation.open_periods(user),
+        cycle=flagship.cycle_status(),
+        unit_counts=[(label, counts.get(value, 0)) for value, label in UnitType.choices],
+    )
+
+
 def dashboard_for(user) -> Dashboard:
     return Dashboard(
         items=secretary_items(user) if is_secretary(user) else None,
         queues=reviewer_queues(user) if access.is_reviewer(user) else None,
+        programme=programme(user) if sees_programme(user) else None,
     )

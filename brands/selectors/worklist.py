@@ -4,6 +4,7 @@ number of queries, however many applications it reports."""
 
 from django.db.models import Count, Min
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.access import review_levels
@@ -12,6 +13,7 @@ from workflow.selectors import last_comments
 from workflow.worklist import QueueCount, WorkItem
 
 from ..models import BrandApplication, Status
+from .coverage import Coverage, coverage_totals, target_for
 
 
 def secretary_items(user) -> list[WorkItem]:
@@ -49,4 +51,19 @@ def reviewer_queue(user) -> QueueCount:
         count=waiting["n"],
         oldest_at=waiting["oldest"],
         url=reverse("brands:queue"),
+    )
+
+
+def coverage_summary(user) -> Coverage:
+    """The scope's filed and built rates against this year's target, without the
+    breakdowns: the target's query, and the totals' while they are not cached."""
+    year = timezone.localdate().year
+    target, own_year = target_for(year)
+    totals = coverage_totals(user, label=str(_("管辖范围合计"))).compare(target)
+    return Coverage(
+        year=year,
+        target=target,
+        target_is_own_year=own_year,
+        province_wide=False,
+        totals=totals,
     )

@@ -2,6 +2,9 @@
 to fill while their window is open, what waits for a reviewer, and the open periods'
 progress. Each function costs a fixed number of queries, however many rows it reports."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +16,7 @@ from workflow.selectors import last_comments
 from workflow.worklist import QueueCount, WorkItem
 
 from ..models import EDITABLE_STATUSES, Assessment, Status
-from .periods import review_queue
+from .periods import periods_visible_to, progress_by_period, review_queue
 
 
 def _state(assessment) -> str:
@@ -67,3 +70,35 @@ def reviewer_queue(user) -> QueueCount:
         oldest_at=waiting["oldest"],
         url=reverse("evaluation:review_queue"),
     )
+
+
+@dataclass(frozen=True)
+class PeriodProgress:
+    name: str
+    url: str
+    closes_on: datetime.date
+    handed_in: int
+    total: int
+
+
+def open_periods(user) -> list[PeriodProgress]:
+    """The periods in the user's scope whose fill window is open today, with how many of
+    their assessments in the scope were handed in. Two queries at most (the progress counts
+    are cached per period and scope)."""
+    today = timezone.localdate()
+    periods = list(
+        periods_visible_to(user)
+        .filter(is_aggregate=False, opens_on__lte=today, closes_on__gte=today)
+        .order_by("closes_on", "pk")
+    )
+    progress = progress_by_period(user, periods)
+    return [
+        PeriodProgress(
+            name=p.name,
+            url=reverse("evaluation:period", args=[p.pk]),
+            closes_on=p.closes_on,
+            handed_in=progress.get(p.pk, {}).get("handed_in", 0),
+            total=progress.get(p.pk, {}).get("total", 0),
+        )
+        for p in periods
+    ]

@@ -3,6 +3,8 @@
 the summary), the candidacies waiting for a reviewer, and the running cycle's phase. Each
 function costs a fixed number of queries, however many candidacies it reports."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, Min, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from ..models import (
     FlagshipCycle,
     Phase,
 )
-from .cycles import own_branches
+from .cycles import current_cycle, own_branches
 
 S = CandidacyStatus
 
@@ -152,3 +154,22 @@ def reviewer_queues(user) -> list[QueueCount]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class CycleStatus:
+    name: str
+    phase: str
+    url: str
+
+
+def cycle_status() -> CycleStatus | None:
+    """The running cycle (else the newest) and its phase. One query."""
+    cycle = current_cycle()
+    if cycle is None:
+        return None
+    return CycleStatus(
+        name=cycle.name,
+        phase=str(cycle.get_phase_display()),
+        url=reverse("flagship:cycle", args=[cycle.pk]),
+    )

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from branches import worklist
 from brands.models import Status as BrandStatus
 from evaluation.models import Assessment
 from evaluation.models import Status as EvalStatus
@@ -319,6 +320,45 @@ def test_flagship_candidacies_waiting_at_the_level(client, eligible):
     assert "旗舰品牌申报待审" not in _section(
         _page(client, org.users["city_reviewer"]), "review-queues"
     )
+
+
+# --- province and administrators -----------------------------------------------------------
+
+
+def test_province_sees_the_programme(client, org):
+    from brands.models import CoverageTarget
+
+    CoverageTarget.objects.update_or_create(
+        year=2026, defaults={"filed_rate": 70, "built_rate": 30}
+    )
+    build_brand(org.a1, org.users["secretary"], status=BrandStatus.BUILT)
+    build_brand(org.a2, org.users["secretary"], status=BrandStatus.IMPLEMENTING)
+    period = make_period(org, name="十二月星级考评", days=(-5, 5))
+    _submitted_assessments(period, [org.a1], local(2026, 12, 10))
+    cycle = new_cycle(org)
+    for user in (org.users["province_reviewer"], org.users["admin"]):
+        body = _page(client, user)
+        section = _section(body, "programme")
+        assert re.search(r'data-testid="filed-rate">66.7%', section)  # 2 of 3 branches
+        assert re.search(r'data-testid="built-rate">33.3%', section)
+        assert "2026 年目标 70%" in section and "2026 年目标 30%" in section
+        assert "十二月星级考评" in section and "已提交 1/3" in section
+        assert "2026-12-19 截止" in section
+        assert f'href="{reverse("evaluation:period", args=[period.pk])}"' in section
+        assert cycle.name in section and "筹备中" in section
+        assert f'href="{reverse("brands:coverage")}"' in section
+        assert 'data-testid="unit-counts"' in body and "管辖范围内的党组织" in body
+
+
+def test_a_user_with_several_roles_sees_each_section(client, org):
+    user = grant(org.users["city_reviewer"], org.a1, "secretary")
+    make_period(org, name="十二月考评")
+    body = _page(client, user)
+    assert 'data-testid="worklist"' in body and 'data-testid="review-queues"' in body
+    assert "十二月考评 自评" in _section(body, "worklist")
+    assert 'data-testid="programme"' not in body
+    dashboard = worklist.dashboard_for(user)
+    assert dashboard.items and dashboard.queues and dashboard.programme is None
 
 
 # --- constant query counts -----------------------------------------------------------------

@@ -23,7 +23,10 @@ def test_secretary_sees_dashboard_and_own_branch(page, live_server, org, artifac
     roles = page.locator(".card", has=page.get_by_text("我的角色", exact=True))
     expect(roles).to_be_visible()
     expect(roles.get_by_role("link", name=org.a1.name)).to_be_visible()
-    expect(page.get_by_text("管辖范围内的党组织")).to_be_visible()
+    # the secretary's work, not counts of organisations: nothing is due in this province
+    expect(page.get_by_test_id("worklist")).to_be_visible()
+    expect(page.get_by_test_id("worklist")).to_contain_text("暂无待办事项")
+    expect(page.get_by_text("管辖范围内的党组织")).to_have_count(0)
     _assert_assets_loaded(page)
     page.screenshot(path=artifacts_dir / "dashboard.png", full_page=True)
 
