@@ -39,3 +39,13 @@ def fill_not_closed(now=None, *, prefix: str = "") -> Q:
     `not fill_window(period).has_closed(now)` (its closing date is today or later), for lists
     that cannot ask each row. `prefix` reaches the period from another model ("period__")."""
     return Q(**{f"{prefix}closes_on__gte": local_today(now)})
+
+
+def fill_open(now=None, *, prefix: str = "") -> Q:
+    """The periods whose fill window is open at `now`, as a query: the SQL form of
+    `fill_window(period).check(now)[0]` (not an aggregate, opened on or before today, closing
+    today or later), for lists of what is due."""
+    today = local_today(now)
+    return fill_not_closed(now, prefix=prefix) & Q(
+        **{f"{prefix}is_aggregate": False, f"{prefix}opens_on__lte": today}
+    )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -16,6 +15,7 @@ from workflow.selectors import last_comments
 from workflow.worklist import QueueCount, WorkItem
 
 from ..models import EDITABLE_STATUSES, Assessment, Status
+from ..windows import fill_open
 from .periods import periods_visible_to, progress_by_period, review_queue
 
 
@@ -30,15 +30,9 @@ def secretary_items(user) -> list[WorkItem]:
     """The open self-assessments of the secretary's units (not yet submitted, in a period
     whose fill window is open today), with the closing date; a returned one carries the
     reviewer's comment. Two queries (one when none was returned)."""
-    today = timezone.localdate()
     rows = list(
         secretary_scope(Assessment.objects.all(), user)
-        .filter(
-            status__in=EDITABLE_STATUSES,
-            period__is_aggregate=False,
-            period__opens_on__lte=today,
-            period__closes_on__gte=today,
-        )
+        .filter(fill_open(prefix="period__"), status__in=EDITABLE_STATUSES)
         .select_related("unit", "period")
         .only("pk", "status", "revision", "unit__name", "period__name", "period__closes_on")
         .order_by("period__closes_on", "unit__path")
@@ -85,12 +79,7 @@ def open_periods(user) -> list[PeriodProgress]:
     """The periods in the user's scope whose fill window is open today, with how many of
     their assessments in the scope were handed in. Two queries at most (the progress counts
     are cached per period and scope)."""
-    today = timezone.localdate()
-    periods = list(
-        periods_visible_to(user)
-        .filter(is_aggregate=False, opens_on__lte=today, closes_on__gte=today)
-        .order_by("closes_on", "pk")
-    )
+    periods = list(periods_visible_to(user).filter(fill_open()).order_by("closes_on", "pk"))
     progress = progress_by_period(user, periods)
     return [
         PeriodProgress(

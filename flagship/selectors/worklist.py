@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import review_levels
 from workflow.selectors import last_comments
+from workflow.windows import local_today
 from workflow.worklist import QueueCount, WorkItem
 
 from ..eligibility import eligible_unit_ids
@@ -23,6 +24,7 @@ from ..models import (
     FlagshipCycle,
     Phase,
 )
+from ..windows import application_window, summary_window
 from .cycles import current_cycle, own_branches
 
 S = CandidacyStatus
@@ -52,10 +54,9 @@ def _candidacies(branches, cycles):
     )
 
 
-def _apply_items(cycle, branches, filed, eligible, today):
-    """Branches that may still file a first candidacy in an open application window."""
-    if today > cycle.application_closes_on:
-        return []
+def _apply_items(cycle, branches, filed, eligible):
+    """Branches that may still file a first candidacy in the cycle's open application
+    window."""
     return [
         WorkItem(
             title=_("%(cycle)s 旗舰品牌申报") % {"cycle": cycle.name},
@@ -69,7 +70,7 @@ def _apply_items(cycle, branches, filed, eligible, today):
     ]
 
 
-def _candidacy_item(c, comments, today):
+def _candidacy_item(c, comments, now):
     cycle = c.cycle
     if cycle.phase == Phase.APPLICATION:
         if c.status == S.RETURNED:
@@ -81,7 +82,7 @@ def _candidacy_item(c, comments, today):
                 comment=comments.get(c.pk, ""),
                 returned=True,
             )
-        if c.status == S.DRAFT and today <= cycle.application_closes_on:
+        if c.status == S.DRAFT and not application_window(cycle).has_closed(now):
             return WorkItem(
                 title=_("%(cycle)s 旗舰品牌申报") % {"cycle": cycle.name},
                 url=reverse("flagship:edit", args=[c.pk]),
@@ -90,7 +91,7 @@ def _candidacy_item(c, comments, today):
                 due_on=cycle.application_closes_on,
             )
         return None
-    if c.status != S.ACCEPTED or today > cycle.summary_deadline:
+    if c.status != S.ACCEPTED or summary_window(cycle).has_closed(now):
         return None  # management phase: only candidates, until the summary deadline
     missing = []
     if c.plan_filed_at is None:
@@ -116,7 +117,8 @@ def secretary_items(user) -> list[WorkItem]:
     branches = list(own_branches(user))
     if not branches:
         return []
-    today = timezone.localdate()
+    now = timezone.now()
+    today = local_today(now)
     cycles = list(FlagshipCycle.objects.filter(phase__in=[Phase.APPLICATION, Phase.MANAGEMENT]))
     if not cycles:
         return []
@@ -124,15 +126,13 @@ def secretary_items(user) -> list[WorkItem]:
     comments = last_comments(
         [c for c in candidacies if c.status == S.RETURNED], to_state=S.RETURNED
     )
-    items = [i for c in candidacies if (i := _candidacy_item(c, comments, today)) is not None]
-    open_windows = [
-        c for c in cycles if c.phase == Phase.APPLICATION and today <= c.application_closes_on
-    ]
+    items = [i for c in candidacies if (i := _candidacy_item(c, comments, now)) is not None]
+    open_windows = [c for c in cycles if application_window(c).check(now)[0]]
     if open_windows:
         filed = {(c.cycle_id, c.unit_id) for c in candidacies}
         eligible = eligible_unit_ids(branches, today)
         for cycle in open_windows:
-            items += _apply_items(cycle, branches, filed, eligible, today)
+            items += _apply_items(cycle, branches, filed, eligible)
     return items
 
 
