@@ -5,20 +5,36 @@ templates (模板) that fix what each kind of meeting must contain.
   member's personal data (birth date, phone, education) is read only inside the branch's
   subtree; see `ledger.rules` and `ledger.selectors`.
 * `MeetingTemplate` (templates.py) is versioned data: a published row never changes, an edit
-  is a new row with the next version number (`services.templates.revise_template`)."""
+  is a new row with the next version number (`services.templates.revise_template`).
+* `MeetingRecord` (records.py) is one meeting kept under the exact template version it was
+  recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows."""
 
 from .roster import Education, Gender, Member, MemberStatus, PartyGroup, mask_phone
+from .records import (
+    Attendance,
+    AttendanceStatus,
+    MeetingAttachment,
+    MeetingPhoto,
+    MeetingRecord,
+    RecordStatus,
+)
 from .templates import Attendees, Frequency, MeetingKind, MeetingTemplate
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
     "Attendees",
     "Education",
     "Frequency",
     "Gender",
+    "MeetingAttachment",
     "MeetingKind",
+    "MeetingPhoto",
+    "MeetingRecord",
     "MeetingTemplate",
     "Member",
     "MemberStatus",
     "PartyGroup",
+    "RecordStatus",
     "mask_phone",
 ]
