@@ -9,7 +9,6 @@ templates (模板) that fix what each kind of meeting must contain.
 * `MeetingRecord` (records.py) is one meeting kept under the exact template version it was
   recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows."""
 
-from .roster import Education, Gender, Member, MemberStatus, PartyGroup, mask_phone
 from .records import (
     Attendance,
     AttendanceStatus,
@@ -18,6 +17,7 @@ from .records import (
     MeetingRecord,
     RecordStatus,
 )
+from .roster import Education, Gender, Member, MemberStatus, PartyGroup, mask_phone
 from .templates import Attendees, Frequency, MeetingKind, MeetingTemplate
 
 __all__ = [

@@ -74,7 +74,10 @@ class MeetingRecord(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -116,7 +119,10 @@ class MeetingRecord(models.Model):
 
 class Attendance(models.Model):
     record = models.ForeignKey(
-        MeetingRecord, verbose_name=_("台账记录"), on_delete=models.CASCADE, related_name="attendance"
+        MeetingRecord,
+        verbose_name=_("台账记录"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
     )
     member = models.ForeignKey(
         Member, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="attendances"

@@ -1,5 +1,13 @@
-"""Writes of the ledger: the roster (roster.py) and the work templates (templates.py)."""
+"""Writes of the ledger: the roster (roster.py), the work templates (templates.py) and the
+records kept on them (records.py)."""
 
+from .records import (
+    RecordError,
+    finalise,
+    remove_attachment,
+    remove_photo,
+    save_draft,
+)
 from .roster import (
     RosterError,
     add_member,
@@ -12,13 +20,18 @@ from .roster import (
 from .templates import publish_template, revise_template
 
 __all__ = [
+    "RecordError",
     "RosterError",
     "add_member",
     "create_group",
     "deactivate_member",
     "edit_member",
+    "finalise",
     "move_member",
     "publish_template",
+    "remove_attachment",
+    "remove_photo",
     "revise_template",
+    "save_draft",
     "set_group_leader",
 ]

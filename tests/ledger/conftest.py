@@ -35,3 +35,90 @@ class Roster:
 @pytest.fixture
 def roster(org):
     return Roster(org)
+
+
+# --- ledger records ------------------------------------------------------------------------
+
+import io  # noqa: E402
+
+import time_machine  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from ledger.models import Attendees, MeetingKind  # noqa: E402
+from tests.clock import local  # noqa: E402
+from tests.factories import MeetingTemplateFactory, UserFactory  # noqa: E402
+
+#: The instant the record tests run at (a mid-month weekday; February's records are open).
+NOW = local(2026, 3, 16, 10, 0, 0)
+#: A meeting in the open month before.
+HELD = local(2026, 3, 5, 14, 30)
+
+
+def jpeg_upload(name="photo.jpg", size=(64, 48), exif=False):
+    """A JPEG; with `exif`, one carrying a camera make and a GPS block that must not survive."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, (180, 40, 40))
+    if exif:
+        tags = Image.Exif()
+        tags[0x010F] = "SecretCam"  # Make
+        tags[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0)}  # GPSInfo
+        image.save(buffer, "JPEG", exif=tags)
+    else:
+        image.save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def tpl():
+    """A branch meeting: topic, host, attendance, two steps and two photos required."""
+    return MeetingTemplateFactory(
+        kind=MeetingKind.THEME_DAY,
+        name="主题党日（测试）",
+        steps=["确定主题", "开展活动"],
+        needs_topic=True,
+        needs_host=True,
+        needs_attendance=True,
+        min_photos=2,
+    )
+
+
+@pytest.fixture
+def group_tpl():
+    return MeetingTemplateFactory(
+        kind=MeetingKind.GROUP_MEETING,
+        name="党小组会（测试）",
+        attendees=Attendees.GROUP,
+        steps=["集体学习"],
+        needs_topic=True,
+        needs_attendance=True,
+        min_photos=0,
+    )
+
+
+@pytest.fixture
+def leader(roster):
+    """Li, leader of group 1, with a portal account (no role: a group leader only)."""
+    user = UserFactory(username="li_leader", full_name="李明")
+    roster.li.user = user
+    roster.li.save()
+    return user
+
+
+def present(*members, exceptions=None):
+    """Attendance rows: these members present, plus `exceptions` {member: (status, reason)}."""
+    rows = [{"member": m, "status": "present", "reason": ""} for m in members]
+    return rows + [
+        {"member": m, "status": s, "reason": r} for m, (s, r) in (exceptions or {}).items()
+    ]

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from branches.models import OrgUnit, UnitType
 from branches.selectors import scope_filter, units_visible_to
 
-from .models import MeetingTemplate, Member, PartyGroup
+from ..models import MeetingTemplate, Member, PartyGroup
 
 
 def branches_with_rosters(user, *, q: str = "") -> QuerySet[OrgUnit]:

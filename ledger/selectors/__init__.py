@@ -1,0 +1,27 @@
+"""Reads of the ledger: the roster and templates (roster.py), the records (records.py)."""
+
+from .records import (
+    attendance_sheet,
+    record_for_page,
+    records_of,
+    templates_for_branch,
+)
+from .roster import (
+    branches_with_rosters,
+    groups_of,
+    member_for_page,
+    roster,
+    templates_visible_to,
+)
+
+__all__ = [
+    "attendance_sheet",
+    "branches_with_rosters",
+    "groups_of",
+    "member_for_page",
+    "record_for_page",
+    "records_of",
+    "roster",
+    "templates_for_branch",
+    "templates_visible_to",
+]

@@ -1,0 +1,112 @@
+"""Reads of the ledger's records: a branch's list, one record's page, the attendance sheet a
+form starts from, the templates a branch records on. Each costs a fixed number of queries,
+whatever the number of records, attendance rows or photos."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from branches.models import OrgUnit
+
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    MeetingRecord,
+    MeetingTemplate,
+    Member,
+)
+from ..rules import led_group_ids, reads_roster_of
+
+
+def templates_for_branch(branch: OrgUnit) -> QuerySet[MeetingTemplate]:
+    """The current templates a branch records on: the province's and those of the units
+    above it (or its own)."""
+    step = OrgUnit.steplen
+    above = [branch.path[:end] for end in range(step, len(branch.path) + 1, step)]
+    return MeetingTemplate.objects.filter(
+        Q(owner__isnull=True) | Q(owner__path__in=above), is_current=True
+    ).order_by("kind", "name")
+
+
+def month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The local month holding `month` as [start, end) instants."""
+    start = month.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    aware = [
+        timezone.make_aware(datetime.datetime.combine(d, datetime.time.min)) for d in (start, end)
+    ]
+    return aware[0], aware[1]
+
+
+def records_of(
+    user, branch: OrgUnit, *, kind: str = "", month: datetime.date | None = None
+) -> QuerySet[MeetingRecord]:
+    """The branch's records the user may read, newest first, with their template, group and
+    counts (present members, photos) in one query. A group leader without a reading role on
+    the branch sees their own groups' records only."""
+    records = MeetingRecord.objects.filter(branch=branch)
+    if not reads_roster_of(user, branch):
+        records = records.filter(party_group__in=led_group_ids(user, branch))
+    if kind:
+        records = records.filter(template__kind=kind)
+    if month is not None:
+        start, end = month_range(month)
+        records = records.filter(held_at__gte=start, held_at__lt=end)
+    return (
+        records.select_related("template", "party_group", "host")
+        .annotate(
+            present_count=Count(
+                "attendance",
+                filter=Q(attendance__status=AttendanceStatus.PRESENT),
+                distinct=True,
+            ),
+            photo_count=Count("photos", distinct=True),
+        )
+        .order_by("-held_at", "-pk")
+    )
+
+
+def record_for_page(pk) -> MeetingRecord:
+    """A record with its attendance (and members), photos and materials: four queries."""
+    return (
+        MeetingRecord.objects.select_related(
+            "branch", "party_group", "template", "host", "recorder", "created_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("member").order_by(
+                    "member__name", "member_id"
+                ),
+            ),
+            "photos",
+            "attachments",
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class SheetRow:
+    member: Member
+    status: str
+    reason: str = ""
+
+
+def attendance_sheet(branch, group=None, record: MeetingRecord | None = None) -> list[SheetRow]:
+    """What the attendance list of a form starts from: the active members of the group (or of
+    the branch), everyone present, so the secretary types only the exceptions; a saved
+    record's rows as saved (members who left since included). Two queries at most."""
+    if record is not None and record.pk:
+        saved = [
+            SheetRow(a.member, a.status, a.reason)
+            for a in record.attendance.select_related("member")
+        ]
+        if saved:
+            return sorted(saved, key=lambda r: (r.member.name, r.member.pk))
+    members = Member.objects.filter(branch=branch, is_active=True)
+    if group is not None:
+        members = members.filter(party_group=group)
+    return [SheetRow(m, AttendanceStatus.PRESENT) for m in members.order_by("name", "pk")]
