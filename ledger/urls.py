@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import roster, roster_io, templates
+from .views import records, roster, roster_io, templates
 
 app_name = "ledger"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("branch/<int:branch_pk>/export.xlsx", roster_io.roster_export, name="export"),
     path("import/template.xlsx", roster_io.import_template, name="import_template"),
     path("templates/", templates.template_list, name="templates"),
+    path("branch/<int:branch_pk>/records/", records.records, name="records"),
+    path("branch/<int:branch_pk>/records/new/", records.record_new, name="record_new"),
+    path("records/<int:pk>/", records.record_detail, name="record"),
+    path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
+    path("records/photos/<int:pk>/", records.photo, name="record_photo"),
+    path("records/photos/<int:pk>/thumb/", records.photo, {"thumb": True}, name="record_thumb"),
+    path("records/photos/<int:pk>/delete/", records.photo_delete, name="record_photo_delete"),
+    path("records/files/<int:pk>/", records.attachment, name="record_file"),
+    path("records/files/<int:pk>/delete/", records.attachment_delete, name="record_file_delete"),
 ]

@@ -1,0 +1,288 @@
+"""Record pages: a branch's records, a new record (pick a template, then the form), editing a
+draft, a record's page, and the permission-checked photo and material downloads. Thin: check
+the permission, call a selector or a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from branches.models import OrgUnit, UnitType
+from workflow.pagination import paginate
+from workflow.selectors import timeline
+from workflow.transitions import TransitionError, error_text
+from workflow.uploads import document_response, image_response
+from workflow.views import save_then_submit
+
+from .. import selectors, services
+from ..forms_records import (
+    ATTENDANCE_CHOICES,
+    RecordFilterForm,
+    RecordForm,
+    attendance_from_post,
+    sheet_as_posted,
+)
+from ..models import Attendees, MeetingAttachment, MeetingPhoto, MeetingRecord
+from ..rules import keeps_ledger_of, led_group_ids
+
+PAGE_SIZE = 30
+
+ACTION_LABELS = {
+    "record_create": _lazy("新建台账"),
+    "record_edit": _lazy("修改"),
+    "record_finalise": _lazy("确认记录"),
+    "record_correct": _lazy("补录/更正"),
+}
+
+
+def _branch(request, pk, perm) -> OrgUnit:
+    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
+    if not request.user.has_perm(perm, branch):
+        raise PermissionDenied
+    return branch
+
+
+def _record(request, pk, perm="ledger.view_record") -> MeetingRecord:
+    try:
+        record = selectors.record_for_page(pk)
+    except MeetingRecord.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm(perm, record):
+        raise PermissionDenied
+    return record
+
+
+@login_required
+def records(request, branch_pk):
+    branch = _branch(request, branch_pk, "ledger.view_records")
+    form = RecordFilterForm(request.GET or None)
+    page, query = paginate(
+        request, selectors.records_of(request.user, branch, **form.filters()), PAGE_SIZE
+    )
+    return render(
+        request,
+        "ledger/records.html",
+        {
+            "branch": branch,
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_add": request.user.has_perm("ledger.add_record", branch),
+        },
+    )
+
+
+def _groups_for(user, branch):
+    groups = selectors.groups_of(branch)
+    return (
+        groups
+        if keeps_ledger_of(user, branch)
+        else groups.filter(pk__in=led_group_ids(user, branch))
+    )
+
+
+def _templates_for(user, branch):
+    templates = selectors.templates_for_branch(branch)
+    if not keeps_ledger_of(user, branch):  # a group leader keeps group meetings only
+        templates = templates.filter(attendees=Attendees.GROUP)
+    return templates
+
+
+def _refused(form, exc):
+    """A service's refusal on the form: at the field where the rule names one."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error_text(exc))
+
+
+def _render_form(request, form, branch, sheet, record=None):
+    template = form.template
+    return render(
+        request,
+        "ledger/record_form.html",
+        {
+            "form": form,
+            "branch": branch,
+            "record": record,
+            "template": template,
+            "sheet": sheet,
+            "choices": ATTENDANCE_CHOICES,
+            "attendance_errors": form.errors.get("attendance", []) if form.is_bound else [],
+        },
+    )
+
+
+def _save(request, form, branch, *, record=None, group=None):
+    """Save the draft (and record it when "submit" was pressed); None when refused."""
+    data = form.cleaned_data
+    kwargs = {
+        "actor": request.user,
+        "data": form.record_data(),
+        "attendance": attendance_from_post(request.POST),
+        "photos": data["photos"],
+        "attachments": data["attachments"],
+        "reason": data["reason"],
+    }
+    if record is None:
+        kwargs.update(branch=branch, template=form.template, party_group=group)
+    else:
+        kwargs.update(record=record, expected_version=data["version"])
+    try:
+        saved = services.save_draft(**kwargs)
+    except (ValidationError, TransitionError, PermissionDenied) as exc:
+        if isinstance(exc, PermissionDenied):
+            exc = TransitionError(str(exc))
+        _refused(form, exc)
+        return None
+    return save_then_submit(
+        request,
+        lambda: services.finalise(
+            actor=request.user, record=saved, reason=data["reason"], expected_version=saved.version
+        ),
+        edit_url=reverse("ledger:record_edit", args=[saved.pk]),
+        done_url=reverse("ledger:record", args=[saved.pk]),
+        done_message=_("台账已记录。"),
+    )
+
+
+@login_required
+def record_new(request, branch_pk):
+    branch = _branch(request, branch_pk, "ledger.add_record")
+    templates = _templates_for(request.user, branch)
+    template_pk = request.POST.get("template") or request.GET.get("template")
+    if not (template_pk or "").isdigit():
+        return render(
+            request, "ledger/record_pick.html", {"branch": branch, "templates": templates}
+        )
+    template = get_object_or_404(templates, pk=template_pk)
+    groups = _groups_for(request.user, branch)
+    form = RecordForm(
+        request.POST or None, request.FILES or None, template=template, branch=branch, groups=groups
+    )
+    group = None
+    if request.method == "POST" and form.is_valid():
+        group = form.cleaned_data.get("party_group")
+        response = _save(request, form, branch, group=group)
+        if response is not None:
+            return response
+    if request.method == "GET" and "party_group" in form.fields and groups.count() == 1:
+        group = groups.first()
+        form.initial["party_group"] = group
+    elif request.method == "GET" and "party_group" in form.fields and request.GET.get("group"):
+        group = groups.filter(pk=request.GET["group"]).first()
+        form.initial["party_group"] = group
+    sheet = selectors.attendance_sheet(branch, group)
+    if request.method == "POST":
+        sheet = sheet_as_posted(_sheet_for_post(branch, form), request.POST)
+    return _render_form(request, form, branch, sheet)
+
+
+def _sheet_for_post(branch, form):
+    group = form.cleaned_data.get("party_group") if hasattr(form, "cleaned_data") else None
+    return selectors.attendance_sheet(branch, group)
+
+
+@login_required
+def record_edit(request, pk):
+    record = _record(request, pk, "ledger.edit_record")
+    form = RecordForm(
+        request.POST or None,
+        request.FILES or None,
+        template=record.template,
+        branch=record.branch,
+        record=record,
+        initial={
+            "held_at": record.held_at,
+            "place": record.place,
+            "topic": record.topic,
+            "host": record.host,
+            "recorder": record.recorder,
+            "minutes": record.minutes,
+            "resolutions": record.resolutions,
+            "steps_done": record.steps_done,
+            "version": record.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        response = _save(request, form, record.branch, record=record)
+        if response is not None:
+            return response
+    sheet = selectors.attendance_sheet(record.branch, record.party_group, record)
+    if request.method == "POST":
+        sheet = sheet_as_posted(sheet, request.POST)
+    return _render_form(request, form, record.branch, sheet, record)
+
+
+@login_required
+def record_detail(request, pk):
+    record = _record(request, pk)
+    entries = list(timeline(record))
+    for e in entries:
+        e.action_label = ACTION_LABELS.get(e.action, e.action)
+    return render(
+        request,
+        "ledger/record_detail.html",
+        {
+            "record": record,
+            "branch": record.branch,
+            "can_edit": request.user.has_perm("ledger.edit_record", record),
+            "timeline": entries,
+        },
+    )
+
+
+@login_required
+def photo(request, pk, thumb=False):
+    item = get_object_or_404(MeetingPhoto.objects.select_related("record__branch"), pk=pk)
+    if not request.user.has_perm("ledger.view_record", item.record):
+        raise PermissionDenied
+    return image_response(item.thumb if thumb else item.image)
+
+
+@login_required
+def attachment(request, pk):
+    item = get_object_or_404(MeetingAttachment.objects.select_related("record__branch"), pk=pk)
+    if not request.user.has_perm("ledger.view_record", item.record):
+        raise PermissionDenied
+    return document_response(item)
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk):
+    item = get_object_or_404(MeetingPhoto.objects.select_related("record__branch"), pk=pk)
+    if not request.user.has_perm("ledger.edit_record", item.record):
+        raise PermissionDenied
+    try:
+        services.remove_photo(
+            actor=request.user, photo=item, reason=request.POST.get("reason", "")[:200]
+        )
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("照片已删除。"))
+    return redirect("ledger:record_edit", item.record_id)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    item = get_object_or_404(MeetingAttachment.objects.select_related("record__branch"), pk=pk)
+    if not request.user.has_perm("ledger.edit_record", item.record):
+        raise PermissionDenied
+    try:
+        services.remove_attachment(
+            actor=request.user, attachment=item, reason=request.POST.get("reason", "")[:200]
+        )
+    except (ValidationError, TransitionError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("材料已删除。"))
+    return redirect("ledger:record_edit", item.record_id)
