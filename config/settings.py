@@ -174,6 +174,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 # are shipped by workflow's data migration.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
+# A month's ledger records lock at the end of this day of the next month (ledger/locking.py).
+LEDGER_LOCK_AFTER_DAYS = env.int("LEDGER_LOCK_AFTER_DAYS", default=10)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":

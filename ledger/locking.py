@@ -11,6 +11,8 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from workflow.windows import end_of_local_day
+
 DEFAULT_LOCK_AFTER_DAYS = 10
 
 
@@ -19,11 +21,11 @@ def lock_after_days() -> int:
 
 
 def locks_at(held_at: datetime.datetime) -> datetime.datetime:
-    """The instant the month of `held_at` (a local month) closes."""
+    """The instant the month of `held_at` (a local month) closes: the end of the local day
+    `lock_after_days()` into the next month."""
     local = timezone.localtime(held_at)
     first_next = (local.date().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    day = first_next + datetime.timedelta(days=lock_after_days())
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return end_of_local_day(first_next + datetime.timedelta(days=lock_after_days() - 1))
 
 
 def is_locked(held_at: datetime.datetime, now: datetime.datetime | None = None) -> bool:

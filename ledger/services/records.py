@@ -60,7 +60,8 @@ def _refuse_writer():
 
 def _locked(pk) -> MeetingRecord:
     return (
-        MeetingRecord.objects.select_for_update()
+        # of=self: PostgreSQL refuses to lock the nullable side of an outer join (the group)
+        MeetingRecord.objects.select_for_update(of=("self",))
         .select_related("branch", "party_group", "template")
         .get(pk=pk)
     )
