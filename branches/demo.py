@@ -52,6 +52,7 @@ ADMIN_GROUP = "系统管理员"
 APP_SEEDERS = [
     ("brands", "brands.demo.seed_brands"),
     ("evaluation", "evaluation.demo.seed_evaluation"),  # after brands: online scores read them
+    ("ledger", "ledger.demo.seed_ledger"),
 ]
 
 C = BranchCategory
