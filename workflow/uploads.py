@@ -28,12 +28,43 @@ OOXML = {
 }
 
 
+#: Legacy (OLE2) Office files are not told apart by their content here: the client's extension
+#: is kept when it is one of these, with its type; any other name becomes .bin.
+LEGACY_OFFICE = {
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+}
+
+
 @dataclass(frozen=True)
 class CleanFile:
     content: ContentFile
     content_type: str
-    original_name: str
+    original_name: str  # the client's name with the extension of the detected content
     size: int
+    renamed_from: str = ""  # the client's name, when its extension did not match the content
+
+
+def with_extension(name: str, ext: str) -> str:
+    """`name` with the extension `ext` (the content's), replacing the one it came with."""
+    stem, dot, old = name.rpartition(".")
+    if not dot or not stem or len(old) > 8:
+        stem = name
+    return f"{stem[: 100 - len(ext) - 1]}.{ext}"
+
+
+def uploaded_message(stored, done: str) -> str:
+    """What to tell the uploader: `done`, and, when the file's name did not match what it
+    holds, under which name it was kept (downloads use that name and the content's type)."""
+    renamed_from = getattr(stored, "renamed_from", "")
+    if not renamed_from:
+        return done
+    return _("%(done)s 文件“%(old)s”的内容与扩展名不符，已按内容保存为“%(new)s”。") % {
+        "done": done,
+        "old": renamed_from,
+        "new": stored.original_name,
+    }
 
 
 def safe_display_name(name: str) -> str:
@@ -115,7 +146,8 @@ def _sniff_document(data: bytes) -> tuple[str, str] | None:
 
 def clean_document(upload, *, max_bytes=20 * 1024 * 1024) -> CleanFile:
     """Accept PDF, Office documents and images (re-encoded); refuse everything else (SVG, HTML,
-    scripts, archives), whatever the file is called."""
+    scripts, archives), whatever the file is called. The kept name takes the extension of the
+    content: a PDF uploaded as report.html is report.pdf."""
     _check_size(upload, max_bytes)
     data = upload.read()
     name = safe_display_name(upload.name)
@@ -127,12 +159,21 @@ def clean_document(upload, *, max_bytes=20 * 1024 * 1024) -> CleanFile:
             raise ValidationError(
                 _("不支持的文件类型：仅可上传 PDF、Word、Excel、PowerPoint 文档或图片。")
             ) from None
-        content, ext, ctype = _encode(image, PHOTO_MAX_SIDE)
-        return CleanFile(
-            ContentFile(content, name=f"{uuid.uuid4().hex}.{ext}"), ctype, name, len(content)
-        )
-    ext, ctype = kind
-    return CleanFile(ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"), ctype, name, len(data))
+        data, ext, ctype = _encode(image, PHOTO_MAX_SIDE)
+    else:
+        ext, ctype = kind
+    if ext == "bin":
+        claimed = name.rpartition(".")[2].lower()
+        if claimed in LEGACY_OFFICE:
+            ext, ctype = claimed, LEGACY_OFFICE[claimed]
+    kept = name if name.lower().endswith(f".{ext}") else with_extension(name, ext)
+    return CleanFile(
+        ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"),
+        ctype,
+        kept,
+        len(data),
+        renamed_from="" if kept == name else name,
+    )
 
 
 def save_document(attachment, upload, *, actor):
@@ -145,6 +186,7 @@ def save_document(attachment, upload, *, actor):
     attachment.uploaded_by = actor
     attachment.file.save(clean.content.name, clean.content, save=False)
     attachment.save()
+    attachment.renamed_from = clean.renamed_from  # for `uploaded_message`, not stored
     return attachment
 
 
@@ -161,13 +203,15 @@ def save_photo(photo, image: CleanFile, thumb: CleanFile, *, written=None):
 
 
 def document_response(stored):
-    """Serve a `workflow.models.StoredFile` as a download, under the name and type it was
-    uploaded with."""
+    """Serve a `workflow.models.StoredFile` as a download, under its name with the extension of
+    its content (the stored file's, decided at upload: files kept before that rule get it too)
+    and the type detected then."""
+    ext = stored.file.name.rpartition(".")[2].lower()
+    name = stored.original_name
+    if ext and ext != "bin" and not name.lower().endswith(f".{ext}"):
+        name = with_extension(name, ext)
     return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+        stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type
     )
 
 

@@ -14,7 +14,7 @@ from branches.selectors import approval_chain
 from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import document_response, image_response
+from workflow.uploads import document_response, image_response, uploaded_message
 from workflow.views import perform_action, save_then_submit
 
 from .. import services
@@ -222,10 +222,10 @@ def upload_attachment(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_attachment(
+            attachment = services.add_attachment(
                 actor=request.user, application=app, upload=form.cleaned_data["file"]
             )
-            messages.success(request, _("附件已上传。"))
+            messages.success(request, uploaded_message(attachment, _("附件已上传。")))
         except (ValidationError, TransitionError) as exc:
             messages.error(request, error_text(exc))
     else:

@@ -10,7 +10,7 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import document_response
+from workflow.uploads import document_response, uploaded_message
 from workflow.views import perform_action, save_then_submit
 
 from ..eligibility import check_eligibility
@@ -207,10 +207,10 @@ def upload_attachment(request, pk):
         messages.error(request, _("请选择要上传的文件。"))
     else:
         try:
-            services.add_attachment(
+            attachment = services.add_attachment(
                 actor=request.user, candidacy=candidacy, upload=form.cleaned_data["file"]
             )
-            messages.success(request, _("附件已上传。"))
+            messages.success(request, uploaded_message(attachment, _("附件已上传。")))
         except (ValidationError, TransitionError) as exc:
             messages.error(request, error_text(exc))
     return redirect("flagship:candidacy", candidacy.pk)
@@ -225,10 +225,10 @@ def upload_summary(request, pk):
         messages.error(request, _("请选择要上传的总结材料。"))
     else:
         try:
-            services.upload_summary(
+            attachment = services.upload_summary(
                 actor=request.user, pk=candidacy.pk, upload=form.cleaned_data["file"]
             )
-            messages.success(request, _("总结材料已上传。"))
+            messages.success(request, uploaded_message(attachment, _("总结材料已上传。")))
         except (ValidationError, TransitionError) as exc:
             messages.error(request, error_text(exc))
     return redirect("flagship:candidacy", candidacy.pk)
