@@ -38,6 +38,9 @@ class Transition:
     permission: str
     comment_required: bool = False
     style: str = "primary"
+    #: For a final step: what happens, asked before it is taken ("确定…吗？"); the page's button
+    #: carries it (templates/workflow/_transition_buttons.html).
+    confirm: str = ""
 
 
 @dataclass
@@ -194,6 +197,9 @@ def chain_review(states, *, submit_perm: str, review_perm: str) -> list[Transiti
             review_perm,
             comment_required=True,
             style="danger",
+            confirm=_lazy(
+                "“不予通过”是最终决定：该申报将终止，不能再修改或重新提交。确定不予通过吗？"
+            ),
         ),
     ]
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+#: The extensions that name each accepted image format truthfully.
+IMAGE_EXTENSIONS = {"PNG": ("png",), "JPEG": ("jpg", "jpeg"), "GIF": ("gif",), "WEBP": ("webp",)}
 MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
 LOGO_MAX_SIDE = 1024
 PHOTO_MAX_SIDE = 2048  # activity and site-visit photos keep enough detail to print
@@ -159,20 +161,20 @@ def clean_document(upload, *, max_bytes=20 * 1024 * 1024) -> CleanFile:
             raise ValidationError(
                 _("不支持的文件类型：仅可上传 PDF、Word、Excel、PowerPoint 文档或图片。")
             ) from None
+        claimed_ok = name.rpartition(".")[2].lower() in IMAGE_EXTENSIONS.get(image.format, ())
         data, ext, ctype = _encode(image, PHOTO_MAX_SIDE)
     else:
         ext, ctype = kind
+        claimed_ok = False
     if ext == "bin":
         claimed = name.rpartition(".")[2].lower()
         if claimed in LEGACY_OFFICE:
             ext, ctype = claimed, LEGACY_OFFICE[claimed]
     kept = name if name.lower().endswith(f".{ext}") else with_extension(name, ext)
+    # An image named for what it was (photo.png) is only re-encoded (photo.jpg): no mismatch.
+    renamed_from = "" if kept == name or claimed_ok else name
     return CleanFile(
-        ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"),
-        ctype,
-        kept,
-        len(data),
-        renamed_from="" if kept == name else name,
+        ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"), ctype, kept, len(data), renamed_from
     )
 
 

@@ -219,6 +219,25 @@ def login(page, live_server, username, password=PASSWORD):
     return page
 
 
+#: The two screens every journey of a phone-first page runs at.
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=list(SIZES))
+def screen(request, page):
+    """Run the test at 1366×900 and again at a phone's 390×844; yields the size's name."""
+    page.set_viewport_size(SIZES[request.param])
+    return request.param
+
+
+def assert_no_horizontal_scroll(page):
+    """Nothing on the page is wider than the screen (a phone user never scrolls sideways)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen at {page.url}"
+
+
 @pytest.fixture
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)

@@ -265,7 +265,8 @@ def test_self_assessment_review_publication_and_result(
     success(page, "草稿已保存")
     # the draft comes back as it was typed, with the evidence file
     expect(page.get_by_test_id(f"score-{code}")).to_have_value(f"{plan.self_scores[code]:.2f}")
-    expect(page.get_by_role("link", name="三会一课记录.png")).to_be_visible()
+    # re-encoded as JPEG (no transparency), so kept and downloaded as .jpg
+    expect(page.get_by_role("link", name="三会一课记录.jpg")).to_be_visible()
     expect(page.get_by_test_id("running-total")).to_have_text(f"{self_total:.2f}")
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))

@@ -182,7 +182,11 @@ def test_flagship_cycle_from_opening_to_awards(page, live_server, province, arti
         as_user(page, live_server, voter)
         page.goto(f"{base}/flagship/")
         page.get_by_test_id("vote-link").click()
+        if voter == "member":  # nothing chosen: told in the page before any question
+            page.get_by_test_id("vote-submit").click()
+            expect(page.get_by_test_id("vote-feedback")).to_contain_text("请选择 1 至")
         page.get_by_test_id("vote-A1").check()
+        accept_confirm(page)  # the vote is final: the page asks first
         page.get_by_test_id("vote-submit").click()
         expect(page.get_by_test_id("voted")).to_be_visible()
         expect(page.get_by_test_id("vote-submit")).to_have_count(0)

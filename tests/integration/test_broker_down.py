@@ -16,8 +16,9 @@ import pytest
 from tests.integration.test_cache_down import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Seconds a web request may spend finding out that the broker is away.
-BOUND = 1.5
+#: Seconds a web request may spend finding out that the broker is away: 0.3 s measured on an
+#: idle machine (19.3 s before the fix); the bound leaves room for a loaded CI machine.
+BOUND = 5.0
 
 SCRIPT = """
 import json, time, django

@@ -53,6 +53,11 @@ def test_the_kept_name_takes_the_contents_extension(name, data, kept, content_ty
         assert clean.content_type == content_type
 
 
+def test_a_png_named_png_is_re_encoded_without_a_mismatch_notice():
+    clean = clean_document(SimpleUploadedFile("活动照片.png", png_bytes()))
+    assert (clean.original_name, clean.renamed_from) == ("活动照片.jpg", "")
+
+
 def test_a_name_that_matches_is_kept_as_it_is():
     clean = clean_document(SimpleUploadedFile("年度总结.PDF", PDF))
     assert (clean.original_name, clean.renamed_from) == ("年度总结.PDF", "")
