@@ -1,7 +1,8 @@
 """Reads of the org tree. `units_visible_to` is the single source of data scope: every list of
 unit-owned objects starts from it (or from `scope_filter` for objects that carry a unit)."""
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 
 from . import access
 from .cache import cached_for_scope
@@ -72,6 +73,20 @@ def scope_filter(queryset: QuerySet, user, unit_field="unit", committee_field=No
 def _committee_at(path: str):
     """The id of the committee above `path`, as a subquery the database runs once."""
     return Subquery(OrgUnit.objects.filter(path=path[:COMMITTEE_PATH_LEN]).values("pk")[:1])
+
+
+def committee_key(path_field: str):
+    """The committee (city / directly-affiliated) path prefix of a unit path column, for
+    grouping rows per committee in the database."""
+    return Substr(path_field, 1, COMMITTEE_PATH_LEN)
+
+
+def committee_name(path_field: str):
+    """A correlated subquery naming the committee above a unit path column (one join per row,
+    no extra query)."""
+    return Subquery(
+        OrgUnit.objects.filter(path=committee_key(OuterRef(path_field))).values("name")[:1]
+    )
 
 
 def committee_ids(units) -> dict[int, int | None]:

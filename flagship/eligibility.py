@@ -5,19 +5,27 @@
 * not a branch that already holds a valid flagship honour (it applies again after expiry).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import UnitType
-from brands.models import BrandApplication
-from brands.models import Status as BrandStatus
-from brands.selectors.applications import built_unit_ids
+from brands.selectors.applications import (
+    built_application_for,
+    built_unit_ids,
+    live_application_for,
+)
 
 from .models import Honour, HonourStatus
 from .selectors.awards import honours_for_units
 from .selectors.results import LatestResults, latest_results, latest_results_for
+
+if TYPE_CHECKING:  # annotations only; brands is read through brands.selectors
+    from brands.models import BrandApplication
 
 
 @dataclass
@@ -30,10 +38,6 @@ class Eligibility:
     @property
     def ok(self) -> bool:
         return not self.reasons
-
-
-def built_brand(unit) -> BrandApplication | None:
-    return BrandApplication.objects.filter(unit=unit, status=BrandStatus.BUILT).first()
 
 
 def valid_honour(unit, today=None, *, exclude_cycle=None) -> Honour | None:
@@ -51,11 +55,9 @@ def check_eligibility(unit, *, cycle=None, today=None) -> Eligibility:
     if unit.unit_type != UnitType.BRANCH:
         result.reasons.append(_("只有党支部可以申报旗舰品牌。"))
         return result
-    result.brand = built_brand(unit)
+    result.brand = built_application_for(unit)
     if result.brand is None:
-        live = (
-            BrandApplication.objects.filter(unit=unit).exclude(status=BrandStatus.REJECTED).first()
-        )
+        live = live_application_for(unit)
         if live is None:
             result.reasons.append(_("本支部尚未创建品牌：只有品牌已建成的党支部可以申报旗舰品牌。"))
         else:

@@ -97,6 +97,19 @@ def live_application_for(unit) -> BrandApplication | None:
     return BrandApplication.objects.filter(unit=unit).exclude(status=Status.REJECTED).first()
 
 
+def built_application_for(unit) -> BrandApplication | None:
+    """The unit's built brand (建成), if it has one (flagship eligibility)."""
+    return BrandApplication.objects.filter(unit=unit, status=Status.BUILT).first()
+
+
+def recent_activities(application, *, since=None, limit: int):
+    """The brand's latest `limit` activities (newest first), optionally from `since` on."""
+    activities = application.activities.all()
+    if since is not None:
+        activities = activities.filter(date__gte=since)
+    return activities.order_by("-date", "-pk")[:limit]
+
+
 def _segments(old: str, new: str):
     """Character-level diff of two texts as (old segments, new segments) of (text, changed)."""
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)

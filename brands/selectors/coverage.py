@@ -19,11 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory, OrgUnit, UnitType
-from branches.selectors import ALL, scope_paths, units_visible_to
+from branches.selectors import ALL, committee_key, committee_name, scope_paths, units_visible_to
 
 from .. import cache
 from ..models import FILED_STATUSES, BrandApplication, CoverageTarget, Status
-from .showcase import committee_key, committee_name
 
 ONE_DECIMAL = Decimal("0.1")
 

@@ -12,35 +12,23 @@ the showcase (`brands.cache.SHOWCASE`)."""
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import Case, Count, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from branches.models import OrgUnit, UnitType
+from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, committee_key, committee_name
 
 from .. import cache
 from ..models import SHOWCASE_STATUSES, BrandApplication, Level, Status, showcase_order
 
 #: City and directly-affiliated committees sit at depth 2 (the province is the root), so the
-#: first `COMMITTEE_KEY_LENGTH` characters of any unit's materialized path name its committee.
-COMMITTEE_DEPTH = 2
-COMMITTEE_KEY_LENGTH = OrgUnit.steplen * COMMITTEE_DEPTH
+#: first `COMMITTEE_KEY_LENGTH` characters of any unit's materialized path name its committee
+#: (`committee_key`, `committee_name`: the tree's, in branches.selectors).
+COMMITTEE_KEY_LENGTH = COMMITTEE_PATH_LEN
 COMMITTEE_TYPES = (UnitType.CITY, UnitType.DIRECT)
 
 #: How many branch brands a cluster lists before it links to the filtered wall instead.
 CLUSTER_SIZE = 12
-
-
-def committee_key(path_field: str):
-    """The committee (city / directly-affiliated) path prefix of a unit path column."""
-    return Substr(path_field, 1, COMMITTEE_KEY_LENGTH)
-
-
-def committee_name(path_field: str):
-    """A correlated subquery naming the committee above a unit path column (one join per row,
-    no extra query)."""
-    return Subquery(
-        OrgUnit.objects.filter(path=committee_key(OuterRef(path_field))).values("name")[:1]
-    )
 
 
 def _display_order():

@@ -1,5 +1,6 @@
 """The only place flagship reads evaluation: the latest *published* six-good and five-force
-results of branches. Read-only, and narrow on purpose (a handful of columns), so evaluation can
+results of branches, through `evaluation.selectors.published.latest_published` (evaluation
+decides what "published" means). Narrow on purpose (a handful of columns), so evaluation can
 change its internals without breaking the flagship cycle.
 
 "The relevant assessment period" for the veto rule is, per table, the latest published period
@@ -9,13 +10,9 @@ of the unit (by the period's end date); a veto in either result makes the branch
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from evaluation.selectors.published import FIVE_FORCES, SIX_GOOD, latest_published
 
-SIX_GOOD = "six-good"
-FIVE_FORCES = "brand-five-forces"
 TABLES = (SIX_GOOD, FIVE_FORCES)
-PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
@@ -65,40 +62,6 @@ class LatestResults:
         }
 
 
-def _rows(unit_ids):
-    from evaluation.models import Assessment
-
-    return (
-        Assessment.objects.filter(
-            unit_id__in=unit_ids,
-            status=PUBLISHED,
-            period__table_version__table__code__in=TABLES,
-        )
-        .annotate(
-            table_code=F("period__table_version__table__code"),
-            period_name=F("period__name"),
-            period_end=F("period__ends_on"),
-            row=Window(
-                RowNumber(),
-                partition_by=[F("unit_id"), F("period__table_version__table__code")],
-                order_by=[F("period__ends_on").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(row=1)
-        .values(
-            "unit_id",
-            "table_code",
-            "period_name",
-            "period_end",
-            "total",
-            "max_total",
-            "rate",
-            "is_vetoed",
-            "veto_reason",
-        )
-    )
-
-
 def latest_results_for(unit_ids) -> dict[int, LatestResults]:
     """{unit id: LatestResults} for many units in one query (a window function per unit and
     table); units without published results map to an empty LatestResults."""
@@ -106,17 +69,17 @@ def latest_results_for(unit_ids) -> dict[int, LatestResults]:
     found: dict[int, dict] = {uid: {} for uid in unit_ids}
     if not unit_ids:
         return {}
-    for row in _rows(unit_ids):
-        key = "six_good" if row["table_code"] == SIX_GOOD else "five_forces"
-        found[row["unit_id"]][key] = Result(
-            table=row["table_code"],
-            period=row["period_name"],
-            period_ends_on=row["period_end"].isoformat(),
-            total=row["total"],
-            max_total=row["max_total"],
-            rate=row["rate"],
-            is_vetoed=row["is_vetoed"],
-            veto_reason=row["veto_reason"],
+    for row in latest_published(unit_ids, TABLES):
+        key = "six_good" if row.table_code == SIX_GOOD else "five_forces"
+        found[row.unit_id][key] = Result(
+            table=row.table_code,
+            period=row.period_name,
+            period_ends_on=row.period_ends_on.isoformat(),
+            total=row.total,
+            max_total=row.max_total,
+            rate=row.rate,
+            is_vetoed=row.is_vetoed,
+            veto_reason=row.veto_reason,
         )
     return {uid: LatestResults(**parts) for uid, parts in found.items()}
 

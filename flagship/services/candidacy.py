@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.access import reviewers_at
 from branches.selectors import approval_chain
+from brands.selectors.applications import recent_activities
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     Transition,
@@ -129,7 +130,7 @@ def prefill(brand, results, activities=()) -> dict:
 
 
 def prefill_for(unit, brand, results) -> dict:
-    activities = brand.activities.order_by("-date", "-pk")[:10]
+    activities = recent_activities(brand, limit=10)
     return prefill(brand, results, activities)
 
 

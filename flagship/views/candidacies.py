@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from branches.selectors import approval_chain
+from brands.selectors.applications import recent_activities
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response, uploaded_message
@@ -167,9 +168,9 @@ def detail(request, pk):
             else None,
             "summary_form": AttachmentForm() if manages and in_management else None,
             "can_remove_summary": manages and in_management,
-            "activities": candidacy.brand.activities.filter(
-                date__gte=cycle.application_opens_on
-            ).order_by("-date", "-pk")[:20]
+            "activities": recent_activities(
+                candidacy.brand, since=cycle.application_opens_on, limit=20
+            )
             if candidacy.status == CandidacyStatus.ACCEPTED
             else [],
             "can_post_activity": manages and candidacy.status == CandidacyStatus.ACCEPTED,

@@ -1,0 +1,147 @@
+"""Published results as other apps read them (flagship's eligibility and scoring table, the
+monthly bulletin's ranking highlights). The only entry points into evaluation's results for
+another app: narrow, read-only, and what "published" means stays here (`Status.PUBLISHED`),
+so evaluation may rename a status or a column without breaking its readers.
+
+* `latest_published(unit_ids, table_codes)` — per unit and table, the latest published result;
+* `latest_published_period(scope_path, ends_before)` — the latest period with published results
+  in a subtree; `committee_figures(period, scope_path)` and `top_results(period, scope_path, n)`
+  — its counts per committee and its best results.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models.functions import RowNumber
+
+from branches.selectors import committee_key, committee_name
+
+from ..models import Assessment, AssessmentPeriod, Status
+
+#: Codes of shipped tables that other apps name (migrations/0002_default_tables.py).
+SIX_GOOD = "six-good"
+FIVE_FORCES = "brand-five-forces"
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    unit_id: int
+    table_code: str
+    period_name: str
+    period_ends_on: date
+    total: Decimal | None
+    max_total: Decimal | None
+    rate: Decimal | None
+    is_vetoed: bool
+    veto_reason: str
+
+
+def _published():
+    return Assessment.objects.filter(status=Status.PUBLISHED)
+
+
+def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
+    """The latest published result (by the period's end date) of each unit in each of the
+    tables `table_codes`: one query, a window function per unit and table."""
+    rows = (
+        _published()
+        .filter(unit_id__in=list(unit_ids), period__table_version__table__code__in=table_codes)
+        .annotate(
+            table_code=F("period__table_version__table__code"),
+            period_name=F("period__name"),
+            period_end=F("period__ends_on"),
+            row=Window(
+                RowNumber(),
+                partition_by=[F("unit_id"), F("period__table_version__table__code")],
+                order_by=[F("period__ends_on").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(row=1)
+        .values_list(
+            "unit_id",
+            "table_code",
+            "period_name",
+            "period_end",
+            "total",
+            "max_total",
+            "rate",
+            "is_vetoed",
+            "veto_reason",
+        )
+    )
+    return [PublishedResult(*row) for row in rows]
+
+
+def _in_subtree(scope_path: str):
+    return _published().filter(unit__path__startswith=scope_path)
+
+
+def latest_published_period(scope_path: str, ends_before: date) -> AssessmentPeriod | None:
+    """The latest period (by end, then start) ending before `ends_before` that has published
+    results in the subtree at `scope_path`, with its table loaded; one query."""
+    return (
+        AssessmentPeriod.objects.filter(ends_on__lt=ends_before)
+        .filter(Exists(_in_subtree(scope_path).filter(period=OuterRef("pk"))))
+        .select_related("table_version__table")
+        .order_by("-ends_on", "-starts_on", "-pk")
+        .first()
+    )
+
+
+#: The counts `committee_figures` gives per committee (sums and counts, so totals add up).
+COMMITTEE_FIGURES = [
+    "assessed",
+    "sum_total",
+    "scored",
+    "sum_rate",
+    "rated",
+    "star5",
+    "star4",
+    "tier3",
+    "vetoed",
+]
+
+
+def committee_figures(period: AssessmentPeriod, scope_path: str) -> list[dict]:
+    """The period's published results in the subtree grouped per committee (one query): a dict
+    per committee with `committee_path` and the `COMMITTEE_FIGURES` — how many assessed, sum
+    and count of totals and rates, five-star, four-star, tier-three and vetoed counts."""
+    return list(
+        _in_subtree(scope_path)
+        .filter(period=period)
+        .annotate(committee_path=committee_key("unit__path"))
+        .values("committee_path")
+        .annotate(
+            assessed=Count("pk"),
+            sum_total=Sum("total"),
+            scored=Count("total"),
+            sum_rate=Sum("rate"),
+            rated=Count("rate"),
+            star5=Count("pk", filter=Q(star=5)),
+            star4=Count("pk", filter=Q(star=4)),
+            tier3=Count("pk", filter=Q(tier=3)),
+            vetoed=Count("pk", filter=Q(is_vetoed=True)),
+        )
+        .order_by()
+    )
+
+
+def top_results(period: AssessmentPeriod, scope_path: str, n: int) -> list[tuple]:
+    """The period's `n` best published results in the subtree, by province rank (then total):
+    (rank, committee name, unit name, category label, total, rate, star); one query."""
+    categories = dict(Assessment._meta.get_field("category").choices)
+    rows = (
+        _in_subtree(scope_path)
+        .filter(period=period)
+        .annotate(committee_label=committee_name("unit__path"))
+        .order_by(F("rank_province").asc(nulls_last=True), F("total").desc(nulls_last=True), "pk")
+        .values_list(
+            "rank_province", "committee_label", "unit__name", "category", "total", "rate", "star"
+        )[:n]
+    )
+    return [
+        (rank, committee or "", unit, str(categories.get(cat, cat or "")), total, rate, star)
+        for rank, committee, unit, cat, total, rate, star in rows
+    ]
