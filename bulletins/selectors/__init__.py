@@ -15,9 +15,9 @@ materialized path), never a loop over units. Per section:
   for longer than `BULLETIN_OVERDUE_DAYS`, counted per committee, plus the item list with
   waiting days: per committee the longest waiting (`BULLETIN_ITEMS_PER_COMMITTEE`), streamed
   with `.iterator()` so memory does not grow with the province.
-* assessment ranking highlights and flagship progress (`other_apps`) come from apps still
-  being built: each degrades to `None` (the bulletin then says 本月无数据) when its models,
-  tables or data are missing.
+* assessment ranking highlights and flagship progress (`other_apps`) come from the owning
+  apps' selectors (`evaluation.selectors.published`, `flagship.selectors.progress_by_committee`):
+  `None` (the bulletin then says 本月无数据) when the month has no such figures.
 
 `collect` gathers every section; the modules below are re-exported here.
 """
