@@ -25,6 +25,7 @@ from workflow.transitions import (
 from workflow.uploads import clean_image, save_document
 
 from . import cache
+from .audit import Action
 from .models import LIVE_STATUSES, Attachment, BrandApplication, Level, Status
 
 S = Status
@@ -36,14 +37,14 @@ WORKFLOW = Workflow(
             S, submit_perm="brands.submit_application", review_perm="brands.review_application"
         ),
         Transition(
-            "request_acceptance",
+            Action.REQUEST_ACCEPTANCE,
             (S.IMPLEMENTING,),
             S.ACCEPTANCE,
             _lazy("申请验收"),
             "brands.request_acceptance",
         ),
         Transition(
-            "pass_acceptance",
+            Action.PASS_ACCEPTANCE,
             (S.ACCEPTANCE,),
             S.BUILT,
             _lazy("验收通过"),
@@ -51,7 +52,7 @@ WORKFLOW = Workflow(
             style="success",
         ),
         Transition(
-            "fail_acceptance",
+            Action.FAIL_ACCEPTANCE,
             (S.ACCEPTANCE,),
             S.IMPLEMENTING,
             _lazy("验收未通过"),
@@ -156,7 +157,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
 
     return WORKFLOW.apply(
         pk,
-        "submit",
+        Action.SUBMIT,
         actor=actor,
         comment=comment,
         expected_version=expected_version,
@@ -194,7 +195,7 @@ def approve(*, actor, pk, comment="", expected_version=None):
 
     return WORKFLOW.apply(
         pk,
-        "approve",
+        Action.APPROVE,
         actor=actor,
         comment=comment,
         expected_version=expected_version,
@@ -217,7 +218,7 @@ def return_for_revision(*, actor, pk, comment="", expected_version=None):
 
     return WORKFLOW.apply(
         pk,
-        "return",
+        Action.RETURN,
         actor=actor,
         comment=comment,
         expected_version=expected_version,
@@ -238,7 +239,7 @@ def reject(*, actor, pk, comment="", expected_version=None):
 
     return WORKFLOW.apply(
         pk,
-        "reject",
+        Action.REJECT,
         actor=actor,
         comment=comment,
         expected_version=expected_version,
@@ -258,7 +259,7 @@ def request_acceptance(*, actor, pk, comment="", expected_version=None):
 
     return WORKFLOW.apply(
         pk,
-        "request_acceptance",
+        Action.REQUEST_ACCEPTANCE,
         actor=actor,
         comment=comment,
         expected_version=expected_version,
@@ -279,7 +280,7 @@ def judge_acceptance(*, actor, pk, passed: bool, comment="", expected_version=No
 
     return WORKFLOW.apply(
         pk,
-        "pass_acceptance" if passed else "fail_acceptance",
+        Action.PASS_ACCEPTANCE if passed else Action.FAIL_ACCEPTANCE,
         actor=actor,
         comment=comment,
         expected_version=expected_version,

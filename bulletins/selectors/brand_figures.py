@@ -5,16 +5,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, When, Window
-from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
-from brands.models import BrandApplication, Status
-from brands.selectors import coverage
-from brands.selectors.showcase import committee_key, committee_name
-from workflow.models import AuditEntry
+from brands.selectors import activity, coverage
 
 from .common import CountsRow, ScopeReader, committee_rows, overdue_days, sum_rows, total_label
 from .months import month_bounds
@@ -47,15 +41,9 @@ def coverage_section(scope: OrgUnit, month: date) -> CoverageSection:
     return CoverageSection(month.year, target, own_year, rows, totals, by_category)
 
 
-#: The month's events of brand applications, as audit actions (see brands.services).
-ACTIVITY = {
-    "first_submitted": Q(action="submit", from_state=Status.DRAFT),
-    "resubmitted": Q(action="submit", from_state=Status.RETURNED),
-    "approved": Q(action="approve", to_state=Status.IMPLEMENTING),
-    "returned": Q(action="return"),
-    "rejected": Q(action="reject"),
-    "built": Q(action="pass_acceptance"),
-}
+#: The month's events of brand applications (the keys of the counts; brands decides which
+#: audit actions they are).
+ACTIVITY = activity.ACTIVITY
 
 
 @dataclass
@@ -68,18 +56,7 @@ def activity_section(scope: OrgUnit, month: date) -> CountsSection:
     """New applications and decisions in the month, per committee: one grouped query over the
     audit trail (the record of every decision), by the branch the application belongs to."""
     start, end = month_bounds(month)
-    groups = list(
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(BrandApplication),
-            at__gte=start,
-            at__lt=end,
-            unit__path__startswith=scope.path,
-        )
-        .annotate(committee_path=committee_key("unit__path"))
-        .values("committee_path")
-        .annotate(**{k: Count("pk", filter=q) for k, q in ACTIVITY.items()})
-        .order_by()
-    )
+    groups = activity.activity_counts(scope.path, start, end)
     keys = list(ACTIVITY)
     rows = committee_rows(groups, keys)
     return CountsSection(rows, sum_rows(rows, keys, total_label(scope)))
@@ -117,18 +94,6 @@ class BacklogSection:
         return sum(min(per_committee, r["returned"] + r["overdue"]) for r in self.rows)
 
 
-def _last_return():
-    return (
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(BrandApplication),
-            object_id=OuterRef("pk"),
-            action="return",
-        )
-        .order_by("-at")
-        .values("at")[:1]
-    )
-
-
 def _waiting_days(as_of: datetime, since: datetime | None) -> int | None:
     return None if since is None else max((as_of - since).days, 0)
 
@@ -139,40 +104,13 @@ def backlog_items(scope: OrgUnit, as_of: datetime, days: int, *, per_committee=N
     first: per committee the `per_committee` longest (the Excel list, committee by committee),
     or the `limit` longest of the scope (the Word shortlist). Streamed in chunks."""
     cutoff = as_of - timedelta(days=days)
-    since = Case(
-        When(status=Status.RETURNED, then=Coalesce(Subquery(_last_return()), "updated_at")),
-        default=F("submitted_at"),
-    )
-    longest_first = [F("since").asc(nulls_last=True), F("unit__path").asc(), F("pk").asc()]
-    qs = (
-        BrandApplication.objects.filter(unit__path__startswith=scope.path)
-        .filter(Q(status=Status.RETURNED) | Q(status=Status.IN_REVIEW, submitted_at__lte=cutoff))
-        .annotate(committee=committee_name("unit__path"), since=since)
-    )
-    if per_committee:
-        qs = (
-            qs.annotate(
-                committee_path=committee_key("unit__path"),
-                place=Window(
-                    RowNumber(), partition_by=[committee_key("unit__path")], order_by=longest_first
-                ),
-            )
-            .filter(place__lte=per_committee)
-            .order_by("committee_path", "place")
-        )
-    else:
-        qs = qs.order_by(*longest_first)
-    qs = qs.values_list(
-        "committee", "unit__name", "name", "status", "current_level__name", "submitted_at", "since"
-    )
-    labels = dict(Status.choices)
-    rows = qs[:limit].iterator() if limit else qs.iterator(chunk_size=2000)
+    rows = activity.backlog_rows(scope.path, cutoff, per_committee=per_committee, limit=limit)
     for committee, unit, name, status, level, submitted_at, since_at in rows:
         yield BacklogItem(
             committee=committee or "",
             unit=unit,
             name=name or str(_("（未命名品牌）")),
-            status=str(labels.get(status, status)),
+            status=str(status),
             level=level or "",
             submitted_at=submitted_at,
             since=since_at,
@@ -185,21 +123,7 @@ def backlog_section(scope: OrgUnit, as_of: datetime) -> BacklogSection:
     (days since the oldest submission still in review). One grouped query."""
     days = overdue_days()
     cutoff = as_of - timedelta(days=days)
-    in_review = Q(status=Status.IN_REVIEW)
-    groups = list(
-        BrandApplication.objects.filter(
-            unit__path__startswith=scope.path, status__in=[Status.RETURNED, Status.IN_REVIEW]
-        )
-        .annotate(committee_path=committee_key("unit__path"))
-        .values("committee_path")
-        .annotate(
-            returned=Count("pk", filter=Q(status=Status.RETURNED)),
-            in_review=Count("pk", filter=in_review),
-            overdue=Count("pk", filter=in_review & Q(submitted_at__lte=cutoff)),
-            oldest=Min("submitted_at", filter=in_review),
-        )
-        .order_by()
-    )
+    groups = activity.backlog_counts(scope.path, cutoff)
     for g in groups:
         g["longest_wait"] = _waiting_days(as_of, g["oldest"]) or 0
     rows = committee_rows(groups, BACKLOG_KEYS)
