@@ -126,3 +126,31 @@ def users_with_role_at(unit, *roles: str) -> list[User]:
         return []
     holders = RoleAssignment.objects.filter(unit=unit, role__in=roles).select_related("user")
     return [ra.user for ra in holders]
+
+
+def secretaries_at_units(units) -> list[User]:
+    """The users holding the SECRETARY role at any of `units` (ids, or a query of ids) itself,
+    each once. One query."""
+    holders = RoleAssignment.objects.filter(role=Role.SECRETARY, unit_id__in=units)
+    return list({ra.user_id: ra.user for ra in holders.select_related("user")}.values())
+
+
+def role_holders(role: str) -> list[User]:
+    """The active users holding `role` anywhere, earliest granted first, each once. One query."""
+    seen, users = set(), []
+    holders = (
+        RoleAssignment.objects.filter(role=role, user__is_active=True)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+    for ra in holders:
+        if ra.user_id not in seen:
+            seen.add(ra.user_id)
+            users.append(ra.user)
+    return users
+
+
+def holds_role_anywhere(user, role: str) -> bool:
+    """Whether `user` — any user, not the one of the request (whose `role_assignments` are
+    loaded) — holds `role` at some unit. One query."""
+    return RoleAssignment.objects.filter(user=user, role=role).exists()

@@ -12,7 +12,7 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from branches.models import Role, RoleAssignment
+from branches.access import secretaries_at_units
 from workflow.deadlines import Deadline, deadline_provider, window_closer
 from workflow.jobs import notify_once
 from workflow.windows import local_today
@@ -30,8 +30,7 @@ CLOSED_NOTICE = 0
 def _owners_of_open_drafts(period) -> tuple:
     """Secretaries at the branches whose assessment of this period is still editable."""
     units = Assessment.objects.filter(period=period, status__in=EDITABLE_STATUSES).values("unit_id")
-    roles = RoleAssignment.objects.filter(role=Role.SECRETARY, unit_id__in=units)
-    return tuple({ra.user_id: ra.user for ra in roles.select_related("user")}.values())
+    return tuple(secretaries_at_units(units))
 
 
 @deadline_provider

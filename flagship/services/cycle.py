@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.access import secretaries_at
-from branches.models import Role, RoleAssignment
+from branches.access import holds_role_anywhere, role_holders, secretaries_at
+from branches.models import Role
 from workflow.formats import points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, Workflow
@@ -171,17 +171,7 @@ def _validate(cycle):
 
 def committee_role_holders():
     """Users holding the FLAGSHIP_COMMITTEE role, earliest granted first."""
-    seen, users = set(), []
-    assignments = (
-        RoleAssignment.objects.filter(role=Role.FLAGSHIP_COMMITTEE, user__is_active=True)
-        .select_related("user")
-        .order_by("created_at", "pk")
-    )
-    for ra in assignments:
-        if ra.user_id not in seen:
-            seen.add(ra.user_id)
-            users.append(ra.user)
-    return users
+    return role_holders(Role.FLAGSHIP_COMMITTEE)
 
 
 @transaction.atomic
@@ -265,7 +255,7 @@ def add_member(*, actor, cycle_pk, user) -> CommitteeMember:
     cycle = _locked_cycle(actor, cycle_pk)
     if cycle.phase in (Phase.VOTING, Phase.AWARDED):
         raise FlagshipError(_("示范单位已确定，评审委员会不能再调整。"))
-    if not RoleAssignment.objects.filter(user=user, role=Role.FLAGSHIP_COMMITTEE).exists():
+    if not holds_role_anywhere(user, Role.FLAGSHIP_COMMITTEE):
         raise FlagshipError(_("只能选择持有“旗舰品牌评审委员”角色的用户。"))
     member, created = CommitteeMember.objects.get_or_create(cycle=cycle, user=user)
     if created:
