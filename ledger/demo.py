@@ -23,8 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from branches.access import secretaries_at
 from branches.demo import GIVEN_NAMES, SURNAMES
-from branches.models import OrgUnit, Role, RoleAssignment, UnitType
+from branches.models import OrgUnit, Role, UnitType
 
 from .models import (
     Attendance,
@@ -191,12 +192,9 @@ def seed_ledger(rng: random.Random) -> dict[str, int]:
             Q(kind=MeetingKind.HEART_TALK) | Q(kind=MeetingKind.CUSTOM)
         )
     )
-    secretaries = {
-        ra.unit_id: ra.user
-        for ra in RoleAssignment.objects.filter(role=Role.SECRETARY).select_related("user")
-    }
     made = {"党员": 0, "台账记录": 0, "出席登记": 0}
     for index, branch in enumerate(_demo_branches()):
+        secretary = secretaries_at(branch)[0]
         groups, members = _roster(rng, branch, today)
         if index == 0:
             _link_member_account(groups, members)
@@ -210,9 +208,7 @@ def seed_ledger(rng: random.Random) -> dict[str, int]:
                     held_at = _held_at(rng, month, today)
                     if held_at is None:
                         continue
-                    records.append(
-                        _record(rng, template, branch, group, held_at, secretaries[branch.pk], now)
-                    )
+                    records.append(_record(rng, template, branch, group, held_at, secretary, now))
                     crowds.append(
                         [m for m in members if group is None or m.party_group_id == group.pk]
                     )
