@@ -40,16 +40,21 @@ class BulletinError(Exception):
     """A request that cannot be honoured; the message is shown to the user."""
 
 
-def request_bulletin(*, scope: OrgUnit, month: date, actor=None) -> tuple[Bulletin, bool]:
+def request_bulletin(
+    *, scope: OrgUnit, month: date, actor=None, keep_done=False
+) -> tuple[Bulletin, bool]:
     """Queue the generation of `scope`'s bulletin for `month` (replacing an existing one).
     Returns (bulletin, queued): a generation already under way is not queued twice. The task
     is sent once the transaction has committed; if the broker cannot take it, the bulletin is
-    marked failed with a message saying so (the page still works)."""
+    marked failed with a message saying so (the page still works). `keep_done` (the monthly
+    batch): a bulletin already done is left as it is."""
     month = selectors.first_of_month(month)
     if month > timezone.localdate():
         raise BulletinError(_("不能生成尚未开始的月份的通报。"))
     with transaction.atomic():
-        bulletin, previous = background.requeue(Bulletin, month=month, scope=scope)
+        bulletin, previous = background.requeue(
+            Bulletin, keep_done=keep_done, month=month, scope=scope
+        )
         if previous is None:
             return bulletin, False
         bulletin.task_id = ""
@@ -205,8 +210,9 @@ def generate(bulletin_id: int, *, final_attempt: bool = True, transient=()) -> B
 def generate_monthly(month: date | None = None) -> int:
     """The monthly batch (1st of the month, for the month just ended): the province's bulletin
     and one per city / directly-affiliated committee. Idempotent: a scope whose bulletin of
-    that month is done is left alone (one under way is not queued twice). Returns how many
-    were queued."""
+    that month is done is left alone, checked again under the row lock, so a second run
+    overlapping the first regenerates nothing (one under way is not queued twice either).
+    Returns how many were queued."""
     month = selectors.first_of_month(month) if month else selectors.previous_month()
     done = set(
         Bulletin.objects.filter(month=month, status=BulletinStatus.DONE).values_list(
@@ -217,7 +223,7 @@ def generate_monthly(month: date | None = None) -> int:
     for scope in selectors.bulletin_scopes():
         if scope.pk in done:
             continue
-        _bulletin, sent = request_bulletin(scope=scope, month=month)
+        _bulletin, sent = request_bulletin(scope=scope, month=month, keep_done=True)
         queued += sent
     log.info("monthly bulletins month=%s queued=%s", f"{month:%Y-%m}", queued)
     return queued

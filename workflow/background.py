@@ -22,13 +22,17 @@ def is_stale(job) -> bool:
     return job.updated_at is None or timezone.now() - job.updated_at > STALE_AFTER
 
 
-def requeue(model, **lookup):
+def requeue(model, *, keep_done=False, **lookup):
     """Inside the request's transaction: lock (or create) the job `lookup` names and put it
-    back in the queue at 0 %, unless one is under way and alive. Returns (job, the status it
-    had: "" for a new one), or (job, None) when it is under way; the caller then sets its own
-    fields, saves, audits and sends the task on commit."""
+    back in the queue at 0 %, unless one is under way and alive (or, with `keep_done`, it is
+    done: a scheduled batch decides that under the lock, so a second run overlapping the first
+    never regenerates what the first finished). Returns (job, the status it had: "" for a new
+    one), or (job, None) when it is left as it is; the caller then sets its own fields, saves,
+    audits and sends the task on commit."""
     job, created = model.objects.select_for_update().get_or_create(**lookup)
     if not created and job.in_progress and not is_stale(job):
+        return job, None
+    if not created and keep_done and job.status == JobStatus.DONE:
         return job, None
     previous = "" if created else job.status
     job.status, job.progress, job.error = JobStatus.QUEUED, 0, ""

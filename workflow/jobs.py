@@ -130,7 +130,11 @@ def send_pending_emails(older_than=timedelta(minutes=10)) -> int:
 
 
 def send_daily_digests() -> int:
-    """One e-mail per digest user with every notification not yet e-mailed."""
+    """One e-mail per digest user with every notification not yet e-mailed, exactly once even
+    when two runs overlap (two beats during a deploy, a manual run): each user's rows are
+    claimed (emailed_at set, rows another run holds skipped) in a short transaction before the
+    mail goes out, so a concurrent run finds nothing left to send; a failed send releases the
+    claim, and the error is raised once every other user has had their mail, for the retry."""
     pending = (
         Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
         .exclude(recipient__email="")
@@ -140,17 +144,43 @@ def send_daily_digests() -> int:
     by_user = defaultdict(list)
     for note in pending:
         if note.recipient.wants_digest:
-            by_user[note.recipient].append(note)
-    for user, notes in by_user.items():
+            by_user[note.recipient].append(note.pk)
+    sent, failure = 0, None
+    for user, ids in by_user.items():
+        stamp, notes = _claim(ids)
+        if not notes:
+            continue  # another run has them
         lines = [f"· {local_datetime(n.created_at, '%m-%d %H:%M')} {n.title}" for n in notes]
-        send_mail(
-            subject=_("[品牌建设平台] 今日通知汇总（%(n)d 条）") % {"n": len(notes)},
-            message="\n".join(lines),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
+        try:
+            send_mail(
+                subject=_("[品牌建设平台] 今日通知汇总（%(n)d 条）") % {"n": len(notes)},
+                message="\n".join(lines),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+            )
+        except Exception as exc:
+            Notification.objects.filter(pk__in=[n.pk for n in notes], emailed_at=stamp).update(
+                emailed_at=None
+            )
+            log.warning("digest not sent user=%s error=%r", user.pk, exc)
+            failure = failure or exc
+            continue
+        sent += 1
+    log.info("digests sent=%s", sent)
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def _claim(ids) -> tuple[datetime, list[Notification]]:
+    """Mark the rows of `ids` still un-emailed as e-mailed now, skipping rows another run has
+    locked; returns the stamp and the rows claimed (what this run alone will send)."""
+    stamp = timezone.now()
+    with transaction.atomic():
+        notes = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, emailed_at__isnull=True)
+            .order_by("created_at", "pk")
         )
-        Notification.objects.filter(pk__in=[n.pk for n in notes], emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-    log.info("digests sent=%s", len(by_user))
-    return len(by_user)
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=stamp)
+    return stamp, notes

@@ -15,6 +15,7 @@ from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
 from workflow.services import notify, record_audit
 from workflow.transitions import (
+    AlreadyHandled,
     Transition,
     Workflow,
     chain_review,
@@ -328,15 +329,20 @@ disqualify.__doc__ = "Take an accepted candidate off the list (an upheld objecti
 
 
 def lock_candidacies(cycle, statuses, *, actor=SCHEDULER) -> int:
-    """Lock candidacies still unsubmitted (or returned) when their window is over."""
+    """Lock candidacies still unsubmitted (or returned) when their window is over. A
+    candidacy another run (a second beat, a manual run) locked first is left to it, so two
+    overlapping runs lock, audit and tell each once, and neither fails."""
     locked = 0
     for pk in cycle.candidacies.filter(status__in=statuses).values_list("pk", flat=True):
-        WORKFLOW.apply(
-            pk,
-            "lock",
-            actor=actor,
-            comment=_("申报期已结束，未提交的申报已锁定。"),
-        )
+        try:
+            WORKFLOW.apply(
+                pk,
+                "lock",
+                actor=actor,
+                comment=_("申报期已结束，未提交的申报已锁定。"),
+            )
+        except AlreadyHandled:
+            continue
         locked += 1
     return locked
 

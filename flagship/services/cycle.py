@@ -620,5 +620,7 @@ def advance_by_date(now=None) -> int:
             except FlagshipError as exc:  # a guard holds it back; the cycle page says why
                 log.info("flagship cycle %s: %s held back: %s", cycle.pk, name, exc)
                 break
+            except AlreadyHandled:  # another run (a second beat) moved it first
+                break
             moved += 1
     return moved

@@ -164,6 +164,17 @@ def test_monthly_job_makes_the_province_and_each_committee_bulletin_once(world, 
     assert Bulletin.objects.count() == len(scopes)
 
 
+def test_an_overlapping_monthly_run_leaves_a_bulletin_done_meanwhile(world, run_commit_hooks):
+    """The second of two overlapping runs read "not done yet" before the first finished: the
+    row lock's second look keeps it from generating (and announcing) the bulletin again."""
+    scope, month = world.org.city_a, selectors.previous_month()
+    first, queued = run_commit_hooks(services.request_bulletin, scope=scope, month=month)
+    assert queued and Bulletin.objects.get(pk=first.pk).status == BulletinStatus.DONE
+    again, queued = services.request_bulletin(scope=scope, month=month, keep_done=True)
+    assert (again.pk, queued) == (first.pk, False)
+    assert Bulletin.objects.get(pk=first.pk).status == BulletinStatus.DONE
+
+
 def test_monthly_job_for_a_given_month(org, run_commit_hooks):
     assert run_commit_hooks(tasks.generate_monthly_bulletins.delay, "2025-03").get() == 3
     assert set(Bulletin.objects.values_list("month", flat=True)) == {date(2025, 3, 1)}

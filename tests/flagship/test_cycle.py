@@ -133,3 +133,14 @@ def test_the_scheduler_is_recorded_as_the_system(org):
         AuditEntry.objects.filter(object_id=cycle.pk, action="open_application").get().actor_id
         is None
     )
+
+
+def test_a_second_overlapping_run_leaves_what_the_first_locked(org, open_cycle):
+    """Two close_windows runs overlapping (two beats during a deploy): the one that finds a
+    candidacy already locked by the other skips it instead of failing the whole job."""
+    draft = candidacies.save_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
+    assert candidacies.lock_candidacies(open_cycle, (CandidacyStatus.DRAFT,)) == 1
+    # the second run listed the candidacy before the first locked it
+    both = (CandidacyStatus.DRAFT, CandidacyStatus.LOCKED)
+    assert candidacies.lock_candidacies(open_cycle, both) == 0
+    assert AuditEntry.objects.filter(object_id=draft.pk, action="lock").count() == 1
