@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import REVIEWER_ROLES, users_with_role_at
 from branches.models import OrgUnit, Role
-from workflow import background
+from workflow import background, reaper
 from workflow.services import notify, record_audit
 
 from . import selectors
@@ -34,6 +34,10 @@ from .exports import chart, docx, tables, xlsx
 from .models import Bulletin, BulletinStatus
 
 log = logging.getLogger(__name__)
+
+
+#: The temporary directory of a generation: this, the bulletin's id, "-", a random part.
+TEMP_PREFIX = "portal-bulletin-"
 
 
 class BulletinError(Exception):
@@ -130,6 +134,21 @@ def _tell(bulletin: Bulletin, title: str):
     )
 
 
+def job_kind() -> reaper.JobKind:
+    """How the reaper fails a bulletin whose worker died (registered in apps.py)."""
+    return reaper.JobKind(
+        model=Bulletin,
+        temp_prefix=TEMP_PREFIX,
+        recipients=_recipients,
+        title=lambda b: (
+            _("%(month)s品牌建设通报（%(scope)s）生成失败，请重新生成。")
+            % {"month": tables.month_label(b.month), "scope": b.scope.name}
+        ),
+        url=lambda b: reverse("bulletins:detail", args=[b.pk]),
+        audited=lambda b: (b, b.scope),
+    )
+
+
 def generate(bulletin_id: int, *, final_attempt: bool = True, transient=()) -> Bulletin | None:
     """Generate the bulletin's two files and switch the row to them atomically (see the module
     docstring). Idempotent: a bulletin already done is left as it is (a redelivered task).
@@ -155,7 +174,9 @@ def generate(bulletin_id: int, *, final_attempt: bool = True, transient=()) -> B
     stored: list[str] = []
     try:
         background.report_progress(Bulletin, bulletin_id, 5)
-        with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
+        # named after the job, so the reaper finds what a killed worker left (workflow.reaper)
+        prefix = reaper.temp_prefix(TEMP_PREFIX, bulletin_id)
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
             paths = build_files(
                 bulletin,
                 Path(tmp),

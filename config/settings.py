@@ -157,7 +157,18 @@ CELERY_TIMEZONE = TIME_ZONE
 # row stays queued in the database and the catch-up jobs send it later). Without these the
 # result backend's reconnect loop (20 retries, 1 s apart) held each enqueue ~19 s.
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A message is redelivered when its worker has not acknowledged it (acks_late) within the
+# visibility timeout: 1 hour, four times the longest a task may run (CELERY_TASK_TIME_LIMIT,
+# 15 min; the generations stop at 11 min, TASK_OPTIONS) plus its retry backoff (< 1 min), so a
+# job still running is never handed to a second worker. A worker that dies leaves its job to
+# the reaper (JOB_LEASE_SECONDS) long before the redelivery, which then finds it failed.
+BROKER_VISIBILITY_TIMEOUT = 60 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -173,6 +184,11 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 # Schedules live in the database (django-celery-beat), editable in the admin; the defaults
 # are shipped by workflow's data migration.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A running background job (bulletin, export) whose task has not touched its row for this long
+# is taken as dead and failed by `workflow.tasks.reap_stale_jobs` (every minute). The tasks
+# report progress every few seconds; their longest silent step (the 100k-row export's
+# queries) takes well under a minute (bench/evaluation.md), so 3 minutes never reaps a live one.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=180)
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
 # A month's ledger records lock at the end of this day of the next month (ledger/locking.py).
 LEDGER_LOCK_AFTER_DAYS = env.int("LEDGER_LOCK_AFTER_DAYS", default=10)
@@ -189,7 +205,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Security: strict in production (DEBUG off), relaxed only for local DEBUG runs.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True

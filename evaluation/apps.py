@@ -11,6 +11,12 @@ class EvaluationConfig(AppConfig):
 
         subtree_moved.connect(_units_moved, dispatch_uid="evaluation.sync_committees")
 
+        from workflow import reaper
+
+        from .services.exports import job_kind
+
+        reaper.register(job_kind())
+
 
 def _units_moved(sender, path, **kwargs):
     """Assessments carry their unit's committee (`Assessment.committee`)."""

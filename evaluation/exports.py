@@ -11,6 +11,7 @@ Memory stays flat however many branches, and the time stays close to that of the
   does, which dominated the export (bench/evaluation.py)."""
 
 import tempfile
+import time
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -25,6 +26,9 @@ from .selectors.periods import scoped
 
 CHUNK = 500
 PROGRESS_STEP = 5
+#: Progress is reported at least this often while rows are written, even when the percentage
+#: has not moved: it is the running job's heartbeat (settings.JOB_LEASE_SECONDS is 180).
+HEARTBEAT_SECONDS = 20
 #: The assessment columns read per row, in this order.
 FIELDS = (
     "pk",
@@ -121,11 +125,12 @@ def exported_assessments(user, period):
     return scoped(user, period, period.assessments.all()).order_by("unit__path", "pk")
 
 
-def results_workbook(user, period, *, progress=None, total=None):
-    """Write the period's results for `user`'s subtree to a temporary xlsx file and return it
-    rewound (the caller stores or streams it, and closes it). `progress(percent)` is called
-    as the rows are written, each time the percentage moves by at least PROGRESS_STEP, out of
-    `total` rows (counted here when not given)."""
+def results_workbook(user, period, *, progress=None, total=None, directory=None):
+    """Write the period's results for `user`'s subtree to a temporary xlsx file (in
+    `directory`, default the system's) and return it rewound (the caller stores or streams
+    it, and closes it). `progress(percent)` is called as the rows are written, each time the
+    percentage moves by at least PROGRESS_STEP or HEARTBEAT_SECONDS have passed (the job's
+    lease, workflow.reaper), out of `total` rows (counted here when not given)."""
     version_id = period.table_version_id
     indicators = list(
         Indicator.objects.filter(dimension__version_id=version_id)
@@ -145,14 +150,14 @@ def results_workbook(user, period, *, progress=None, total=None):
     statuses = {k: str(v) for k, v in Status.choices}
     vetoed = _("是")
 
-    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes it
+    out = tempfile.NamedTemporaryFile(suffix=".xlsx", dir=directory)  # noqa: SIM115 - the caller closes it
     book = xlsxwriter.Workbook(
         out,
         {
             "constant_memory": True,  # each row goes to disk once the next one starts
             "strings_to_formulas": False,  # a unit named "=…" stays text
             "strings_to_urls": False,
-            "tmpdir": tempfile.gettempdir(),
+            "tmpdir": directory or tempfile.gettempdir(),
         },
     )
     sheet = book.add_worksheet(_("考评结果"))
@@ -161,11 +166,12 @@ def results_workbook(user, period, *, progress=None, total=None):
 
     if progress and total is None:
         total = assessments.count()
-    reported = 0
+    reported, beat = 0, time.monotonic()
     rows = assessments.values_list(*FIELDS).iterator(chunk_size=CHUNK)
     for n, row in enumerate(rows, start=1):
-        if total and n * 100 // total >= reported + PROGRESS_STEP:
-            reported = n * 100 // total
+        moved = total and n * 100 // total >= reported + PROGRESS_STEP
+        if progress and (moved or time.monotonic() - beat > HEARTBEAT_SECONDS):
+            reported, beat = max(reported, n * 100 // total if total else 0), time.monotonic()
             progress(min(reported, 99))  # 100 once the file is complete
         pk, code, name, path, category, region, status = row[:7]
         own = scores(pk)

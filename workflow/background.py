@@ -1,25 +1,47 @@
 """Work done in a Celery task that a page follows (a model derived from
 `workflow.models.BackgroundJob`): the task reports its progress, a broker that refuses the task
 fails the job with a message instead of breaking the page, files a job replaced are deleted,
-and a job whose worker died is recognised as stale so it can be asked for again."""
+and a job whose worker died is recognised as stale (its lease ran out) so it can be asked for
+again; `workflow.reaper` marks such jobs failed and tells whoever asked."""
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import JobStatus
 
 log = logging.getLogger(__name__)
 
-#: A queued or running job not touched for this long is taken as abandoned (its worker
-#: died) and may be requested again. Longer than the tasks' hard time limit.
+#: A job still *queued* (no worker has started it: the queue is long, e.g. the monthly batch
+#: behind four workers) for this long is taken as lost and may be requested again.
 STALE_AFTER = timedelta(minutes=15)
 
 
-def is_stale(job) -> bool:
-    return job.updated_at is None or timezone.now() - job.updated_at > STALE_AFTER
+def lease() -> timedelta:
+    """A *running* job is alive while its task touches the row (`report_progress`, the
+    heartbeat) at least this often: settings.JOB_LEASE_SECONDS. Past it the worker is taken
+    as dead (SIGKILL, OOM, a lost machine): `workflow.reaper` fails the job and it may be
+    requested again at once."""
+    return timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def is_stale(job, now=None) -> bool:
+    """Abandoned: running but not touched within the lease, or queued for STALE_AFTER."""
+    if job.updated_at is None:
+        return True
+    idle = (now or timezone.now()) - job.updated_at
+    return idle > (lease() if job.status == JobStatus.RUNNING else STALE_AFTER)
+
+
+def stale_filter(now) -> Q:
+    """`is_stale` in SQL, for the in-progress rows of a job model."""
+    return Q(status=JobStatus.RUNNING, updated_at__lt=now - lease()) | Q(
+        status=JobStatus.QUEUED, updated_at__lt=now - STALE_AFTER
+    )
 
 
 def requeue(model, *, keep_done=False, **lookup):

@@ -205,3 +205,20 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.object_id} -{self.days_before}d"
+
+
+class Heartbeat(models.Model):
+    """When a periodic piece of the machinery last did its work ("reaper": the worker ran the
+    every-minute reaper task). /readyz reads it: a stale beat means no worker is running
+    scheduled work. A database row, not the cache, so the web processes see what a worker
+    wrote whatever cache they use."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("运行心跳")
+        verbose_name_plural = _("运行心跳")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import jobs
+from . import jobs, reaper
 
 #: Every task of the portal: acknowledged after it ran, retried with backoff on transient
 #: database or network errors, bounded in time.
@@ -40,3 +40,9 @@ def close_windows() -> int:
 @shared_task(**TASK_OPTIONS)
 def send_daily_digests() -> int:
     return jobs.send_daily_digests()
+
+
+@shared_task(**TASK_OPTIONS)
+def reap_stale_jobs() -> int:
+    """Beat: every minute. Fails background jobs whose worker died (workflow/reaper.py)."""
+    return reaper.reap_stale_jobs()

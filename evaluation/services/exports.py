@@ -7,6 +7,7 @@ has committed. A download therefore always gets a complete file: the previous on
 new one is done."""
 
 import logging
+import tempfile
 import uuid
 from datetime import timedelta
 from functools import partial
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from workflow import background
+from workflow import background, reaper
 from workflow.models import JobStatus
 from workflow.services import notify, record_audit
 
@@ -28,6 +29,22 @@ from .. import exports
 from ..models import ResultsExport
 
 log = logging.getLogger(__name__)
+
+
+#: The temporary directory of a generation: this, the export's id, "-", a random part.
+TEMP_PREFIX = "portal-export-"
+
+
+def job_kind() -> reaper.JobKind:
+    """How the reaper fails an export whose worker died (registered in apps.py)."""
+    return reaper.JobKind(
+        model=ResultsExport,
+        temp_prefix=TEMP_PREFIX,
+        recipients=lambda e: [e.requested_by],
+        title=lambda e: _("“%(period)s”考评结果导出意外中断，请重新导出。") % {"period": e.period},
+        url=lambda e: reverse("evaluation:export", args=[e.period_id]),
+        audited=lambda e: (e.period, e.period.scope),
+    )
 
 
 def request_export(*, actor, period) -> tuple[ResultsExport, bool]:
@@ -78,16 +95,20 @@ def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> Res
         user, period = export.requested_by, export.period
         rows = exports.exported_assessments(user, period).count()
         # the file is in the portal's language (Chinese) whoever asked, in whichever process
-        with translation.override(settings.LANGUAGE_CODE):
-            out = exports.results_workbook(
-                user,
-                period,
-                progress=partial(background.report_progress, ResultsExport, export_id),
-                total=rows,
-            )
-        with out:
-            name = f"exports/results-{export.period_id}-{uuid.uuid4().hex[:12]}.xlsx"
-            stored = default_storage.save(name, File(out, name=name.rsplit("/", 1)[1]))
+        # named after the job, so the reaper finds what a killed worker left (workflow.reaper)
+        prefix = reaper.temp_prefix(TEMP_PREFIX, export_id)
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            with translation.override(settings.LANGUAGE_CODE):
+                out = exports.results_workbook(
+                    user,
+                    period,
+                    progress=partial(background.report_progress, ResultsExport, export_id),
+                    total=rows,
+                    directory=tmp,
+                )
+            with out:
+                name = f"exports/results-{export.period_id}-{uuid.uuid4().hex[:12]}.xlsx"
+                stored = default_storage.save(name, File(out, name=name.rsplit("/", 1)[1]))
         with transaction.atomic():
             locked = ResultsExport.objects.select_for_update().get(pk=export_id)
             old = locked.file.name

@@ -185,3 +185,31 @@ def test_exports_finished_long_ago_are_deleted_with_their_files(org, period, run
     assert ResultsExport.objects.filter(pk__in=[new.pk, running.pk]).count() == 2
     schedule = PeriodicTask.objects.get(task="evaluation.tasks.purge_results_exports")
     assert (schedule.crontab.hour, schedule.crontab.minute) == ("3", "30")
+
+
+def test_an_export_whose_worker_died_is_failed_and_its_requester_told(
+    org, period, run_commit_hooks
+):
+    import time_machine
+
+    from tests.clock import local
+    from workflow import reaper
+    from workflow.models import AuditEntry
+
+    user = org.users["province_reviewer"]
+    with time_machine.travel(local(2026, 3, 10, 10), tick=False) as clock:
+        stuck = ResultsExport.objects.create(
+            period=period, requested_by=user, status=JobStatus.RUNNING, progress=40
+        )
+        clock.shift(background.lease() + background.lease())
+        assert run_commit_hooks(reaper.reap_stale_jobs) == 1
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED and "意外中断" in stuck.error
+    assert Notification.objects.get(recipient=user).title.endswith(
+        "考评结果导出意外中断，请重新导出。"
+    )
+    audit = AuditEntry.objects.get(action="reap_job")
+    assert (audit.object_id, audit.unit_id) == (period.pk, period.scope_id)
+    export, queued = run_commit_hooks(services.request_export, actor=user, period=period)
+    export.refresh_from_db()
+    assert queued and export.pk == stuck.pk and export.status == JobStatus.DONE
