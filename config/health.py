@@ -1,8 +1,33 @@
-"""/healthz: database, broker and cache status as JSON, for load balancers and operators."""
+"""Two probes, for load balancers, orchestrators and operators.
+
+* `/healthz` — liveness: 200 while this process can serve, i.e. the database answers. The
+  broker and the shared cache are reported but do not fail it: without them pages still serve
+  (tasks are queued later by the catch-up jobs, figures come from the database), and a
+  restart would not bring them back. docker-compose's healthcheck uses this one.
+* `/readyz` — readiness of the whole installation, each dependency "ok" or "degraded" with a
+  detail: database, cache, broker, worker (the reaper's heartbeat row, written every minute
+  by a worker), beat (when beat last sent the reaper: django-celery-beat's `last_run_at`,
+  saved every 3 minutes), media (a probe file written and deleted). 200 when all are ok,
+  503 listing the degraded ones. For monitoring: a node is not taken out of service for a
+  cache that is only an optimisation."""
+
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
+
+OK, DEGRADED = "ok", "degraded"
+
+#: Worker and beat count as running while the every-minute reaper was run (sent) within this;
+#: beat saves `last_run_at` only every 3 minutes, and the reaper may wait behind long jobs.
+HEARTBEAT_STALE = timedelta(minutes=10)
+
+REAPER_TASK = "workflow.tasks.reap_stale_jobs"
 
 
 def _database():
@@ -40,7 +65,77 @@ def _cache():
 
 def healthz(request):
     status = {"database": _database(), "broker": _broker(), "cache": _cache()}
-    healthy = status["database"] == "ok" and status["broker"] in ("ok", "not configured")
+    alive = status["database"] == "ok"
     return JsonResponse(
-        {"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503
+        {"status": "ok" if alive else "degraded", **status}, status=200 if alive else 503
+    )
+
+
+# --- /readyz ---------------------------------------------------------------------------------
+
+
+def _line(ok: bool, detail: str) -> dict:
+    return {"status": OK if ok else DEGRADED, "detail": detail}
+
+
+def _age(at, now) -> str:
+    return f"last {int((now - at).total_seconds())} s ago"
+
+
+def _worker(now) -> dict:
+    if not settings.CELERY_BROKER_URL:
+        return _line(True, "not configured: tasks run in the web process")
+    from workflow.models import Heartbeat
+    from workflow.reaper import HEARTBEAT
+
+    beat = Heartbeat.objects.filter(name=HEARTBEAT).first()
+    if beat is None:
+        return _line(False, "no worker has run the reaper yet")
+    return _line(now - beat.at <= HEARTBEAT_STALE, _age(beat.at, now))
+
+
+def _beat(now) -> dict:
+    if not settings.CELERY_BROKER_URL:
+        return _line(True, "not configured: tasks run in the web process")
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.filter(task=REAPER_TASK, enabled=True).first()
+    if task is None:
+        return _line(False, "the reaper's schedule is missing or disabled")
+    if task.last_run_at is None:
+        return _line(False, "beat has not sent the reaper yet")
+    return _line(now - task.last_run_at <= HEARTBEAT_STALE, _age(task.last_run_at, now))
+
+
+def _media() -> dict:
+    try:
+        name = default_storage.save(f"readyz/probe-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        default_storage.delete(name)
+        return _line(True, "writable")
+    except Exception as exc:  # read-only, full, missing: report, don't raise
+        return _line(False, f"not writable: {exc.__class__.__name__}")
+
+
+def _checked(fn, *args) -> dict:
+    try:
+        return fn(*args)
+    except Exception as exc:  # e.g. the database is down under the heartbeat's query
+        return _line(False, f"error: {exc.__class__.__name__}")
+
+
+def readyz(request):
+    now = timezone.now()
+    database, broker, cache = _database(), _broker(), _cache()
+    checks = {
+        "database": _line(database == "ok", database),
+        "cache": _line(cache in ("ok", "local memory"), cache),
+        "broker": _line(broker in ("ok", "not configured"), broker),
+        "worker": _checked(_worker, now),
+        "beat": _checked(_beat, now),
+        "media": _checked(_media),
+    }
+    degraded = [name for name, line in checks.items() if line["status"] != OK]
+    return JsonResponse(
+        {"status": DEGRADED if degraded else OK, "degraded": degraded, "checks": checks},
+        status=503 if degraded else 200,
     )

@@ -5,11 +5,12 @@ from django.urls import include, path
 from django.views.static import serve
 
 from branches.views import DashboardView
-from config.health import healthz
+from config.health import healthz, readyz
 
 urlpatterns = [
     path("", DashboardView.as_view(), name="dashboard"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

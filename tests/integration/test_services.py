@@ -20,3 +20,19 @@ def test_subtree_scope_uses_the_path_index(org, postgres):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index" in plan, plan
     assert "path" in plan, plan
+
+
+def test_readyz_is_ok_with_the_real_broker_a_worker_and_beat(client, db, postgres, redis_broker):
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from workflow import reaper
+
+    reaper.reap_stale_jobs()  # what a worker does every minute
+    PeriodicTask.objects.filter(task="workflow.tasks.reap_stale_jobs").update(
+        last_run_at=timezone.now()  # what beat saves when it sends it
+    )
+    response = client.get("/readyz")
+    body = response.json()
+    assert (response.status_code, body["degraded"]) == (200, []), body
+    assert body["checks"]["broker"]["detail"] == "ok"
