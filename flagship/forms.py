@@ -53,7 +53,7 @@ class CommitteeForm(forms.Form):
 
 class CriterionForm(forms.Form):
     """One line of a cycle's scoring table (评分表). The table as a whole (at least one line,
-    names unique, frozen once scored) is the service's to check: `services.cycle.save_criteria`.
+    names unique, frozen once scored) is the service's to check: `services.criteria.save_criteria`.
     """
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -15,6 +15,7 @@ from ..forms import CommitteeForm, CriterionFormSet, CycleForm, DecisionForm
 from ..models import CandidacyStatus, Phase
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
+from ..services import criteria as criteria_services
 from ..services import cycle as services
 from ..windows import due_transition
 from .common import get_cycle, paginate
@@ -209,7 +210,7 @@ def _save_criteria(request, cycle, formset, version) -> list[str]:
         return [_("评分表未保存，请按提示修改后重新提交。")]
     rows = formset.rows()
     try:
-        services.save_criteria(
+        criteria_services.save_criteria(
             actor=request.user, cycle_pk=cycle.pk, rows=rows, expected_version=version
         )
     except ValidationError as exc:
@@ -225,12 +226,12 @@ def criteria(request, pk):
     until the first committee score; read-only after, with the reason."""
     cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
     saved = list(cycle.criteria.all())
-    frozen = services.criteria_frozen_reason(cycle)
+    frozen = criteria_services.criteria_frozen_reason(cycle)
     if frozen and request.method == "POST":
         messages.error(request, frozen)
         return redirect("flagship:criteria", cycle.pk)
     formset, errors = None, []
-    version = services.criteria_version(saved)
+    version = criteria_services.criteria_version(saved)
     if not frozen:
         formset = CriterionFormSet(
             request.POST if request.method == "POST" else None,
@@ -246,7 +247,7 @@ def criteria(request, pk):
         if not errors:
             messages.success(request, _("评分表已保存。"))
             return redirect("flagship:criteria", cycle.pk)
-    total = services.criteria_total(saved)
+    total = criteria_services.criteria_total(saved)
     return render(
         request,
         "flagship/criteria.html",
@@ -258,6 +259,6 @@ def criteria(request, pk):
             "frozen": frozen,
             "version": version,
             "total": total,
-            "total_warning": services.total_warning(total),
+            "total_warning": criteria_services.total_warning(total),
         },
     )

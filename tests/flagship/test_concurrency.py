@@ -12,8 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from flagship.models import Ballot, Candidacy, CommitteeScore, FlagshipCycle, Honour, Vote
-from flagship.services import FlagshipError, decision
-from flagship.services import cycle as cycles
+from flagship.services import FlagshipError, criteria, decision
 from tests.factories import Org, UserFactory, grant
 from workflow.transitions import AlreadyHandled, TransitionError
 
@@ -219,7 +218,7 @@ def test_a_score_racing_an_edit_never_meets_a_changed_table(
 
 def test_concurrent_editors_of_one_version_save_once(transactional_db, postgres, org):
     cycle = new_cycle(org)
-    seen = cycles.criteria_version(list(cycle.criteria.all()))
+    seen = criteria.criteria_version(list(cycle.criteria.all()))
     outcomes = race(
         [
             lambda n=n: save(

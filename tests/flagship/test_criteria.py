@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from flagship.models import CommitteeScore, ReviewCriterion
-from flagship.services import FlagshipError, decision, review
+from flagship.services import FlagshipError, criteria, decision, review
 from flagship.services import cycle as cycles
 from tests.permissions import assert_permission_matrix
 from workflow.models import AuditEntry
@@ -45,7 +45,7 @@ def rows_of(cycle, **changes):
 
 
 def save(org, cycle, rows, role="province_reviewer", **kwargs):
-    return cycles.save_criteria(actor=org.users[role], cycle_pk=cycle.pk, rows=rows, **kwargs)
+    return criteria.save_criteria(actor=org.users[role], cycle_pk=cycle.pk, rows=rows, **kwargs)
 
 
 def audits(cycle):
@@ -200,7 +200,7 @@ def test_codes_are_kept_generated_or_checked(org):
 
 def test_a_stale_page_or_a_foreign_line_is_refused(org):
     cycle = new_cycle(org)
-    seen = cycles.criteria_version(list(cycle.criteria.all()))
+    seen = criteria.criteria_version(list(cycle.criteria.all()))
     save(org, cycle, rows_of(cycle, six_good={"max_points": 45}), expected_version=seen)
     with pytest.raises(AlreadyHandled, match="评分表已被他人修改"):
         save(org, cycle, rows_of(cycle, six_good={"max_points": 40}), expected_version=seen)
@@ -249,7 +249,7 @@ def test_members_score_against_the_edited_table(org, in_review):
 
 def test_the_table_is_frozen_once_a_member_has_scored(org, in_review):
     cycle, a1, _b1 = in_review
-    assert cycles.criteria_frozen_reason(cycle) == ""  # reviewing, nobody has scored yet
+    assert criteria.criteria_frozen_reason(cycle) == ""  # reviewing, nobody has scored yet
     score(org.users["committee_member"], a1, 45, 45)
     before = table(cycle)
     with pytest.raises(FlagshipError, match="评委已开始评分，评分表不能再修改。"):
@@ -267,11 +267,11 @@ def test_the_table_is_frozen_once_the_awards_are_published(org, voting):
 
 def test_the_total_is_a_warning_not_a_refusal(org):
     cycle = new_cycle(org)
-    assert cycles.total_warning(cycles.criteria_total(cycle.criteria.all())) == ""
+    assert criteria.total_warning(criteria.criteria_total(cycle.criteria.all())) == ""
     saved = save(org, cycle, rows_of(cycle, five_forces={"max_points": "42.5"}))
-    total = cycles.criteria_total(saved)
+    total = criteria.criteria_total(saved)
     assert total == Decimal("92.5")
-    assert "满分合计为 92.5 分，不是通常的 100 分" in cycles.total_warning(total)
+    assert "满分合计为 92.5 分，不是通常的 100 分" in criteria.total_warning(total)
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -341,7 +341,7 @@ def test_editing_the_table_through_the_page(client, org):
     page = client.get(url).content.decode()
     assert page.count('data-testid="criterion-row"') == 3  # two lines and a blank one
     assert 'value="六好党支部考评结果"' in page and 'data-testid="criteria-total">100<' in page
-    version = cycles.criteria_version(list(cycle.criteria.all()))
+    version = criteria.criteria_version(list(cycle.criteria.all()))
     rows = page_rows(
         cycle, six_good={"max_points": "60", "ORDER": "2"}, five_forces={"DELETE": "on"}
     )
@@ -404,7 +404,7 @@ def test_deleting_every_line_is_refused_on_the_page(client, org):
 def test_a_page_left_open_while_someone_else_saved_is_refused(client, org):
     cycle = new_cycle(org)
     url = reverse("flagship:criteria", args=[cycle.pk])
-    seen = cycles.criteria_version(list(cycle.criteria.all()))
+    seen = criteria.criteria_version(list(cycle.criteria.all()))
     save(org, cycle, rows_of(cycle, six_good={"max_points": 55}), role="admin")
     client.force_login(org.users["province_reviewer"])
     rows = page_rows(cycle, six_good={"max_points": "30"})

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from flagship.models import ReviewCriterion
-from flagship.services import cycle as cycles
+from flagship.services import criteria
 
 from .conftest import new_cycle
 from .test_criteria import form_data, page_rows, rows_of
@@ -37,7 +37,7 @@ def test_the_service_refuses_100000_points_with_a_message(org, value):
     before = stored(cycle)
     rows = rows_of(cycle, six_good={"max_points": value})
     with pytest.raises(ValidationError) as refused:
-        cycles.save_criteria(actor=org.users["province_reviewer"], cycle_pk=cycle.pk, rows=rows)
+        criteria.save_criteria(actor=org.users["province_reviewer"], cycle_pk=cycle.pk, rows=rows)
     assert refused.value.messages == [TOO_MANY]
     assert stored(cycle) == before
 
@@ -45,7 +45,7 @@ def test_the_service_refuses_100000_points_with_a_message(org, value):
 def test_the_largest_value_is_accepted(org):
     cycle = new_cycle(org)
     rows = rows_of(cycle, six_good={"max_points": Decimal("99999.99")})
-    cycles.save_criteria(actor=org.users["province_reviewer"], cycle_pk=cycle.pk, rows=rows)
+    criteria.save_criteria(actor=org.users["province_reviewer"], cycle_pk=cycle.pk, rows=rows)
     assert Decimal("99999.99") in stored(cycle)
 
 
