@@ -1,0 +1,359 @@
+"""Compliance (按期开展情况): for each current template that applies to a branch, how many
+meetings were due in a span and how many were held, and how well members attended.
+
+Everything is counted by the database: recorded meetings grouped by (branch, template key,
+party group, month) with `Count`, attendance grouped with filtered `Count`s. Python then only
+folds those aggregate rows into frequency periods (`spans.Span.due_buckets`), capping each
+period at the template's required count — three 支委会 in January do not make up for none in
+February. A fixed number of queries, whatever the number of branches or records.
+
+* Drafts are not held meetings; records under older versions of a template count for its key.
+* 党小组会 (attendees "党小组") is required once per active party group, and each group's
+  meetings count for that group only. 谈心谈话 (`per_member`) is required per active member
+  and counted as the members who attended one.
+* Attendance rate = present / listed (leave counts as not present: 应到 includes them)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate, TruncMonth
+
+from branches.models import OrgUnit, UnitType
+from workflow.windows import end_of_local_day, start_of_local_day
+
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    Attendees,
+    MeetingRecord,
+    MeetingTemplate,
+    RecordStatus,
+)
+from ..spans import FREQUENCY_MONTHS, Span, month_index
+
+
+@dataclass
+class Row:
+    """One template at one branch in one span."""
+
+    template: MeetingTemplate
+    required: int = 0
+    held: int = 0
+    #: Local dates of the recorded meetings counted (single-branch reads only).
+    dates: list[datetime.date] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.held, 0)
+
+    @property
+    def kind(self) -> str:
+        return self.template.kind
+
+
+@dataclass
+class BranchCompliance:
+    branch: OrgUnit
+    span: Span
+    rows: list[Row]
+    attendance_listed: int = 0
+    attendance_present: int = 0
+    records_total: int = 0  # in the span, drafts included
+    records_recorded: int = 0
+
+    @property
+    def required(self) -> int:
+        return sum(r.required for r in self.rows)
+
+    @property
+    def held(self) -> int:
+        return sum(min(r.held, r.required) for r in self.rows)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.held, self.required)
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return percent(self.attendance_present, self.attendance_listed)
+
+    @property
+    def due_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.required]
+
+    @property
+    def still_due(self) -> list[Row]:
+        return [r for r in self.rows if r.missing]
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _current_templates() -> list[MeetingTemplate]:
+    """All current templates with their owner's path (a short list: the province's and a few
+    per committee); which apply to a branch is a prefix test on paths."""
+    return list(
+        MeetingTemplate.objects.filter(is_current=True)
+        .select_related("owner")
+        .order_by("kind", "name", "pk")
+    )
+
+
+def _applies(template: MeetingTemplate, branch: OrgUnit) -> bool:
+    return template.owner is None or branch.path.startswith(template.owner.path)
+
+
+def _instants(span: Span) -> tuple[datetime.datetime, datetime.datetime]:
+    return start_of_local_day(span.counting_from()), end_of_local_day(span.end)
+
+
+def _bucket_due(span: Span, template: MeetingTemplate, day: datetime.date) -> int | None:
+    """The frequency period of a meeting on `day`, if it is one due in the span."""
+    months = FREQUENCY_MONTHS[template.frequency]
+    bucket = month_index(day) // months
+    return bucket if bucket in span.due_buckets(template.frequency) else None
+
+
+def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, BranchCompliance]:
+    """Compliance of each branch (OrgUnit of type branch) in the span, by branch id.
+
+    Five queries for any number of branches: templates, the branches' active groups and
+    members, meeting counts, 谈心谈话 attendance by member, attendance totals. `with_dates`
+    groups by day instead of month so each row can name its meetings' dates (one branch)."""
+    branches = list(branches)
+    ids = [b.pk for b in branches]
+    templates = _current_templates()
+    by_key = {t.key: t for t in templates}
+    sizes = {
+        row["pk"]: row
+        for row in OrgUnit.objects.filter(pk__in=ids)
+        .annotate(
+            groups=Count("ledger_groups", filter=Q(ledger_groups__is_active=True), distinct=True),
+            members=Count(
+                "ledger_members", filter=Q(ledger_members__is_active=True), distinct=True
+            ),
+        )
+        .values("pk", "groups", "members")
+    }
+    start, end = _instants(span)
+    trunc = TruncDate if with_dates else TruncMonth
+    in_window = Q(branch_id__in=ids, held_at__gte=start, held_at__lt=end)
+    counts = (
+        MeetingRecord.objects.filter(in_window)
+        .annotate(day=trunc("held_at"))
+        .values("branch_id", "template__key", "party_group_id", "day")
+        .annotate(
+            recorded=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
+            total=Count("pk"),
+        )
+        .order_by()
+    )
+    per_member_keys = [t.key for t in templates if t.per_member]
+    talks = []
+    if per_member_keys:
+        talks = (
+            Attendance.objects.filter(
+                record__branch_id__in=ids,
+                record__held_at__gte=start,
+                record__held_at__lt=end,
+                record__status=RecordStatus.RECORDED,
+                record__template__key__in=per_member_keys,
+                status=AttendanceStatus.PRESENT,
+            )
+            .annotate(day=trunc("record__held_at"))
+            .values("record__branch_id", "record__template__key", "member_id", "day")
+            .annotate(n=Count("record_id", distinct=True))
+            .order_by()
+        )
+    span_start, span_end = start_of_local_day(span.start), end_of_local_day(span.end)
+    attendance = {
+        row["record__branch_id"]: row
+        for row in Attendance.objects.filter(
+            record__branch_id__in=ids,
+            record__status=RecordStatus.RECORDED,
+            record__held_at__gte=span_start,
+            record__held_at__lt=span_end,
+        )
+        .values("record__branch_id")
+        .annotate(
+            listed=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))
+        )
+        .order_by()
+    }
+
+    # Fold the aggregate rows: held per (branch, key, group or member, frequency period).
+    held = defaultdict(int)
+    dates = defaultdict(list)
+    record_totals = defaultdict(lambda: [0, 0])
+    for row in counts:
+        day = _as_date(row["day"])
+        template = by_key.get(row["template__key"])
+        if span.start <= day <= span.end:
+            record_totals[row["branch_id"]][0] += row["total"]
+            record_totals[row["branch_id"]][1] += row["recorded"]
+        if template is None or template.per_member or not row["recorded"]:
+            continue
+        bucket = _bucket_due(span, template, day)
+        if bucket is None:
+            continue
+        held[(row["branch_id"], template.key, row["party_group_id"], bucket)] += row["recorded"]
+        if with_dates:
+            dates[(row["branch_id"], template.key)].append(day)
+    for row in talks:
+        template = by_key[row["record__template__key"]]
+        bucket = _bucket_due(span, template, _as_date(row["day"]))
+        if bucket is not None:
+            key = (row["record__branch_id"], template.key, ("m", row["member_id"]), bucket)
+            held[key] += row["n"]
+    held_by_template = defaultdict(int)
+    for (branch_id, key, _unit, _bucket), n in held.items():
+        held_by_template[(branch_id, key)] += min(n, by_key[key].required_count)
+
+    result = {}
+    for branch in branches:
+        size = sizes.get(branch.pk, {"groups": 0, "members": 0})
+        rows = []
+        for t in templates:
+            if not _applies(t, branch):
+                continue
+            due = len(span.due_buckets(t.frequency)) * t.required_count
+            if t.attendees == Attendees.GROUP:
+                due *= size["groups"]
+            elif t.per_member:
+                due *= size["members"]
+            rows.append(
+                Row(
+                    t,
+                    required=due,
+                    held=min(held_by_template[(branch.pk, t.key)], due),
+                    dates=sorted(dates[(branch.pk, t.key)]),
+                )
+            )
+        seen = attendance.get(branch.pk, {})
+        totals = record_totals[branch.pk]
+        result[branch.pk] = BranchCompliance(
+            branch,
+            span,
+            rows,
+            attendance_listed=seen.get("listed", 0),
+            attendance_present=seen.get("present", 0),
+            records_total=totals[0],
+            records_recorded=totals[1],
+        )
+    return result
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def for_branch(branch: OrgUnit, span: Span) -> BranchCompliance:
+    """One branch's compliance, each row naming the dates of the meetings it counts."""
+    return compliance([branch], span, with_dates=True)[branch.pk]
+
+
+def meeting_attendance(branch: OrgUnit, span: Span):
+    """The branch's recorded meetings in the span, newest first, each with its listed and
+    present counts (one query)."""
+    return (
+        MeetingRecord.objects.filter(
+            branch=branch,
+            status=RecordStatus.RECORDED,
+            held_at__gte=start_of_local_day(span.start),
+            held_at__lt=end_of_local_day(span.end),
+        )
+        .select_related("template", "party_group")
+        .annotate(
+            listed=Count("attendance"),
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+        )
+        .order_by("-held_at", "-pk")
+    )
+
+
+def member_attendance(branch: OrgUnit, span: Span):
+    """Per member of the branch listed at its recorded meetings in the span: meetings listed,
+    present, on leave (one query, GROUP BY member)."""
+    return (
+        Attendance.objects.filter(
+            record__branch=branch,
+            record__status=RecordStatus.RECORDED,
+            record__held_at__gte=start_of_local_day(span.start),
+            record__held_at__lt=end_of_local_day(span.end),
+        )
+        .values("member_id", "member__name")
+        .annotate(
+            listed=Count("pk"),
+            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            leave=Count("pk", filter=Q(status=AttendanceStatus.LEAVE)),
+        )
+        .order_by("member__name", "member_id")
+    )
+
+
+def branches_in(unit: OrgUnit):
+    """The active branches in a unit's subtree (itself if it is one), in tree order."""
+    return OrgUnit.objects.filter(
+        path__startswith=unit.path, unit_type=UnitType.BRANCH, is_active=True
+    ).order_by("path")
+
+
+@dataclass
+class AreaRow:
+    """A unit below the one viewed (a committee, a general branch or a branch) with the sums
+    of the branches in its subtree."""
+
+    unit: OrgUnit
+    branches: list[BranchCompliance]
+
+    @property
+    def required(self) -> int:
+        return sum(b.required for b in self.branches)
+
+    @property
+    def held(self) -> int:
+        return sum(b.held for b in self.branches)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.held, self.required)
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return percent(
+            sum(b.attendance_present for b in self.branches),
+            sum(b.attendance_listed for b in self.branches),
+        )
+
+    @property
+    def behind(self) -> list[BranchCompliance]:
+        """The branches behind the figure "未按期": those with a meeting still missing."""
+        return [b for b in self.branches if b.still_due]
+
+    @property
+    def is_branch(self) -> bool:
+        return self.unit.unit_type == UnitType.BRANCH
+
+
+def area_compliance(user, unit: OrgUnit, span: Span) -> list[AreaRow]:
+    """The units right below `unit` that the user sees, each with the compliance of the
+    branches in its subtree (inside the user's scope: `units_visible_to`). Seven queries for
+    any number of branches: the children, the branches, then `compliance`."""
+    from branches.selectors import units_visible_to
+
+    visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
+    children = list(visible.filter(depth=unit.depth + 1).order_by("path"))
+    branches = list(visible.filter(unit_type=UnitType.BRANCH).order_by("path"))
+    figures = compliance(branches, span)
+    rows = []
+    for child in children:
+        inside = [figures[b.pk] for b in branches if b.path.startswith(child.path)]
+        if inside or child.unit_type == UnitType.BRANCH:
+            rows.append(AreaRow(child, inside))
+    return rows
