@@ -3,9 +3,15 @@ already filed here, so the secretary neither retypes nor estimates it. The revie
 checks and may adjust it with a reason (线上考核 + 线下验收, "dual control").
 
 An indicator opts in with `Indicator.online_rule`, one of the rules registered below; the
-shipped 5521 star table uses them for its brand index (星级品牌). A rule is a plain function
+shipped 5521 star table uses them for its brand index (星级品牌, from the brands data) and,
+from v3 on, with the six-good v2 for the items the branch's ledger (台账) answers: meetings
+held against the work templates, attendance, records kept complete. A rule is a plain function
 `(facts, indicator) -> Online`; `scores()` runs the rules of a form's indicators over one
-`Facts`, so what several rules read (the branch's brand) is fetched once."""
+`Facts`, so what several rules read (the branch's brand, its ledger figures) is fetched once.
+
+Which template kinds a ledger rule counts is part of the rule, not a parameter of the item:
+`online_rule` is one code, and the groupings are few and named in the documents (三会一课,
+主题党日, 组织生活会…), so each grouping is its own rule (`LEDGER_MEETING_RULES`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +65,13 @@ class Facts:
         from brands.selectors.applications import live_application_for
 
         return live_application_for(self.unit)
+
+    @cached_property
+    def ledger(self):
+        """The branch's ledger figures over the period (`ledger.selectors.compliance`)."""
+        from ledger.selectors.compliance import for_scoring
+
+        return for_scoring(self.unit, self.period.starts_on, self.period.ends_on)
 
 
 def scores(indicators, unit, period) -> dict[int, Online]:
@@ -122,3 +135,106 @@ def brand_media(facts, indicator) -> Online:
         _("系统评分：期内媒体发表 %(n)d 篇（%(start)s 至 %(end)s）。")
         % {"n": len(levels), "start": period.starts_on, "end": period.ends_on},
     )
+
+
+# --- the branch's ledger (台账) ----------------------------------------------------------------
+
+THREE_ONE = ("branch_assembly", "committee_meeting", "group_meeting", "party_lecture")
+#: Rule code → (label, the template kinds it counts; None: every template due).
+LEDGER_MEETING_RULES = {
+    "ledger_meetings": (_lazy("台账：各类会议按期开展（应开/已开）"), None),
+    "ledger_three_one": (_lazy("台账：“三会一课”按期开展"), THREE_ONE),
+    "ledger_theme_day": (_lazy("台账：主题党日按期开展"), ("theme_day",)),
+    "ledger_decisions": (
+        _lazy("台账：支委会、支部党员大会按期召开"),
+        ("committee_meeting", "branch_assembly"),
+    ),
+    "ledger_group_meetings": (_lazy("台账：党小组会按期召开（每个党小组）"), ("group_meeting",)),
+    "ledger_annual_meetings": (
+        _lazy("台账：组织生活会、民主评议党员"),
+        ("life_meeting", "member_review"),
+    ),
+    "ledger_life_and_talks": (_lazy("台账：组织生活会、谈心谈话"), ("life_meeting", "heart_talk")),
+    "ledger_member_review": (_lazy("台账：民主评议党员"), ("member_review",)),
+}
+#: Attendance at or above this rate earns full points; below, points fall linearly to 0.
+FULL_ATTENDANCE = Decimal("0.9")
+MAX_DATES = 6
+
+
+def _dates(dates) -> str:
+    shown = "、".join(_("%(m)d月%(d)d日") % {"m": d.month, "d": d.day} for d in dates[:MAX_DATES])
+    return shown + (_("等") if len(dates) > MAX_DATES else "")
+
+
+def meetings_score(figures, kinds, maximum: Decimal) -> Online:
+    """Full points when every meeting due in the period was held, the held share otherwise;
+    full points too when none fell due (nothing was missed). The basis names each template's
+    count and the dates of the meetings counted."""
+    rows = [m for m in figures.meetings if m.required and (kinds is None or m.kind in kinds)]
+    if not rows:
+        return Online(maximum, _("系统评分（台账）：本期没有到期应开的会议，不扣分。"))
+    parts = []
+    for m in rows:
+        text = _("应开%(name)s %(required)d 次，已开 %(held)d 次") % {
+            "name": m.name,
+            "required": m.required,
+            "held": m.held,
+        }
+        parts.append(text + (_("（%(dates)s）") % {"dates": _dates(m.dates)} if m.dates else ""))
+    required = sum(m.required for m in rows)
+    held = sum(min(m.held, m.required) for m in rows)
+    basis = _("系统评分（台账）：本期%(parts)s。") % {"parts": "；".join(parts)}
+    return Online(_share(maximum, Decimal(held) / Decimal(required)), basis)
+
+
+def _register_meeting_rule(code, label, kinds):
+    @rule(code, label)
+    def compute(facts, indicator) -> Online:
+        return meetings_score(facts.ledger, kinds, indicator.max_points)
+
+    return compute
+
+
+for _code, (_label, _kinds) in LEDGER_MEETING_RULES.items():
+    _register_meeting_rule(_code, _label, _kinds)
+
+
+@rule("ledger_attendance", _lazy("台账：党员出席率（90%及以上得满分）"))
+def ledger_attendance(facts, indicator) -> Online:
+    """Present / listed over the period's recorded meetings (leave is not presence): 90 % or
+    more earns full points, below that the points fall linearly to none at 0 %."""
+    figures = facts.ledger
+    if not figures.attendance_listed:
+        return Online(Decimal(0), _("系统评分（台账）：本期没有已记录出席情况的会议。"))
+    rate = Decimal(figures.attendance_present) / Decimal(figures.attendance_listed)
+    basis = _(
+        "系统评分（台账）：本期会议应到 %(listed)d 人次，实到 %(present)d 人次，"
+        "出席率 %(rate)s%%（90%% 及以上得满分）。"
+    ) % {
+        "listed": figures.attendance_listed,
+        "present": figures.attendance_present,
+        "rate": (rate * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+    }
+    return Online(_share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1))), basis)
+
+
+@rule("ledger_completeness", _lazy("台账：台账完整率（已完整记录/全部台账）"))
+def ledger_completeness(facts, indicator) -> Online:
+    """The share of the period's meetings whose record is complete: a record is recorded only
+    once it holds everything its template asks (`ledger.standard`), so drafts are the
+    incomplete ones."""
+    figures = facts.ledger
+    if not figures.records_total:
+        return Online(Decimal(0), _("系统评分（台账）：本期没有台账记录。"))
+    drafts = figures.records_total - figures.records_recorded
+    basis = _(
+        "系统评分（台账）：本期台账 %(total)d 条，已完整记录 %(done)d 条，"
+        "草稿未完成 %(drafts)d 条。"
+    ) % {
+        "total": figures.records_total,
+        "done": figures.records_recorded,
+        "drafts": drafts,
+    }
+    share = Decimal(figures.records_recorded) / Decimal(figures.records_total)
+    return Online(_share(indicator.max_points, share), basis)

@@ -74,6 +74,7 @@ def _shipped_tables(request):
 SHIPPING = [
     ("0002_default_tables", "create_defaults"),
     ("0005_indicator_online_rule", "ship_online_version"),
+    ("0012_ledger_online_versions", "ship_ledger_versions"),
 ]
 
 

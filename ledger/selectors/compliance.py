@@ -123,8 +123,9 @@ def _bucket_due(span: Span, template: MeetingTemplate, day: datetime.date) -> in
 def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, BranchCompliance]:
     """Compliance of each branch (OrgUnit of type branch) in the span, by branch id.
 
-    Five queries for any number of branches: templates, the branches' active groups and
-    members, meeting counts, 谈心谈话 attendance by member, attendance totals. `with_dates`
+    Four queries for any number of branches — templates, the branches' active groups and
+    members, meeting counts, attendance totals — and a fifth when 谈心谈话 (per member) falls
+    due in the span. `with_dates`
     groups by day instead of month so each row can name its meetings' dates (one branch)."""
     branches = list(branches)
     ids = [b.pk for b in branches]
@@ -154,7 +155,7 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
         )
         .order_by()
     )
-    per_member_keys = [t.key for t in templates if t.per_member]
+    per_member_keys = [t.key for t in templates if t.per_member and span.due_buckets(t.frequency)]
     talks = []
     if per_member_keys:
         talks = (
@@ -343,8 +344,8 @@ class AreaRow:
 
 def area_compliance(user, unit: OrgUnit, span: Span) -> list[AreaRow]:
     """The units right below `unit` that the user sees, each with the compliance of the
-    branches in its subtree (inside the user's scope: `units_visible_to`). Seven queries for
-    any number of branches: the children, the branches, then `compliance`."""
+    branches in its subtree (inside the user's scope: `units_visible_to`). Six queries (seven
+    when 谈心谈话 falls due) for any number of branches: children, branches, `compliance`."""
     from branches.selectors import units_visible_to
 
     visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
@@ -357,3 +358,41 @@ def area_compliance(user, unit: OrgUnit, span: Span) -> list[AreaRow]:
         if inside or child.unit_type == UnitType.BRANCH:
             rows.append(AreaRow(child, inside))
     return rows
+
+
+@dataclass(frozen=True)
+class TemplateFigures:
+    """Plain figures of one template for another app's scoring (no model instances)."""
+
+    kind: str
+    name: str
+    required: int
+    held: int
+    dates: tuple[datetime.date, ...]
+
+
+@dataclass(frozen=True)
+class ScoringFigures:
+    meetings: tuple[TemplateFigures, ...]
+    attendance_listed: int
+    attendance_present: int
+    records_total: int
+    records_recorded: int
+
+
+def for_scoring(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ScoringFigures:
+    """What evaluation's online rules read of a branch's ledger between two local dates
+    (an assessment period): plain numbers. A unit that is not a branch keeps no ledger."""
+    if unit.unit_type != UnitType.BRANCH:
+        return ScoringFigures((), 0, 0, 0, 0)
+    figures = for_branch(unit, Span(start, end))
+    return ScoringFigures(
+        tuple(
+            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates))
+            for r in figures.rows
+        ),
+        figures.attendance_listed,
+        figures.attendance_present,
+        figures.records_total,
+        figures.records_recorded,
+    )

@@ -218,7 +218,7 @@ def test_period_form_creates_and_validates_in_chinese(client, org):
     today = timezone.localdate()
     from evaluation.models import TableVersion
 
-    version = TableVersion.objects.get(table__code="six-good")
+    version = TableVersion.objects.get(table__code="six-good", number=1)
     data = {
         "name": "六好月度考评",
         "kind": "monthly",

@@ -93,7 +93,7 @@ def test_5521_version_2_scores_the_brand_index_online_and_changes_nothing_else()
 
 
 def test_published_versions_cannot_be_changed_or_deleted():
-    version = TableVersion.objects.get(table__code="six-good")
+    version = TableVersion.objects.get(table__code="six-good", number=1)
     version.note = "改"
     with pytest.raises(ValidationError):
         version.save()
@@ -105,9 +105,9 @@ def test_published_versions_cannot_be_changed_or_deleted():
 
 def test_edits_create_a_new_version(org):
     admin = org.users["admin"]
-    source = TableVersion.objects.get(table__code="six-good")
+    source = TableVersion.objects.get(table__code="six-good", number=1)
     draft = services.new_version(actor=admin, pk=source.pk)
-    assert (draft.number, draft.status, draft.based_on) == (2, VersionStatus.DRAFT, source)
+    assert (draft.number, draft.status, draft.based_on) == (3, VersionStatus.DRAFT, source)
     assert Indicator.objects.filter(dimension__version=draft).count() == 20
     item = Indicator.objects.filter(dimension__version=draft).first()
     item.max_points = Decimal(4)
@@ -124,7 +124,7 @@ def test_edits_create_a_new_version(org):
 def test_only_administrators_manage_tables(org):
     from django.core.exceptions import PermissionDenied
 
-    source = TableVersion.objects.get(table__code="six-good")
+    source = TableVersion.objects.get(table__code="six-good", number=1)
     for role in ("province_reviewer", "city_reviewer", "secretary"):
         with pytest.raises(PermissionDenied):
             services.new_version(actor=org.users[role], pk=source.pk)
@@ -137,7 +137,7 @@ def export_bytes(version):
 
 
 def test_xlsx_round_trip_creates_a_new_draft_version(org):
-    source = TableVersion.objects.get(table__code="star-5521", number=2)  # with online items
+    source = TableVersion.objects.get(table__code="star-5521", number=3)  # with online items
     data = export_bytes(source)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["评价表", "指标"]
@@ -150,7 +150,7 @@ def test_xlsx_round_trip_creates_a_new_draft_version(org):
     ]
     upload = SimpleUploadedFile("5521.xlsx", data)
     version = services.import_table(actor=org.users["admin"], upload=upload)
-    assert version.table == source.table and version.number == 3
+    assert version.table == source.table and version.number == 4
     assert version.status == VersionStatus.DRAFT and version.based_on == source
     fields = ("dimension__code", "code", "name", "kind", "max_points", "category", "method")
     original, copied = (
@@ -158,7 +158,7 @@ def test_xlsx_round_trip_creates_a_new_draft_version(org):
         for v in (source, version)
     )
     assert copied == original
-    assert sum(1 for row in copied if row[-1]) == 2  # the online items survive the round trip
+    assert sum(1 for row in copied if row[-1]) == 8  # the online items survive the round trip
 
 
 def bad_workbook():
@@ -215,7 +215,7 @@ def test_admin_pages_for_the_administrator(client, org, staff_admin):
     assert client.get(reverse("admin:evaluation_scoringtable_changelist")).status_code == 200
     body = client.get(reverse("admin:evaluation_scoringtable_changelist")).content.decode()
     assert reverse("admin:evaluation_scoringtable_import") in body
-    published = TableVersion.objects.get(table__code="six-good")
+    published = TableVersion.objects.get(table__code="six-good", number=1)
     page = client.get(reverse("admin:evaluation_tableversion_change", args=[published.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # read-only
     response = client.get(reverse("admin:evaluation_tableversion_export", args=[published.pk]))
@@ -226,7 +226,7 @@ def test_admin_pages_for_the_administrator(client, org, staff_admin):
         {"file": SimpleUploadedFile("t.xlsx", data)},
     )
     assert response.status_code == 302
-    assert TableVersion.objects.filter(table=published.table, number=2).exists()
+    assert TableVersion.objects.filter(table=published.table, number=3).exists()
 
 
 def test_admin_action_copy_and_publish(client, org, staff_admin):

@@ -174,13 +174,13 @@ def _branches(org, n):
 @pytest.mark.parametrize("n", [3, 30])
 def test_queries_do_not_grow_with_branches(org, roster, n, django_assert_num_queries):
     branches = _branches(org, n)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         figures = sel.compliance(branches, Q1)
     assert all(f.held == 2 for f in figures.values())
     org.users["city_reviewer"].__dict__.pop("role_assignments", None)
     reviewer = org.users["city_reviewer"]
     _ = reviewer.role_assignments  # loaded once per request in the views
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         area = sel.area_compliance(reviewer, org.city_a, Q1)
     rows_by_name = {r.unit.name: r for r in area}
     assert len([r for r in area if r.is_branch]) == n + 1  # A2 plus the new ones
