@@ -128,5 +128,7 @@ rules.add_perm("ledger.view_records", rules.is_authenticated & reads_records_of)
 rules.add_perm("ledger.add_record", rules.is_authenticated & adds_records_to)
 rules.add_perm("ledger.view_record", rules.is_authenticated & reads_record)
 rules.add_perm("ledger.edit_record", rules.is_authenticated & edits_record)
+# Compliance (按期开展情况) is read by the roster's readers, for a branch or a unit above it.
+rules.add_perm("ledger.view_compliance", rules.is_authenticated & reads_roster_of)
 rules.add_perm("ledger.view_templates", rules.is_authenticated & holds_any_role)
 rules.add_perm("ledger.manage_templates", rules.is_authenticated & manages_templates_of)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import records, roster, roster_io, templates
+from .views import compliance, records, roster, roster_io, templates
 
 app_name = "ledger"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("branch/<int:branch_pk>/export.xlsx", roster_io.roster_export, name="export"),
     path("import/template.xlsx", roster_io.import_template, name="import_template"),
     path("templates/", templates.template_list, name="templates"),
+    path("compliance/", compliance.area, name="compliance_area"),
+    path("compliance/<int:unit_pk>/", compliance.area, name="compliance_unit"),
+    path("branch/<int:branch_pk>/compliance/", compliance.branch, name="compliance"),
     path("branch/<int:branch_pk>/records/", records.records, name="records"),
     path("branch/<int:branch_pk>/records/new/", records.record_new, name="record_new"),
     path("records/<int:pk>/", records.record_detail, name="record"),

@@ -73,6 +73,7 @@ def records(request, branch_pk):
             "page": page,
             "query": query,
             "can_add": request.user.has_perm("ledger.add_record", branch),
+            "can_see_compliance": request.user.has_perm("ledger.view_compliance", branch),
         },
     )
 

@@ -1,0 +1,76 @@
+"""Compliance pages (按期开展情况): a branch's — this month, quarter and year, what is still
+due — and a unit's, with drill-down (committee → its branches → a branch's page). Thin: check
+the permission, call `selectors.compliance`, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from branches.access import assignments
+from branches.models import OrgUnit, UnitType
+from workflow.windows import local_today
+
+from ..rules import ROSTER_READERS
+from ..selectors import compliance as selectors
+from ..spans import Span
+
+SPANS = ("month", "quarter", "year")
+
+
+def _span(request) -> Span:
+    kind = request.GET.get("span")
+    return Span.named(kind if kind in SPANS else "month", local_today())
+
+
+def _unit(request, pk, **filters) -> OrgUnit:
+    unit = get_object_or_404(OrgUnit, pk=pk, **filters)
+    if not request.user.has_perm("ledger.view_compliance", unit):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def branch(request, branch_pk):
+    unit = _unit(request, branch_pk, unit_type=UnitType.BRANCH)
+    today = local_today()
+    spans = [Span.named(kind, today) for kind in SPANS]
+    chosen = _span(request)
+    return render(
+        request,
+        "ledger/compliance_branch.html",
+        {
+            "branch": unit,
+            "month": selectors.for_branch(unit, spans[0]),
+            "others": [selectors.for_branch(unit, span) for span in spans[1:]],
+            "chosen": chosen,
+            "spans": SPANS,
+            "meetings": selectors.meeting_attendance(unit, chosen),
+            "members": selectors.member_attendance(unit, chosen),
+        },
+    )
+
+
+@login_required
+def area(request, unit_pk=None):
+    """A unit's compliance by the units below it. Without a unit: the highest unit where the
+    reader holds a reading role (a secretary goes to their branch's page)."""
+    if unit_pk is None:
+        held = sorted(
+            (ra.unit for ra in assignments(request.user, *ROSTER_READERS)),
+            key=lambda u: u.depth,
+        )
+        if not held:
+            raise PermissionDenied
+        unit_pk = held[0].pk
+    unit = _unit(request, unit_pk)
+    if unit.unit_type == UnitType.BRANCH:
+        return redirect("ledger:compliance", unit.pk)
+    span = _span(request)
+    rows = selectors.area_compliance(request.user, unit, span)
+    behind_of = request.GET.get("behind")
+    behind = next((r for r in rows if str(r.unit.pk) == behind_of), None)
+    return render(
+        request,
+        "ledger/compliance_area.html",
+        {"unit": unit, "rows": rows, "span": span, "spans": SPANS, "behind": behind},
+    )
