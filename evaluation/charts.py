@@ -27,17 +27,23 @@ def _fmt(value) -> str:
     return points(None if value is None else Decimal(value).quantize(Decimal("0.1")))
 
 
-def radar_svg(rows: list[dict], *, title: str = "", size: int = 420, own_label="", avg_label=""):
+#: Font sizes in the drawing's own units. The drawing is about 560 units wide and is shown at
+#: most 560 px wide (.radar-chart), so on a 390 px phone (≈ 350 px for the chart) a label of
+#: 20 units reads at ≈ 12.5 px and its score line at ≈ 10 px; at 13/11 they were 6-8 px.
+LABEL_SIZE, DETAIL_SIZE, RING_SIZE = 20, 16, 13
+
+
+def radar_svg(rows: list[dict], *, title: str = "", size: int = 320, own_label="", avg_label=""):
     """`rows`: [{name, score, max, average}] in table order. Returns safe SVG markup."""
     own_label = own_label or _("本支部")
     avg_label = avg_label or _("同类别平均")
     n = len(rows)
-    width, height = size + 160, size + 50  # room for the labels left and right
-    cx, cy, radius = width / 2, size / 2 + 10, size / 2 - 60
+    width, height = size + 240, size + 70  # room for the labels left and right
+    cx, cy, radius = width / 2, size / 2 + 20, size / 2 - 40
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title or _("雷达图"))}" '
-        f'data-testid="radar" font-family="{FONT}" font-size="13">',
+        f'data-testid="radar" font-family="{FONT}" font-size="{LABEL_SIZE}">',
         f"<title>{escape(title or _('雷达图'))}</title>",
     ]
     if n == 0:
@@ -74,7 +80,7 @@ def radar_svg(rows: list[dict], *, title: str = "", size: int = 420, own_label="
         x = cx + radius * ring * math.cos(angle)
         y = cy + radius * ring * math.sin(angle)
         parts.append(
-            f'<text x="{x + 3:.1f}" y="{y:.1f}" font-size="10" fill="{AVERAGE}">'
+            f'<text x="{x + 3:.1f}" y="{y:.1f}" font-size="{RING_SIZE}" fill="{AVERAGE}">'
             f"{int(ring * 100)}%</text>"
         )
     averages = [r.get("average") for r in rows]
@@ -94,26 +100,27 @@ def radar_svg(rows: list[dict], *, title: str = "", size: int = 420, own_label="
         x, y = point(i, _rate(r["score"], r["max"]))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{OWN}"/>')
         lx, ly = point(i, 1.12)
-        ly -= 8 if ly < cy - 1 else 0  # labels above the centre sit clear of the ring
+        ly -= 14 if ly < cy - 1 else 0  # labels above the centre sit clear of the ring
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         average = r.get("average")
         average = f" · {escape(_('均'))}{_fmt(average)}" if average is not None else ""
         parts.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" fill="#212529">'
             f'<tspan font-weight="600">{escape(r["name"])}</tspan>'
-            f'<tspan x="{lx:.1f}" dy="15" font-size="11" fill="{AVERAGE}">'
+            f'<tspan x="{lx:.1f}" dy="{DETAIL_SIZE + 4}" font-size="{DETAIL_SIZE}" '
+            f'fill="{AVERAGE}">'
             f"{_fmt(r['score'])}/{_fmt(r['max'])}"
             f"{average}"
             f"</tspan></text>"
         )
-    ly = size + 22
+    ly = size + 50
     parts.append(
-        f'<rect x="{cx - 120}" y="{ly - 10}" width="14" height="10" fill="{OWN}" '
+        f'<rect x="{cx - 150}" y="{ly - 14}" width="18" height="14" fill="{OWN}" '
         f'fill-opacity="0.4" stroke="{OWN}"/>'
-        f'<text x="{cx - 100}" y="{ly}">{escape(own_label)}</text>'
-        f'<rect x="{cx + 10}" y="{ly - 10}" width="14" height="10" fill="{AVERAGE}" '
+        f'<text x="{cx - 126}" y="{ly}">{escape(own_label)}</text>'
+        f'<rect x="{cx + 10}" y="{ly - 14}" width="18" height="14" fill="{AVERAGE}" '
         f'fill-opacity="0.2" stroke="{AVERAGE}" stroke-dasharray="3 2"/>'
-        f'<text x="{cx + 30}" y="{ly}">{escape(avg_label)}</text>'
+        f'<text x="{cx + 34}" y="{ly}">{escape(avg_label)}</text>'
     )
     parts.append("</svg>")
     # Every text in the SVG is escaped above (reviewed: ruff S308, bandit B308/B703).

@@ -60,9 +60,10 @@ def test_save_draft_with_evidence_then_submit(client, org, a1):
     a = Assessment.objects.get(pk=a1.pk)
     assert a.status == Status.DRAFT and a.self_total == 80
     evidence = Evidence.objects.get(assessment=a)
-    assert evidence.indicator == first and evidence.original_name == "photo.png"
+    # re-encoded as JPEG (no transparency): kept under the name of what it now is
+    assert evidence.indicator == first and evidence.original_name == "photo.jpg"
     body = client.get(url).content.decode()
-    assert "photo.png" in body and 'value="8.00"' in body  # the draft resumes pre-filled
+    assert "photo.jpg" in body and 'value="8.00"' in body  # the draft resumes pre-filled
     response = client.post(url, {**form_data(a, Decimal("0.8")), "submit": "1"}, follow=True)
     assert "自评已提交" in response.content.decode()
     assert Assessment.objects.get(pk=a1.pk).status == Status.SUBMITTED
