@@ -78,6 +78,17 @@ class AssessmentPeriod(models.Model):
     def __str__(self):
         return self.name
 
+    def source_slots(self) -> int:
+        """How many source periods this aggregate averages over, from its own dates: the
+        months a quarter spans (3), the quarters a year spans (4). A source period that is
+        missing or unpublished still counts in the divisor, as 0 (the documented rule), so a
+        quarter aggregated with two of its months does not score as if it had only two."""
+        months = (self.ends_on.year - self.starts_on.year) * 12
+        months += self.ends_on.month - self.starts_on.month + 1
+        if SOURCE_KIND.get(self.kind) == PeriodKind.QUARTERLY:
+            return max(1, -(-months // 3))
+        return max(1, months)
+
 
 class PeriodPublication(models.Model):
     """A committee published its part of a period (the province may publish the whole)."""

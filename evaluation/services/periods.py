@@ -16,6 +16,7 @@ from branches.models import OrgUnit
 from branches.selectors import committee_ids, in_scope
 from workflow.models import AuditEntry
 from workflow.services import notify, object_label, record_audit
+from workflow.windows import local_today
 
 from .. import cache, scoring
 from ..models import (
@@ -213,8 +214,9 @@ def _vetoed_count():
 @transaction.atomic
 def aggregate(*, actor, pk) -> int:
     """Compute an aggregate period (季评星 from the months, 年定级 from the quarters) from the
-    published results of its sources, by the rule in `scoring` (sum over the sources / number
-    of sources; any veto voids). The sums are database aggregates; re-running replaces the
+    published results of its sources, by the rule in `scoring` (sum over the sources / the
+    months or quarters the period spans, a missing or unpublished one counting 0; any veto
+    voids), once the period has ended. The sums are database aggregates; re-running replaces the
     previous results (idempotent). The results are published at once."""
     period = (
         AssessmentPeriod.objects.select_for_update(of=("self",))
@@ -229,7 +231,12 @@ def aggregate(*, actor, pk) -> int:
         raise EvaluationError(_("该汇总周期没有来源周期。"))
     if any(s.table_version_id != period.table_version_id for s in sources):
         raise EvaluationError(_("来源周期使用的评价表版本与本周期不一致，无法汇总。"))
-    n = len(sources)
+    if local_today() <= period.ends_on:
+        raise EvaluationError(
+            _("本汇总周期至 %(date)s 结束，结束后才能汇总。")
+            % {"date": date_format(period.ends_on)}
+        )
+    n = period.source_slots()  # every month (quarter) of the span, published or not
     published = Assessment.objects.filter(period__in=sources, status=Status.PUBLISHED)
     totals = {
         row["unit_id"]: row

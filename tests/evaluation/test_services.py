@@ -285,7 +285,7 @@ def test_table_items_of_a_published_version_are_frozen(org):
 
 def test_aggregate_quarter_from_months(org):
     today = timezone.localdate()
-    start = today.replace(month=1, day=1)
+    start = today.replace(year=today.year - 1, month=1, day=1)  # a quarter that has ended
     months = []
     for m in range(3):
         p = make_period(org, starts=start.replace(month=m + 1), name=f"{m + 1}月")
