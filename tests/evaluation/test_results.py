@@ -1,10 +1,13 @@
 """Rankings, radar, trend and the xlsx export of a period's results."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluation import exports
@@ -164,12 +167,19 @@ def test_aggregate_page_explains_the_rule(client, org):
     )
     client.force_login(org.users["province_reviewer"])
     body = client.get(reverse("evaluation:period", args=[quarter.pk])).content.decode()
-    assert 'data-testid="aggregation-rule"' in body and "÷ 来源周期数" in body
+    assert 'data-testid="aggregation-rule"' in body and "÷ 本期应有的来源周期数（1 个）" in body
     assert 'data-testid="aggregate-button"' in body and "一月" in body
     a = fill_and_submit(month.assessments.get(unit=org.a1), org.users["secretary"])
     services.accept(actor=org.users["city_reviewer"], pk=a.pk)
     close(month)
     client.post(reverse("evaluation:period_publish", args=[month.pk]), {"unit": org.province.pk})
-    response = client.post(reverse("evaluation:period_aggregate", args=[quarter.pk]), follow=True)
+    url = reverse("evaluation:period_aggregate", args=[quarter.pk])
+    early = client.post(url, follow=True).content.decode()
+    assert "结束后才能汇总" in early and not quarter.assessments.exists()
+    day_after = quarter.ends_on + datetime.timedelta(days=1)
+    after_the_end = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time(10)))
+    with time_machine.travel(after_the_end, tick=False):
+        client.force_login(org.users["province_reviewer"])
+        response = client.post(url, follow=True)
     assert "汇总完成：1 个单位" in response.content.decode()
     assert quarter.assessments.get().total == 100
