@@ -60,8 +60,9 @@ def redis_broker():
 
 @pytest.fixture(autouse=True)
 def _shipped_tables(request):
-    """The shipped scoring tables come from data migrations; a transactional test (ours or another
-    app's) flushes them on PostgreSQL, so restore them for the tests that need the database."""
+    """What the data migrations ship (scoring tables, work templates, beat schedules) is flushed
+    by a transactional test (ours or another app's) on PostgreSQL, so restore it for the tests
+    that need the database."""
     marker = request.node.get_closest_marker("django_db")
     if not marker and not {"db", "transactional_db", "org"} & set(request.fixturenames):
         return
@@ -70,23 +71,40 @@ def _shipped_tables(request):
     restore_shipped_tables()
 
 
-#: The data migrations that ship the tables, in order: (migration, function).
+#: The data migrations that ship rows, in order, by what they ship: (the model whose emptiness
+#: says a flush removed them, [(app, migration, function), …]).
 SHIPPING = [
-    ("0002_default_tables", "create_defaults"),
-    ("0005_indicator_online_rule", "ship_online_version"),
-    ("0012_ledger_online_versions", "ship_ledger_versions"),
+    (
+        "evaluation.ScoringTable",
+        [
+            ("evaluation", "0002_default_tables", "create_defaults"),
+            ("evaluation", "0005_indicator_online_rule", "ship_online_version"),
+            ("evaluation", "0012_ledger_online_versions", "ship_ledger_versions"),
+        ],
+    ),
+    ("ledger.MeetingTemplate", [("ledger", "0002_default_templates", "install")]),
+    (
+        "django_celery_beat.PeriodicTask",
+        [
+            ("workflow", "0003_default_schedules", "add_defaults"),
+            ("workflow", "0005_reaper_schedule", "add_schedule"),
+            ("bulletins", "0002_monthly_schedule", "add_schedule"),
+            ("evaluation", "0007_purge_exports_schedule", "add_schedule"),
+        ],
+    ),
 ]
 
 
 def restore_shipped_tables():
-    """Run the data migrations that ship the tables again, when a flush removed them."""
-    from evaluation.models import ScoringTable
+    """Run the data migrations that ship rows again, for each kind a flush removed."""
+    from django.apps import apps
 
-    if ScoringTable.objects.exists():
-        return
-    for name, function in SHIPPING:
-        migration = importlib.import_module(f"evaluation.migrations.{name}")
-        getattr(migration, function)(_historical_apps(), None)
+    for label, steps in SHIPPING:
+        if apps.get_model(label).objects.exists():
+            continue
+        for app, name, function in steps:
+            migration = importlib.import_module(f"{app}.migrations.{name}")
+            getattr(migration, function)(_historical_apps(), None)
 
 
 @functools.cache
