@@ -23,7 +23,7 @@ from branches.access import secretaries_at
 from branches.models import OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
 from workflow.services import notify, record_audit
-from workflow.uploads import PHOTO_MAX_SIDE, clean_image, save_photo
+from workflow.uploads import clean_photos, save_photo
 
 from .models import (
     LIVE_STATUSES,
@@ -42,7 +42,6 @@ from .services import BrandError
 #: The statuses of a brand's life after approval, in which it keeps records.
 LIFECYCLE_STATUSES = (Status.IMPLEMENTING, Status.ACCEPTANCE, Status.BUILT)
 MAX_PHOTOS = 9
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 #: Publications that count for 闪亮: provincial-or-higher media.
 HIGH_MEDIA_LEVELS = (MediaPublication.MediaLevel.NATIONAL, MediaPublication.MediaLevel.PROVINCIAL)
 #: A polish (擦亮) period: a half-year (2026H1, 2026H2) or a quarter (2026Q4).
@@ -198,18 +197,7 @@ def _clean_photos(photos) -> list:
                 % {"n": MAX_PHOTOS, "m": len(photos)}
             }
         )
-    cleaned, problems = [], []
-    for number, upload in enumerate(photos, 1):
-        try:
-            cleaned.append(clean_image(upload, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE))
-        except ValidationError as exc:
-            problems.append(
-                _("第 %(n)d 张照片（%(name)s）：%(error)s")
-                % {"n": number, "name": upload.name, "error": _("；").join(exc.messages)}
-            )
-    if problems:
-        raise ValidationError({"photos": problems})
-    return cleaned
+    return clean_photos(photos)
 
 
 def add_activity(*, actor, application, date, title, text, photos=()) -> BrandActivity:

@@ -14,8 +14,8 @@ log = logging.getLogger(__name__)
 
 
 class _System:
-    """The actor of scheduled changes (the reaper failing a dead job): recorded in the audit
-    trail as "系统" (no user), like flagship's scheduler."""
+    """The actor of scheduled changes (the reaper failing a dead job, a window closing by
+    date): allowed every declared step, recorded in the audit trail as "系统" (no user)."""
 
     pk = None
     is_active = False

@@ -128,6 +128,28 @@ def clean_image(
     )
 
 
+#: A photo of an activity or a meeting: at most this large as uploaded (it is re-encoded).
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def clean_photos(uploads, *, field="photos") -> list[tuple[CleanFile, CleanFile]]:
+    """Validate and re-encode a batch of photos (`clean_image` at PHOTO_MAX_SIDE), all or
+    nothing: every photo that fails is named with its number and name in one ValidationError
+    on `field`, so the person sees at once which to replace."""
+    cleaned, problems = [], []
+    for number, upload in enumerate(uploads, 1):
+        try:
+            cleaned.append(clean_image(upload, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE))
+        except ValidationError as exc:
+            problems.append(
+                _("第 %(n)d 张照片（%(name)s）：%(error)s")
+                % {"n": number, "name": upload.name, "error": _("；").join(exc.messages)}
+            )
+    if problems:
+        raise ValidationError({field: problems})
+    return cleaned
+
+
 def _sniff_document(data: bytes) -> tuple[str, str] | None:
     if data.startswith(b"%PDF-"):
         return "pdf", "application/pdf"

@@ -6,6 +6,7 @@ import datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from workflow.services import SYSTEM
 from workflow.transitions import TransitionError
 
 
@@ -13,22 +14,9 @@ class FlagshipError(TransitionError):
     """A refusal of the flagship domain; its message is shown to the user as it is."""
 
 
-class _Scheduler:
-    """The actor of date-driven changes (the hourly `close_windows` job): allowed every
-    declared transition, recorded in the audit trail as "系统" (no user)."""
-
-    pk = None
-    is_active = False
-    is_authenticated = False
-
-    def has_perm(self, perm, obj=None):
-        return True
-
-    def __str__(self):
-        return _("系统")
-
-
-SCHEDULER = _Scheduler()
+#: The actor of date-driven changes (the hourly `close_windows` job): the portal's one system
+#: actor, allowed every declared transition, recorded in the audit trail as "系统".
+SCHEDULER = SYSTEM
 
 
 def fmt_date(day: datetime.date) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from branches.models import OrgUnit, UnitType
 from workflow.services import record_audit
 from workflow.transitions import TransitionError
-from workflow.uploads import PHOTO_MAX_SIDE, clean_document, clean_image, save_photo
+from workflow.uploads import clean_document, clean_photos, save_photo
 
 from ..locking import is_locked
 from ..models import (
@@ -47,7 +47,6 @@ RECORD_FIELDS = (
     "resolutions",
     "steps_done",
 )
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
 class RecordError(TransitionError):
@@ -157,18 +156,7 @@ def _check_photo_limit(new: int, have: int):
 
 def _clean_photos(photos, have=0) -> list:
     _check_photo_limit(len(photos), have)
-    cleaned, problems = [], []
-    for number, upload in enumerate(photos, 1):
-        try:
-            cleaned.append(clean_image(upload, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE))
-        except ValidationError as exc:
-            problems.append(
-                _("第 %(n)d 张照片（%(name)s）：%(error)s")
-                % {"n": number, "name": upload.name, "error": "；".join(exc.messages)}
-            )
-    if problems:
-        raise ValidationError({"photos": problems})
-    return cleaned
+    return clean_photos(photos)
 
 
 def _clean_attachments(files) -> list:

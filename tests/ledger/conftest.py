@@ -48,6 +48,21 @@ from PIL import Image  # noqa: E402
 from ledger.models import Attendees, MeetingKind  # noqa: E402
 from tests.clock import local  # noqa: E402
 from tests.factories import MeetingTemplateFactory, UserFactory  # noqa: E402
+from tests.permissions import LOGIN  # noqa: E402
+
+#: Who reads a branch's records (roster, ledger, compliance): its secretary, the reviewers above
+#: it, the province reviewer and administrators; never a sibling subtree's people, nor roles
+#: unrelated to members (the flagship committee, a plain member). (own, other) branch.
+READERS = {
+    "anonymous": LOGIN,
+    "member": 403,
+    "secretary": (200, 403),
+    "general_branch_reviewer": (200, 403),
+    "city_reviewer": (200, 403),
+    "province_reviewer": 200,
+    "committee_member": 403,
+    "admin": 200,
+}
 
 #: The instant the record tests run at (a mid-month weekday; February's records are open).
 NOW = local(2026, 3, 16, 10, 0, 0)

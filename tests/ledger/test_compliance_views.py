@@ -7,22 +7,12 @@ from django.urls import reverse
 
 from tests.clock import local
 from tests.factories import MemberFactory, OrgUnitFactory, PartyGroupFactory
-from tests.permissions import LOGIN, assert_permission_matrix
+from tests.permissions import assert_permission_matrix
 
+from .conftest import READERS
 from .world import World, held
 
 pytestmark = pytest.mark.django_db
-
-READERS = {
-    "anonymous": LOGIN,
-    "member": 403,
-    "secretary": (200, 403),
-    "general_branch_reviewer": (200, 403),
-    "city_reviewer": (200, 403),
-    "province_reviewer": 200,
-    "committee_member": 403,
-    "admin": 200,
-}
 
 
 @pytest.fixture(autouse=True)

@@ -10,22 +10,12 @@ from django.urls import reverse
 from ledger import services
 from ledger.models import MeetingRecord
 from tests.factories import MemberFactory
-from tests.permissions import LOGIN, assert_permission_matrix
+from tests.permissions import assert_permission_matrix
 
-from .conftest import HELD, jpeg_upload, present
+from .conftest import HELD, READERS, jpeg_upload, present
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-READERS = {
-    "anonymous": LOGIN,
-    "member": 403,
-    "secretary": (200, 403),
-    "general_branch_reviewer": (200, 403),
-    "city_reviewer": (200, 403),
-    "province_reviewer": 200,
-    "committee_member": 403,
-    "admin": 200,
-}
 #: Keeping the ledger: the branch's secretary only (administrators and reviewers read).
 KEEPERS = READERS | {
     "general_branch_reviewer": 403,

@@ -13,8 +13,10 @@ from openpyxl import Workbook, load_workbook
 
 from ledger import roster_io
 from ledger.models import Member, PartyGroup
-from tests.permissions import LOGIN, assert_permission_matrix
+from tests.permissions import assert_permission_matrix
 from workflow.models import AuditEntry
+
+from .conftest import READERS
 
 pytestmark = pytest.mark.django_db
 
@@ -202,18 +204,8 @@ def test_export_full_phones_for_the_secretary_and_reimports(org, roster):
 
 
 def test_export_and_import_matrix(client, org, roster):
-    readers = {
-        "anonymous": LOGIN,
-        "member": 403,
-        "secretary": (200, 403),
-        "general_branch_reviewer": (200, 403),
-        "city_reviewer": (200, 403),
-        "province_reviewer": 200,
-        "committee_member": 403,
-        "admin": 200,
-    }
-    assert_permission_matrix(client, org, lambda u: reverse("ledger:export", args=[u.pk]), readers)
-    editors = readers | {
+    assert_permission_matrix(client, org, lambda u: reverse("ledger:export", args=[u.pk]), READERS)
+    editors = READERS | {
         "general_branch_reviewer": 403,
         "city_reviewer": 403,
         "province_reviewer": 403,

@@ -8,23 +8,13 @@ from django.urls import reverse
 
 from ledger.models import Member
 from tests.factories import MemberFactory
-from tests.permissions import LOGIN, assert_permission_matrix
+from tests.permissions import assert_permission_matrix
 from workflow.models import AuditEntry
+
+from .conftest import READERS
 
 pytestmark = pytest.mark.django_db
 
-#: Reading a roster: the branch's secretary, the reviewers above it, the province reviewer and
-#: administrators; never the sibling city's people, nor roles unrelated to members.
-READERS = {
-    "anonymous": LOGIN,
-    "member": 403,
-    "secretary": (200, 403),
-    "general_branch_reviewer": (200, 403),
-    "city_reviewer": (200, 403),
-    "province_reviewer": 200,
-    "committee_member": 403,
-    "admin": 200,
-}
 #: Changing it: the branch's secretary and administrators only.
 EDITORS = READERS | {
     "general_branch_reviewer": 403,
