@@ -36,7 +36,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("门户信息"), {"fields": ("full_name", "phone")}),
+        (_("门户信息"), {"fields": ("full_name", "phone", "must_change_password")}),
     )
     inlines = [RoleInline]
 

@@ -13,6 +13,7 @@ NAV = [
     ("flagship:index", _("旗舰品牌"), "flag", None),
     ("ledger:index", _("党员名册"), "people", "ledger.browse_rosters"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),
+    ("branches:accounts", _("账号管理"), "person-gear", "branches.manage_accounts"),
     ("admin:index", _("系统管理"), "gear", "branches.import_units"),
 ]
 

@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from . import importing
 from .models import BranchCategory, Region, UnitType
+from .services import accounts
 
 
 class UnitFilterForm(forms.Form):
@@ -73,3 +75,35 @@ class XlsxImportForm(forms.Form):
 
 class OrgImportForm(XlsxImportForm):
     """The org tree and its users."""
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名或用户名"), required=False, max_length=64)
+
+    def query(self) -> str:
+        return self.cleaned_data["q"].strip() if self.is_valid() else ""
+
+
+class TemporaryPasswordForm(forms.Form):
+    """The administrator types a temporary password, or leaves it blank for a generated one.
+    Shown in clear text: the administrator has to pass it on."""
+
+    password = forms.CharField(
+        label=_("临时密码"),
+        required=False,
+        max_length=128,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("留空则由系统生成一个随机密码，只显示一次。用户首次登录后须修改密码。"),
+    )
+
+
+class ActivationPasswordForm(SetPasswordForm):
+    """设置密码 through an activation link."""
+
+    def save(self, commit=True):
+        password = self.cleaned_data["new_password1"]
+        return accounts.set_own_password(user=self.user, password=password, via="activation")

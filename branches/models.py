@@ -133,6 +133,9 @@ class User(AbstractUser):
         choices=EmailPreference.choices,
         default=EmailPreference.AUTO,
     )
+    # Set when an administrator gives the user a temporary password; until the user chooses
+    # their own, branches.middleware sends every page to the password change.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -1,12 +1,12 @@
 """Reads of the org tree. `units_visible_to` is the single source of data scope: every list of
 unit-owned objects starts from it (or from `scope_filter` for objects that carry a unit)."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from . import access
 from .cache import cached_for_scope
-from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType
+from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType, User
 
 ALL = ""  # the empty path prefix: the whole tree
 # Province → 市分公司党委 / 省公司直属党委: the units at this depth are the committees, and the
@@ -188,3 +188,27 @@ def subtree_size(user) -> int:
     return cached_for_scope(
         "subtree_size", scope_paths(user), lambda: units_visible_to(user).count()
     )
+
+
+def accounts_visible_to(admin, *, q="") -> QuerySet[User]:
+    """The accounts page: the users holding a role at a unit in the subtree of one of the
+    administrator's ADMIN roles (every user for a superuser), by username, with their roles
+    and units prefetched (`user.role_assignments` then costs no query). Whether each may be
+    managed is `branches.services.accounts.refusal`: a user who also holds a role elsewhere is
+    listed but not manageable."""
+    if getattr(admin, "is_superuser", False):
+        users = User.objects.all()
+    else:
+        paths = [ra.unit.path for ra in access.assignments(admin, Role.ADMIN)]
+        if not paths:
+            return User.objects.none()
+        in_subtree = RoleAssignment.objects.filter(
+            _path_q(paths, field="unit__path"), user=OuterRef("pk")
+        )
+        users = User.objects.filter(Exists(in_subtree))
+    if q:
+        users = users.filter(Q(full_name__icontains=q) | Q(username__icontains=q))
+    roles = RoleAssignment.objects.select_related("unit").order_by("unit__path", "role")
+    return users.prefetch_related(
+        Prefetch("roles", queryset=roles, to_attr="role_assignments")
+    ).order_by("username")

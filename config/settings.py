@@ -103,6 +103,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# How long an e-mailed activation link (设置密码) stays valid; it is void once used.
+PASSWORD_RESET_TIMEOUT = env.int("ACTIVATION_LINK_DAYS", default=3) * 24 * 3600
+
 # Failed-login throttling: after AXES_FAILURE_LIMIT failures the username+IP pair is locked.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from branches import account_views
 from branches.views import DashboardView
 from config.health import healthz, readyz
 
@@ -19,6 +20,12 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(
+        "activate/<uidb64>/<token>/",
+        account_views.ActivationView.as_view(),
+        name="activate",
+    ),
+    path("activate/done/", account_views.ActivationDoneView.as_view(), name="activate_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("branches.urls")),
     path("notifications/", include("workflow.urls")),

@@ -1,0 +1,1 @@
+"""Writes of the branches app that are more than the Excel import (`branches.importing`)."""
