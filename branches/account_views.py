@@ -21,6 +21,7 @@ from . import selectors
 from .forms import (
     AccountSearchForm,
     ActivationPasswordForm,
+    OwnPasswordChangeForm,
     TemporaryPasswordForm,
 )
 from .models import User
@@ -106,6 +107,10 @@ class AccountDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
                 add_never_cache_headers(response)
                 return response
         return self.render_to_response(self.get_context_data(password_form=form))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = OwnPasswordChangeForm
 
 
 class ActivationView(auth_views.PasswordResetConfirmView):

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +99,14 @@ class TemporaryPasswordForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("留空则由系统生成一个随机密码，只显示一次。用户首次登录后须修改密码。"),
     )
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """修改密码: the user's own choice replaces any temporary password (the forced change ends)."""
+
+    def save(self, commit=True):
+        password = self.cleaned_data["new_password1"]
+        return accounts.set_own_password(user=self.user, password=password, via="change")
 
 
 class ActivationPasswordForm(SetPasswordForm):
