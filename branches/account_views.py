@@ -22,6 +22,7 @@ from .forms import (
     AccountSearchForm,
     ActivationPasswordForm,
     OwnPasswordChangeForm,
+    RememberMeAuthenticationForm,
     TemporaryPasswordForm,
 )
 from .models import User
@@ -107,6 +108,19 @@ class AccountDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
                 add_never_cache_headers(response)
                 return response
         return self.render_to_response(self.get_context_data(password_form=form))
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login (django-axes checks it as before) with 记住我: unticked, the session
+    cookie ends when the browser closes; ticked, it persists. The idle limit applies to both."""
+
+    form_class = RememberMeAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.set_expiry(None if form.cleaned_data.get("remember") else 0)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +98,17 @@ class TemporaryPasswordForm(forms.Form):
         strip=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("留空则由系统生成一个随机密码，只显示一次。用户首次登录后须修改密码。"),
+    )
+
+
+class RememberMeAuthenticationForm(AuthenticationForm):
+    """Django's login form (django-axes sees the same `username` field) plus 记住我: unticked,
+    the session ends when the browser closes."""
+
+    remember = forms.BooleanField(
+        label=_("记住我"),
+        required=False,
+        help_text=_("在本机关闭浏览器后仍保持登录；长时间未操作仍会自动退出。公用电脑请勿勾选。"),
     )
 
 

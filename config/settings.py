@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "branches.middleware.SessionIdleTimeoutMiddleware",
     "branches.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +105,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions end after this many minutes without a request (branches.middleware), whether or not
+# the user ticked 记住我 at login; unticked, the cookie also ends when the browser closes.
+# SESSION_COOKIE_AGE (Django's 14 days) only caps a remembered session that stays in use.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
 # How long an e-mailed activation link (设置密码) stays valid; it is void once used.
 PASSWORD_RESET_TIMEOUT = env.int("ACTIVATION_LINK_DAYS", default=3) * 24 * 3600
 
