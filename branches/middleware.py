@@ -8,7 +8,7 @@
   form's 记住我 (`account_views.LoginView`); the idle limit applies either way.
 * `ForcePasswordChangeMiddleware`: a user holding a temporary password set by an administrator
   (`User.must_change_password`) is sent to 修改密码 from every page but that one, logout, the
-  language switch, static files and /healthz, until they choose their own password.
+  language switch, static files and the health checks, until they choose their own password.
 """
 
 import time
@@ -68,7 +68,14 @@ class SessionIdleTimeoutMiddleware:
 
 class ForcePasswordChangeMiddleware:
     #: URL names a user with a temporary password may still open.
-    ALLOWED = ("password_change", "password_change_done", "logout", "set_language", "healthz")
+    ALLOWED = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "set_language",
+        "healthz",
+        "readyz",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
