@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "flagship",
     "bulletins",
     "ledger",
+    "backup",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,13 @@ JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=180)
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
 # A month's ledger records lock at the end of this day of the next month (ledger/locking.py).
 LEDGER_LOCK_AFTER_DAYS = env.int("LEDGER_LOCK_AFTER_DAYS", default=10)
+
+# Backups (backup/, README "Backup and restore"): `manage.py backup` writes one folder per run
+# into BACKUP_DIR and keeps the newest BACKUP_KEEP. The daily 02:30 run (beat) backs up only
+# where BACKUP_DIR is set explicitly (production, docker-compose), not in a dev checkout.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_SCHEDULED = bool(env.str("BACKUP_DIR", default=""))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
