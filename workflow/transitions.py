@@ -10,18 +10,19 @@ transaction, so an illegal or concurrent transition never half-applies.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from .errors import DomainError
+from .errors import error_text as error_text  # re-exported: the views import it from here
 from .services import record_audit
 
 COMMON_ACTIONS = {"create": _lazy("创建草稿"), "import": _lazy("批量导入")}
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """A transition that may not happen; its message is shown to the user as it is."""
 
 
@@ -234,11 +235,3 @@ def chain_version(obj) -> str:
     """What a reviewer saw: the state, the level whose turn it was, and the revision. Approval
     keeps the state while the level moves, so the state alone cannot tell a stale page."""
     return f"{obj.status}@{obj.current_level_id or '-'}#{obj.revision_number}"
-
-
-def error_text(exc) -> str:
-    """The message a view shows for a refused action: every message of a ValidationError, or
-    the TransitionError's own text."""
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or _("您没有权限执行此操作。")

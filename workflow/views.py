@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .transitions import TransitionError, error_text
+from .errors import DomainError, error_text
 
 
 @login_required
@@ -61,6 +65,44 @@ def notification_settings(request):
     return render(request, "workflow/notification_settings.html", {"form": form})
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a service call made for the user: truthy when it went through (`value` is
+    what the call returned), falsy when it was refused (`error` is the reason, as shown)."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def outcome_of(call: Callable, /, *args, **kwargs) -> Outcome:
+    """`call(*args, **kwargs)`, a refusal (a `DomainError` or a `ValidationError`) caught as a
+    falsy Outcome carrying its text. Anything else — PermissionDenied, a bug — propagates."""
+    try:
+        return Outcome(ok=True, value=call(*args, **kwargs))
+    except (ValidationError, DomainError) as exc:
+        return Outcome(ok=False, error=error_text(exc))
+
+
+def attempt(request, call: Callable, /, *args, success: str = "", form=None, **kwargs) -> Outcome:
+    """Make the service call `call(*args, **kwargs)` for the user of `request`: a refusal
+    becomes the page's error message — or, given a bound `form`, its non-field error, for a page
+    that renders the form again — and on success `success` (if any) the page's message. The
+    one place a view turns a domain refusal into words; see `outcome_of`."""
+    outcome = outcome_of(call, *args, **kwargs)
+    if not outcome:
+        if form is None:
+            messages.error(request, outcome.error)
+        else:
+            form.add_error(None, outcome.error)
+    elif success:
+        messages.success(request, success)
+    return outcome
+
+
 def perform_action(request, actions: dict, action: str, pk: int, *, form_class, back: str):
     """The body of a detail page's action view (the caller has checked the object is the
     user's to see): the posted decision (a comment and the version the actor saw, as
@@ -72,12 +114,14 @@ def perform_action(request, actions: dict, action: str, pk: int, *, form_class, 
     if not form.is_valid():
         messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
         return redirect(back)
-    try:
-        actions[action](actor=request.user, pk=pk, **form.cleaned_data)
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("操作成功。"))
+    attempt(
+        request,
+        actions[action],
+        actor=request.user,
+        pk=pk,
+        success=_("操作成功。"),
+        **form.cleaned_data,
+    )
     return redirect(back)
 
 
@@ -88,11 +132,7 @@ def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_mess
     if "submit" not in request.POST:
         messages.success(request, _("草稿已保存，可随时回来继续填写。"))
         return redirect(edit_url)
-    try:
-        submit()
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
+    if not attempt(request, submit, success=done_message):
         messages.info(request, _("内容已保存为草稿。"))
         return redirect(edit_url)
-    messages.success(request, done_message)
     return redirect(done_url)
