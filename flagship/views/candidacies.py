@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from brands.selectors.applications import recent_activities
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response, uploaded_message
-from workflow.views import perform_action, save_then_submit
+from workflow.views import attempt, perform_action, save_then_submit
 
 from ..eligibility import check_eligibility
 from ..forms import (
@@ -58,14 +58,17 @@ def apply(request, cycle_pk, unit_pk):
     initial = services.prefill_for(unit, verdict.brand, verdict.results)
     form = CandidacyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            candidacy = services.save_draft(
-                actor=request.user, cycle=cycle, unit=unit, data=form.cleaned_data
-            )
-        except (ValidationError, TransitionError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            return _after_save(request, candidacy)
+        saved = attempt(
+            request,
+            services.save_draft,
+            actor=request.user,
+            cycle=cycle,
+            unit=unit,
+            data=form.cleaned_data,
+            form=form,
+        )
+        if saved:
+            return _after_save(request, saved.value)
     return render(
         request,
         "flagship/candidacy_form.html",
@@ -109,14 +112,16 @@ def edit(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            candidacy = services.save_draft(
-                actor=request.user, candidacy=candidacy, data=form.cleaned_data
-            )
-        except (ValidationError, TransitionError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            return _after_save(request, candidacy)
+        saved = attempt(
+            request,
+            services.save_draft,
+            actor=request.user,
+            candidacy=candidacy,
+            data=form.cleaned_data,
+            form=form,
+        )
+        if saved:
+            return _after_save(request, saved.value)
     return render(
         request,
         "flagship/candidacy_form.html",
@@ -207,13 +212,15 @@ def upload_attachment(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件。"))
     else:
-        try:
-            attachment = services.add_attachment(
-                actor=request.user, candidacy=candidacy, upload=form.cleaned_data["file"]
-            )
-            messages.success(request, uploaded_message(attachment, _("附件已上传。")))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        added = attempt(
+            request,
+            services.add_attachment,
+            actor=request.user,
+            candidacy=candidacy,
+            upload=form.cleaned_data["file"],
+        )
+        if added:
+            messages.success(request, uploaded_message(added.value, _("附件已上传。")))
     return redirect("flagship:candidacy", candidacy.pk)
 
 
@@ -225,13 +232,15 @@ def upload_summary(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择要上传的总结材料。"))
     else:
-        try:
-            attachment = services.upload_summary(
-                actor=request.user, pk=candidacy.pk, upload=form.cleaned_data["file"]
-            )
-            messages.success(request, uploaded_message(attachment, _("总结材料已上传。")))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        added = attempt(
+            request,
+            services.upload_summary,
+            actor=request.user,
+            pk=candidacy.pk,
+            upload=form.cleaned_data["file"],
+        )
+        if added:
+            messages.success(request, uploaded_message(added.value, _("总结材料已上传。")))
     return redirect("flagship:candidacy", candidacy.pk)
 
 
@@ -243,11 +252,14 @@ def file_plan(request, pk):
     if not form.is_valid():
         messages.error(request, _("请填写两年创建计划。"))
     else:
-        try:
-            services.file_plan(actor=request.user, pk=candidacy.pk, plan=form.cleaned_data["plan"])
-            messages.success(request, _("两年创建计划已保存。"))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        attempt(
+            request,
+            services.file_plan,
+            actor=request.user,
+            pk=candidacy.pk,
+            plan=form.cleaned_data["plan"],
+            success=_("两年创建计划已保存。"),
+        )
     return redirect("flagship:candidacy", candidacy.pk)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import Role, User
 from workflow.transitions import TransitionError, error_text
+from workflow.views import attempt
 
 from ..eligibility import check_eligibility
 from ..forms import CommitteeForm, CriterionFormSet, CycleForm, DecisionForm
@@ -70,17 +71,17 @@ def create(request):
     initial = {"year_start": year, **services.default_schedule(year)}
     form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.create_cycle(
-                actor=request.user,
-                year_start=form.cleaned_data["year_start"],
-                data=form.config(),
-            )
-        except (ValidationError, TransitionError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, _("评选周期已创建。"))
-            return redirect("flagship:cycle", cycle.pk)
+        created = attempt(
+            request,
+            services.create_cycle,
+            actor=request.user,
+            year_start=form.cleaned_data["year_start"],
+            data=form.config(),
+            form=form,
+            success=_("评选周期已创建。"),
+        )
+        if created:
+            return redirect("flagship:cycle", created.value.pk)
     return render(request, "flagship/cycle_form.html", {"form": form, "cycle": None})
 
 
@@ -89,12 +90,16 @@ def edit(request, pk):
     cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
     form = CycleForm(request.POST or None, instance=cycle)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(actor=request.user, pk=cycle.pk, data=form.config())
-        except (ValidationError, TransitionError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, _("评选周期配置已保存。"))
+        saved = attempt(
+            request,
+            services.update_cycle,
+            actor=request.user,
+            pk=cycle.pk,
+            data=form.config(),
+            form=form,
+            success=_("评选周期配置已保存。"),
+        )
+        if saved:
             return redirect("flagship:cycle", cycle.pk)
     cycle.refresh_from_db()
     return render(request, "flagship/cycle_form.html", {"form": form, "cycle": cycle})
@@ -154,12 +159,12 @@ def advance(request, pk, action):
     if not form.is_valid():
         messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
         return redirect("flagship:cycle", cycle.pk)
-    try:
-        cycle = services.advance(actor=request.user, pk=cycle.pk, name=action, **form.cleaned_data)
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("已进入%(phase)s。") % {"phase": cycle.get_phase_display()})
+    advanced = attempt(
+        request, services.advance, actor=request.user, pk=cycle.pk, name=action, **form.cleaned_data
+    )
+    if advanced:
+        phase = advanced.value.get_phase_display()
+        messages.success(request, _("已进入%(phase)s。") % {"phase": phase})
     return redirect("flagship:cycle", cycle.pk)
 
 
@@ -186,14 +191,14 @@ def committee(request, pk):
         if op not in operations:
             raise Http404
         if form.is_valid():
-            try:
-                operations[op](
-                    actor=request.user, cycle_pk=cycle.pk, user=form.cleaned_data["user"]
-                )
-            except (ValidationError, TransitionError) as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("评审委员会已更新。"))
+            attempt(
+                request,
+                operations[op],
+                actor=request.user,
+                cycle_pk=cycle.pk,
+                user=form.cleaned_data["user"],
+                success=_("评审委员会已更新。"),
+            )
         else:
             messages.error(request, _("请选择评审委员。"))
         return redirect("flagship:committee", cycle.pk)

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.transitions import TransitionError, error_text
+from workflow.views import attempt
 
 from ..forms import BasesForm, ObligationForm, UnitsForm, VoteForm
 from ..models import Honour, HonourKind, HonourStatus, Obligation, Phase
@@ -33,19 +33,18 @@ def decide(request, pk):
         initial={"units": proposed, "expected_version": WORKFLOW.version_of(cycle)},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_units(
-                actor=request.user,
-                cycle_pk=cycle.pk,
-                candidacy_ids=form.cleaned_data["units"],
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
-            return redirect("flagship:decide", cycle.pk)
-        messages.success(request, _("示范单位已确定，公开投票已开始。"))
-        return redirect("flagship:cycle", cycle.pk)
+        if attempt(
+            request,
+            services.decide_units,
+            actor=request.user,
+            cycle_pk=cycle.pk,
+            candidacy_ids=form.cleaned_data["units"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["expected_version"],
+            success=_("示范单位已确定，公开投票已开始。"),
+        ):
+            return redirect("flagship:cycle", cycle.pk)
+        return redirect("flagship:decide", cycle.pk)
     return render(
         request,
         "flagship/decide.html",
@@ -68,14 +67,14 @@ def vote(request, pk):
     form = VoteForm(request.POST or None, choices=[(c.pk, str(c.unit)) for c in units])
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.cast_ballot(
-                    actor=request.user, cycle_pk=cycle.pk, candidacy_ids=form.cleaned_data["units"]
-                )
-            except (ValidationError, TransitionError) as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("投票成功，感谢您的参与！"))
+            attempt(
+                request,
+                services.cast_ballot,
+                actor=request.user,
+                cycle_pk=cycle.pk,
+                candidacy_ids=form.cleaned_data["units"],
+                success=_("投票成功，感谢您的参与！"),
+            )
         else:
             messages.error(request, _("请至少选择一个单位。"))
         return redirect("flagship:vote", cycle.pk)
@@ -105,19 +104,18 @@ def bases(request, pk):
         initial={"base_count": cap, "expected_version": WORKFLOW.version_of(cycle)},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.publish_awards(
-                actor=request.user,
-                cycle_pk=cycle.pk,
-                base_count=form.cleaned_data["base_count"],
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
-            return redirect("flagship:bases", cycle.pk)
-        messages.success(request, _("示范基地已确定，表彰名单已公布。"))
-        return redirect("flagship:awards", cycle.pk)
+        if attempt(
+            request,
+            services.publish_awards,
+            actor=request.user,
+            cycle_pk=cycle.pk,
+            base_count=form.cleaned_data["base_count"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["expected_version"],
+            success=_("示范基地已确定，表彰名单已公布。"),
+        ):
+            return redirect("flagship:awards", cycle.pk)
+        return redirect("flagship:bases", cycle.pk)
     return render(
         request,
         "flagship/bases.html",
@@ -210,11 +208,12 @@ def fulfil(request, pk):
     if not form.is_valid():
         messages.error(request, _("请填写完成情况。"))
     else:
-        try:
-            services.fulfil_obligation(
-                actor=request.user, pk=obligation.pk, note=form.cleaned_data["note"]
-            )
-            messages.success(request, _("已登记完成。"))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        attempt(
+            request,
+            services.fulfil_obligation,
+            actor=request.user,
+            pk=obligation.pk,
+            note=form.cleaned_data["note"],
+            success=_("已登记完成。"),
+        )
     return redirect("flagship:honour", obligation.honour_id)

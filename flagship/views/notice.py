@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.transitions import TransitionError, error_text
+from workflow.views import attempt
 
 from ..forms import HandleObjectionForm, ObjectionForm
 from ..models import Candidacy, Objection, ObjectionStatus
@@ -43,13 +43,14 @@ def object_to(request, pk):
     if not form.is_valid():
         messages.error(request, _("请填写异议内容（不超过 2000 字）。"))
     else:
-        try:
-            services.file_objection(
-                actor=request.user, candidacy_pk=candidacy.pk, text=form.cleaned_data["text"]
-            )
-            messages.success(request, _("异议已提交，评审委员会将核实处理并告知您结果。"))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        attempt(
+            request,
+            services.file_objection,
+            actor=request.user,
+            candidacy_pk=candidacy.pk,
+            text=form.cleaned_data["text"],
+            success=_("异议已提交，评审委员会将核实处理并告知您结果。"),
+        )
     return redirect("flagship:notice", candidacy.cycle_id)
 
 
@@ -85,9 +86,12 @@ def handle(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择处理结果并填写处理意见。"))
     else:
-        try:
-            services.handle_objection(actor=request.user, pk=objection.pk, **form.cleaned_data)
-            messages.success(request, _("异议已处理。"))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        attempt(
+            request,
+            services.handle_objection,
+            actor=request.user,
+            pk=objection.pk,
+            success=_("异议已处理。"),
+            **form.cleaned_data,
+        )
     return redirect("flagship:objections", cycle_id)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import User
-from workflow.transitions import TransitionError, error_text
 from workflow.uploads import image_response
+from workflow.views import attempt
 
 from ..forms import ScoreForm, SiteVisitForm, VetoCheckForm
 from ..models import AttachmentKind, Phase, SiteVisitPhoto
@@ -110,17 +109,15 @@ def score(request, pk):
     forms = _forms(candidacy, request.user, score=request.POST)
     form = forms["score_form"]
     if form.is_valid():
-        try:
-            services.submit_score(
-                actor=request.user,
-                candidacy_pk=candidacy.pk,
-                points=form.points(),
-                comment=form.cleaned_data["comment"],
-            )
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("评分已提交。现在可以查看其他评委的评分。"))
+        attempt(
+            request,
+            services.submit_score,
+            actor=request.user,
+            candidacy_pk=candidacy.pk,
+            points=form.points(),
+            comment=form.cleaned_data["comment"],
+            success=_("评分已提交。现在可以查看其他评委的评分。"),
+        )
         return redirect("flagship:review", candidacy.pk)
     return _render(request, candidacy, forms)
 
@@ -132,19 +129,17 @@ def site_visit(request, pk):
     forms = _forms(candidacy, request.user, visit=request.POST, visit_files=request.FILES)
     form = forms["visit_form"]
     if form.is_valid():
-        try:
-            services.record_site_visit(
-                actor=request.user,
-                candidacy_pk=candidacy.pk,
-                visited_on=form.cleaned_data["visited_on"],
-                members=form.cleaned_data["members"],
-                findings=form.cleaned_data["findings"],
-                photos=form.cleaned_data["photos"],
-            )
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("实地考察记录已保存。"))
+        attempt(
+            request,
+            services.record_site_visit,
+            actor=request.user,
+            candidacy_pk=candidacy.pk,
+            visited_on=form.cleaned_data["visited_on"],
+            members=form.cleaned_data["members"],
+            findings=form.cleaned_data["findings"],
+            photos=form.cleaned_data["photos"],
+            success=_("实地考察记录已保存。"),
+        )
         return redirect("flagship:review", candidacy.pk)
     return _render(request, candidacy, forms)
 
@@ -157,14 +152,14 @@ def veto_check(request, pk):
     if not form.is_valid():
         messages.error(request, _("请选择核查结论。"))
     else:
-        try:
-            services.record_veto_check(
-                actor=request.user, candidacy_pk=candidacy.pk, **form.cleaned_data
-            )
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("否决项核查已记录。"))
+        attempt(
+            request,
+            services.record_veto_check,
+            actor=request.user,
+            candidacy_pk=candidacy.pk,
+            success=_("否决项核查已记录。"),
+            **form.cleaned_data,
+        )
     return redirect("flagship:review", candidacy.pk)
 
 
