@@ -15,7 +15,7 @@ from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response, image_response, uploaded_message
-from workflow.views import perform_action, save_then_submit
+from workflow.views import attempt, outcome_of, perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -201,11 +201,14 @@ def bulk_approve(request):
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:100]
     ok, failed = 0, []
     for app in BrandApplication.objects.filter(pk__in=ids).order_by("pk"):
-        try:
-            services.approve(actor=request.user, pk=app.pk, comment=request.POST.get("comment", ""))
+        # Each refusal is said after the count of those approved, with its application's name.
+        approved = outcome_of(
+            services.approve, actor=request.user, pk=app.pk, comment=request.POST.get("comment", "")
+        )
+        if approved:
             ok += 1
-        except (ValidationError, TransitionError) as exc:
-            failed.append(f"{app}：{error_text(exc)}")
+        else:
+            failed.append(f"{app}：{approved.error}")
     if ok:
         messages.success(request, _("已审核通过 %(n)d 项。") % {"n": ok})
     for line in failed:
@@ -221,13 +224,15 @@ def upload_attachment(request, pk):
     app = _application(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            attachment = services.add_attachment(
-                actor=request.user, application=app, upload=form.cleaned_data["file"]
-            )
-            messages.success(request, uploaded_message(attachment, _("附件已上传。")))
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
+        added = attempt(
+            request,
+            services.add_attachment,
+            actor=request.user,
+            application=app,
+            upload=form.cleaned_data["file"],
+        )
+        if added:
+            messages.success(request, uploaded_message(added.value, _("附件已上传。")))
     else:
         messages.error(request, _("请选择要上传的文件。"))
     return redirect("brands:detail", app.pk)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response
-from workflow.views import perform_action, save_then_submit
+from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
@@ -131,7 +131,8 @@ def fill(request, pk):
     _open, window_error = fill_window(assessment.period).check()
     if request.method == "POST" and form.is_valid() and not window_error:
         version = request.POST.get("expected_version")
-        try:
+
+        def save():
             saved = services.save_draft(
                 actor=request.user,
                 pk=assessment.pk,
@@ -142,9 +143,8 @@ def fill(request, pk):
                 services.add_evidence(
                     actor=request.user, assessment=saved, indicator=indicator, upload=upload
                 )
-        except (ValidationError, TransitionError) as exc:
-            form.add_error(None, error_text(exc))
-        else:
+
+        if attempt(request, save, form=form):
             return save_then_submit(
                 request,
                 lambda: services.submit(actor=request.user, pk=assessment.pk),
@@ -180,20 +180,19 @@ def adjust(request, pk):
     indicators, scores = _load(assessment)
     form = ReviewForm(request.POST, indicators=indicators, scores=scores)
     if form.is_valid():
-        try:
-            changed = services.adjust_scores(
-                actor=request.user,
-                pk=assessment.pk,
-                changes=form.changes(),
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except (ValidationError, TransitionError) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            if changed:
-                messages.success(request, _("已调整 %(n)d 项评分。") % {"n": len(changed)})
-            else:
-                messages.info(request, _("评分没有变化。"))
+        adjusted = attempt(
+            request,
+            services.adjust_scores,
+            actor=request.user,
+            pk=assessment.pk,
+            changes=form.changes(),
+            expected_version=form.cleaned_data["expected_version"],
+        )
+        if adjusted and adjusted.value:
+            n = len(adjusted.value)
+            messages.success(request, _("已调整 %(n)d 项评分。") % {"n": n})
+        elif adjusted:
+            messages.info(request, _("评分没有变化。"))
         return redirect("evaluation:assessment", assessment.pk)
     messages.error(request, _("请根据提示修改后再保存。"))
     return detail(request, pk, review_form=form)

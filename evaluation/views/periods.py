@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.selectors import units_visible_to
-from workflow.transitions import TransitionError, error_text
+from workflow.errors import error_text
+from workflow.views import attempt
 
 from ..forms import (
     AssessmentFilterForm,
@@ -132,11 +133,11 @@ def publish(request, pk):
     form = PublishForm(request.POST, units=selectors.publishing_units(request.user, period))
     if not form.is_valid():
         raise PermissionDenied  # not a unit this user publishes for
-    try:
-        n = services.publish(actor=request.user, pk=period.pk, unit=form.cleaned_data["unit"])
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
+    published = attempt(
+        request, services.publish, actor=request.user, pk=period.pk, unit=form.cleaned_data["unit"]
+    )
+    if published:
+        n = published.value
         messages.success(request, _("已发布 %(n)d 份考评结果，排名已更新。") % {"n": n})
     return redirect("evaluation:period", period.pk)
 
@@ -145,10 +146,8 @@ def publish(request, pk):
 @require_POST
 def aggregate(request, pk):
     period = get_period(request, pk, "evaluation.manage_periods")
-    try:
-        n = services.aggregate(actor=request.user, pk=period.pk)
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
+    aggregated = attempt(request, services.aggregate, actor=request.user, pk=period.pk)
+    if aggregated:
+        n = aggregated.value
         messages.success(request, _("汇总完成：%(n)d 个单位的结果已生成并发布。") % {"n": n})
     return redirect("evaluation:period", period.pk)
