@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from branches.access import REVIEWER_ROLES, users_with_role_at
 from branches.models import OrgUnit, Role
 from workflow import background, reaper
+from workflow.errors import DomainError
 from workflow.services import notify, record_audit
 
 from . import selectors
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 TEMP_PREFIX = "portal-bulletin-"
 
 
-class BulletinError(Exception):
+class BulletinError(DomainError):
     """A request that cannot be honoured; the message is shown to the user."""
 
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from workflow.views import attempt
+
 from . import selectors, services
 from .forms import BulletinFilterForm, GenerateForm
 from .models import Bulletin, BulletinStatus
@@ -84,13 +86,12 @@ def generate(request, scope_pk, year, month):
     month = date(year, month, 1)
     existing = Bulletin.objects.filter(scope=scope, month=month).first()
     if request.method == "POST":
-        try:
-            bulletin, queued = services.request_bulletin(
-                scope=scope, month=month, actor=request.user
-            )
-        except services.BulletinError as exc:
-            messages.error(request, str(exc))
+        requested = attempt(
+            request, services.request_bulletin, scope=scope, month=month, actor=request.user
+        )
+        if not requested:
             return redirect("bulletins:index")
+        bulletin, queued = requested.value
         bulletin.refresh_from_db()
         if not queued:
             messages.info(request, _("该通报正在生成中，请稍候。"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, UnitType
+from workflow.errors import DomainError
 from workflow.services import record_audit
 
 from ..models import Member, PartyGroup
@@ -34,7 +35,7 @@ MEMBER_FIELDS = (
 EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f != "party_group")
 
 
-class RosterError(Exception):
+class RosterError(DomainError):
     """A refused roster change; the message says why, in the user's language."""
 
 

@@ -2,7 +2,6 @@
 draft, a record's page, and the permission-checked photo and material downloads. Thin: check
 the permission, call a selector or a service, render."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,7 +16,7 @@ from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response, image_response
-from workflow.views import save_then_submit
+from workflow.views import attempt, save_then_submit
 
 from .. import selectors, services
 from ..forms_records import (
@@ -261,14 +260,14 @@ def photo_delete(request, pk):
     item = get_object_or_404(MeetingPhoto.objects.select_related("record__branch"), pk=pk)
     if not request.user.has_perm("ledger.edit_record", item.record):
         raise PermissionDenied
-    try:
-        services.remove_photo(
-            actor=request.user, photo=item, reason=request.POST.get("reason", "")[:200]
-        )
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("照片已删除。"))
+    attempt(
+        request,
+        services.remove_photo,
+        actor=request.user,
+        photo=item,
+        reason=request.POST.get("reason", "")[:200],
+        success=_("照片已删除。"),
+    )
     return redirect("ledger:record_edit", item.record_id)
 
 
@@ -278,12 +277,12 @@ def attachment_delete(request, pk):
     item = get_object_or_404(MeetingAttachment.objects.select_related("record__branch"), pk=pk)
     if not request.user.has_perm("ledger.edit_record", item.record):
         raise PermissionDenied
-    try:
-        services.remove_attachment(
-            actor=request.user, attachment=item, reason=request.POST.get("reason", "")[:200]
-        )
-    except (ValidationError, TransitionError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("材料已删除。"))
+    attempt(
+        request,
+        services.remove_attachment,
+        actor=request.user,
+        attachment=item,
+        reason=request.POST.get("reason", "")[:200],
+        success=_("材料已删除。"),
+    )
     return redirect("ledger:record_edit", item.record_id)
