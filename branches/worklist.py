@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from brands.selectors import worklist as brands
 from evaluation.selectors import worklist as evaluation
 from flagship.selectors import worklist as flagship
+from ledger.selectors import worklist as ledger
 from workflow.worklist import QueueCount, WorkItem
 
 from . import access, selectors
@@ -50,6 +51,7 @@ def secretary_items(user) -> list[WorkItem]:
         *evaluation.secretary_items(user),
         *brands.secretary_items(user),
         *flagship.secretary_items(user),
+        *ledger.secretary_items(user),
     ]
     return sorted(items, key=lambda i: i.sort_key)
 

@@ -1,0 +1,51 @@
+"""The ledger's part of a secretary's 工作台: the meetings still due this month at the branches
+they keep, counted by the compliance selector (in the database, a constant number of queries),
+one item per branch, due at the month's end, linking to the branch's compliance page.
+
+Only branches that keep a ledger (an active member in their roster) are asked here: branches
+come to the ledger one by one, and one that has not entered its roster yet would otherwise see
+every meeting of the month as missing; its compliance page still says what is due."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from branches.models import OrgUnit, UnitType
+from branches.selectors import secretary_scope
+from workflow.windows import local_today
+from workflow.worklist import WorkItem
+
+from ..models import Member
+from ..spans import Span
+from .compliance import compliance
+
+
+def secretary_items(user) -> list[WorkItem]:
+    """This month's required meetings not yet recorded, per branch the secretary keeps."""
+    branches = list(
+        secretary_scope(
+            OrgUnit.objects.filter(unit_type=UnitType.BRANCH), user, unit_field=""
+        ).filter(Exists(Member.objects.filter(branch=OuterRef("pk"), is_active=True)))
+    )
+    if not branches:
+        return []
+    month = Span.month(local_today())
+    figures = compliance(branches, month)
+    items = []
+    for branch in branches:
+        due = figures[branch.pk].still_due
+        if not due:
+            continue
+        meetings = _("、").join(
+            _("%(name)s %(n)s 次") % {"name": r.template.name, "n": r.missing} for r in due
+        )
+        items.append(
+            WorkItem(
+                title=_("本月还需召开：%(meetings)s") % {"meetings": meetings},
+                url=reverse("ledger:compliance", args=[branch.pk]),
+                unit=branch.name,
+                status=_("台账"),
+                due_on=month.end,
+            )
+        )
+    return items
