@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .lifecycle import MAX_PHOTOS, PERIOD_HELP, current_period
+from .lifecycle import MAX_PHOTOS, current_period, recent_periods
 from .models import BrandActivity, MediaPublication, Pairing, ShineRecord
 
 TEXT_MAX_LENGTH = 5000
@@ -69,18 +69,38 @@ class ActivityForm(forms.ModelForm):
         _up_to_today(self, "date")
 
 
+def period_choices(today=None, keep="") -> list:
+    """The recent periods (brands.lifecycle.recent_periods) grouped for a select; `keep`, a
+    value posted that is not among them, is offered too so a re-rendered form keeps it."""
+    recent = recent_periods(today)
+    choices = [
+        (_("半年"), [(p, p) for p in recent["half"]]),
+        (_("季度"), [(p, p) for p in recent["quarter"]]),
+    ]
+    if keep and keep not in recent["half"] + recent["quarter"]:
+        choices.append((keep, keep))
+    return choices
+
+
 class ShineRecordForm(forms.ModelForm):
+    """The period is chosen from the recent ones, this half-year pre-selected; it stays a text
+    field, so the rule of what a period is stays in brands/lifecycle.py (PERIOD_RE)."""
+
     class Meta:
         model = ShineRecord
         fields = ["period", "kind", "title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"period": PERIOD_HELP}
+        help_texts = {
+            "period": _("H1、H2 为上、下半年，Q1～Q4 为季度；默认本半年度。"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].widget.attrs["placeholder"] = current_period()
+        today = timezone.localdate()
+        keep = (self.data.get("period") or "").strip() if self.is_bound else ""
+        self.fields["period"].widget = forms.Select(choices=period_choices(today, keep))
         if not self.is_bound:
-            self.initial.setdefault("period", current_period())
+            self.initial.setdefault("period", current_period(today))
 
 
 class PairingForm(forms.ModelForm):

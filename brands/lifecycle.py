@@ -78,6 +78,29 @@ def current_period(today: datetime.date | None = None, *, quarterly=False) -> st
     return f"{today.year}H{1 if today.month <= 6 else 2}"
 
 
+def _previous(period: str) -> str:
+    """The period just before `period` (of the same kind: half-year or quarter)."""
+    match = PERIOD_RE.fullmatch(period)
+    year = int(match["year"])
+    if match["half"]:
+        return f"{year - 1}H2" if match["half"] == "1" else f"{year}H1"
+    quarter = int(match["quarter"]) - 1
+    return f"{year}Q{quarter}" if quarter else f"{year - 1}Q4"
+
+
+def recent_periods(today: datetime.date | None = None, *, count=4) -> dict[str, list[str]]:
+    """The periods a record is most likely for, newest first: this half-year and the
+    `count - 1` before it, this quarter and the `count - 1` before it."""
+    today = today or timezone.localdate()
+    recent = {}
+    for kind, quarterly in (("half", False), ("quarter", True)):
+        periods = [current_period(today, quarterly=quarterly)]
+        while len(periods) < count:
+            periods.append(_previous(periods[-1]))
+        recent[kind] = periods
+    return recent
+
+
 @dataclass
 class ShinePeriod:
     """One polish (擦亮) period: its records by kind and the kinds it still lacks."""
