@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory
+from workflow.uploads import LOGO_MAX_BYTES
 
 from .models import BrandApplication, BrandType, Status
 
@@ -19,7 +21,10 @@ class BrandApplicationForm(forms.ModelForm):
     logo_upload = forms.FileField(
         label=_("品牌标识"),
         required=False,
-        help_text=_("PNG 或 JPEG 图片，不超过 2 MB；系统会自动压缩并生成缩略图。"),
+        help_text=format_lazy(
+            _("PNG、JPEG 或 WEBP 图片，不超过 {mb} MB，手机照片可直接上传；系统会自动压缩。"),
+            mb=LOGO_MAX_BYTES // (1024 * 1024),
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 

@@ -111,8 +111,12 @@ def _encode(image: Image.Image, max_side: int) -> tuple[bytes, str, str]:
     return out.getvalue(), "jpg", "image/jpeg"
 
 
+#: A logo as uploaded: a phone photo (3–8 MB) is fine, it is re-encoded to LOGO_MAX_SIDE.
+LOGO_MAX_BYTES = 10 * 1024 * 1024
+
+
 def clean_image(
-    upload, *, max_bytes=2 * 1024 * 1024, max_side=LOGO_MAX_SIDE
+    upload, *, max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_SIDE
 ) -> tuple[CleanFile, CleanFile]:
     """Validate and re-encode an uploaded image (longest side at most `max_side`); returns
     (image, thumbnail)."""
