@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from branches.models import BranchCategory, OrgUnit, Region, UnitType
+from branches.models import BranchCategory, OrgUnit, Region
 from workflow.formats import points
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
@@ -222,18 +222,6 @@ class RescheduleForm(forms.ModelForm):
         fields = ["name", "opens_on", "closes_on"]
         widgets = {"opens_on": DATE, "closes_on": DATE}
         help_texts = {"closes_on": _("延长截止日期后，未提交的支部可以继续填报。")}
-
-
-def reviewing_scopes(units):
-    return units.filter(
-        unit_type__in=[
-            UnitType.PROVINCE,
-            UnitType.CITY,
-            UnitType.DIRECT,
-            UnitType.GENERAL_BRANCH,
-            UnitType.BRANCH,
-        ]
-    ).order_by("path")
 
 
 class FilterForm(forms.Form):

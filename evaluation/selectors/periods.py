@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from branches.access import REVIEWER_ROLES, assignments, reviewing_subtrees
-from branches.models import OrgUnit, Role, UnitType
+from branches.models import COMMITTEE_TYPES, OrgUnit, Role, UnitType
 from branches.selectors import (
     ALL,
     COMMITTEE_DEPTH,
@@ -175,4 +175,19 @@ def committees_visible_to(user) -> QuerySet[OrgUnit]:
     """The committees (at the depth `Assessment.committee` records) the user can filter by."""
     return units_visible_to(user).filter(
         unit_type__in=[UnitType.CITY, UnitType.DIRECT], depth=COMMITTEE_DEPTH
+    )
+
+
+#: The units a period can be scoped to: the province and its committees. Evaluation is run by
+#: them; a general branch or a branch is a unit assessed, not a campaign of its own.
+PERIOD_SCOPE_TYPES = COMMITTEE_TYPES
+
+
+def period_scopes(user) -> QuerySet[OrgUnit]:
+    """The choices of a period's 考评范围 (scope): the active province and committees within
+    the user's subtrees, in tree order."""
+    return (
+        units_visible_to(user)
+        .filter(unit_type__in=PERIOD_SCOPE_TYPES, is_active=True)
+        .order_by("path")
     )

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.selectors import units_visible_to
 from workflow.errors import error_text
 from workflow.views import attempt
 
@@ -15,7 +14,6 @@ from ..forms import (
     PeriodForm,
     PublishForm,
     RescheduleForm,
-    reviewing_scopes,
 )
 from ..models import Status
 from ..selectors import periods as selectors
@@ -92,8 +90,7 @@ def detail(request, pk):
 @login_required
 def create(request):
     require(request.user, "evaluation.manage_periods")
-    scopes = reviewing_scopes(units_visible_to(request.user))
-    form = PeriodForm(request.POST or None, scopes=scopes)
+    form = PeriodForm(request.POST or None, scopes=selectors.period_scopes(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             period = services.create_period(actor=request.user, data=form.cleaned_data)
