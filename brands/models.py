@@ -139,6 +139,12 @@ class BrandApplication(models.Model):
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def level_in_review(self):
+        """The level reviewing it now; None unless it is in review. `current_level` stays set
+        after a return (the resubmission goes back there) and a rejection (where it ended)."""
+        return self.current_level if self.status == Status.IN_REVIEW else None
+
 
 class Revision(SubmittedRevision):
     """The application as it was submitted, once per submission; kept for ever so reviewers can

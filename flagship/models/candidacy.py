@@ -124,6 +124,12 @@ class Candidacy(models.Model):
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def level_in_review(self):
+        """The level reviewing it now; None unless it is in review (`current_level` stays set
+        after a return or a rejection)."""
+        return self.current_level if self.status == CandidacyStatus.IN_REVIEW else None
+
 
 class CandidacyRevision(SubmittedRevision):
     """The candidacy as submitted, once per submission; kept for ever."""
