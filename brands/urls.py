@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("revisions/<int:pk>/", views.revision, name="revision"),
     path("<int:pk>/attachments/", views.upload_attachment, name="upload_attachment"),
     path("<int:pk>/logo/", views.logo, name="logo"),
     path("<int:pk>/logo/thumb/", views.logo, {"size": "thumb"}, name="logo_thumb"),

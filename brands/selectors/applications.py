@@ -153,6 +153,22 @@ def revision_diff(old: dict, new: dict) -> list[dict]:
     return rows
 
 
+def revision_content(snapshot: dict) -> list[tuple[str, str, list[str] | str]]:
+    """A submitted revision read back, one (field, label, value) per element: lists
+    (measures, attachment names) as lists, the rest as text. The logo is not listed: only
+    the current one is kept as a file."""
+    rows = []
+    for field, label in FIELD_LABELS.items():
+        value = snapshot.get(field)
+        if field == "logo":
+            continue
+        if field in ("measures", "attachments"):
+            rows.append((field, label, [str(v) for v in value or []]))
+        else:
+            rows.append((field, label, _as_text(field, value)))
+    return rows
+
+
 def diff_since_return(application) -> tuple[int, int, list[dict]] | None:
     """After a return and resubmission: what changed between the returned revision and the
     current one (the version the reviewer saw versus the version now before them)."""

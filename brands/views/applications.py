@@ -19,7 +19,7 @@ from workflow.views import attempt, outcome_of, perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
-from ..models import Attachment, BrandApplication, Status
+from ..models import Attachment, BrandApplication, Revision, Status
 from ..selectors import applications as selectors
 
 PAGE_SIZE = 30
@@ -155,6 +155,18 @@ def detail(request, pk):
             and app.status == Status.BUILT
             and app.level != "provincial",
         },
+    )
+
+
+@login_required
+def revision(request, pk):
+    """历史版本: a submitted revision, read-only, to whoever may see the application."""
+    rev = get_object_or_404(Revision.objects.select_related("created_by"), pk=pk)
+    app = _application(request, rev.application_id)
+    return render(
+        request,
+        "brands/revision.html",
+        {"app": app, "revision": rev, "rows": selectors.revision_content(rev.snapshot)},
     )
 
 

@@ -1,0 +1,65 @@
+"""历史版本: each submitted revision opens read-only, to whoever may see the application."""
+
+import pytest
+from django.urls import reverse
+
+from brands import services
+from tests.permissions import LOGIN, assert_permission_matrix
+
+from .conftest import CONTENT, png_upload
+
+pytestmark = pytest.mark.smoke
+
+SEES_APPLICATION = {
+    "anonymous": LOGIN,
+    "member": 403,
+    "secretary": (200, 403),
+    "general_branch_reviewer": (200, 403),
+    "city_reviewer": (200, 403),
+    "province_reviewer": 200,
+    "committee_member": 200,
+    "admin": 200,
+}
+
+
+@pytest.fixture
+def revised(org):
+    """A1's and B1's applications, each submitted, returned, changed and submitted again."""
+    apps = {}
+    for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
+        app = services.save_draft(actor=secretary, unit=unit, data=CONTENT, logo=png_upload())
+        app = services.submit(actor=secretary, pk=app.pk)
+        reviewer = org.users["general_branch_reviewer"] if unit == org.a1 else org.rev_b
+        app = services.return_for_revision(actor=reviewer, pk=app.pk, comment="请细化举措")
+        changed = {**CONTENT, "goal": "两年内故障时长下降50%", "measures": ["设立党员先锋岗"]}
+        services.save_draft(actor=secretary, application=app, data=changed)
+        apps[unit.code] = services.submit(actor=secretary, pk=app.pk)
+    return apps
+
+
+def first_revision(apps):
+    return lambda unit: reverse(
+        "brands:revision", args=[apps[unit.code].revisions.get(number=1).pk]
+    )
+
+
+def test_revision_matrix_follows_the_application(client, org, revised):
+    assert_permission_matrix(client, org, first_revision(revised), SEES_APPLICATION)
+
+
+def test_the_list_links_each_revision_to_its_content_as_submitted(client, org, revised):
+    app = revised["A1"]
+    client.force_login(org.users["city_reviewer"])
+    detail = client.get(reverse("brands:detail", args=[app.pk])).content.decode()
+    for rev in app.revisions.all():
+        assert reverse("brands:revision", args=[rev.pk]) in detail
+    page = client.get(first_revision(revised)(org.a1)).content.decode()
+    assert "第1版" in page and "只读" in page
+    assert CONTENT["goal"] in page and "两年内故障时长下降50%" not in page
+    assert "开展技术攻关" in page  # a measure dropped in the second version
+    assert "<form" not in page.split('data-testid="revision"')[1]  # nothing to edit
+
+
+def test_an_unknown_revision_is_404(client, org):
+    client.force_login(org.users["admin"])
+    assert client.get(reverse("brands:revision", args=[999])).status_code == 404
