@@ -10,7 +10,10 @@ derived is derived the same way here, without a query per row:
   of its branch's approval chain: the reviewing ancestors found by the branch's path prefixes
   (general branch → city / directly-affiliated committee → province), as `approval_chain` does;
 - after the last level the application is approved (`current_level` empty, `approved_at` set);
-- every submission left a revision (a resubmission after a return, two).
+- every submission left a revision (a resubmission after a return, two), by the branch's
+  secretary: the demo secretary of the branch, else its secretary of record (an account without
+  login, `demo_trail.filers`);
+- every step left its audit entry, dated from the application's own dates (`demo_trail`).
 
 No logo files are made: pages show a placeholder where a logo is missing. Everything is drawn
 from the `rng` the tree was drawn from, so the same seed gives the same applications (their
@@ -23,8 +26,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from branches.models import REVIEWING_TYPES, BranchCategory, OrgUnit, UnitType, User
+from branches.models import REVIEWING_TYPES, BranchCategory, OrgUnit, UnitType
+from workflow.models import AuditEntry
 
+from . import demo_trail
 from .models import BrandApplication, BrandType, Level, Revision, Status
 
 #: The share of active branches that have filed a brand.
@@ -46,8 +51,6 @@ REFILED_SHARE = 0.5
 #: Where an application in review waits: weights of the chain's levels, nearest first.
 LEVEL_WEIGHTS = (5, 3, 2)
 BATCH_SIZE = 5000
-#: Who filed for a branch without a demo secretary (a plain member, as a party-affairs helper).
-FALLBACK_APPLICANT = "member"
 
 T = BrandType
 C = BranchCategory
@@ -200,6 +203,7 @@ class _Plan:
         self.rng, self.now = rng, now
         self.applications: list[BrandApplication] = []
         self.revisions: list[list[Revision]] = []  # per application, saved after it
+        self.chains: list[list[int]] = []  # per application, its approval chain (unit pks)
 
     def _days_ago(self, low: float, high: float):
         return self.now - timedelta(days=self.rng.uniform(low, high))
@@ -252,10 +256,13 @@ class _Plan:
                         - timedelta(days=(len(snapshots) - number) * rng.uniform(3, 15)),
                     )
                 )
+            # a resubmission's first version was submitted earlier: created before that
+            app.created_at -= app.submitted_at - revisions[0].created_at
         for key, value in content.items():
             setattr(app, key, value)
         self.applications.append(app)
         self.revisions.append(revisions)
+        self.chains.append(chain)
 
 
 def plan_brands(rng: random.Random, now=None) -> _Plan:
@@ -267,8 +274,6 @@ def plan_brands(rng: random.Random, now=None) -> _Plan:
         .order_by("path")
         .values_list("pk", "path", "category", "secretary_id")
     )
-    fallback = User.objects.filter(username=FALLBACK_APPLICANT).values_list("pk", flat=True)
-    fallback = fallback.first() or User.objects.order_by("pk").values_list("pk", flat=True)[0]
     statuses, weights = list(STATUS_MIX), list(STATUS_MIX.values())
     plan = _Plan(rng, now)
     for pk, path, category, secretary_id in branches.iterator(chunk_size=BATCH_SIZE):
@@ -276,7 +281,7 @@ def plan_brands(rng: random.Random, now=None) -> _Plan:
             continue
         status = rng.choices(statuses, weights)[0]
         chain = chain_from_path(path, reviewing)
-        applicant = secretary_id or fallback
+        applicant = secretary_id  # None: `demo_trail.filers` gives it the branch's own
         level = Level.BRANCH
         if status == Status.BUILT and rng.random() < PROVINCIAL_SHARE:
             level = Level.PROVINCIAL
@@ -290,8 +295,17 @@ def seed_brands(rng: random.Random) -> dict[str, int]:
     """Bulk-create the demo brand applications and their revisions (the tree and users must
     exist). Returns what was made, by label, for the seed summary."""
     plan = plan_brands(rng)
+    # The trail and the filers draw from their own stream: the applications stay as planned.
+    own_rng = random.Random(rng.getrandbits(64))  # noqa: S311 -- demo data
+    filers = demo_trail.filers(plan, own_rng)
+    branches = OrgUnit.objects.filter(unit_type=UnitType.BRANCH, is_active=True).count()
+    trails = []
+    if branches <= demo_trail.TRAIL_MAX_BRANCHES:
+        trails = demo_trail.plan_trails(plan, reviewing_units(), own_rng)
     app_times = [BrandApplication._meta.get_field(f) for f in ("created_at", "updated_at")]
-    with _explicit_timestamps(*app_times, Revision._meta.get_field("created_at")):
+    with _explicit_timestamps(
+        *app_times, Revision._meta.get_field("created_at"), AuditEntry._meta.get_field("at")
+    ):
         BrandApplication.objects.bulk_create(plan.applications, batch_size=BATCH_SIZE)
         revisions = []
         for app, own in zip(plan.applications, plan.revisions, strict=True):
@@ -299,7 +313,12 @@ def seed_brands(rng: random.Random) -> dict[str, int]:
                 revision.application_id = app.pk
                 revisions.append(revision)
         Revision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
-    return {
+        entries = demo_trail.write_trails(plan.applications, trails) if trails else 0
+    made = {
         str(BrandApplication._meta.verbose_name): len(plan.applications),
         str(Revision._meta.verbose_name): len(revisions),
+        "申报人账号": filers,
     }
+    if entries:
+        made[str(AuditEntry._meta.verbose_name)] = entries
+    return made

@@ -2,17 +2,26 @@
 one live brand per branch, deterministic with the seed; pages render without logo files."""
 
 import random
+from datetime import date
 from io import StringIO
 
 import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Count
 
 from branches import demo as org_demo
+from branches.access import reviewers_at, secretaries_at
 from branches.models import OrgUnit, UnitType, User
 from branches.selectors import approval_chain
-from brands import demo
+from brands import demo, demo_trail
+from brands.audit import Action
 from brands.models import LIVE_STATUSES, BrandApplication, Level, Revision, Status
+from brands.selectors.activity import ACTIVITY
+from bulletins.selectors import activity_section
+from tests.clock import local
+from workflow.models import AuditEntry
 
 BRANCHES = 120
 
@@ -104,3 +113,96 @@ def test_pages_render_brands_without_logo_files(client, seeded):
     assert client.get(f"/brands/showcase/{shown.pk}/").status_code == 200
     waiting = BrandApplication.objects.filter(status=Status.IN_REVIEW).first()
     assert client.get(f"/brands/{waiting.pk}/").status_code == 200
+
+
+# --- the audit trail and who filed (issue #14, item 11) ----------------------------------------
+
+FROZEN = local(2026, 12, 14, 10)
+
+
+@pytest.fixture
+def seeded_frozen(db):
+    with time_machine.travel(FROZEN, tick=False):
+        call_command("seed_demo", branches=BRANCHES, stdout=StringIO())
+        yield
+
+
+def _trail(app):
+    return list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(BrandApplication), object_id=app.pk
+        ).order_by("at", "pk")
+    )
+
+
+def test_every_application_carries_the_trail_its_status_implies(seeded_frozen):
+    reviewers = set()
+    for app in BrandApplication.objects.select_related("unit", "current_level"):
+        trail = _trail(app)
+        assert trail[0].action == "create" and trail[0].at == app.created_at
+        steps = [e for e in trail if e.to_state in Status.values]
+        assert steps[-1].to_state == app.status
+        assert all(e.at <= FROZEN and e.unit_id == app.unit_id for e in trail)
+        assert [e.at for e in trail] == sorted(e.at for e in trail)
+        assert trail[-1].at <= app.updated_at
+        chain = approval_chain(app.unit)
+        for entry in trail:
+            if entry.action in (Action.SUBMIT, Action.REQUEST_ACCEPTANCE, "create"):
+                assert entry.actor_id == app.applicant_id
+            elif entry.action in (Action.APPROVE, Action.RETURN, Action.REJECT):
+                reviewers.add(entry.actor_id)
+                assert any(entry.actor in reviewers_at(level) for level in chain)
+        if app.status == Status.DRAFT:
+            assert len(trail) == 1
+            continue
+        submits = [e for e in trail if e.action == Action.SUBMIT]
+        assert len(submits) == app.revision_number and submits[-1].at == app.submitted_at
+        approvals = [e for e in trail if e.action == Action.APPROVE]
+        if app.status in (Status.IMPLEMENTING, Status.ACCEPTANCE, Status.BUILT):
+            # approved by every level of the chain, in order, the last to implementation
+            assert [e.actor for e in approvals] == [reviewers_at(lv)[0] for lv in chain]
+            assert approvals[-1].to_state == Status.IMPLEMENTING
+            assert approvals[-1].at == app.approved_at
+        else:  # approved up to the level where it waits or was stopped
+            level = chain.index(app.current_level)
+            assert [e.actor for e in approvals] == [reviewers_at(lv)[0] for lv in chain[:level]]
+        if app.status == Status.BUILT:
+            assert trail[-1 if app.level == Level.BRANCH else -2].at == app.built_at
+    assert len(reviewers) > 5  # decided by many reviewers, not one
+
+
+def test_applications_and_revisions_are_by_the_branch_secretary_never_member(seeded_frozen):
+    member = User.objects.get(username="member")
+    assert not BrandApplication.objects.filter(applicant=member).exists()
+    assert not Revision.objects.filter(created_by=member).exists()
+    by_secretary = 0
+    for app in BrandApplication.objects.select_related("unit", "applicant"):
+        secretaries = secretaries_at(app.unit)
+        if secretaries:  # a demo secretary's branch: they filed
+            assert app.applicant in secretaries
+            by_secretary += 1
+        else:  # the branch's secretary of record: a name, no login
+            filer = app.applicant
+            assert filer.username == f"{demo_trail.FILER_PREFIX}{app.unit.code.lower()}"
+            assert not filer.is_active and not filer.has_usable_password()
+            assert not filer.roles.exists()
+        assert {r.created_by_id for r in app.revisions.all()} <= {app.applicant_id}
+    assert by_secretary >= 5
+
+
+def test_last_months_bulletin_has_activity(seeded_frozen):
+    with time_machine.travel(FROZEN, tick=False):
+        section = activity_section(OrgUnit.objects.get(depth=1), date(2026, 11, 1))
+    totals = section.totals
+    assert totals["first_submitted"] > 0
+    assert totals["returned"] + totals["rejected"] > 0
+    assert sum(totals[k] for k in ACTIVITY) >= 10
+
+
+def test_a_big_province_gets_no_trail(db, monkeypatch):
+    monkeypatch.setattr(demo_trail, "TRAIL_MAX_BRANCHES", 10)
+    call_command("seed_demo", branches=30, stdout=StringIO())
+    assert BrandApplication.objects.exists()
+    assert not AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(BrandApplication)
+    ).exists()
