@@ -44,6 +44,9 @@ DEFAULT_SEED = 5521
 BATCH_SIZE = 5000
 GROUPED_BRANCHES_MAX = 5000
 SECRETARY_COUNT = 20
+#: The demo secretary whose branch shows the whole way: a built brand, clean results, so the
+#: flagship application (flagship/demo.py) is open to them.
+SHOWCASE_SECRETARY = "secretary1"
 ADMIN_GROUP = "系统管理员"
 
 #: Later apps' demo data, seeded after the tree and the users in the same transaction:
@@ -53,6 +56,7 @@ APP_SEEDERS = [
     ("brands", "brands.demo.seed_brands"),
     ("evaluation", "evaluation.demo.seed_evaluation"),  # after brands: online scores read them
     ("ledger", "ledger.demo.seed_ledger"),
+    ("flagship", "flagship.demo.seed_flagship"),  # after brands and evaluation: eligibility
 ]
 
 C = BranchCategory

@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from branches.demo import SHOWCASE_SECRETARY
 from branches.models import REVIEWING_TYPES, BranchCategory, OrgUnit, UnitType
 from workflow.models import AuditEntry
 
@@ -275,11 +276,15 @@ def plan_brands(rng: random.Random, now=None) -> _Plan:
         .values_list("pk", "path", "category", "secretary_id")
     )
     statuses, weights = list(STATUS_MIX), list(STATUS_MIX.values())
+    showcase = OrgUnit.objects.filter(secretary__username=SHOWCASE_SECRETARY).values("pk")
+    showcase = {row["pk"] for row in showcase}
     plan = _Plan(rng, now)
     for pk, path, category, secretary_id in branches.iterator(chunk_size=BATCH_SIZE):
-        if rng.random() >= FILED_SHARE:
+        if rng.random() >= FILED_SHARE and pk not in showcase:
             continue
         status = rng.choices(statuses, weights)[0]
+        if pk in showcase:  # its brand is built: it may apply for the flagship honour
+            status = Status.BUILT
         chain = chain_from_path(path, reviewing)
         applicant = secretary_id  # None: `demo_trail.filers` gives it the branch's own
         level = Level.BRANCH

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from branches.demo import SHOWCASE_SECRETARY
 from branches.models import OrgUnit, UnitType
 
 from . import scoring
@@ -29,6 +30,7 @@ DEMO_MAX_BRANCHES = 5_000
 #: A branch's score on an earning item: this share of its maximum, give or take.
 TYPICAL, SPREAD = 0.82, 0.12
 DEDUCTION_CHANCE, VETO_CHANCE = 0.08, 0.004
+PENALTIES = (IndicatorKind.DEDUCTION, IndicatorKind.VETO)
 
 
 def seed_evaluation(rng: random.Random) -> dict[str, int]:
@@ -98,12 +100,17 @@ def _publish_results(period, rng) -> int:
     items_by_category = {}
     now = timezone.now()
     assessments = list(period.assessments.order_by("pk"))
+    clean = set(
+        OrgUnit.objects.filter(secretary__username=SHOWCASE_SECRETARY).values_list("pk", flat=True)
+    )
     scores, dimensions = [], []
     for a in assessments:
         if a.category not in items_by_category:
             items_by_category[a.category] = as_items(indicators_for(version.pk, a.category))
         items = items_by_category[a.category]
         drawn = {item.id: _draw(rng, item) for item in items}
+        if a.unit_id in clean:  # the showcase branch: no veto, no deduction (flagship/demo.py)
+            drawn.update({i.id: Decimal(0) for i in items if i.kind in PENALTIES})
         result = scoring.compute(items, drawn, **rules)
         scores += [
             AssessmentScore(
