@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from workflow.windows import end_of_local_day
 
+from .spans import month_index, month_start
+
 DEFAULT_LOCK_AFTER_DAYS = 10
 
 
@@ -23,8 +25,7 @@ def lock_after_days() -> int:
 def locks_at(held_at: datetime.datetime) -> datetime.datetime:
     """The instant the month of `held_at` (a local month) closes: the end of the local day
     `lock_after_days()` into the next month."""
-    local = timezone.localtime(held_at)
-    first_next = (local.date().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    first_next = month_start(month_index(timezone.localdate(held_at)) + 1)
     return end_of_local_day(first_next + datetime.timedelta(days=lock_after_days() - 1))
 
 
