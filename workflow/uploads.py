@@ -136,22 +136,44 @@ def clean_image(
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
-def clean_photos(uploads, *, field="photos") -> list[tuple[CleanFile, CleanFile]]:
-    """Validate and re-encode a batch of photos (`clean_image` at PHOTO_MAX_SIDE), all or
-    nothing: every photo that fails is named with its number and name in one ValidationError
-    on `field`, so the person sees at once which to replace."""
+def _clean_each(uploads, clean, describe, field):
+    """`clean` every upload, all or nothing: each one that fails is described (`describe(n,
+    upload, error)`) in one ValidationError on `field`, so the person sees at once which to
+    replace."""
     cleaned, problems = [], []
     for number, upload in enumerate(uploads, 1):
         try:
-            cleaned.append(clean_image(upload, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE))
+            cleaned.append(clean(upload))
         except ValidationError as exc:
-            problems.append(
-                _("第 %(n)d 张照片（%(name)s）：%(error)s")
-                % {"n": number, "name": upload.name, "error": _("；").join(exc.messages)}
-            )
+            problems.append(describe(number, upload, _("；").join(exc.messages)))
     if problems:
         raise ValidationError({field: problems})
     return cleaned
+
+
+def clean_photos(uploads, *, field="photos") -> list[tuple[CleanFile, CleanFile]]:
+    """Validate and re-encode a batch of photos (`clean_image` at PHOTO_MAX_SIDE), all or
+    nothing; a photo that fails is named by its number and name."""
+    return _clean_each(
+        uploads,
+        lambda upload: clean_image(upload, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE),
+        lambda n, upload, error: (
+            _("第 %(n)d 张照片（%(name)s）：%(error)s")
+            % {"n": n, "name": upload.name, "error": error}
+        ),
+        field,
+    )
+
+
+def clean_documents(uploads, *, field="attachments") -> list[CleanFile]:
+    """Validate a batch of documents (`clean_document`), all or nothing; a file that fails is
+    named."""
+    return _clean_each(
+        uploads,
+        clean_document,
+        lambda n, upload, error: _("%(name)s：%(error)s") % {"name": upload.name, "error": error},
+        field,
+    )
 
 
 def _sniff_document(data: bytes) -> tuple[str, str] | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from branches.models import OrgUnit, UnitType
 from workflow.services import record_audit
 from workflow.transitions import TransitionError
-from workflow.uploads import clean_document, clean_photos, save_photo
+from workflow.uploads import clean_documents, clean_photos, save_photo
 
 from ..locking import is_locked
 from ..models import (
@@ -159,20 +159,6 @@ def _clean_photos(photos, have=0) -> list:
     return clean_photos(photos)
 
 
-def _clean_attachments(files) -> list:
-    cleaned, problems = [], []
-    for upload in files:
-        try:
-            cleaned.append(clean_document(upload))
-        except ValidationError as exc:
-            problems.append(
-                _("%(name)s：%(error)s") % {"name": upload.name, "error": "；".join(exc.messages)}
-            )
-    if problems:
-        raise ValidationError({"attachments": problems})
-    return cleaned
-
-
 # --- writes --------------------------------------------------------------------------------
 
 
@@ -200,7 +186,7 @@ def save_draft(
     # Decode images and sniff documents before taking any lock (the slow part).
     have = record.photos.count() if record is not None and photos else 0
     cleaned_photos = _clean_photos(photos, have) if photos else []
-    cleaned_docs = _clean_attachments(attachments) if attachments else []
+    cleaned_docs = clean_documents(attachments) if attachments else []
     written = []
     try:
         with transaction.atomic():
