@@ -214,7 +214,7 @@ def ledger_attendance(facts, indicator) -> Online:
     ) % {
         "listed": figures.attendance_listed,
         "present": figures.attendance_present,
-        "rate": (rate * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+        "rate": figures.attendance_rate,
     }
     return Online(_share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1))), basis)
 

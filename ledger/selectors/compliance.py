@@ -379,6 +379,11 @@ class ScoringFigures:
     records_total: int
     records_recorded: int
 
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        """Present of listed, in per cent to one decimal (as the compliance pages show it)."""
+        return percent(self.attendance_present, self.attendance_listed)
+
 
 def for_scoring(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ScoringFigures:
     """What evaluation's online rules read of a branch's ledger between two local dates
