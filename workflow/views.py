@@ -87,6 +87,16 @@ def outcome_of(call: Callable, /, *args, **kwargs) -> Outcome:
         return Outcome(ok=False, error=error_text(exc))
 
 
+def refusal_on_form(form, exc) -> None:
+    """A service's refusal shown on the form it came from: at each field the refusal names
+    (a ValidationError by field), else as the form's non-field error."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error_text(exc))
+
+
 def attempt(request, call: Callable, /, *args, success: str = "", form=None, **kwargs) -> Outcome:
     """Make the service call `call(*args, **kwargs)` for the user of `request`: a refusal
     becomes the page's error message — or, given a bound `form`, its non-field error, for a page

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from branches.models import OrgUnit, UnitType
 from workflow.pagination import paginate
 from workflow.selectors import timeline
-from workflow.transitions import TransitionError, error_text
+from workflow.transitions import TransitionError
 from workflow.uploads import document_response, image_response
-from workflow.views import attempt, save_then_submit
+from workflow.views import attempt, refusal_on_form, save_then_submit
 
 from .. import selectors, services
 from ..forms_records import (
@@ -28,6 +27,7 @@ from ..forms_records import (
 )
 from ..models import Attendees, MeetingAttachment, MeetingPhoto, MeetingRecord
 from ..rules import keeps_ledger_of, led_group_ids
+from .roster import branch_or_404
 
 PAGE_SIZE = 30
 
@@ -37,13 +37,6 @@ ACTION_LABELS = {
     "record_finalise": _lazy("确认记录"),
     "record_correct": _lazy("补录/更正"),
 }
-
-
-def _branch(request, pk, perm) -> OrgUnit:
-    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
-    if not request.user.has_perm(perm, branch):
-        raise PermissionDenied
-    return branch
 
 
 def _record(request, pk, perm="ledger.view_record") -> MeetingRecord:
@@ -58,7 +51,7 @@ def _record(request, pk, perm="ledger.view_record") -> MeetingRecord:
 
 @login_required
 def records(request, branch_pk):
-    branch = _branch(request, branch_pk, "ledger.view_records")
+    branch = branch_or_404(request, branch_pk, "ledger.view_records")
     form = RecordFilterForm(request.GET or None)
     page, query = paginate(
         request, selectors.records_of(request.user, branch, **form.filters()), PAGE_SIZE
@@ -91,15 +84,6 @@ def _templates_for(user, branch):
     if not keeps_ledger_of(user, branch):  # a group leader keeps group meetings only
         templates = templates.filter(attendees=Attendees.GROUP)
     return templates
-
-
-def _refused(form, exc):
-    """A service's refusal on the form: at the field where the rule names one."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error_text(exc))
 
 
 def _render_form(request, form, branch, sheet, record=None):
@@ -139,7 +123,7 @@ def _save(request, form, branch, *, record=None, group=None):
     except (ValidationError, TransitionError, PermissionDenied) as exc:
         if isinstance(exc, PermissionDenied):
             exc = TransitionError(str(exc))
-        _refused(form, exc)
+        refusal_on_form(form, exc)
         return None
     return save_then_submit(
         request,
@@ -154,7 +138,7 @@ def _save(request, form, branch, *, record=None, group=None):
 
 @login_required
 def record_new(request, branch_pk):
-    branch = _branch(request, branch_pk, "ledger.add_record")
+    branch = branch_or_404(request, branch_pk, "ledger.add_record")
     templates = _templates_for(request.user, branch)
     template_pk = request.POST.get("template") or request.GET.get("template")
     if not (template_pk or "").isdigit():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from branches.models import OrgUnit, UnitType
 from workflow.pagination import SEARCH_MAX_ROWS, paginate
 from workflow.selectors import timeline
+from workflow.views import refusal_on_form
 
 from .. import selectors, services
 from ..forms import DeactivateForm, GroupForm, LeaderForm, MemberForm, MoveForm, RosterFilterForm
@@ -46,15 +47,6 @@ def member_or_404(request, pk, perm="ledger.view_roster") -> Member:
     if not request.user.has_perm(perm, member.branch):
         raise PermissionDenied
     return member
-
-
-def _refused(form, exc):
-    """A service's refusal as form errors: field errors where the rule names a field."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
 
 
 @login_required
@@ -128,7 +120,7 @@ def member_add(request, branch_pk):
         try:
             member = services.add_member(actor=request.user, branch=branch, data=form.member_data())
         except (ValidationError, services.RosterError) as exc:
-            _refused(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("已将 %(name)s 登记入册。") % {"name": member.name})
             return redirect("ledger:roster", branch.pk)
@@ -148,7 +140,7 @@ def member_edit(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, services.RosterError) as exc:
-            _refused(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("党员信息已保存。"))
             return redirect("ledger:member", member.pk)
@@ -180,7 +172,7 @@ def member_move(request, pk):
                     to_branch=to_branch,
                 )
             except (ValidationError, services.RosterError, PermissionDenied) as exc:
-                _refused(form, exc)
+                refusal_on_form(form, exc)
             else:
                 messages.success(request, _("调动已完成。"))
                 if to_branch is not None:
@@ -229,7 +221,7 @@ def groups(request, branch_pk):
                     actor=request.user, branch=branch, name=form.cleaned_data["name"]
                 )
             except ValidationError as exc:
-                _refused(form, exc)
+                refusal_on_form(form, exc)
             else:
                 messages.success(request, _("党小组已添加。"))
                 return redirect("ledger:groups", branch.pk)
@@ -260,7 +252,7 @@ def group_leader(request, pk):
                 elected_on=form.cleaned_data["elected_on"],
             )
         except (ValidationError, services.RosterError) as exc:
-            _refused(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("党小组长已更新。"))
             return redirect("ledger:groups", group.branch_id)
