@@ -6,8 +6,18 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import Org
+
+# Property tests judge the rule, never the machine: no per-example deadline and no "input
+# generation is slow" health check, which fail on a loaded CI machine (a wall-clock assertion
+# in disguise) whatever the code does.
+hypothesis_settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("portal")
 
 # In CI the service-backed and browser tests must run: a skip there is a failure.
 STRICT = os.environ.get("REQUIRE_SERVICES") == "1"
