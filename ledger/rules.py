@@ -132,3 +132,9 @@ rules.add_perm("ledger.edit_record", rules.is_authenticated & edits_record)
 rules.add_perm("ledger.view_compliance", rules.is_authenticated & reads_roster_of)
 rules.add_perm("ledger.view_templates", rules.is_authenticated & holds_any_role)
 rules.add_perm("ledger.manage_templates", rules.is_authenticated & manages_templates_of)
+# The annual work list (清单化管理): read by the roster's readers, kept by the branch's secretary.
+rules.add_perm("ledger.view_work_list", rules.is_authenticated & reads_roster_of)
+rules.add_perm(
+    "ledger.manage_work_list",
+    rules.is_authenticated & rules.predicate(lambda user, branch: keeps_ledger_of(user, branch)),
+)
