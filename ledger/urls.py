@@ -42,3 +42,11 @@ urlpatterns += [
     path("tasks/overview/", worklist.overview, name="work_overview_area"),
     path("tasks/overview/<int:unit_pk>/", worklist.overview, name="work_overview"),
 ]
+
+# A member's portal account: linked by the secretary; the member's own row.
+from .views import accounts  # noqa: E402 - kept with its routes
+
+urlpatterns += [
+    path("members/<int:pk>/account/", accounts.member_account, name="member_account"),
+    path("me/", accounts.my_record, name="my_record"),
+]
