@@ -284,7 +284,9 @@ def overdue_by_committee(month: datetime.date) -> list[CommitteeOverdue]:
     span = Span.month(month)
     cutoff = min(span.end + datetime.timedelta(days=1), local_today())
     branches = list(
-        OrgUnit.objects.filter(unit_type=UnitType.BRANCH, is_active=True).order_by("path")
+        OrgUnit.objects.filter(unit_type=UnitType.BRANCH, is_active=True)
+        .only("pk", "path", "name", "unit_type")
+        .order_by("path")
     )
     committees = list(
         OrgUnit.objects.filter(depth=COMMITTEE_DEPTH, is_active=True).order_by("path")

@@ -137,6 +137,8 @@ def add_task(
     today = local_today()
     if due_on < today:
         raise ValidationError({"due_on": _("完成时限不能早于今天。")})
+    if due_on.year > today.year + 1:
+        raise ValidationError({"due_on": _("完成时限须在明年年底之前。")})
     task = WorkTask(
         branch=branch,
         year=due_on.year,

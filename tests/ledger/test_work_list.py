@@ -183,6 +183,11 @@ def test_a_custom_task_cannot_be_due_in_the_past(org, clock):
             actor=org.users["secretary"], branch=org.a1, title="x", due_on=datetime.date(2026, 3, 1)
         )
     assert "完成时限不能早于今天" in str(refused.value.message_dict["due_on"])
+    with pytest.raises(ValidationError) as refused:
+        services.add_task(
+            actor=org.users["secretary"], branch=org.a1, title="x", due_on=datetime.date(2028, 1, 1)
+        )
+    assert "明年年底之前" in str(refused.value.message_dict["due_on"])
 
 
 def test_the_responsible_is_a_member_of_the_branch(org, roster, clock):
