@@ -202,6 +202,9 @@ JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=180)
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
 # A month's ledger records lock at the end of this day of the next month (ledger/locking.py).
 LEDGER_LOCK_AFTER_DAYS = env.int("LEDGER_LOCK_AFTER_DAYS", default=10)
+# Days before the end of a month / quarter / year that the ledger reminds of meetings not yet
+# held (ledger/reminders.py), each offset once per task and recipient.
+LEDGER_REMINDER_DAYS_BEFORE = env.list("LEDGER_REMINDER_DAYS_BEFORE", cast=int, default=[5, 1])
 
 # Backups (backup/, README "Backup and restore"): `manage.py backup` writes one folder per run
 # into BACKUP_DIR and keeps the newest BACKUP_KEEP. The daily 02:30 run (beat) backs up only

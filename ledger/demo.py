@@ -12,6 +12,7 @@ records-based scores have something true to show.
   about 8 % skipped, 5 %
   recorded three to five weeks late, this month's past meetings partly still drafts.
 - Attendance from the roster: 90 % present, 7 % on leave with a reason, 3 % absent.
+- Every branch's work list for this year (清单化管理), as the beat makes it on 1 January.
 
 Bulk-written, no photos (the demo makes no files). Other branches keep an empty ledger: the demo
 shows what a branch that records looks like next to one that does not."""
@@ -40,6 +41,7 @@ from .models import (
     PartyGroup,
     RecordStatus,
 )
+from .services.worklist import generate_all
 
 GROUP_NAMES = ("第一党小组", "第二党小组", "第三党小组", "第四党小组", "第五党小组")
 POSTS = ("网络运维", "客户经理", "装维工程师", "综合管理", "财务", "市场营销", "项目经理")
@@ -219,4 +221,6 @@ def seed_ledger(rng: random.Random) -> dict[str, int]:
         Attendance.objects.bulk_create(rows, batch_size=2000)
         made["台账记录"] += len(records)
         made["出席登记"] += len(rows)
+    # This year's work lists, as the 1 January beat makes them (done / overdue from the records).
+    made["年度工作任务"] = generate_all(today.year)
     return made

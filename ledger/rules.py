@@ -117,6 +117,12 @@ def edits_record(user, record):
 
 
 @rules.predicate
+def keeps_work_list_of(user, branch):
+    """The annual work list is the branch's secretary's, like its ledger."""
+    return keeps_ledger_of(user, branch)
+
+
+@rules.predicate
 def holds_any_role(user):
     return getattr(user, "is_superuser", False) or bool(user.role_assignments)
 
@@ -132,3 +138,6 @@ rules.add_perm("ledger.edit_record", rules.is_authenticated & edits_record)
 rules.add_perm("ledger.view_compliance", rules.is_authenticated & reads_roster_of)
 rules.add_perm("ledger.view_templates", rules.is_authenticated & holds_any_role)
 rules.add_perm("ledger.manage_templates", rules.is_authenticated & manages_templates_of)
+# The annual work list (清单化管理): read by the roster's readers, kept by the branch's secretary.
+rules.add_perm("ledger.view_work_list", rules.is_authenticated & reads_roster_of)
+rules.add_perm("ledger.manage_work_list", rules.is_authenticated & keeps_work_list_of)

@@ -31,3 +31,22 @@ urlpatterns = [
     path("records/files/<int:pk>/", records.attachment, name="record_file"),
     path("records/files/<int:pk>/delete/", records.attachment_delete, name="record_file_delete"),
 ]
+
+# The annual work list (清单化管理): a branch's year, one task, a unit's overdue overview.
+from .views import worklist  # noqa: E402 - kept with its routes
+
+urlpatterns += [
+    path("branch/<int:branch_pk>/tasks/", worklist.work_list, name="work_list"),
+    path("branch/<int:branch_pk>/tasks/new/", worklist.task_add, name="task_add"),
+    path("tasks/<int:pk>/", worklist.task_detail, name="task"),
+    path("tasks/overview/", worklist.overview, name="work_overview_area"),
+    path("tasks/overview/<int:unit_pk>/", worklist.overview, name="work_overview"),
+]
+
+# A member's portal account: linked by the secretary; the member's own row.
+from .views import accounts  # noqa: E402 - kept with its routes
+
+urlpatterns += [
+    path("members/<int:pk>/account/", accounts.member_account, name="member_account"),
+    path("me/", accounts.my_record, name="my_record"),
+]

@@ -101,6 +101,8 @@ SHIPPING = [
             ("bulletins", "0002_monthly_schedule", "add_schedule"),
             ("evaluation", "0007_purge_exports_schedule", "add_schedule"),
             ("backup", "0001_backup_schedule", "add_schedule"),
+            ("ledger", "0005_work_list_schedule", "add_schedule"),
+            ("ledger", "0006_reminder_schedule", "add_schedule"),
         ],
     ),
 ]

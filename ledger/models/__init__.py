@@ -7,7 +7,8 @@ templates (模板) that fix what each kind of meeting must contain.
 * `MeetingTemplate` (templates.py) is versioned data: a published row never changes, an edit
   is a new row with the next version number (`services.templates.revise_template`).
 * `MeetingRecord` (records.py) is one meeting kept under the exact template version it was
-  recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows."""
+  recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows.
+* `WorkTask` (worklist.py) is one task of a branch's annual work list (清单化管理)."""
 
 from .records import (
     Attendance,
@@ -19,6 +20,7 @@ from .records import (
 )
 from .roster import Education, Gender, Member, MemberStatus, PartyGroup, mask_phone
 from .templates import Attendees, Frequency, MeetingKind, MeetingTemplate
+from .worklist import WorkTask
 
 __all__ = [
     "Attendance",
@@ -36,5 +38,6 @@ __all__ = [
     "MemberStatus",
     "PartyGroup",
     "RecordStatus",
+    "WorkTask",
     "mask_phone",
 ]

@@ -44,6 +44,10 @@ class Row:
     held: int = 0
     #: Local dates of the recorded meetings counted (single-branch reads only).
     dates: list[datetime.date] = field(default_factory=list)
+    #: Required in each frequency period, and held per due period (`month_index // months`
+    #: → meetings counted, capped): what the annual work list reads per task.
+    per_period: int = 0
+    periods: dict[int, int] = field(default_factory=dict)
 
     @property
     def missing(self) -> int:
@@ -95,7 +99,7 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _current_templates() -> list[MeetingTemplate]:
+def current_templates() -> list[MeetingTemplate]:
     """All current templates with their owner's path (a short list: the province's and a few
     per committee); which apply to a branch is a prefix test on paths."""
     return list(
@@ -105,7 +109,7 @@ def _current_templates() -> list[MeetingTemplate]:
     )
 
 
-def _applies(template: MeetingTemplate, branch: OrgUnit) -> bool:
+def applies_to(template: MeetingTemplate, branch: OrgUnit) -> bool:
     return template.owner is None or branch.path.startswith(template.owner.path)
 
 
@@ -129,7 +133,7 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
     groups by day instead of month so each row can name its meetings' dates (one branch)."""
     branches = list(branches)
     ids = [b.pk for b in branches]
-    templates = _current_templates()
+    templates = current_templates()
     by_key = {t.key: t for t in templates}
     sizes = {
         row["pk"]: row
@@ -213,27 +217,34 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
             key = (row["record__branch_id"], template.key, ("m", row["member_id"]), bucket)
             held[key] += row["n"]
     held_by_template = defaultdict(int)
-    for (branch_id, key, _unit, _bucket), n in held.items():
-        held_by_template[(branch_id, key)] += min(n, by_key[key].required_count)
+    held_by_period = defaultdict(dict)
+    for (branch_id, key, _unit, bucket), n in held.items():
+        capped = min(n, by_key[key].required_count)
+        held_by_template[(branch_id, key)] += capped
+        periods = held_by_period[(branch_id, key)]
+        periods[bucket] = periods.get(bucket, 0) + capped
 
     result = {}
     for branch in branches:
         size = sizes.get(branch.pk, {"groups": 0, "members": 0})
         rows = []
         for t in templates:
-            if not _applies(t, branch):
+            if not applies_to(t, branch):
                 continue
-            due = len(span.due_buckets(t.frequency)) * t.required_count
+            per_period = t.required_count
             if t.attendees == Attendees.GROUP:
-                due *= size["groups"]
+                per_period *= size["groups"]
             elif t.per_member:
-                due *= size["members"]
+                per_period *= size["members"]
+            due = len(span.due_buckets(t.frequency)) * per_period
             rows.append(
                 Row(
                     t,
                     required=due,
                     held=min(held_by_template[(branch.pk, t.key)], due),
                     dates=sorted(dates[(branch.pk, t.key)]),
+                    per_period=per_period,
+                    periods=held_by_period.get((branch.pk, t.key), {}),
                 )
             )
         seen = attendance.get(branch.pk, {})

@@ -1,6 +1,8 @@
 """The ledger's part of a secretary's 工作台: the meetings still due this month at the branches
 they keep, counted by the compliance selector (in the database, a constant number of queries),
-one item per branch, due at the month's end, linking to the branch's compliance page.
+one item per branch, due at the month's end, linking to the branch's compliance page; and the
+tasks of the year's work list (清单化管理) already overdue, one item per branch, linking to
+its list.
 
 Only branches that keep a ledger (an active member in their roster) are asked here: branches
 come to the ledger one by one, and one that has not entered its roster yet would otherwise see
@@ -18,6 +20,7 @@ from workflow.worklist import WorkItem
 from ..models import Member
 from ..spans import Span
 from .compliance import compliance
+from .tasks import overdue_tasks
 
 
 def secretary_items(user) -> list[WorkItem]:
@@ -46,6 +49,32 @@ def secretary_items(user) -> list[WorkItem]:
                 unit=branch.name,
                 status=_("台账"),
                 due_on=month.end,
+            )
+        )
+    items.extend(_overdue_items(branches))
+    return items
+
+
+def _overdue_items(branches) -> list[WorkItem]:
+    """One item per branch with overdue work-list tasks, naming them (the first five)."""
+    by_pk = {b.pk: b for b in branches}
+    items = []
+    for branch_pk, lines in overdue_tasks(branches).items():
+        names = [
+            f"{line.task.title}（{line.task.period_label}）"
+            if line.task.period_label
+            else line.task.title
+            for line in lines[:5]
+        ]
+        more = _("等 %(n)d 项") % {"n": len(lines)} if len(lines) > 5 else ""
+        items.append(
+            WorkItem(
+                title=_("年度工作清单逾期：%(tasks)s%(more)s")
+                % {"tasks": _("、").join(names), "more": more},
+                url=reverse("ledger:work_list", args=[branch_pk]),
+                unit=by_pk[branch_pk].name,
+                status=_("逾期"),
+                due_on=lines[0].task.due_on,
             )
         )
     return items

@@ -18,6 +18,7 @@ from workflow.views import refusal_on_form
 from .. import selectors, services
 from ..forms import DeactivateForm, GroupForm, LeaderForm, MemberForm, MoveForm, RosterFilterForm
 from ..models import Member, PartyGroup
+from ..rules import member_of
 
 PAGE_SIZE = 30
 
@@ -29,6 +30,8 @@ ACTION_LABELS = {
     "member_move_branch": _lazy("调动党支部"),
     "member_deactivate": _lazy("停用"),
     "roster_import": _lazy("名册导入"),
+    "member_link_account": _lazy("关联平台账号"),
+    "member_unlink_account": _lazy("解除平台账号关联"),
 }
 
 
@@ -53,6 +56,8 @@ def member_or_404(request, pk, perm="ledger.view_roster") -> Member:
 def index(request):
     """The branches whose roster the user may open (a secretary: usually one)."""
     if not request.user.has_perm("ledger.browse_rosters"):
+        if member_of(request.user) is not None:  # a member: their own row
+            return redirect("ledger:my_record")
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:64]
     page, query = paginate(

@@ -68,3 +68,14 @@ def test_reset_removes_the_ledger_and_keeps_the_shipped_templates(seeded):
     call_command("seed_demo", branches=60, reset=True, stdout=StringIO())
     assert MeetingTemplate.objects.filter(owner__isnull=True).count() == shipped == 8
     assert MeetingRecord.objects.exists()  # rebuilt on the new tree
+
+
+def test_the_secretaries_work_lists_show_done_and_overdue_tasks(seeded):
+    from ledger.models import WorkTask
+    from ledger.selectors.tasks import work_list
+
+    branch = OrgUnit.objects.get(pk=MeetingRecord.objects.values("branch")[:1])
+    assert WorkTask.objects.filter(branch=branch, year=2026).count() >= 40
+    with time_machine.travel(TODAY, tick=False):
+        statuses = [line.status for m in work_list(branch, 2026) for line in m.lines]
+    assert statuses.count("done") > statuses.count("overdue") > 0  # mostly on time, some missed
