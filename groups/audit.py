@@ -8,3 +8,6 @@ class Action(models.TextChoices):
     POST_SPOT_CHECK = "pioneer_post_spot_check"
     POST_REVIEWED = "pioneer_post_reviewed"
     POST_WITHDRAWN = "pioneer_post_withdrawn"
+    INNOVATION_FILED = "innovation_filed"
+    INNOVATION_DECIDED = "innovation_decided"
+    INNOVATION_RECOMMENDED = "innovation_recommended"

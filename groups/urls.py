@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import posts
+from .views import innovation, posts
 
 app_name = "groups"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("posts/area/", posts.area, name="posts_area"),
     path("posts/area/<int:unit_pk>/", posts.area, name="posts_area_unit"),
     path("posts/mine/", posts.mine, name="my_posts"),
+    path("branch/<int:branch_pk>/innovation/", innovation.branch_items, name="innovation"),
+    path("branch/<int:branch_pk>/innovation/new/", innovation.item_new, name="innovation_new"),
+    path("innovation/<int:pk>/decide/", innovation.item_decide, name="innovation_decide"),
+    path("innovation/<int:pk>/recommend/", innovation.item_recommend, name="innovation_recommend"),
+    path("innovation/mine/", innovation.mine, name="my_innovation"),
 ]
