@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "flagship",
     "bulletins",
     "ledger",
+    "groups",
     "backup",
 ]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("ledger/", include("ledger.urls")),
+    path("groups/", include("groups.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("branches", "evaluation", "brands", "flagship", "bulletins", "ledger")
+DOMAIN_APPS = ("branches", "evaluation", "brands", "flagship", "bulletins", "ledger", "groups")
 
 #: "app.models" → {name: reason}: what any other app may import from that app's models.
 ALLOWED = {

@@ -10,6 +10,7 @@ from .roster import (
     branches_with_rosters,
     groups_of,
     member_for_page,
+    members_filed_for_by,
     roster,
     templates_visible_to,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "branches_with_rosters",
     "groups_of",
     "member_for_page",
+    "members_filed_for_by",
     "record_for_page",
     "records_of",
     "roster",

@@ -74,3 +74,14 @@ def templates_visible_to(user) -> QuerySet[MeetingTemplate]:
     return current.filter(
         Q(owner__isnull=True) | Q(owner__path__in=_ancestor_paths(user)) | Q(pk__in=in_subtree)
     ).order_by("owner__path", "kind", "name")
+
+
+def members_filed_for_by(user, branch: OrgUnit) -> QuerySet[Member]:
+    """The branch's active members a user may file for (e.g. a 五个一 item): all of them for
+    the roster's keepers, else the user's own entry and the members of the groups they lead."""
+    members = Member.objects.filter(branch=branch, is_active=True).select_related("party_group")
+    if not user.has_perm("ledger.edit_roster", branch):
+        members = members.filter(
+            Q(user=user) | Q(party_group__leader__user=user, party_group__is_active=True)
+        )
+    return members.order_by("name", "pk")

@@ -1,0 +1,13 @@
+"""The audit actions this app writes (what the timelines and any count go by)."""
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    POST_NAMED = "pioneer_post_named"
+    POST_SPOT_CHECK = "pioneer_post_spot_check"
+    POST_REVIEWED = "pioneer_post_reviewed"
+    POST_WITHDRAWN = "pioneer_post_withdrawn"
+    INNOVATION_FILED = "innovation_filed"
+    INNOVATION_DECIDED = "innovation_decided"
+    INNOVATION_RECOMMENDED = "innovation_recommended"

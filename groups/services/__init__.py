@@ -1,0 +1,14 @@
+from .innovation import InnovationError, decide_item, file_item, may_file_for, recommend_item
+from .posts import PostError, name_post, record_spot_check, review_post
+
+__all__ = [
+    "InnovationError",
+    "PostError",
+    "decide_item",
+    "file_item",
+    "may_file_for",
+    "name_post",
+    "recommend_item",
+    "record_spot_check",
+    "review_post",
+]

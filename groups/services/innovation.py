@@ -1,0 +1,104 @@
+"""Writes of the 五个一 drive. A member files their own item (or their group leader, or the
+branch's secretary, files it for them); the branch decides in a meeting whether it is selected,
+and recommends selected items upward. Each write is atomic, locked and audited."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from workflow.services import record_audit
+from workflow.windows import local_today
+
+from ..audit import Action
+from ..models import InnovationItem, InnovationStatus
+from .posts import PostError
+
+
+class InnovationError(PostError):
+    """A refused 五个一 change; the message says why."""
+
+
+def may_file_for(user, member) -> bool:
+    """The member themself, the leader of the member's group, or a keeper of the branch."""
+    if user.has_perm("ledger.edit_roster", member.branch):
+        return True
+    if member.user_id is not None and member.user_id == user.pk:
+        return True
+    group = member.party_group
+    leader_user = group.leader.user_id if group is not None and group.leader_id else None
+    return leader_user is not None and leader_user == user.pk and group.is_active
+
+
+@transaction.atomic
+def file_item(*, actor, member, kind, title, description) -> InnovationItem:
+    if not member.is_active:
+        raise ValidationError({"member": _("请选择本支部在册党员。")})
+    if not may_file_for(actor, member):
+        raise PermissionDenied(_("只能为本人或本党小组的党员申报。"))
+    item = InnovationItem(
+        branch=member.branch,
+        member=member,
+        party_group=member.party_group,
+        kind=kind,
+        title=title,
+        description=description,
+        year=local_today().year,
+        filed_by=actor,
+    )
+    item.full_clean()
+    item.save()
+    record_audit(actor=actor, obj=item, action=Action.INNOVATION_FILED, unit=member.branch)
+    return item
+
+
+def _locked(item_id) -> InnovationItem:
+    return (
+        InnovationItem.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .get(pk=item_id)
+    )
+
+
+@transaction.atomic
+def decide_item(*, actor, item_id, selected: bool, meeting=None, note: str = "") -> InnovationItem:
+    """The branch's decision, taken in a meeting of its ledger (which must be the branch's)."""
+    item = _locked(item_id)
+    if not actor.has_perm("ledger.edit_roster", item.branch):
+        raise PermissionDenied(_("只有本支部书记或系统管理员可以评选。"))
+    if item.status != InnovationStatus.FILED:
+        raise InnovationError(_("该项目已评议过。"))
+    if meeting is not None and meeting.branch_id != item.branch_id:
+        raise ValidationError({"meeting": _("请选择本支部的会议记录。")})
+    item.status = InnovationStatus.SELECTED if selected else InnovationStatus.NOT_SELECTED
+    item.reviewed_in = meeting
+    item.decision_note = note
+    item.save(update_fields=["status", "reviewed_in", "decision_note"])
+    record_audit(
+        actor=actor,
+        obj=item,
+        action=Action.INNOVATION_DECIDED,
+        to_state=item.status,
+        comment=note,
+        unit=item.branch,
+    )
+    return item
+
+
+@transaction.atomic
+def recommend_item(*, actor, item_id, note: str = "") -> InnovationItem:
+    item = _locked(item_id)
+    if not actor.has_perm("ledger.edit_roster", item.branch):
+        raise PermissionDenied(_("只有本支部书记或系统管理员可以推荐。"))
+    if item.status != InnovationStatus.SELECTED:
+        raise InnovationError(_("只有支部评选出的项目可以向上推荐。"))
+    item.status = InnovationStatus.RECOMMENDED
+    item.save(update_fields=["status"])
+    record_audit(
+        actor=actor,
+        obj=item,
+        action=Action.INNOVATION_RECOMMENDED,
+        to_state=item.status,
+        comment=note,
+        unit=item.branch,
+    )
+    return item

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from .views import innovation, posts
+
+app_name = "groups"
+
+urlpatterns = [
+    path("branch/<int:branch_pk>/posts/", posts.branch_posts, name="posts"),
+    path("branch/<int:branch_pk>/posts/new/", posts.post_new, name="post_new"),
+    path("posts/<int:pk>/", posts.post_detail, name="post"),
+    path("posts/<int:pk>/check/", posts.spot_check, name="post_check"),
+    path("posts/<int:pk>/review/", posts.review, name="post_review"),
+    path("posts/area/", posts.area, name="posts_area"),
+    path("posts/area/<int:unit_pk>/", posts.area, name="posts_area_unit"),
+    path("posts/mine/", posts.mine, name="my_posts"),
+    path("branch/<int:branch_pk>/innovation/", innovation.branch_items, name="innovation"),
+    path("branch/<int:branch_pk>/innovation/new/", innovation.item_new, name="innovation_new"),
+    path("innovation/<int:pk>/decide/", innovation.item_decide, name="innovation_decide"),
+    path("innovation/<int:pk>/recommend/", innovation.item_recommend, name="innovation_recommend"),
+    path("innovation/mine/", innovation.mine, name="my_innovation"),
+]
