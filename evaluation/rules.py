@@ -13,6 +13,7 @@
 * Rankings and exports are for reviewers' insight (reviewers, province, flagship committee,
   administrators), each within their subtree; a branch sees its own published result, its
   radar against the category average and its rank within its category, never a leaderboard.
+  Which ranks a page shows is decided once, in `selectors/ranks.py` (`rank_views`).
 """
 
 import rules

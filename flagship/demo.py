@@ -1,31 +1,58 @@
 """Demo data for flagship (run by `seed_demo` after brands and evaluation, whose built brands
-and published results decide who may apply): one cycle in its application phase, its window
-open today, made and opened through the services (`create_cycle`, `advance`) by the provincial
-reviewer, so it carries its committee (jury1 as chair, jury2), its default scoring table and
-its audit entries. No candidacy is filed: applying is what a demo secretary tries out
-(`branches.demo.SHOWCASE_SECRETARY`'s branch has a built brand and clean results).
+and published results decide who may apply). Two cycles, both made and moved only through the
+services, so each carries its committee (jury1 as chair, jury2), its scoring table, its
+candidacies' revisions and approvals, and its audit entries:
 
-No second cycle in its voting phase: a vote needs candidacies accepted up the chain, a
-notice, a management phase and the committee's scores before the chair names the units,
-each step dated in an earlier cycle's calendar; written around the services it would show
-a vote the workflow could not have produced, so the demo leaves it out."""
+* this year's cycle in its application phase, its window open today. No candidacy is filed:
+  applying is what a demo secretary tries out (`branches.demo.SHOWCASE_SECRETARY`'s branch
+  has a built brand and clean results);
+* last year's cycle in its public vote (公开投票), open for `VOTE_DAYS` from the seeding, so
+  the `member` login (any login) can cast a ballot. One cycle cannot show both: the vote
+  follows the application, the notice, the management phase and the committee's scores.
+  Its calendar lies in the past, relative to the seeding day; each step is taken at an
+  instant inside its window (the services' `now=`): the demo secretaries whose branches may
+  apply file and submit, the reviewer of each level of their approval chain approves, the
+  province publishes the notice and moves the phases, jury1 and jury2 score every candidate
+  and jury1, the chair, names them demonstration units, which opens the vote.
+"""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import FlagshipCycle
+from branches.access import reviewers_at
+from branches.demo import SECRETARY_COUNT
+from branches.models import OrgUnit
+from branches.selectors import approval_chain
+
+from .eligibility import check_eligibility
+from .models import Candidacy, CandidacyStatus, FlagshipCycle
+from .services import candidacy as candidacies
 from .services.cycle import advance, create_cycle
+from .services.decision import decide_units
+from .services.review import submit_score
 
 #: The application window around today: opened a week ago, closes in five weeks.
 OPENED_DAYS_AGO, CLOSES_IN_DAYS, NOTICE_AFTER_DAYS = 7, 35, 45
+#: The voting cycle's calendar, in days before (negative) or after the seeding day.
+VOTING_CALENDAR = {
+    "application_opens_on": -330,
+    "application_closes_on": -300,
+    "notice_starts_on": -290,
+    "summary_deadline": -45,
+    "review_starts_on": -30,
+    "decision_deadline": 30,
+}
+#: How long the demo's vote stays open after seeding.
+VOTE_DAYS = 21
 
 
 def seed_flagship(rng: random.Random) -> dict[str, int]:
     actor = get_user_model().objects.get(username="province")
     today = timezone.localdate()
+    voting = _seed_voting_cycle(rng, actor, today)
     cycle = create_cycle(
         actor=actor,
         year_start=today.year,
@@ -36,4 +63,70 @@ def seed_flagship(rng: random.Random) -> dict[str, int]:
         },
     )
     advance(actor=actor, pk=cycle.pk, name="open_application")
-    return {str(FlagshipCycle._meta.verbose_name): 1}
+    return {
+        str(FlagshipCycle._meta.verbose_name): 2,
+        str(Candidacy._meta.verbose_name): voting,
+    }
+
+
+def _at(day, hour=10):
+    """An instant on `day` (local), for a service's `now=`."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _candidates(cycle) -> list[tuple[OrgUnit, object]]:
+    """(branch, its demo secretary) for the demo secretaries' branches that may apply and
+    whose every approval level has a reviewer to approve."""
+    users = get_user_model().objects.filter(
+        username__in=[f"secretary{i}" for i in range(1, SECRETARY_COUNT + 1)]
+    )
+    found = []
+    for secretary in users.order_by("pk"):
+        for unit in OrgUnit.objects.filter(secretary=secretary).order_by("path"):
+            if not check_eligibility(unit, cycle=cycle).ok:
+                continue
+            if all(reviewers_at(level) for level in approval_chain(unit)):
+                found.append((unit, secretary))
+    return found
+
+
+def _seed_voting_cycle(rng, actor, today) -> int:
+    """Last year's cycle walked to its public vote; returns the number of candidates."""
+    dates = {k: today + timedelta(days=d) for k, d in VOTING_CALENDAR.items()}
+    cycle = create_cycle(
+        actor=actor,
+        year_start=today.year - 1,
+        data={**dates, "year_end": today.year, "vote_days": VOTE_DAYS},
+    )
+    cycle = advance(
+        actor=actor, pk=cycle.pk, name="open_application", now=_at(dates["application_opens_on"])
+    )
+    filed_at = _at(dates["application_opens_on"] + timedelta(days=10))
+    accepted = []
+    for unit, secretary in _candidates(cycle):
+        c = candidacies.save_draft(actor=secretary, cycle=cycle, unit=unit, now=filed_at)
+        c = candidacies.submit(actor=secretary, pk=c.pk, now=filed_at)
+        while c.status == CandidacyStatus.IN_REVIEW:
+            c = candidacies.approve(
+                actor=reviewers_at(c.current_level)[0], pk=c.pk, comment="同意推荐。"
+            )
+        accepted.append(c)
+    if not accepted:  # a tiny demo province: nobody may apply, so there is nothing to vote on
+        return 0
+    for name, day in (
+        ("publish_notice", dates["notice_starts_on"]),
+        ("start_management", dates["notice_starts_on"] + timedelta(days=10)),
+        ("start_review", dates["review_starts_on"]),
+    ):
+        cycle = advance(actor=actor, pk=cycle.pk, name=name, now=_at(day))
+    members = [m.user for m in cycle.committee_members.select_related("user").order_by("pk")]
+    criteria = list(cycle.criteria.all())
+    for c in accepted:
+        for member in members:
+            points = {k.pk: int(k.max_points) - rng.randint(3, 12) for k in criteria}
+            submit_score(actor=member, candidacy_pk=c.pk, points=points, comment="材料翔实。")
+    chair = next(m.user for m in cycle.committee_members.select_related("user") if m.is_chair)
+    decide_units(
+        actor=chair, cycle_pk=cycle.pk, candidacy_ids=[c.pk for c in accepted[: cycle.quota]]
+    )
+    return len(accepted)

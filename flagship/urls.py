@@ -18,6 +18,7 @@ urlpatterns = [
     path("cycles/<int:cycle_pk>/queue/", candidacies.queue, name="queue"),
     path("candidacies/<int:pk>/", candidacies.detail, name="candidacy"),
     path("candidacies/<int:pk>/edit/", candidacies.edit, name="edit"),
+    path("candidacy-revisions/<int:pk>/", candidacies.revision, name="revision"),
     path("candidacies/<int:pk>/act/<slug:action>/", candidacies.act, name="act"),
     path("candidacies/<int:pk>/attachments/", candidacies.upload_attachment, name="upload"),
     path("candidacies/<int:pk>/plan/", candidacies.file_plan, name="plan"),

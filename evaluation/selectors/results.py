@@ -22,12 +22,6 @@ def rankings(user, period, *, category="", region=None, q="") -> QuerySet[Assess
     return qs.select_related("unit", "region").order_by("rank_province", "unit_id")
 
 
-def category_size(assessment) -> int:
-    return Assessment.objects.filter(
-        period_id=assessment.period_id, category=assessment.category, status=Status.PUBLISHED
-    ).count()
-
-
 def trend(unit, table=None) -> QuerySet[Assessment]:
     """The unit's published results over time, oldest first (one query)."""
     qs = Assessment.objects.filter(unit=unit, status=Status.PUBLISHED)

@@ -13,9 +13,10 @@ from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
-from ..models import Evidence, Status
+from ..models import Evidence
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
+from ..selectors.ranks import rank_view
 from ..selectors.tables import grouped, indicators_for
 from ..services import assessments as services
 from ..windows import fill_window
@@ -94,8 +95,7 @@ def detail(request, pk, review_form=None):
             title=_("%(unit)s · %(period)s 雷达图")
             % {"unit": assessment.unit, "period": assessment.period},
         )
-        if assessment.status == Status.PUBLISHED:
-            context["category_size"] = result_selectors.category_size(assessment)
+        context["rank"] = rank_view(user, assessment)
     return render(
         request,
         "evaluation/assessment_detail.html",

@@ -17,6 +17,7 @@ from ..forms import (
 )
 from ..models import Status
 from ..selectors import periods as selectors
+from ..selectors.ranks import rank_views
 from ..services import periods as services
 from ..windows import fill_phase
 from .common import get_period, paginate, require
@@ -76,6 +77,7 @@ def detail(request, pk):
             "progress": progress,
             "statuses": [(s, label, progress.get(s, 0)) for s, label in Status.choices],
             "phase": fill_phase(period),
+            "ranks": rank_views(user, page.object_list),
             "publish_form": PublishForm(units=units) if units else None,
             "publications": selectors.publications(period),
             "sources": period.sources.order_by("starts_on") if period.is_aggregate else [],

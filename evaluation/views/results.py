@@ -13,6 +13,7 @@ from ..forms import RankingFilterForm
 from ..models import PeriodKind, ResultsExport, ScoringTable
 from ..selectors import periods as period_selectors
 from ..selectors import results as selectors
+from ..selectors.ranks import rank_views
 from ..services import exports as export_services
 from .common import get_assessment, get_period, paginate, require
 
@@ -126,6 +127,7 @@ def trend(request, pk):
             "tables": tables,
             "table": table,
             "rows": rows,
+            "ranks": rank_views(request.user, rows),
             "chart": chart,
             "kinds": kinds,
             "kind": kind,

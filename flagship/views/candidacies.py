@@ -22,7 +22,13 @@ from ..forms import (
     DecisionForm,
     PlanForm,
 )
-from ..models import AttachmentKind, CandidacyAttachment, CandidacyStatus, Phase
+from ..models import (
+    AttachmentKind,
+    CandidacyAttachment,
+    CandidacyRevision,
+    CandidacyStatus,
+    Phase,
+)
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..selectors.results import latest_results
@@ -182,6 +188,20 @@ def detail(request, pk):
             "is_member": user.has_perm("flagship.score", candidacy),
             "badges": honours_for_units([candidacy.unit_id]).get(candidacy.unit_id, []),
         },
+    )
+
+
+@login_required
+def revision(request, pk):
+    """历史版本: a submitted revision of a candidacy, read-only, to whoever may read the
+    candidacy: its texts, the brand's elements and the results as they were submitted, and
+    the names of the files attached then."""
+    rev = get_object_or_404(CandidacyRevision.objects.select_related("created_by"), pk=pk)
+    candidacy = get_candidacy(request, rev.candidacy_id)
+    return render(
+        request,
+        "flagship/revision.html",
+        {"c": candidacy, "cycle": candidacy.cycle, "revision": rev, "content": rev.snapshot},
     )
 
 
