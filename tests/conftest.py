@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import Org
+from tests.s3server import s3_server, s3_storage  # noqa: F401 - fixtures for any test
 
 # In CI the service-backed and browser tests must run: a skip there is a failure.
 STRICT = os.environ.get("REQUIRE_SERVICES") == "1"
