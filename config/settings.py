@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a stored file that vanished, or a storage that is down, gets a page saying so
+    "workflow.middleware.StoredFileErrorsMiddleware",
     "branches.middleware.SessionIdleTimeoutMiddleware",
     "branches.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
