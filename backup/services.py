@@ -1,4 +1,4 @@
-"""Backup and restore of the database and the media folder, kept consistent by one manifest.
+"""Backup and restore of the database and the media storage, kept consistent by one manifest.
 
 `make_backup` writes one folder per run under settings.BACKUP_DIR: the database dump first,
 then the media archive (so every file a dumped row references existed when it was archived),
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -42,10 +43,10 @@ def make_backup(*, target_dir=None, keep=None) -> Path:
     newest `keep` (settings.BACKUP_KEEP) backups there. Returns the new folder."""
     root = Path(target_dir or settings.BACKUP_DIR)
     keep = settings.BACKUP_KEEP if keep is None else keep
-    media_root = Path(settings.MEDIA_ROOT)
+    media_root = getattr(default_storage, "location", None)  # None: not on this disk (S3)
     if keep < 1:
         raise BackupError(f"BACKUP_KEEP 至少为 1 / BACKUP_KEEP must be at least 1, not {keep}")
-    if root.resolve().is_relative_to(media_root.resolve()):
+    if media_root and root.resolve().is_relative_to(Path(media_root).resolve()):
         raise BackupError(
             "BACKUP_DIR 不能位于 MEDIA_ROOT 内 / BACKUP_DIR must not be in MEDIA_ROOT"
         )
@@ -56,7 +57,7 @@ def make_backup(*, target_dir=None, keep=None) -> Path:
     try:
         dump_file = database.DUMP_FILES[database.engine()]
         figures = database.dump(partial / dump_file, inventory.read)
-        archived = media.archive(media_root, partial / ARCHIVE)
+        archived = media.archive(default_storage, partial / ARCHIVE)
         archived_names = set(archived["names"])
         manifest = {
             "format": FORMAT,
@@ -75,7 +76,7 @@ def make_backup(*, target_dir=None, keep=None) -> Path:
             },
             "row_counts": figures["row_counts"],
             "file_references": figures["file_references"],
-            # referenced by a row but absent from the media folder already when backed up
+            # referenced by a row but absent from the media storage already when backed up
             "missing_files": [n for n in figures["file_references"] if n not in archived_names],
         }
         manifest["seconds"] = round(time.monotonic() - clock, 2)
@@ -231,8 +232,9 @@ class RestoreReport:
 
 
 def restore_backup(folder, *, force=False) -> RestoreReport:
-    """Restore `folder` into the configured database and MEDIA_ROOT, which must be empty
-    unless `force`; the sha256s are verified before anything is touched."""
+    """Restore `folder` into the configured database and media storage (MEDIA_ROOT or the
+    bucket), which must be empty unless `force`; the sha256s are verified before anything is
+    touched."""
     folder = Path(folder)
     manifest = load_manifest(folder)
     verify_checksums(folder, manifest)
@@ -241,20 +243,20 @@ def restore_backup(folder, *, force=False) -> RestoreReport:
             f"备份来自 {manifest['database']['engine']}，目标是 {database.engine()} / "
             "the backup is of another database engine"
         )
-    media_root = Path(settings.MEDIA_ROOT)
     if not force and not database.is_empty():
         raise BackupError("目标数据库非空 / the target database is not empty (--force replaces it)")
-    if not force and not media.is_empty(media_root):
-        raise BackupError(f"媒体目录非空 / the media folder is not empty: {media_root} (--force)")
+    if not force and not media.is_empty(default_storage):
+        where = media.describe(default_storage)
+        raise BackupError(f"媒体存储非空 / the media storage is not empty: {where} (--force)")
     database.restore(folder / manifest["database"]["file"], force=force)
-    files = media.extract(folder / ARCHIVE, media_root)
+    files = media.extract(folder / ARCHIVE, default_storage)
     report = check(folder, manifest)
     report.files_restored = files
     return report
 
 
 def check(folder: Path, manifest: dict) -> RestoreReport:
-    """Compare the configured database and media folder with the manifest."""
+    """Compare the configured database and media storage with the manifest."""
     with connection.cursor() as cursor:
         counts = inventory.row_counts(cursor, labels=manifest["row_counts"])
         references = inventory.file_references(cursor)

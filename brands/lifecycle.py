@@ -23,7 +23,7 @@ from branches.access import secretaries_at
 from branches.models import OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
 from workflow.services import notify, record_audit
-from workflow.uploads import clean_photos, save_photo
+from workflow.uploads import clean_photos, discard, save_photo
 
 from .models import (
     LIVE_STATUSES,
@@ -245,8 +245,7 @@ def add_activity(*, actor, application, date, title, text, photos=()) -> BrandAc
                 actor=actor, obj=activity, action="add_activity", unit=app.unit, comment=title
             )
     except BaseException:
-        for stored in saved:  # the files are not part of the rolled-back transaction
-            stored.storage.delete(stored.name)
+        discard(saved)  # the files are not part of the rolled-back transaction
         raise
     return activity
 

@@ -22,7 +22,7 @@ from workflow.transitions import (
     climb_chain,
     enter_chain,
 )
-from workflow.uploads import clean_image, save_document
+from workflow.uploads import clean_image, save_document, store_all
 
 from . import cache
 from .audit import Action
@@ -98,8 +98,7 @@ def save_draft(*, actor, unit=None, application=None, data: dict, logo=None):
             setattr(application, field, data[field])
     if logo is not None:
         image, thumb = clean_image(logo)
-        application.logo.save(image.content.name, image.content, save=False)
-        application.logo_thumb.save(thumb.content.name, thumb.content, save=False)
+        store_all([(application.logo, image.content), (application.logo_thumb, thumb.content)])
     created = application.pk is None
     try:
         with transaction.atomic():

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from workflow.uploads import FileMissing, files_missing, open_stored
 from workflow.views import attempt
 
 from . import selectors, services
@@ -112,7 +113,17 @@ def generate(request, scope_pk, year, month):
 @login_required
 @require_GET
 def detail(request, pk):
-    return render(request, "bulletins/detail.html", {"bulletin": _bulletin(request, pk)})
+    bulletin = _bulletin(request, pk)
+    return render(
+        request,
+        "bulletins/detail.html",
+        {"bulletin": bulletin, "files_missing": _files_missing(bulletin)},
+    )
+
+
+def _files_missing(bulletin) -> bool:
+    """A finished bulletin whose files have vanished from the storage is not "已完成"."""
+    return bulletin.status == BulletinStatus.DONE and files_missing(bulletin.xlsx, bulletin.docx)
 
 
 @login_required
@@ -120,10 +131,16 @@ def detail(request, pk):
 def progress(request, pk):
     """The progress fragment, polled by htmx every second while the bulletin is queued or
     running; once it is done or failed the fragment has no trigger and polling stops."""
+    bulletin = _bulletin(request, pk)
+    compact = request.GET.get("compact") == "1"
     return render(
         request,
         "bulletins/_progress.html",
-        {"bulletin": _bulletin(request, pk), "compact": request.GET.get("compact") == "1"},
+        {
+            "bulletin": bulletin,
+            "compact": compact,
+            "files_missing": not compact and _files_missing(bulletin),
+        },
     )
 
 
@@ -141,21 +158,21 @@ def download(request, pk, kind):
     if kind not in CONTENT_TYPES:
         raise Http404
     bulletin = _bulletin(request, pk)
-    for _attempt in range(2):
-        name = getattr(bulletin, kind).name
-        if not name:
-            raise Http404(_("该通报尚未生成文件。"))
-        try:
-            handle = getattr(bulletin, kind).storage.open(name, "rb")
-        except FileNotFoundError:
-            # Replaced by a regeneration between reading the row and opening the file:
-            # the row now names the new file.
-            bulletin.refresh_from_db()
-            continue
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=download_name(bulletin, kind),
-            content_type=CONTENT_TYPES[kind],
-        )
-    raise Http404(_("文件正在更新，请稍后重试。"))
+    if not getattr(bulletin, kind).name:
+        raise Http404(_("该通报尚未生成文件。"))
+    try:
+        handle = open_stored(getattr(bulletin, kind))
+    except FileMissing:
+        # Replaced by a regeneration between reading the row and opening the file: the row
+        # now names the new file. The same name again: the file is gone ("文件已丢失").
+        named = getattr(bulletin, kind).name
+        bulletin.refresh_from_db()
+        if getattr(bulletin, kind).name in ("", named):
+            raise
+        handle = open_stored(getattr(bulletin, kind))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(bulletin, kind),
+        content_type=CONTENT_TYPES[kind],
+    )

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a stored file that vanished, or a storage that is down, gets a page saying so
+    "workflow.middleware.StoredFileErrorsMiddleware",
     "branches.middleware.SessionIdleTimeoutMiddleware",
     "branches.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# No "loaders" option on purpose: Django (since 4.1) then wraps the filesystem and app loaders in
+# the cached loader, compiling each template once per process (tests/test_settings.py checks it).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -88,7 +92,14 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Production (DATABASE_URL set) keeps each thread's connection for CONN_MAX_AGE seconds instead of
+# opening one per request (#19: a connect and authentication on every page); Django pings a reused
+# connection before the request uses it (CONN_HEALTH_CHECKS), so a PostgreSQL restart costs no
+# error page. The embedded SQLite default opens a file, which is cheap: 0 there.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "CONN_MAX_AGE", default=60 if env.str("DATABASE_URL", default="") else 0
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "branches.User"
@@ -133,8 +144,73 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+
+# Media (logos, photos, attachments, evidence, bulletins, exports) go through Django's storage
+# API only: the local MEDIA_ROOT by default; an S3-compatible object store (django-storages:
+# AWS S3, MinIO, any S3 API) when a bucket is configured, so any number of web and worker
+# nodes see the same files. Either STORAGE_URL=s3://KEY:SECRET@host:port/bucket (s3+http:// for
+# a plain-HTTP endpoint such as MinIO on a private network), or the AWS_* variables one by one
+# (they win over the URL). Downloads still stream through the portal's views, which check the
+# permission on every request: the bucket stays private and no URL to it ever reaches a browser.
+def _s3_options() -> dict:
+    from urllib.parse import unquote, urlsplit
+
+    options = {}
+    url = env.str("STORAGE_URL", default="")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("s3", "s3+http", "s3+https"):
+            raise ValueError("STORAGE_URL must start with s3://, s3+https:// or s3+http://")
+        scheme = "http" if parts.scheme == "s3+http" else "https"
+        if parts.hostname:
+            host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+            port = f":{parts.port}" if parts.port else ""
+            options["endpoint_url"] = f"{scheme}://{host}{port}"
+        options["bucket_name"] = parts.path.strip("/")
+        if parts.username:
+            options["access_key"] = unquote(parts.username)
+            options["secret_key"] = unquote(parts.password or "")
+    for variable, option in (
+        ("AWS_STORAGE_BUCKET_NAME", "bucket_name"),
+        ("AWS_S3_ENDPOINT_URL", "endpoint_url"),
+        ("AWS_ACCESS_KEY_ID", "access_key"),
+        ("AWS_SECRET_ACCESS_KEY", "secret_key"),
+        ("AWS_S3_REGION_NAME", "region_name"),
+    ):
+        value = env.str(variable, default="")
+        if value:
+            options[option] = value
+    if not options.get("bucket_name"):
+        return {}
+    from botocore.config import Config  # installed with django-storages[s3]
+
+    options.update(
+        # Private objects, never a public-read ACL; stored names stay unique as on disk (the
+        # bulletins switch to new names atomically; nothing is overwritten in place).
+        default_acl=None,
+        file_overwrite=False,
+        querystring_auth=True,
+        querystring_expire=60,  # were a signed URL ever made, it would be short-lived
+        # Fail within seconds when the store is down, so a form answers with its message.
+        client_config=Config(
+            connect_timeout=3,
+            read_timeout=20,
+            retries={"max_attempts": 2, "mode": "standard"},
+            signature_version="s3v4",
+            s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path")},
+        ),
+    )
+    return options
+
+
+S3_STORAGE = _s3_options()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_STORAGE}
+        if S3_STORAGE
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import Org
+from tests.s3server import s3_server, s3_storage  # noqa: F401 - fixtures for any test
 
 # Property tests judge the rule, never the machine: no per-example deadline and no "input
 # generation is slow" health check, which fail on a loaded CI machine (a wall-clock assertion

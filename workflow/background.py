@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import JobStatus
+from .uploads import STORAGE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -92,5 +93,5 @@ def delete_files(names) -> None:
         if name:
             try:
                 default_storage.delete(name)
-            except OSError:
+            except STORAGE_ERRORS:  # the disk's, or an S3 store's: log, never raise
                 log.warning("could not delete old file %s", name, exc_info=True)

@@ -2,9 +2,16 @@
 
 Types are decided by content, never by the file name or the browser's content type; images are
 decoded and re-encoded by Pillow (which drops anything hidden in them); stored names are random.
+
+Files are written and read through Django's storage API only (`store`, `open_stored`): the
+local MEDIA_ROOT or an S3-compatible bucket, whichever the settings configure. A storage that
+cannot be written is a refusal (`StorageUnavailable`, a DomainError shown on the form, which
+keeps what was typed); a stored file that has vanished is `FileMissing`, answered with a page
+that says so (`workflow.middleware.StoredFileErrorsMiddleware`), not a generic 404.
 """
 
 import io
+import logging
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +21,112 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What a storage raises when it cannot be reached or written: OSError from the disk
+    (read-only, full, missing), botocore's and boto3's errors from an S3 store."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from boto3.exceptions import Boto3Error
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        errors += [BotoCoreError, ClientError, Boto3Error]
+    except ImportError:  # django-storages[s3] not installed: the disk only
+        pass
+    return tuple(errors)
+
+
+STORAGE_ERRORS = _storage_errors()
+
+
+class StorageUnavailable(DomainError, ValidationError):
+    """The media storage could not be written or read; nothing was saved. Also a
+    ValidationError, so every view that shows a form's refusals (they all catch
+    ValidationError, most with the file field) puts it on the form, with what was typed."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "文件存储暂时不可用，文件未能保存，本次操作未生效；您填写的内容仍在表单中，请稍后重试（文件需重新选择）。"
+            )
+        )
+
+
+class FileMissing(Http404):
+    """A file a record names is no longer in the storage."""
+
+
+def store(field, content, *, written=None):
+    """Write `content` (a ContentFile) into the file field `field` through its storage, under
+    the content's name, without saving the row. Each file stored is appended to `written`, so
+    a caller that fails later can `discard` them. A storage that refuses the write raises
+    StorageUnavailable (logged with the cause, which the user does not need)."""
+    try:
+        field.save(content.name, content, save=False)
+    except STORAGE_ERRORS as exc:
+        log.warning("media storage refused %s: %r", content.name, exc)
+        raise StorageUnavailable from exc
+    if written is not None:
+        written.append(field)
+    return field
+
+
+def discard(fields) -> None:
+    """Delete the files `store` wrote for a change that did not happen; a storage still down
+    leaves them (unreferenced, harmless) rather than hiding the original error."""
+    for field in fields:
+        try:
+            field.storage.delete(field.name)
+        except STORAGE_ERRORS as exc:
+            log.warning("could not remove unreferenced %s: %r", field.name, exc)
+
+
+def store_all(pairs) -> None:
+    """`store` each (field, content) of `pairs`, all or nothing: when one fails, the ones
+    already written are deleted and StorageUnavailable raised."""
+    written = []
+    try:
+        for field, content in pairs:
+            store(field, content, written=written)
+    except StorageUnavailable:
+        discard(written)
+        raise
+
+
+def open_stored(field):
+    """`field`'s file opened for reading through its storage; FileMissing when the record
+    names a file the storage no longer has, StorageUnavailable when the storage is down."""
+    if not field:
+        raise Http404
+    try:
+        return field.open("rb")
+    except FileNotFoundError as exc:
+        log.warning("stored file missing: %s", field.name)
+        raise FileMissing(field.name) from exc
+    except STORAGE_ERRORS as exc:
+        log.warning("media storage unreadable for %s: %r", field.name, exc)
+        raise StorageUnavailable(_("文件存储暂时不可用，请稍后重试。")) from exc
+
+
+def files_missing(*fields) -> bool:
+    """Whether any of these stored files (the non-empty ones) has vanished from the storage.
+    A storage that cannot be asked counts as "not known to be missing"."""
+    for field in fields:
+        if not field:
+            continue
+        try:
+            if not field.storage.exists(field.name):
+                return True
+        except STORAGE_ERRORS:
+            return False
+    return False
+
 
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 #: The extensions that name each accepted image format truthfully.
@@ -234,8 +347,12 @@ def save_document(attachment, upload, *, actor):
     attachment.content_type = clean.content_type
     attachment.size = clean.size
     attachment.uploaded_by = actor
-    attachment.file.save(clean.content.name, clean.content, save=False)
-    attachment.save()
+    store(attachment.file, clean.content)
+    try:
+        attachment.save()
+    except BaseException:
+        discard([attachment.file])
+        raise
     attachment.renamed_from = clean.renamed_from  # for `uploaded_message`, not stored
     return attachment
 
@@ -244,10 +361,10 @@ def save_photo(photo, image: CleanFile, thumb: CleanFile, *, written=None):
     """Store a `clean_image` pair on `photo`, an unsaved instance of a `workflow.models.Photo`
     model, and save it. Each file stored is appended to `written`: files are not part of a
     transaction, so a caller that may roll back deletes them itself."""
-    for field, clean in ((photo.image, image), (photo.thumb, thumb)):
-        field.save(clean.content.name, clean.content, save=False)
-        if written is not None:
-            written.append(field)
+    pairs = ((photo.image, image.content), (photo.thumb, thumb.content))
+    store_all(pairs)
+    if written is not None:
+        written += [photo.image, photo.thumb]
     photo.save()
     return photo
 
@@ -261,7 +378,10 @@ def document_response(stored):
     if ext and ext != "bin" and not name.lower().endswith(f".{ext}"):
         name = with_extension(name, ext)
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type
+        open_stored(stored.file),
+        as_attachment=True,
+        filename=name,
+        content_type=stored.content_type,
     )
 
 
@@ -271,6 +391,6 @@ def image_response(field):
     if not field:
         raise Http404
     content_type = "image/png" if field.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(field.open("rb"), content_type=content_type)
+    response = FileResponse(open_stored(field), content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     return response

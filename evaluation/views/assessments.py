@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -132,6 +133,8 @@ def fill(request, pk):
     if request.method == "POST" and form.is_valid() and not window_error:
         version = request.POST.get("expected_version")
 
+        # scores and evidence together: a file the storage refuses saves neither
+        @transaction.atomic
         def save():
             saved = services.save_draft(
                 actor=request.user,

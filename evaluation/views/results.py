@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import OrgUnit
 from workflow.models import JobStatus
+from workflow.uploads import FileMissing, files_missing, open_stored
 
 from .. import charts
 from ..forms import RankingFilterForm
@@ -66,7 +67,9 @@ def export_progress(request, pk):
 
 def _export_page(request, period, template):
     export = ResultsExport.objects.filter(period=period, requested_by=request.user).first()
-    return render(request, template, {"period": period, "export": export})
+    # a finished export whose file has vanished from the storage is not "已完成"
+    missing = export is not None and export.status == JobStatus.DONE and files_missing(export.file)
+    return render(request, template, {"period": period, "export": export, "files_missing": missing})
 
 
 @login_required
@@ -74,12 +77,18 @@ def _export_page(request, period, template):
 def export_download(request, pk):
     period = get_period(request, pk, "evaluation.export_results")
     export = get_object_or_404(ResultsExport, period=period, requested_by=request.user)
-    try:
-        handle = export.file.open("rb") if export.file.name else None
-    except FileNotFoundError:
-        handle = None
-    if handle is None:
+    if not export.file.name:
         raise Http404(_("导出文件尚未生成，或正在更新，请稍后重试。"))
+    try:
+        handle = open_stored(export.file)
+    except FileMissing:
+        # Replaced by a new export between reading the row and opening the file: the row now
+        # names the new file. The same name again: the file is gone ("文件已丢失").
+        named = export.file.name
+        export.refresh_from_db()
+        if export.file.name in ("", named):
+            raise
+        handle = open_stored(export.file)
     return FileResponse(
         handle,
         as_attachment=True,

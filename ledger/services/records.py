@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from branches.models import OrgUnit, UnitType
 from workflow.services import record_audit
 from workflow.transitions import TransitionError
-from workflow.uploads import clean_documents, clean_photos, save_photo
+from workflow.uploads import clean_documents, clean_photos, discard, save_photo, store
 
 from ..locking import is_locked
 from ..models import (
@@ -203,8 +203,7 @@ def save_draft(
                 written=written,
             )
     except BaseException:
-        for stored in written:
-            stored.storage.delete(stored.name)
+        discard(written)  # files are not part of the rolled-back transaction
         raise
     return record
 
@@ -262,8 +261,7 @@ def _write(actor, record, new, data, *, attendance, reason, expected, photos, do
             size=doc.size,
             uploaded_by=actor,
         )
-        attachment.file.save(doc.content.name, doc.content, save=False)
-        written.append(attachment.file)
+        store(attachment.file, doc.content, written=written)
         attachment.save()
         changed.append("attachments")
     if record.status == RecordStatus.RECORDED:

@@ -4,6 +4,7 @@ atomically, downloaded only by whoever asked for it."""
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -123,8 +124,10 @@ def test_the_page_polls_while_running_and_offers_the_download_when_done(client, 
     assert 'data-testid="export-generate" disabled' in page
     assert 'data-testid="export-download"' not in page
 
+    # a file really stored: a done export whose file is missing says "文件已丢失" instead
+    name = default_storage.save("exports/x.xlsx", ContentFile(b"PK\x03\x04"))
     ResultsExport.objects.filter(pk=export.pk).update(
-        status=JobStatus.DONE, progress=100, file="exports/x.xlsx", rows=3
+        status=JobStatus.DONE, progress=100, file=name, rows=3
     )
     html = client.get(progress_url).content.decode()
     assert (

@@ -6,8 +6,9 @@ from backup.errors import BackupError
 
 class Command(BaseCommand):
     help = (
-        "从备份目录恢复到当前配置的（空）数据库与媒体目录 / Restore a backup folder into the "
-        "configured, empty database and MEDIA_ROOT, then check it against the manifest."
+        "从备份目录恢复到当前配置的（空）数据库与媒体存储 / Restore a backup folder into the "
+        "configured, empty database and media storage (MEDIA_ROOT or the S3 bucket), then check "
+        "it against the manifest."
     )
 
     def add_arguments(self, parser):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="replace a database and media folder that are not empty",
+            help="replace a database and media storage that are not empty",
         )
 
     def handle(self, *args, folder, force, **options):
