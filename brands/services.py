@@ -2,6 +2,8 @@
 `_apply`): locked, checked, audited and notified in one transaction, and the cached figures it
 changes (brands/cache.py) are invalidated once it commits."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import reviewers_at
 from branches.models import UnitType
 from branches.selectors import approval_chain
+from workflow.errors import DomainError, error_text
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     Transition,
@@ -202,6 +205,40 @@ def approve(*, actor, pk, comment="", expected_version=None):
         before_save=before_save,
         after_save=after_save,
     )
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """What became of one application in a bulk approval: approved, or refused with the
+    reason as shown."""
+
+    application: BrandApplication
+    approved: bool
+    reason: str = ""
+
+
+@transaction.atomic
+def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]:
+    """批量审核通过: approve each application of `seen` (pk → `WORKFLOW.version_of` as the
+    reviewer's page showed it) as `approve` does, each at the version the reviewer saw: one
+    that moved on since (approved by someone else, returned, resubmitted) is refused as
+    already handled, as on its own page. One transaction, each application decided on its own
+    (a refusal undoes only its own savepoint); the decisions come back in the order of the
+    applications' ids."""
+    decisions = []
+    for app in BrandApplication.objects.filter(pk__in=seen).order_by("pk"):
+        version = seen[app.pk]
+        if not version:
+            decisions.append(ItemDecision(app, False, _("页面已过期，请刷新后重新勾选。")))
+            continue
+        try:
+            with transaction.atomic():
+                approve(actor=actor, pk=app.pk, comment=comment, expected_version=version)
+        except (ValidationError, DomainError) as exc:
+            decisions.append(ItemDecision(app, False, error_text(exc)))
+        else:
+            decisions.append(ItemDecision(app, True))
+    return decisions
 
 
 def return_for_revision(*, actor, pk, comment="", expected_version=None):

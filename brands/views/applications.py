@@ -15,7 +15,7 @@ from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response, image_response, uploaded_message
-from workflow.views import attempt, outcome_of, perform_action, save_then_submit
+from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -201,6 +201,8 @@ def queue(request):
     form, page, query = _filtered_page(
         request, selectors.review_queue(user), count=selectors.review_queue_count(user)
     )
+    for app in page:  # what the reviewer sees, checked again by 批量审核通过
+        app.seen_version = services.WORKFLOW.version_of(app)
     return render(request, "brands/queue.html", {"form": form, "page": page, "query": query})
 
 
@@ -210,21 +212,18 @@ def bulk_approve(request):
     """Approve several applications at once; each succeeds or fails on its own."""
     if not request.user.has_perm("brands.view_review_queue"):
         raise PermissionDenied
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:100]
-    ok, failed = 0, []
-    for app in BrandApplication.objects.filter(pk__in=ids).order_by("pk"):
-        # Each refusal is said after the count of those approved, with its application's name.
-        approved = outcome_of(
-            services.approve, actor=request.user, pk=app.pk, comment=request.POST.get("comment", "")
-        )
-        if approved:
-            ok += 1
-        else:
-            failed.append(f"{app}：{approved.error}")
-    if ok:
-        messages.success(request, _("已审核通过 %(n)d 项。") % {"n": ok})
-    for line in failed:
-        messages.error(request, line)
+    ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isdigit()))[:100]
+    decisions = services.approve_applications(
+        actor=request.user,
+        seen={pk: request.POST.get(f"version_{pk}", "") for pk in ids},
+        comment=request.POST.get("comment", ""),
+    )
+    approved = sum(d.approved for d in decisions)
+    if approved:
+        messages.success(request, _("已审核通过 %(n)d 项。") % {"n": approved})
+    # each refusal is said after the count of those approved, with its application's name
+    for refused in (d for d in decisions if not d.approved):
+        messages.error(request, f"{refused.application}：{refused.reason}")
     if not ids:
         messages.warning(request, _("请先勾选要审核通过的申报。"))
     return redirect("brands:queue")

@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from workflow.errors import DomainError
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response
-from workflow.views import attempt, perform_action, save_then_submit
+from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
@@ -18,6 +19,7 @@ from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.tables import grouped, indicators_for
 from ..services import assessments as services
+from ..services.fill import save_assessment_draft
 from ..windows import fill_window
 from .common import get_assessment, paginate, require
 
@@ -130,21 +132,17 @@ def fill(request, pk):
     )
     _open, window_error = fill_window(assessment.period).check()
     if request.method == "POST" and form.is_valid() and not window_error:
-        version = request.POST.get("expected_version")
-
-        def save():
-            saved = services.save_draft(
+        try:
+            save_assessment_draft(
                 actor=request.user,
                 pk=assessment.pk,
                 entries=form.entries(),
-                expected_version=version,
+                uploads=form.uploads(),
+                expected_version=request.POST.get("expected_version"),
             )
-            for indicator, upload in form.uploads():
-                services.add_evidence(
-                    actor=request.user, assessment=saved, indicator=indicator, upload=upload
-                )
-
-        if attempt(request, save, form=form):
+        except (ValidationError, DomainError) as exc:
+            refusal_on_form(form, exc)
+        else:
             return save_then_submit(
                 request,
                 lambda: services.submit(actor=request.user, pk=assessment.pk),
@@ -152,6 +150,8 @@ def fill(request, pk):
                 done_url=reverse("evaluation:assessment", args=[assessment.pk]),
                 done_message=_("自评已提交，等待上级党组织审核。"),
             )
+    if request.method == "POST":
+        form.name_unsaved_uploads()  # nothing was saved: no file is kept
     groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"))
     return render(
         request,
