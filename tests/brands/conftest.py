@@ -33,8 +33,3 @@ def draft(org):
 @pytest.fixture
 def submitted(org, draft):
     return services.submit(actor=org.users["secretary"], pk=draft.pk)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"

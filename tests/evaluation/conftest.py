@@ -10,11 +10,6 @@ from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def star_version():
     return TableVersion.objects.get(table__code="star-5521", number=1)
 

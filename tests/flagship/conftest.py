@@ -35,11 +35,6 @@ def _before_the_cycle():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def pdf_upload(name="总结.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", content_type="application/pdf")
 
