@@ -81,7 +81,7 @@ def _link(app):
 
 
 @transaction.atomic
-def save_draft(*, actor, unit=None, application=None, data: dict, logo=None):
+def save_application_draft(*, actor, unit=None, application=None, data: dict, logo=None):
     """Create the branch's application or update its draft. A branch has at most one live
     brand; a draft may be incomplete (everything is checked on submission)."""
     if application is None:
@@ -137,7 +137,7 @@ def snapshot(app: BrandApplication) -> dict:
     return data
 
 
-def submit(*, actor, pk, comment="", expected_version=None):
+def submit_application(*, actor, pk, comment="", expected_version=None):
     """Submit a draft or a returned application. Everything must be complete; the content is
     frozen as a new revision; a first submission goes to the first level of the approval
     chain, a resubmission back to the level that returned it."""
@@ -169,7 +169,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def approve(*, actor, pk, comment="", expected_version=None):
+def approve_application(*, actor, pk, comment="", expected_version=None):
     """Approve at the current level: on to the next level of the chain, or, after the last
     (the province), the brand is approved and enters implementation (实施推进)."""
     decided_at = {}
@@ -220,10 +220,10 @@ class ItemDecision:
 @transaction.atomic
 def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]:
     """批量审核通过: approve each application of `seen` (pk → `WORKFLOW.version_of` as the
-    reviewer's page showed it) as `approve` does, each at the version the reviewer saw: one
-    that moved on since (approved by someone else, returned, resubmitted) is refused as
-    already handled, as on its own page. One transaction, each application decided on its own
-    (a refusal undoes only its own savepoint); the decisions come back in the order of the
+    reviewer's page showed it) as `approve_application` does, each at the version the reviewer
+    saw: one that moved on since (approved by someone else, returned, resubmitted) is refused
+    as already handled, as on its own page. One transaction, each application decided on its
+    own (a refusal undoes only its own savepoint); the decisions come back in the order of the
     applications' ids."""
     decisions = []
     for app in BrandApplication.objects.filter(pk__in=seen).order_by("pk"):
@@ -233,7 +233,9 @@ def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]
             continue
         try:
             with transaction.atomic():
-                approve(actor=actor, pk=app.pk, comment=comment, expected_version=version)
+                approve_application(
+                    actor=actor, pk=app.pk, comment=comment, expected_version=version
+                )
         except (ValidationError, DomainError) as exc:
             decisions.append(ItemDecision(app, False, error_text(exc)))
         else:
@@ -241,7 +243,7 @@ def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]
     return decisions
 
 
-def return_for_revision(*, actor, pk, comment="", expected_version=None):
+def return_application(*, actor, pk, comment="", expected_version=None):
     """Return to the branch with a required comment; it edits and resubmits a new revision,
     which comes back to the level that returned it."""
 
@@ -263,7 +265,7 @@ def return_for_revision(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def reject(*, actor, pk, comment="", expected_version=None):
+def reject_application(*, actor, pk, comment="", expected_version=None):
     """Reject with a required comment; the branch may file a new brand later."""
 
     def after_save(app, _t, _from):

@@ -102,7 +102,7 @@ def _edit(request, app, unit=None):
     form = BrandApplicationForm(request.POST or None, request.FILES or None, instance=app)
     if request.method == "POST" and form.is_valid():
         try:
-            app = services.save_draft(
+            app = services.save_application_draft(
                 actor=request.user,
                 unit=unit,
                 application=app if app.pk else None,
@@ -117,7 +117,9 @@ def _edit(request, app, unit=None):
             version = services.WORKFLOW.version_of(app)
             return save_then_submit(
                 request,
-                lambda: services.submit(actor=request.user, pk=app.pk, expected_version=version),
+                lambda: services.submit_application(
+                    actor=request.user, pk=app.pk, expected_version=version
+                ),
                 edit_url=reverse("brands:edit", args=[app.pk]),
                 done_url=reverse("brands:detail", args=[app.pk]),
                 done_message=_("已提交审核，审核结果将通过通知告知您。"),
@@ -172,10 +174,10 @@ def revision(request, pk):
 
 #: The actions a detail page may post; each takes actor, pk, comment and expected_version.
 ACTIONS = {
-    "submit": services.submit,
-    "approve": services.approve,
-    "return": services.return_for_revision,
-    "reject": services.reject,
+    "submit": services.submit_application,
+    "approve": services.approve_application,
+    "return": services.return_application,
+    "reject": services.reject_application,
     "request_acceptance": services.request_acceptance,
     "pass_acceptance": partial(services.judge_acceptance, passed=True),
     "fail_acceptance": partial(services.judge_acceptance, passed=False),

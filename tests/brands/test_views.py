@@ -17,8 +17,10 @@ def two_brands(org):
     """One application in review in each city, waiting at each city's first level."""
     apps = {}
     for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
-        app = services.save_draft(actor=secretary, unit=unit, data=CONTENT, logo=png_upload())
-        apps[unit.code] = services.submit(actor=secretary, pk=app.pk)
+        app = services.save_application_draft(
+            actor=secretary, unit=unit, data=CONTENT, logo=png_upload()
+        )
+        apps[unit.code] = services.submit_application(actor=secretary, pk=app.pk)
     return apps
 
 
@@ -230,8 +232,8 @@ def test_bulk_approve_refuses_a_stale_item_and_approves_the_rest(client, org, tw
     reviewer = grant(org.users["general_branch_reviewer"], org.city_b, Role.REVIEWER)
     a1, b1 = two_brands["A1"], two_brands["B1"]
     seen = _seen(a1, b1)
-    services.return_for_revision(actor=reviewer, pk=a1.pk, comment="请补充成效")
-    services.submit(actor=org.users["secretary"], pk=a1.pk)
+    services.return_application(actor=reviewer, pk=a1.pk, comment="请补充成效")
+    services.submit_application(actor=org.users["secretary"], pk=a1.pk)
     client.force_login(reviewer)
     response = client.post(reverse("brands:bulk_approve"), seen, follow=True)
     body = response.content.decode()

@@ -55,7 +55,7 @@ def full_marks(assessment, fraction=Decimal(1)):
 
 def fill_and_submit(assessment, secretary, fraction=Decimal(1)):
     services.save_draft(actor=secretary, pk=assessment.pk, entries=full_marks(assessment, fraction))
-    return services.submit(actor=secretary, pk=assessment.pk)
+    return services.submit_assessment(actor=secretary, pk=assessment.pk)
 
 
 @pytest.fixture
