@@ -28,6 +28,7 @@ ALLOWED = {
         "BranchCategory": "branch categories (TextChoices): evaluation's table variants, filters",
         "Region": "the region a unit belongs to: evaluation copies it onto an assessment",
         "COMMITTEE_TYPES": "constant exported for the committee-level pages",
+        "CITY_COMMITTEE_TYPES": "constant exported for the lists filtered by city committee",
         "REVIEWING_TYPES": "constant exported for the demo data's reviewers",
     },
 }
