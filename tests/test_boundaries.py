@@ -34,15 +34,7 @@ ALLOWED = {
 }
 
 #: (importing file, "app.models", name) → reason: single exceptions, each to be removed.
-EXCEPTIONS = {
-    ("evaluation/online.py", "brands.models", "Status"): (
-        "online scores read brands' statuses; online.py is being rewritten by another change "
-        "(issue #13 follow-up: call brands.selectors instead)"
-    ),
-    ("evaluation/online.py", "brands.models", "MediaPublication"): (
-        "online scores count media publications; same follow-up as above"
-    ),
-}
+EXCEPTIONS: dict[tuple[str, str, str], str] = {}
 
 
 def _app_modules():
