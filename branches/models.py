@@ -20,7 +20,11 @@ class UnitType(models.TextChoices):
     PARTY_GROUP = "party_group", _("党小组")
 
 
+#: Units that head a committee's pages and bulletins: the province and the committees under it.
 COMMITTEE_TYPES = (UnitType.PROVINCE, UnitType.CITY, UnitType.DIRECT)
+#: The committees directly under the province (市分公司党委, 直属党委), at the tree's depth 2:
+#: what lists filter "by city" (not the province, which is all of them).
+CITY_COMMITTEE_TYPES = (UnitType.CITY, UnitType.DIRECT)
 REVIEWING_TYPES = (UnitType.GENERAL_BRANCH, UnitType.CITY, UnitType.DIRECT, UnitType.PROVINCE)
 
 

@@ -7,7 +7,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from workflow.models import Photo, StoredFile, SubmittedRevision
+from workflow.models import ChainReviewed, Photo, StoredFile, SubmittedRevision
 
 
 class BrandType(models.TextChoices):
@@ -54,33 +54,20 @@ def showcase_order():
     ]
 
 
-class BrandApplication(models.Model):
+class BrandApplication(ChainReviewed):
+    in_review_state = Status.IN_REVIEW
+
     unit = models.ForeignKey(
         "branches.OrgUnit",
         verbose_name=_("党支部"),
         on_delete=models.PROTECT,
         related_name="brands",
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申报人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     level = models.CharField(
         _("品牌级别"), max_length=20, choices=Level.choices, default=Level.BRANCH
-    )
-    #: The reviewing unit whose turn it is while in review (from the tree's approval chain).
-    current_level = models.ForeignKey(
-        "branches.OrgUnit",
-        verbose_name=_("当前审核层级"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
 
     # The six elements (创建六要素) plus type and core idea.
@@ -96,9 +83,9 @@ class BrandApplication(models.Model):
     measures = models.JSONField(_("创建举措"), default=list, blank=True)
     results = models.TextField(_("创建成效"), blank=True)
 
-    revision_number = models.PositiveIntegerField(_("版本"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    #: indexed here: the lists of applications sort by it
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, db_index=True)
     approved_at = models.DateTimeField(_("立项时间"), null=True, blank=True)
     built_at = models.DateTimeField(_("建成时间"), null=True, blank=True)
@@ -138,12 +125,6 @@ class BrandApplication(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
-
-    @property
-    def level_in_review(self):
-        """The level reviewing it now; None unless it is in review. `current_level` stays set
-        after a return (the resubmission goes back there) and a rejection (where it ended)."""
-        return self.current_level if self.status == Status.IN_REVIEW else None
 
 
 class Revision(SubmittedRevision):

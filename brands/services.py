@@ -2,6 +2,8 @@
 `_apply`): locked, checked, audited and notified in one transaction, and the cached figures it
 changes (brands/cache.py) are invalidated once it commits."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import reviewers_at
 from branches.models import UnitType
 from branches.selectors import approval_chain
+from workflow.errors import DomainError, error_text
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     Transition,
@@ -78,7 +81,7 @@ def _link(app):
 
 
 @transaction.atomic
-def save_draft(*, actor, unit=None, application=None, data: dict, logo=None):
+def save_application_draft(*, actor, unit=None, application=None, data: dict, logo=None):
     """Create the branch's application or update its draft. A branch has at most one live
     brand; a draft may be incomplete (everything is checked on submission)."""
     if application is None:
@@ -133,7 +136,7 @@ def snapshot(app: BrandApplication) -> dict:
     return data
 
 
-def submit(*, actor, pk, comment="", expected_version=None):
+def submit_application(*, actor, pk, comment="", expected_version=None):
     """Submit a draft or a returned application. Everything must be complete; the content is
     frozen as a new revision; a first submission goes to the first level of the approval
     chain, a resubmission back to the level that returned it."""
@@ -165,7 +168,7 @@ def submit(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def approve(*, actor, pk, comment="", expected_version=None):
+def approve_application(*, actor, pk, comment="", expected_version=None):
     """Approve at the current level: on to the next level of the chain, or, after the last
     (the province), the brand is approved and enters implementation (实施推进)."""
     decided_at = {}
@@ -203,7 +206,43 @@ def approve(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def return_for_revision(*, actor, pk, comment="", expected_version=None):
+@dataclass(frozen=True)
+class ItemDecision:
+    """What became of one application in a bulk approval: approved, or refused with the
+    reason as shown."""
+
+    application: BrandApplication
+    approved: bool
+    reason: str = ""
+
+
+@transaction.atomic
+def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]:
+    """批量审核通过: approve each application of `seen` (pk → `WORKFLOW.version_of` as the
+    reviewer's page showed it) as `approve_application` does, each at the version the reviewer
+    saw: one that moved on since (approved by someone else, returned, resubmitted) is refused
+    as already handled, as on its own page. One transaction, each application decided on its
+    own (a refusal undoes only its own savepoint); the decisions come back in the order of the
+    applications' ids."""
+    decisions = []
+    for app in BrandApplication.objects.filter(pk__in=seen).order_by("pk"):
+        version = seen[app.pk]
+        if not version:
+            decisions.append(ItemDecision(app, False, _("页面已过期，请刷新后重新勾选。")))
+            continue
+        try:
+            with transaction.atomic():
+                approve_application(
+                    actor=actor, pk=app.pk, comment=comment, expected_version=version
+                )
+        except (ValidationError, DomainError) as exc:
+            decisions.append(ItemDecision(app, False, error_text(exc)))
+        else:
+            decisions.append(ItemDecision(app, True))
+    return decisions
+
+
+def return_application(*, actor, pk, comment="", expected_version=None):
     """Return to the branch with a required comment; it edits and resubmits a new revision,
     which comes back to the level that returned it."""
 
@@ -225,7 +264,7 @@ def return_for_revision(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def reject(*, actor, pk, comment="", expected_version=None):
+def reject_application(*, actor, pk, comment="", expected_version=None):
     """Reject with a required comment; the branch may file a new brand later."""
 
     def after_save(app, _t, _from):

@@ -237,16 +237,16 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_U
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# No global CELERY_TASK_(SOFT_)TIME_LIMIT: every task declares its own bounds
+# (workflow.tasks.TASK_OPTIONS: 10/11 min; backup.tasks: 45/50 min).
 CELERY_TIMEZONE = TIME_ZONE
 # An unreachable broker must not hold a page: sending a task gives up within a second (the job
 # row stays queued in the database and the catch-up jobs send it later). Without these the
 # result backend's reconnect loop (20 retries, 1 s apart) held each enqueue ~19 s.
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 # A message is redelivered when its worker has not acknowledged it (acks_late) within the
-# visibility timeout: 1 hour, four times the longest a task may run (CELERY_TASK_TIME_LIMIT,
-# 15 min; the generations stop at 11 min, TASK_OPTIONS) plus its retry backoff (< 1 min), so a
+# visibility timeout: 1 hour, five times the longest a portal task may run (11 min,
+# TASK_OPTIONS) plus its retry backoff (< 1 min), so a
 # job still running is never handed to a second worker. A worker that dies leaves its job to
 # the reaper (JOB_LEASE_SECONDS) long before the redelivery, which then finds it failed.
 BROKER_VISIBILITY_TIMEOUT = 60 * 60
@@ -282,6 +282,20 @@ LEDGER_LOCK_AFTER_DAYS = env.int("LEDGER_LOCK_AFTER_DAYS", default=10)
 # Days before the end of a month / quarter / year that the ledger reminds of meetings not yet
 # held (ledger/reminders.py), each offset once per task and recipient.
 LEDGER_REMINDER_DAYS_BEFORE = env.list("LEDGER_REMINDER_DAYS_BEFORE", cast=int, default=[5, 1])
+
+# The monthly bulletin (bulletins/). An application in review for longer than
+# BULLETIN_OVERDUE_DAYS (since its last submission) counts as overdue. The Excel list of
+# returned/overdue items names, per committee, the BULLETIN_ITEMS_PER_COMMITTEE longest
+# waiting (every count stays complete; a bulletin is circulated, not worked from, and the file
+# stays small). BULLETIN_ISSUER fixes the issuing office on the cover (default: the scope's
+# "<unit>党建工作部"). BULLETIN_CJK_FONT is the font file the charts' Chinese labels use (a
+# missing file falls back to any installed CJK family).
+BULLETIN_OVERDUE_DAYS = env.int("BULLETIN_OVERDUE_DAYS", default=15)
+BULLETIN_ITEMS_PER_COMMITTEE = env.int("BULLETIN_ITEMS_PER_COMMITTEE", default=100)
+BULLETIN_ISSUER = env.str("BULLETIN_ISSUER", default="")
+BULLETIN_CJK_FONT = env.str(
+    "BULLETIN_CJK_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
 
 # Backups (backup/, README "Backup and restore"): `manage.py backup` writes one folder per run
 # into BACKUP_DIR and keeps the newest BACKUP_KEEP. The daily 02:30 run (beat) backs up only

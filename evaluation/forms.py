@@ -6,9 +6,11 @@ from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory, OrgUnit, Region
 from workflow.formats import points
+from workflow.uploads import safe_display_name
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
 from .selectors.tables import published_versions
+from .services.fill import evidence_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,7 +72,7 @@ class SelfAssessmentForm(forms.Form):
                     }
                 ),
             )
-            self.fields[f"f{i.pk}"] = forms.FileField(
+            self.fields[evidence_field(i.pk)] = forms.FileField(
                 label=_("佐证材料"),
                 required=False,
                 widget=forms.ClearableFileInput(
@@ -99,10 +101,24 @@ class SelfAssessmentForm(forms.Form):
 
     def uploads(self) -> list:
         return [
-            (i, self.cleaned_data[f"f{i.pk}"])
+            (i, self.cleaned_data[evidence_field(i.pk)])
             for i in self.indicators
-            if self.cleaned_data.get(f"f{i.pk}")
+            if self.cleaned_data.get(evidence_field(i.pk))
         ]
+
+    def name_unsaved_uploads(self) -> None:
+        """After a save that did not go through: a browser cannot keep a chosen file across
+        pages, so each file that was attached is named at its field as not saved, to be chosen
+        again (a refused file already says why at its field)."""
+        for i in self.indicators:
+            name = evidence_field(i.pk)
+            upload = self.files.get(self.add_prefix(name))
+            if upload and not self.has_error(name):
+                self.add_error(
+                    name,
+                    _("文件“%(name)s”尚未保存，请重新选择后再保存。")
+                    % {"name": safe_display_name(upload.name)},
+                )
 
 
 class ReviewForm(forms.Form):

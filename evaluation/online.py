@@ -21,6 +21,9 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from brands.selectors.scoring import BrandStage, MediaLevel, brand_stage, publication_levels
+from ledger.kinds import MeetingKind as K
+
 CENT = Decimal("0.01")
 
 
@@ -94,8 +97,6 @@ IMPLEMENTING_SHARE = Decimal(5) / Decimal(8)
 def brand_status(facts, indicator) -> Online:
     """Full points for a built brand, 5/8 of them while it is being implemented or in
     acceptance review, none before approval (the brand's status when the score is taken)."""
-    from brands.models import Status
-
     app = facts.application
     if app is None:
         return Online(Decimal(0), _("系统评分：本支部尚未申报品牌。"))
@@ -103,15 +104,21 @@ def brand_status(facts, indicator) -> Online:
         "name": app.name,
         "status": app.get_status_display(),
     }
-    if app.status == Status.BUILT:
+    stage = brand_stage(app)
+    if stage == BrandStage.BUILT:
         return Online(indicator.max_points, basis)
-    if app.status in (Status.IMPLEMENTING, Status.ACCEPTANCE):
+    if stage == BrandStage.IMPLEMENTING:
         return Online(_share(indicator.max_points, IMPLEMENTING_SHARE), basis)
     return Online(Decimal(0), basis)
 
 
-#: Points per publication about the brand, by the medium's level (闪亮).
-MEDIA_POINTS = {"national": Decimal(3), "provincial": Decimal(2), "city": Decimal(1)}
+#: Points per publication about the brand, by the medium's level (闪亮); any other level (in
+#: the company) earns INTERNAL_POINTS.
+MEDIA_POINTS = {
+    MediaLevel.NATIONAL: Decimal(3),
+    MediaLevel.PROVINCIAL: Decimal(2),
+    MediaLevel.CITY: Decimal(1),
+}
 INTERNAL_POINTS = Decimal("0.5")
 
 
@@ -119,16 +126,10 @@ INTERNAL_POINTS = Decimal("0.5")
 def brand_media(facts, indicator) -> Online:
     """Per publication about the branch's brand dated within the period: national 3, provincial
     2, city 1, in-company 0.5 points, up to the item's maximum."""
-    from brands.models import MediaPublication
-
     app, period = facts.application, facts.period
     if app is None:
         return Online(Decimal(0), _("系统评分：本支部尚未申报品牌，期内无品牌传播记录。"))
-    levels = list(
-        MediaPublication.objects.filter(
-            application=app, published_on__range=(period.starts_on, period.ends_on)
-        ).values_list("media_level", flat=True)
-    )
+    levels = publication_levels(app, period.starts_on, period.ends_on)
     earned = sum((MEDIA_POINTS.get(level, INTERNAL_POINTS) for level in levels), Decimal(0))
     return Online(
         min(earned, indicator.max_points).quantize(CENT),
@@ -139,23 +140,24 @@ def brand_media(facts, indicator) -> Online:
 
 # --- the branch's ledger (台账) ----------------------------------------------------------------
 
-THREE_ONE = ("branch_assembly", "committee_meeting", "group_meeting", "party_lecture")
+#: 三会一课: the branch assembly, the committee meeting, the group meeting and the party lecture.
+THREE_ONE = (K.BRANCH_ASSEMBLY, K.COMMITTEE_MEETING, K.GROUP_MEETING, K.PARTY_LECTURE)
 #: Rule code → (label, the template kinds it counts; None: every template due).
 LEDGER_MEETING_RULES = {
     "ledger_meetings": (_lazy("台账：各类会议按期开展（应开/已开）"), None),
     "ledger_three_one": (_lazy("台账：“三会一课”按期开展"), THREE_ONE),
-    "ledger_theme_day": (_lazy("台账：主题党日按期开展"), ("theme_day",)),
+    "ledger_theme_day": (_lazy("台账：主题党日按期开展"), (K.THEME_DAY,)),
     "ledger_decisions": (
         _lazy("台账：支委会、支部党员大会按期召开"),
-        ("committee_meeting", "branch_assembly"),
+        (K.COMMITTEE_MEETING, K.BRANCH_ASSEMBLY),
     ),
-    "ledger_group_meetings": (_lazy("台账：党小组会按期召开（每个党小组）"), ("group_meeting",)),
+    "ledger_group_meetings": (_lazy("台账：党小组会按期召开（每个党小组）"), (K.GROUP_MEETING,)),
     "ledger_annual_meetings": (
         _lazy("台账：组织生活会、民主评议党员"),
-        ("life_meeting", "member_review"),
+        (K.LIFE_MEETING, K.MEMBER_REVIEW),
     ),
-    "ledger_life_and_talks": (_lazy("台账：组织生活会、谈心谈话"), ("life_meeting", "heart_talk")),
-    "ledger_member_review": (_lazy("台账：民主评议党员"), ("member_review",)),
+    "ledger_life_and_talks": (_lazy("台账：组织生活会、谈心谈话"), (K.LIFE_MEETING, K.HEART_TALK)),
+    "ledger_member_review": (_lazy("台账：民主评议党员"), (K.MEMBER_REVIEW,)),
 }
 #: Attendance at or above this rate earns full points; below, points fall linearly to 0.
 FULL_ATTENDANCE = Decimal("0.9")

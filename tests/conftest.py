@@ -210,6 +210,13 @@ def _test_transport(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Uploads, logos and generated files go to the test's own folder, never the checkout's
+    # media/ (nor another test's).
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark tests by the services they use, and in CI refuse a run that would count none."""
     for item in items:

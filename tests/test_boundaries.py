@@ -28,20 +28,13 @@ ALLOWED = {
         "BranchCategory": "branch categories (TextChoices): evaluation's table variants, filters",
         "Region": "the region a unit belongs to: evaluation copies it onto an assessment",
         "COMMITTEE_TYPES": "constant exported for the committee-level pages",
+        "CITY_COMMITTEE_TYPES": "constant exported for the lists filtered by city committee",
         "REVIEWING_TYPES": "constant exported for the demo data's reviewers",
     },
 }
 
 #: (importing file, "app.models", name) → reason: single exceptions, each to be removed.
-EXCEPTIONS = {
-    ("evaluation/online.py", "brands.models", "Status"): (
-        "online scores read brands' statuses; online.py is being rewritten by another change "
-        "(issue #13 follow-up: call brands.selectors instead)"
-    ),
-    ("evaluation/online.py", "brands.models", "MediaPublication"): (
-        "online scores count media publications; same follow-up as above"
-    ),
-}
+EXCEPTIONS: dict[tuple[str, str, str], str] = {}
 
 
 def _app_modules():

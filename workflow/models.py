@@ -1,5 +1,5 @@
 """Shared building blocks: the audit trail, in-app notifications, and the abstract bases of
-uploaded files, photos and submitted revisions that several apps keep.
+uploaded files, photos, submitted revisions and chain-reviewed objects that several apps keep.
 
 A small model rather than django-auditlog: what we must record is a *domain* event (an
 approval, a return, a publication) with its actor, from → to state and the reviewer's comment,
@@ -117,6 +117,43 @@ class SubmittedRevision(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ChainReviewed(models.Model):
+    """An object reviewed level by level up the tree's approval chain (`workflow.transitions`:
+    `chain_review`, `enter_chain`, `climb_chain`, `chain_version`): who applied, the reviewing
+    unit whose turn it is, the revision under review and when it was submitted. The concrete
+    model declares its `status` (its own states) and names the one meaning "in review"."""
+
+    #: The concrete model's state while a level reviews it (each model names its own).
+    in_review_state: str
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: The reviewing unit whose turn it is while in review (from the tree's approval chain).
+    current_level = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("当前审核层级"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revision_number = models.PositiveIntegerField(_("版本"), default=0)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def level_in_review(self):
+        """The level reviewing it now; None unless it is in review. `current_level` stays set
+        after a return (the resubmission goes back there) and a rejection (where it ended)."""
+        return self.current_level if self.status == self.in_review_state else None
 
 
 class AuditEntry(models.Model):

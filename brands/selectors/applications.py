@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import review_levels
-from branches.models import OrgUnit, UnitType
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit
 from branches.selectors import scope_filter, scope_paths, units_visible_to
 
 from .. import cache
@@ -90,7 +90,7 @@ def review_queue_count(user) -> int:
 
 def committees_visible_to(user) -> QuerySet[OrgUnit]:
     """City and directly-affiliated committees in the user's scope, for filters."""
-    return units_visible_to(user).filter(unit_type__in=[UnitType.CITY, UnitType.DIRECT])
+    return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
 
 
 def live_application_for(unit) -> BrandApplication | None:

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Case, Count, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from branches.models import OrgUnit, UnitType
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit
 from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, committee_key, committee_name
 
 from .. import cache
@@ -25,7 +25,6 @@ from ..models import SHOWCASE_STATUSES, BrandApplication, Level, Status, showcas
 #: first `COMMITTEE_KEY_LENGTH` characters of any unit's materialized path name its committee
 #: (`committee_key`, `committee_name`: the tree's, in branches.selectors).
 COMMITTEE_KEY_LENGTH = COMMITTEE_PATH_LEN
-COMMITTEE_TYPES = (UnitType.CITY, UnitType.DIRECT)
 
 #: How many branch brands a cluster lists before it links to the filtered wall instead.
 CLUSTER_SIZE = 12
@@ -47,7 +46,7 @@ def showcase_brands() -> QuerySet[BrandApplication]:
 
 def showcase_committees() -> QuerySet[OrgUnit]:
     """The committees a viewer may filter the wall by (all of them: the wall is province-wide)."""
-    return OrgUnit.objects.filter(unit_type__in=COMMITTEE_TYPES, is_active=True).order_by(
+    return OrgUnit.objects.filter(unit_type__in=CITY_COMMITTEE_TYPES, is_active=True).order_by(
         "sort_order", "path"
     )
 

@@ -15,7 +15,7 @@ from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response, image_response, uploaded_message
-from workflow.views import attempt, outcome_of, perform_action, save_then_submit
+from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -102,7 +102,7 @@ def _edit(request, app, unit=None):
     form = BrandApplicationForm(request.POST or None, request.FILES or None, instance=app)
     if request.method == "POST" and form.is_valid():
         try:
-            app = services.save_draft(
+            app = services.save_application_draft(
                 actor=request.user,
                 unit=unit,
                 application=app if app.pk else None,
@@ -117,7 +117,9 @@ def _edit(request, app, unit=None):
             version = services.WORKFLOW.version_of(app)
             return save_then_submit(
                 request,
-                lambda: services.submit(actor=request.user, pk=app.pk, expected_version=version),
+                lambda: services.submit_application(
+                    actor=request.user, pk=app.pk, expected_version=version
+                ),
                 edit_url=reverse("brands:edit", args=[app.pk]),
                 done_url=reverse("brands:detail", args=[app.pk]),
                 done_message=_("已提交审核，审核结果将通过通知告知您。"),
@@ -172,10 +174,10 @@ def revision(request, pk):
 
 #: The actions a detail page may post; each takes actor, pk, comment and expected_version.
 ACTIONS = {
-    "submit": services.submit,
-    "approve": services.approve,
-    "return": services.return_for_revision,
-    "reject": services.reject,
+    "submit": services.submit_application,
+    "approve": services.approve_application,
+    "return": services.return_application,
+    "reject": services.reject_application,
     "request_acceptance": services.request_acceptance,
     "pass_acceptance": partial(services.judge_acceptance, passed=True),
     "fail_acceptance": partial(services.judge_acceptance, passed=False),
@@ -201,6 +203,8 @@ def queue(request):
     form, page, query = _filtered_page(
         request, selectors.review_queue(user), count=selectors.review_queue_count(user)
     )
+    for app in page:  # what the reviewer sees, checked again by 批量审核通过
+        app.seen_version = services.WORKFLOW.version_of(app)
     return render(request, "brands/queue.html", {"form": form, "page": page, "query": query})
 
 
@@ -210,21 +214,18 @@ def bulk_approve(request):
     """Approve several applications at once; each succeeds or fails on its own."""
     if not request.user.has_perm("brands.view_review_queue"):
         raise PermissionDenied
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:100]
-    ok, failed = 0, []
-    for app in BrandApplication.objects.filter(pk__in=ids).order_by("pk"):
-        # Each refusal is said after the count of those approved, with its application's name.
-        approved = outcome_of(
-            services.approve, actor=request.user, pk=app.pk, comment=request.POST.get("comment", "")
-        )
-        if approved:
-            ok += 1
-        else:
-            failed.append(f"{app}：{approved.error}")
-    if ok:
-        messages.success(request, _("已审核通过 %(n)d 项。") % {"n": ok})
-    for line in failed:
-        messages.error(request, line)
+    ids = list(dict.fromkeys(int(i) for i in request.POST.getlist("ids") if i.isdigit()))[:100]
+    decisions = services.approve_applications(
+        actor=request.user,
+        seen={pk: request.POST.get(f"version_{pk}", "") for pk in ids},
+        comment=request.POST.get("comment", ""),
+    )
+    approved = sum(d.approved for d in decisions)
+    if approved:
+        messages.success(request, _("已审核通过 %(n)d 项。") % {"n": approved})
+    # each refusal is said after the count of those approved, with its application's name
+    for refused in (d for d in decisions if not d.approved):
+        messages.error(request, f"{refused.application}：{refused.reason}")
     if not ids:
         messages.warning(request, _("请先勾选要审核通过的申报。"))
     return redirect("brands:queue")

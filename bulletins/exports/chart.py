@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
-NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-#: Other CJK fonts to try, in order, when the Noto collection is missing.
+#: Other CJK fonts to try, in order, when settings.BULLETIN_CJK_FONT is missing.
 FALLBACK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -32,7 +31,7 @@ DPI = 120
 
 
 def font_path() -> str:
-    return getattr(settings, "BULLETIN_CJK_FONT", NOTO_CJK)
+    return settings.BULLETIN_CJK_FONT
 
 
 @functools.cache

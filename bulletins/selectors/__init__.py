@@ -53,8 +53,6 @@ from .brand_figures import (
     coverage_section,
 )
 from .common import (
-    DEFAULT_ITEMS_PER_COMMITTEE,
-    DEFAULT_OVERDUE_DAYS,
     CountsRow,
     ScopeReader,
     items_per_committee,
@@ -66,8 +64,6 @@ from .other_apps import FlagshipSection, RankingSection, flagship_section, ranki
 
 __all__ = [
     "ACTIVITY",
-    "DEFAULT_ITEMS_PER_COMMITTEE",
-    "DEFAULT_OVERDUE_DAYS",
     "READER_ROLES",
     "BacklogItem",
     "BacklogSection",
@@ -119,9 +115,7 @@ class BulletinData:
 
 def issuer_of(scope: OrgUnit) -> str:
     """The issuing office named on the cover (settings.BULLETIN_ISSUER may fix it)."""
-    return getattr(settings, "BULLETIN_ISSUER", "") or _("%(name)s党建工作部") % {
-        "name": scope.name
-    }
+    return settings.BULLETIN_ISSUER or _("%(name)s党建工作部") % {"name": scope.name}
 
 
 def collect(

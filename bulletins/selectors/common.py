@@ -8,20 +8,16 @@ from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, Role, UnitType
 
-#: In review for longer than this many days (since the last submission) counts as overdue.
-DEFAULT_OVERDUE_DAYS = 15
-#: The Excel list of returned/overdue items names, per committee, the longest waiting ones
-#: (all counts are complete; the full working list is the review queue, filtered by waiting
-#: days). A bulletin is circulated, not worked from; and the file stays small and quick.
-DEFAULT_ITEMS_PER_COMMITTEE = 100
-
 
 def overdue_days() -> int:
-    return int(getattr(settings, "BULLETIN_OVERDUE_DAYS", DEFAULT_OVERDUE_DAYS))
+    """In review for longer than this many days (since the last submission) is overdue."""
+    return settings.BULLETIN_OVERDUE_DAYS
 
 
 def items_per_committee() -> int:
-    return int(getattr(settings, "BULLETIN_ITEMS_PER_COMMITTEE", DEFAULT_ITEMS_PER_COMMITTEE))
+    """How many returned/overdue items the Excel list names per committee, longest waiting
+    first (all counts stay complete; the full working list is the review queue)."""
+    return settings.BULLETIN_ITEMS_PER_COMMITTEE
 
 
 class ScopeReader:

@@ -221,7 +221,7 @@ def _first_reviewers(unit):
     return reviewers_at(chain[0])
 
 
-def submit(*, actor, pk, comment="", expected_version=None):
+def submit_assessment(*, actor, pk, comment="", expected_version=None):
     """Submit the self-assessment before the close date. Every basic and special indicator
     needs a self score (deductions and vetoes default to none); the reviewed scores start as
     the self scores and the result is computed."""

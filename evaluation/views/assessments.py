@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from workflow.errors import DomainError
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.uploads import document_response
-from workflow.views import attempt, perform_action, save_then_submit
+from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
@@ -19,7 +19,8 @@ from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
 from ..selectors.tables import grouped, indicators_for
-from ..services import assessments as services
+from ..services import assessments
+from ..services.fill import save_assessment_draft
 from ..windows import fill_window
 from .common import get_assessment, paginate, require
 
@@ -67,7 +68,7 @@ def detail(request, pk, review_form=None):
         review_form = ReviewForm(
             indicators=indicators,
             scores=scores,
-            initial={"expected_version": services.WORKFLOW.version_of(assessment)},
+            initial={"expected_version": assessments.WORKFLOW.version_of(assessment)},
         )
     groups = _rows(assessment, indicators, scores, review_form, ("r", "why"))
     show_result = user.has_perm("evaluation.view_result", assessment)
@@ -76,16 +77,16 @@ def detail(request, pk, review_form=None):
         "groups": groups,
         "show_result": show_result,
         "review_form": review_form,
-        "transitions": services.WORKFLOW.available(user, assessment),
+        "transitions": assessments.WORKFLOW.available(user, assessment),
         "decision_form": DecisionForm(
-            initial={"expected_version": services.WORKFLOW.version_of(assessment)}
+            initial={"expected_version": assessments.WORKFLOW.version_of(assessment)}
         ),
-        "timeline": services.WORKFLOW.describe(
+        "timeline": assessments.WORKFLOW.describe(
             # the branch sees score adjustments with its published result
             timeline(assessment)
             if show_result
-            else timeline(assessment).exclude(action__in=services.EXTRA_ACTIONS),
-            services.EXTRA_ACTIONS,
+            else timeline(assessment).exclude(action__in=assessments.EXTRA_ACTIONS),
+            assessments.EXTRA_ACTIONS,
         ),
         "can_fill": user.has_perm("evaluation.edit_assessment", assessment),
         "can_trend": user.has_perm("evaluation.view_trend", assessment.unit),
@@ -131,30 +132,26 @@ def fill(request, pk):
     )
     _open, window_error = fill_window(assessment.period).check()
     if request.method == "POST" and form.is_valid() and not window_error:
-        version = request.POST.get("expected_version")
-
-        # scores and evidence together: a file the storage refuses saves neither
-        @transaction.atomic
-        def save():
-            saved = services.save_draft(
+        try:
+            save_assessment_draft(
                 actor=request.user,
                 pk=assessment.pk,
                 entries=form.entries(),
-                expected_version=version,
+                uploads=form.uploads(),
+                expected_version=request.POST.get("expected_version"),
             )
-            for indicator, upload in form.uploads():
-                services.add_evidence(
-                    actor=request.user, assessment=saved, indicator=indicator, upload=upload
-                )
-
-        if attempt(request, save, form=form):
+        except (ValidationError, DomainError) as exc:
+            refusal_on_form(form, exc)
+        else:
             return save_then_submit(
                 request,
-                lambda: services.submit(actor=request.user, pk=assessment.pk),
+                lambda: assessments.submit_assessment(actor=request.user, pk=assessment.pk),
                 edit_url=reverse("evaluation:fill", args=[assessment.pk]),
                 done_url=reverse("evaluation:assessment", args=[assessment.pk]),
                 done_message=_("自评已提交，等待上级党组织审核。"),
             )
+    if request.method == "POST":
+        form.name_unsaved_uploads()  # nothing was saved: no file is kept
     groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"))
     return render(
         request,
@@ -166,7 +163,7 @@ def fill(request, pk):
             "window_error": window_error,
             "carried_from": carried_from,
             "has_online": any(i.online_rule for i in indicators),
-            "expected_version": services.WORKFLOW.version_of(assessment),
+            "expected_version": assessments.WORKFLOW.version_of(assessment),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -185,7 +182,7 @@ def adjust(request, pk):
     if form.is_valid():
         adjusted = attempt(
             request,
-            services.adjust_scores,
+            assessments.adjust_scores,
             actor=request.user,
             pk=assessment.pk,
             changes=form.changes(),
@@ -202,10 +199,10 @@ def adjust(request, pk):
 
 
 ACTIONS = {
-    "submit": services.submit,
-    "accept": services.accept,
-    "return": services.return_for_revision,
-    "reopen": services.reopen,
+    "submit": assessments.submit_assessment,
+    "accept": assessments.accept,
+    "return": assessments.return_for_revision,
+    "reopen": assessments.reopen,
 }
 
 
@@ -233,7 +230,7 @@ def delete_evidence(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
     get_assessment(request, evidence.assessment_id)
     try:
-        services.remove_evidence(actor=request.user, evidence=evidence)
+        assessments.remove_evidence(actor=request.user, evidence=evidence)
         messages.success(request, _("佐证材料已删除。"))
     except TransitionError as exc:
         messages.error(request, error_text(exc))

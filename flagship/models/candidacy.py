@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from workflow.models import StoredFile, SubmittedRevision
+from workflow.models import ChainReviewed, StoredFile, SubmittedRevision
 
 from .common import POINTS
 from .cycle import FlagshipCycle
@@ -24,10 +24,12 @@ class CandidacyStatus(models.TextChoices):
 EDITABLE_STATUSES = (CandidacyStatus.DRAFT, CandidacyStatus.RETURNED)
 
 
-class Candidacy(models.Model):
+class Candidacy(ChainReviewed):
     """创建申报: one branch's application in one cycle. The brand's six elements and the latest
     evaluation results are not typed in: they are read from the brand and evaluation and frozen
     in the snapshots at each submission."""
+
+    in_review_state = CandidacyStatus.IN_REVIEW
 
     cycle = models.ForeignKey(
         FlagshipCycle,
@@ -47,12 +49,6 @@ class Candidacy(models.Model):
         on_delete=models.PROTECT,
         related_name="flagship_candidacies",
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申报人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     status = models.CharField(
         _("状态"),
         max_length=20,
@@ -60,20 +56,10 @@ class Candidacy(models.Model):
         default=CandidacyStatus.DRAFT,
         db_index=True,
     )
-    current_level = models.ForeignKey(
-        "branches.OrgUnit",
-        verbose_name=_("当前审核层级"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     actual_practices = models.TextField(_("实际做法"), blank=True)
     highlights = models.TextField(_("品牌亮点"), blank=True)
     brand_snapshot = models.JSONField(_("品牌要素快照"), default=dict, blank=True)
     results_snapshot = models.JSONField(_("考评结果快照"), default=dict, blank=True)
-    revision_number = models.PositiveIntegerField(_("版本"), default=0)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("入围时间"), null=True, blank=True)
 
     # Management phase (培育管理).
@@ -123,12 +109,6 @@ class Candidacy(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
-
-    @property
-    def level_in_review(self):
-        """The level reviewing it now; None unless it is in review (`current_level` stays set
-        after a return or a rejection)."""
-        return self.current_level if self.status == CandidacyStatus.IN_REVIEW else None
 
 
 class CandidacyRevision(SubmittedRevision):

@@ -69,13 +69,5 @@ def all_honours(*, status="", kind="", q="") -> QuerySet[Honour]:
     return qs.order_by("-cycle__year_start", "kind", "candidacy__unit_rank", "pk")
 
 
-def honours_of_units(unit_ids) -> QuerySet[Honour]:
-    return (
-        Honour.objects.filter(unit_id__in=list(unit_ids))
-        .select_related("cycle", "unit")
-        .order_by("-valid_until")
-    )
-
-
 def obligations_of(honour):
     return honour.obligations.select_related("fulfilled_by").order_by("due_on", "pk")

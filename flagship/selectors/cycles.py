@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from branches.models import OrgUnit, Role, UnitType
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role, UnitType
 from branches.selectors import scope_filter, units_visible_to
 from workflow.formats import local_datetime
 from workflow.selectors import timeline
@@ -16,7 +16,6 @@ from ..models import (
     CandidacyStatus,
     FlagshipCycle,
     Objection,
-    ObjectionStatus,
     Phase,
 )
 from ..rules import REVIEW_ROLES, membership
@@ -117,7 +116,7 @@ def review_queue(user, cycle) -> QuerySet[Candidacy]:
 
 
 def committees_visible_to(user) -> QuerySet[OrgUnit]:
-    return units_visible_to(user).filter(unit_type__in=[UnitType.CITY, UnitType.DIRECT])
+    return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
 
 
 def own_branches(user) -> QuerySet[OrgUnit]:
@@ -151,10 +150,6 @@ def objections_of(cycle, *, status="") -> QuerySet[Objection]:
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("status", "-created_at", "-pk")
-
-
-def open_objection_count(cycle) -> int:
-    return Objection.objects.filter(candidacy__cycle=cycle, status=ObjectionStatus.OPEN).count()
 
 
 def my_objections(user, cycle) -> QuerySet[Objection]:

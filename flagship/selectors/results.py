@@ -42,14 +42,6 @@ class LatestResults:
     def is_vetoed(self) -> bool:
         return any(r.is_vetoed for r in (self.six_good, self.five_forces) if r)
 
-    @property
-    def veto_reasons(self) -> list[str]:
-        return [
-            r.veto_reason or r.period
-            for r in (self.six_good, self.five_forces)
-            if r is not None and r.is_vetoed
-        ]
-
     def rate_for(self, source: str) -> Decimal | None:
         result = {"six_good": self.six_good, "five_forces": self.five_forces}.get(source)
         return result.rate if result is not None else None

@@ -155,7 +155,9 @@ def _clean_content(data):
 
 
 @transaction.atomic
-def save_draft(*, actor, cycle=None, unit=None, candidacy=None, data: dict | None = None, now=None):
+def save_candidacy_draft(
+    *, actor, cycle=None, unit=None, candidacy=None, data: dict | None = None, now=None
+):
     """Create the branch's candidacy in the cycle or update its draft. A new candidacy must be
     eligible and within the window; content not given starts from `prefill`."""
     data = data or {}
@@ -216,7 +218,7 @@ def snapshot(candidacy) -> dict:
     return data
 
 
-def submit(*, actor, pk, comment="", expected_version=None, now=None):
+def submit_candidacy(*, actor, pk, comment="", expected_version=None, now=None):
     """Submit within the window. Eligibility is checked again, the brand's elements and the
     latest results are frozen with the content as a new revision, and the candidacy goes to
     the first level of the approval chain (a resubmission: back to the level that returned
@@ -260,7 +262,7 @@ def submit(*, actor, pk, comment="", expected_version=None, now=None):
     )
 
 
-def approve(*, actor, pk, comment="", expected_version=None):
+def approve_candidacy(*, actor, pk, comment="", expected_version=None):
     """Approve at the current level: on up the chain, or after the province the candidacy is
     accepted onto the candidate list (入围)."""
     decided = {}
@@ -320,10 +322,10 @@ def _decided(action, title):
     return decide
 
 
-return_for_revision = _decided("return", _lazy("%(unit)s 旗舰品牌申报被退回修改"))
-return_for_revision.__doc__ = "Return with a required comment; resubmission comes back here."
-reject = _decided("reject", _lazy("%(unit)s 旗舰品牌申报未获通过"))
-reject.__doc__ = "Reject with a required comment."
+return_candidacy = _decided("return", _lazy("%(unit)s 旗舰品牌申报被退回修改"))
+return_candidacy.__doc__ = "Return with a required comment; resubmission comes back here."
+reject_candidacy = _decided("reject", _lazy("%(unit)s 旗舰品牌申报未获通过"))
+reject_candidacy.__doc__ = "Reject with a required comment."
 disqualify = _decided("disqualify", _lazy("%(unit)s 旗舰品牌候选资格被取消"))
 disqualify.__doc__ = "Take an accepted candidate off the list (an upheld objection)."
 

@@ -32,7 +32,7 @@ from ..models import (
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..selectors.results import latest_results
-from ..services import candidacy as services
+from ..services import candidacy as candidacies
 from ..windows import application_window
 from .common import get_candidacy, get_cycle, paginate
 
@@ -61,12 +61,12 @@ def apply(request, cycle_pk, unit_pk):
                 "reasons": [r for r in (window,) if r] + verdict.reasons,
             },
         )
-    initial = services.prefill_for(unit, verdict.brand, verdict.results)
+    initial = candidacies.prefill_for(unit, verdict.brand, verdict.results)
     form = CandidacyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = attempt(
             request,
-            services.save_draft,
+            candidacies.save_candidacy_draft,
             actor=request.user,
             cycle=cycle,
             unit=unit,
@@ -83,7 +83,7 @@ def apply(request, cycle_pk, unit_pk):
             "cycle": cycle,
             "unit": unit,
             "brand": verdict.brand,
-            "elements": services.brand_elements(verdict.brand),
+            "elements": candidacies.brand_elements(verdict.brand),
             "results": verdict.results,
             "candidacy": None,
         },
@@ -91,10 +91,12 @@ def apply(request, cycle_pk, unit_pk):
 
 
 def _after_save(request, candidacy):
-    version = services.WORKFLOW.version_of(candidacy)
+    version = candidacies.WORKFLOW.version_of(candidacy)
     return save_then_submit(
         request,
-        lambda: services.submit(actor=request.user, pk=candidacy.pk, expected_version=version),
+        lambda: candidacies.submit_candidacy(
+            actor=request.user, pk=candidacy.pk, expected_version=version
+        ),
         edit_url=reverse("flagship:edit", args=[candidacy.pk]),
         done_url=reverse("flagship:candidacy", args=[candidacy.pk]),
         done_message=_("已提交审核，审核结果将通过通知告知您。"),
@@ -120,7 +122,7 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         saved = attempt(
             request,
-            services.save_draft,
+            candidacies.save_candidacy_draft,
             actor=request.user,
             candidacy=candidacy,
             data=form.cleaned_data,
@@ -136,7 +138,7 @@ def edit(request, pk):
             "cycle": candidacy.cycle,
             "unit": candidacy.unit,
             "brand": candidacy.brand,
-            "elements": services.brand_elements(candidacy.brand),
+            "elements": candidacies.brand_elements(candidacy.brand),
             "results": latest_results(candidacy.unit),
             "candidacy": candidacy,
         },
@@ -148,9 +150,9 @@ def detail(request, pk):
     candidacy = get_candidacy(request, pk)
     user = request.user
     cycle = candidacy.cycle
-    workflow = services.WORKFLOW
+    workflow = candidacies.WORKFLOW
     transitions = [
-        t for t in workflow.available(user, candidacy) if t.name in services.PAGE_TRANSITIONS
+        t for t in workflow.available(user, candidacy) if t.name in candidacies.PAGE_TRANSITIONS
     ]
     manages = user.has_perm("flagship.manage_candidate", candidacy)
     in_management = candidacy.status == CandidacyStatus.ACCEPTED and cycle.phase == Phase.MANAGEMENT
@@ -165,7 +167,7 @@ def detail(request, pk):
             "decision_form": DecisionForm(
                 initial={"expected_version": workflow.version_of(candidacy)}
             ),
-            "timeline": workflow.describe(timeline(candidacy), services.EXTRA_ACTIONS),
+            "timeline": workflow.describe(timeline(candidacy), candidacies.EXTRA_ACTIONS),
             "chain": approval_chain(candidacy.unit),
             "revisions": candidacy.revisions.select_related("created_by").order_by("-number"),
             "application_files": [a for a in attachments if a.kind == AttachmentKind.APPLICATION],
@@ -206,10 +208,10 @@ def revision(request, pk):
 
 
 ACTIONS = {
-    "submit": services.submit,
-    "approve": services.approve,
-    "return": services.return_for_revision,
-    "reject": services.reject,
+    "submit": candidacies.submit_candidacy,
+    "approve": candidacies.approve_candidacy,
+    "return": candidacies.return_candidacy,
+    "reject": candidacies.reject_candidacy,
 }
 
 
@@ -234,7 +236,7 @@ def upload_attachment(request, pk):
     else:
         added = attempt(
             request,
-            services.add_attachment,
+            candidacies.add_attachment,
             actor=request.user,
             candidacy=candidacy,
             upload=form.cleaned_data["file"],
@@ -254,7 +256,7 @@ def upload_summary(request, pk):
     else:
         added = attempt(
             request,
-            services.upload_summary,
+            candidacies.upload_summary,
             actor=request.user,
             pk=candidacy.pk,
             upload=form.cleaned_data["file"],
@@ -274,7 +276,7 @@ def file_plan(request, pk):
     else:
         attempt(
             request,
-            services.file_plan,
+            candidacies.file_plan,
             actor=request.user,
             pk=candidacy.pk,
             plan=form.cleaned_data["plan"],
@@ -294,7 +296,7 @@ def _attachment(request, pk):
 def delete_attachment(request, pk):
     attachment = _attachment(request, pk)
     try:
-        services.remove_attachment(actor=request.user, attachment=attachment)
+        candidacies.remove_attachment(actor=request.user, attachment=attachment)
         messages.success(request, _("附件已删除。"))
     except TransitionError as exc:
         messages.error(request, error_text(exc))

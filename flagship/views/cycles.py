@@ -17,7 +17,7 @@ from ..models import CandidacyStatus, Phase
 from ..selectors import cycles as selectors
 from ..selectors.awards import honours_for_units
 from ..services import criteria as criteria_services
-from ..services import cycle as services
+from ..services import cycle as cycles
 from ..windows import due_transition
 from .common import get_cycle, paginate
 
@@ -67,13 +67,13 @@ def index(request):
 def create(request):
     if not request.user.has_perm("flagship.manage_cycle"):
         raise PermissionDenied
-    year = services.default_year_start()
-    initial = {"year_start": year, **services.default_schedule(year)}
+    year = cycles.default_year_start()
+    initial = {"year_start": year, **cycles.default_schedule(year)}
     form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         created = attempt(
             request,
-            services.create_cycle,
+            cycles.create_cycle,
             actor=request.user,
             year_start=form.cleaned_data["year_start"],
             data=form.config(),
@@ -92,7 +92,7 @@ def edit(request, pk):
     if request.method == "POST" and form.is_valid():
         saved = attempt(
             request,
-            services.update_cycle,
+            cycles.update_cycle,
             actor=request.user,
             pk=cycle.pk,
             data=form.config(),
@@ -111,9 +111,9 @@ def detail(request, pk):
     user = request.user
     advances = []
     if user.has_perm("flagship.manage_cycle", cycle):
-        for t in services.WORKFLOW.available(user, cycle):
-            if t.name in services.PHASE_ADVANCES:
-                advances.append({"t": t, "blocked": services.blocking_reason(cycle, t.name)})
+        for t in cycles.WORKFLOW.available(user, cycle):
+            if t.name in cycles.PHASE_ADVANCES:
+                advances.append({"t": t, "blocked": cycles.blocking_reason(cycle, t.name)})
     due = due_transition(cycle)
     counts = dict(
         selectors.candidacies_visible_to(user, cycle)
@@ -128,10 +128,10 @@ def detail(request, pk):
             "cycle": cycle,
             "steps": selectors.phase_steps(cycle),
             "advances": advances,
-            "due": services.WORKFLOW[due] if due else None,
-            "due_blocked": services.blocking_reason(cycle, due) if due else "",
+            "due": cycles.WORKFLOW[due] if due else None,
+            "due_blocked": cycles.blocking_reason(cycle, due) if due else "",
             "decision_form": DecisionForm(
-                initial={"expected_version": services.WORKFLOW.version_of(cycle)}
+                initial={"expected_version": cycles.WORKFLOW.version_of(cycle)}
             ),
             "counts": [(label, counts.get(value, 0)) for value, label in CandidacyStatus.choices],
             "members": cycle.committee_members.select_related("user"),
@@ -140,8 +140,8 @@ def detail(request, pk):
             "is_member": user.has_perm("flagship.view_committee_board", cycle),
             "is_chair": user.has_perm("flagship.chair", cycle),
             "own_branches": list(selectors.own_branches(user)),
-            "timeline": services.WORKFLOW.describe(
-                selectors.cycle_timeline(cycle), services.EXTRA_ACTIONS
+            "timeline": cycles.WORKFLOW.describe(
+                selectors.cycle_timeline(cycle), cycles.EXTRA_ACTIONS
             )
             if user.has_perm("flagship.manage_cycle", cycle)
             else None,
@@ -153,14 +153,14 @@ def detail(request, pk):
 @require_POST
 def advance(request, pk, action):
     cycle = get_cycle(pk, "flagship.manage_cycle", request.user)
-    if action not in services.PHASE_ADVANCES:
+    if action not in cycles.PHASE_ADVANCES:
         raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("提交的内容有误，请刷新页面后重试。"))
         return redirect("flagship:cycle", cycle.pk)
     advanced = attempt(
-        request, services.advance, actor=request.user, pk=cycle.pk, name=action, **form.cleaned_data
+        request, cycles.advance, actor=request.user, pk=cycle.pk, name=action, **form.cleaned_data
     )
     if advanced:
         phase = advanced.value.get_phase_display()
@@ -184,9 +184,9 @@ def committee(request, pk):
     if request.method == "POST":
         op = request.POST.get("op")
         operations = {
-            "add": services.add_member,
-            "remove": services.remove_member,
-            "chair": services.set_chair,
+            "add": cycles.add_member,
+            "remove": cycles.remove_member,
+            "chair": cycles.set_chair,
         }
         if op not in operations:
             raise Http404

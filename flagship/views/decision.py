@@ -12,7 +12,7 @@ from ..models import Honour, HonourKind, HonourStatus, Obligation, Phase
 from ..selectors import awards as award_selectors
 from ..selectors import review as review_selectors
 from ..selectors import vote as vote_selectors
-from ..services import decision as services
+from ..services import decision as decisions
 from ..services.cycle import WORKFLOW
 from ..windows import vote_window
 from .common import get_cycle, paginate
@@ -35,7 +35,7 @@ def decide(request, pk):
     if request.method == "POST" and form.is_valid():
         if attempt(
             request,
-            services.decide_units,
+            decisions.decide_units,
             actor=request.user,
             cycle_pk=cycle.pk,
             candidacy_ids=form.cleaned_data["units"],
@@ -69,7 +69,7 @@ def vote(request, pk):
         if form.is_valid():
             attempt(
                 request,
-                services.cast_ballot,
+                decisions.cast_ballot,
                 actor=request.user,
                 cycle_pk=cycle.pk,
                 candidacy_ids=form.cleaned_data["units"],
@@ -106,7 +106,7 @@ def bases(request, pk):
     if request.method == "POST" and form.is_valid():
         if attempt(
             request,
-            services.publish_awards,
+            decisions.publish_awards,
             actor=request.user,
             cycle_pk=cycle.pk,
             base_count=form.cleaned_data["base_count"],
@@ -210,7 +210,7 @@ def fulfil(request, pk):
     else:
         attempt(
             request,
-            services.fulfil_obligation,
+            decisions.fulfil_obligation,
             actor=request.user,
             pk=obligation.pk,
             note=form.cleaned_data["note"],

@@ -10,7 +10,7 @@ from workflow.views import attempt
 from ..forms import HandleObjectionForm, ObjectionForm
 from ..models import Candidacy, Objection, ObjectionStatus
 from ..selectors import cycles as selectors
-from ..services import notice as services
+from ..services import notice as notices
 from ..windows import notice_window
 from .common import get_cycle, paginate
 
@@ -45,7 +45,7 @@ def object_to(request, pk):
     else:
         attempt(
             request,
-            services.file_objection,
+            notices.file_objection,
             actor=request.user,
             candidacy_pk=candidacy.pk,
             text=form.cleaned_data["text"],
@@ -88,7 +88,7 @@ def handle(request, pk):
     else:
         attempt(
             request,
-            services.handle_objection,
+            notices.handle_objection,
             actor=request.user,
             pk=objection.pk,
             success=_("异议已处理。"),

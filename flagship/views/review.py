@@ -14,7 +14,7 @@ from ..forms import ScoreForm, SiteVisitForm, VetoCheckForm
 from ..models import AttachmentKind, Phase, SiteVisitPhoto
 from ..selectors import review as selectors
 from ..selectors.results import latest_results
-from ..services import review as services
+from ..services import review as reviews
 from .common import get_candidacy, get_cycle
 
 
@@ -56,7 +56,7 @@ def _forms(candidacy, user, *, score=None, visit=None, visit_files=None):
         "score_form": ScoreForm(
             score,
             criteria=criteria,
-            suggestions=services.suggested_points(criteria, results),
+            suggestions=reviews.suggested_points(criteria, results),
         ),
         "visit_form": SiteVisitForm(
             visit,
@@ -111,7 +111,7 @@ def score(request, pk):
     if form.is_valid():
         attempt(
             request,
-            services.submit_score,
+            reviews.submit_score,
             actor=request.user,
             candidacy_pk=candidacy.pk,
             points=form.points(),
@@ -131,7 +131,7 @@ def site_visit(request, pk):
     if form.is_valid():
         attempt(
             request,
-            services.record_site_visit,
+            reviews.record_site_visit,
             actor=request.user,
             candidacy_pk=candidacy.pk,
             visited_on=form.cleaned_data["visited_on"],
@@ -154,7 +154,7 @@ def veto_check(request, pk):
     else:
         attempt(
             request,
-            services.record_veto_check,
+            reviews.record_veto_check,
             actor=request.user,
             candidacy_pk=candidacy.pk,
             success=_("否决项核查已记录。"),

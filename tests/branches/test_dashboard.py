@@ -205,9 +205,9 @@ def test_no_application_item_for_a_branch_without_a_built_brand(client, org):
 def test_returned_candidacy_shows_the_comment(client, eligible):
     org = eligible
     cycle = advance(org, new_cycle(org), "open_application")
-    c = candidacies.save_draft(actor=org.users["secretary"], cycle=cycle, unit=org.a1)
-    candidacies.submit(actor=org.users["secretary"], pk=c.pk)
-    candidacies.return_for_revision(
+    c = candidacies.save_candidacy_draft(actor=org.users["secretary"], cycle=cycle, unit=org.a1)
+    candidacies.submit_candidacy(actor=org.users["secretary"], pk=c.pk)
+    candidacies.return_candidacy(
         actor=org.users["general_branch_reviewer"], pk=c.pk, comment="实际做法写得太笼统"
     )
     section = _section(_page(client, org.users["secretary"]), "worklist")
@@ -311,8 +311,8 @@ def test_flagship_candidacies_waiting_at_the_level(client, eligible):
     org = eligible
     cycle = advance(org, new_cycle(org), "open_application")
     for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
-        c = candidacies.save_draft(actor=secretary, cycle=cycle, unit=unit)
-        candidacies.submit(actor=secretary, pk=c.pk)
+        c = candidacies.save_candidacy_draft(actor=secretary, cycle=cycle, unit=unit)
+        candidacies.submit_candidacy(actor=secretary, pk=c.pk)
     body = _page(client, org.users["general_branch_reviewer"])
     href, count, _oldest = _queue(body, f"{cycle.name} 旗舰品牌申报待审")
     assert href == reverse("flagship:queue", args=[cycle.pk]) and count == 1

@@ -25,16 +25,11 @@ def png_upload(name="logo.png", size=(300, 200), color=(200, 30, 30)):
 
 @pytest.fixture
 def draft(org):
-    return services.save_draft(
+    return services.save_application_draft(
         actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
     )
 
 
 @pytest.fixture
 def submitted(org, draft):
-    return services.submit(actor=org.users["secretary"], pk=draft.pk)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    return services.submit_application(actor=org.users["secretary"], pk=draft.pk)

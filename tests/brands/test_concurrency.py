@@ -17,18 +17,20 @@ from .conftest import CONTENT, png_upload
 def test_two_reviewers_at_once_exactly_one_wins(transactional_db, postgres, second):
     org = Org()
     colleague = grant(org.users["member"], org.general_a, "reviewer")
-    app = services.save_draft(
+    app = services.save_application_draft(
         actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
     )
-    app = services.submit(actor=org.users["secretary"], pk=app.pk)
+    app = services.submit_application(actor=org.users["secretary"], pk=app.pk)
     seen = services.WORKFLOW.version_of(app)  # both reviewers opened the same page
 
-    first = lambda: services.approve(  # noqa: E731
+    first = lambda: services.approve_application(  # noqa: E731
         actor=org.users["general_branch_reviewer"], pk=app.pk, expected_version=seen
     )
     other = {
-        "approve": lambda: services.approve(actor=colleague, pk=app.pk, expected_version=seen),
-        "return": lambda: services.return_for_revision(
+        "approve": lambda: services.approve_application(
+            actor=colleague, pk=app.pk, expected_version=seen
+        ),
+        "return": lambda: services.return_application(
             actor=colleague, pk=app.pk, comment="请修改", expected_version=seen
         ),
     }[second]

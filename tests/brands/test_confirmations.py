@@ -21,7 +21,7 @@ def buttons(client, user, app):
 
 
 def test_reject_asks_and_needs_a_comment_approve_does_neither(client, org, submitted):
-    app = services.approve(actor=org.users["general_branch_reviewer"], pk=submitted.pk)
+    app = services.approve_application(actor=org.users["general_branch_reviewer"], pk=submitted.pk)
     seen = buttons(client, org.users["city_reviewer"], app)
     assert set(seen) == {"approve", "return", "reject"}
     assert "最终决定" in seen["reject"] and "data-requires-comment" in seen["reject"]

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.smoke
 
 @pytest.fixture
 def in_review(org):
-    app = services.save_draft(
+    app = services.save_application_draft(
         actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
     )
-    return services.submit(actor=org.users["secretary"], pk=app.pk)
+    return services.submit_application(actor=org.users["secretary"], pk=app.pk)
 
 
 def pages(client, org, app):
@@ -32,7 +32,7 @@ def test_in_review_shows_the_current_level(client, org, in_review):
     assert f"当前审核：{org.general_a.name}" in detail
 
 
-@pytest.mark.parametrize("decide", [services.reject, services.return_for_revision])
+@pytest.mark.parametrize("decide", [services.reject_application, services.return_application])
 def test_a_decided_application_shows_no_current_level(client, org, in_review, decide):
     app = decide(actor=org.users["general_branch_reviewer"], pk=in_review.pk, comment="不符合要求")
     assert app.status in (Status.REJECTED, Status.RETURNED) and app.current_level_id

@@ -42,7 +42,7 @@ def test_new_application_without_a_name_comes_back_with_a_field_error(client, or
 @pytest.mark.parametrize("button", ["save", "submit"])
 def test_clearing_the_name_of_a_draft_comes_back_with_a_field_error(client, org, button):
     secretary = org.users["secretary"]
-    app = services.save_draft(actor=secretary, unit=org.a1, data=CONTENT)
+    app = services.save_application_draft(actor=secretary, unit=org.a1, data=CONTENT)
     client.force_login(secretary)
     response = client.post(reverse("brands:edit", args=[app.pk]), {**TYPED, button: "1"})
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_clearing_the_name_of_a_draft_comes_back_with_a_field_error(client, org,
 
 
 def test_a_nameless_draft_is_audited_under_a_plain_text_name(org):
-    app = services.save_draft(
+    app = services.save_application_draft(
         actor=org.users["secretary"], unit=org.a1, data={**CONTENT, "name": ""}
     )
     assert type(str(app)) is str and str(app) == "（未命名品牌）"

@@ -27,13 +27,15 @@ def revised(org):
     """A1's and B1's applications, each submitted, returned, changed and submitted again."""
     apps = {}
     for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
-        app = services.save_draft(actor=secretary, unit=unit, data=CONTENT, logo=png_upload())
-        app = services.submit(actor=secretary, pk=app.pk)
+        app = services.save_application_draft(
+            actor=secretary, unit=unit, data=CONTENT, logo=png_upload()
+        )
+        app = services.submit_application(actor=secretary, pk=app.pk)
         reviewer = org.users["general_branch_reviewer"] if unit == org.a1 else org.rev_b
-        app = services.return_for_revision(actor=reviewer, pk=app.pk, comment="请细化举措")
+        app = services.return_application(actor=reviewer, pk=app.pk, comment="请细化举措")
         changed = {**CONTENT, "goal": "两年内故障时长下降50%", "measures": ["设立党员先锋岗"]}
-        services.save_draft(actor=secretary, application=app, data=changed)
-        apps[unit.code] = services.submit(actor=secretary, pk=app.pk)
+        services.save_application_draft(actor=secretary, application=app, data=changed)
+        apps[unit.code] = services.submit_application(actor=secretary, pk=app.pk)
     return apps
 
 

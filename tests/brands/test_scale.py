@@ -63,12 +63,14 @@ def test_coverage_is_cached_until_a_submission_commits(
         coverage_selectors.coverage(province)
 
     with django_capture_on_commit_callbacks(execute=True):
-        draft = services.save_draft(actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload())
+        draft = services.save_application_draft(
+            actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload()
+        )
     with django_assert_num_queries(1):  # a draft is not filed: still cached
         assert coverage_selectors.coverage(province).totals.filed == 0
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.submit(actor=secretary, pk=draft.pk)
+        services.submit_application(actor=secretary, pk=draft.pk)
     assert callbacks  # dropped on commit, not before
     assert coverage_selectors.coverage(province).totals.filed == 1
     city = coverage_selectors.coverage(org.users["city_reviewer"])
@@ -77,12 +79,12 @@ def test_coverage_is_cached_until_a_submission_commits(
 
 def test_a_write_that_does_not_commit_keeps_the_figures(org, django_capture_on_commit_callbacks):
     province = org.users["province_reviewer"]
-    draft = services.save_draft(
+    draft = services.save_application_draft(
         actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
     )
     coverage_selectors.coverage(province)  # cached: nothing filed
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.submit(actor=org.users["secretary"], pk=draft.pk)
+        services.submit_application(actor=org.users["secretary"], pk=draft.pk)
     assert len(callbacks) >= 1
     # Not committed yet: readers keep the figures of the last commit.
     assert coverage_selectors.coverage(province).totals.filed == 0
@@ -113,7 +115,7 @@ def test_wall_counts_follow_the_last_approval(
     assert showcase_selectors.brand_wall_count(city=org.city_a) == 0
     for role in ("general_branch_reviewer", "city_reviewer", "province_reviewer"):
         with django_capture_on_commit_callbacks(execute=True):
-            services.approve(actor=org.users[role], pk=submitted.pk)
+            services.approve_application(actor=org.users[role], pk=submitted.pk)
     assert showcase_selectors.brand_wall_count() == 1
     assert showcase_selectors.brand_wall_count(city=org.city_a) == 1
     assert showcase_selectors.brand_wall_count(city=org.city_b) == 0
@@ -150,7 +152,7 @@ def test_index_count_is_cached_until_an_application_is_created(
     with django_assert_num_queries(0):
         app_selectors.application_count(province)
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_draft(
+        services.save_application_draft(
             actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
         )
     assert app_selectors.application_count(province) == 1
@@ -167,7 +169,7 @@ def test_queue_count_is_the_queue_size(org, submitted):
 @pytest.fixture
 def three_built(org):
     for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
-        services.save_draft(actor=secretary, unit=unit, data=CONTENT, logo=png_upload())
+        services.save_application_draft(actor=secretary, unit=unit, data=CONTENT, logo=png_upload())
     BrandApplication.objects.create(unit=org.a2, applicant=org.users["secretary"], name="第三")
     BrandApplication.objects.update(status=Status.BUILT)  # nothing of this tree is cached yet
 

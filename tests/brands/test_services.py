@@ -18,11 +18,11 @@ def test_submission_goes_up_the_chain_derived_from_the_tree(org, submitted):
     assert submitted.current_level == org.general_a
     assert Notification.objects.filter(recipient=org.users["general_branch_reviewer"]).exists()
 
-    app = services.approve(actor=org.users["general_branch_reviewer"], pk=submitted.pk)
+    app = services.approve_application(actor=org.users["general_branch_reviewer"], pk=submitted.pk)
     assert (app.status, app.current_level) == (Status.IN_REVIEW, org.city_a)
-    app = services.approve(actor=org.users["city_reviewer"], pk=app.pk, comment="同意")
+    app = services.approve_application(actor=org.users["city_reviewer"], pk=app.pk, comment="同意")
     assert app.current_level == org.province
-    app = services.approve(actor=org.users["province_reviewer"], pk=app.pk)
+    app = services.approve_application(actor=org.users["province_reviewer"], pk=app.pk)
     assert (app.status, app.current_level, app.approved_at is not None) == (
         Status.IMPLEMENTING,
         None,
@@ -48,26 +48,26 @@ def test_submission_goes_up_the_chain_derived_from_the_tree(org, submitted):
 def test_only_the_reviewer_of_the_current_level_may_decide(org, submitted):
     for role in ("city_reviewer", "province_reviewer", "secretary", "admin"):
         with pytest.raises(TransitionError):
-            services.approve(actor=org.users[role], pk=submitted.pk)
+            services.approve_application(actor=org.users[role], pk=submitted.pk)
     with pytest.raises(TransitionError):
-        services.approve(actor=org.rev_b, pk=submitted.pk)
+        services.approve_application(actor=org.rev_b, pk=submitted.pk)
     assert BrandApplication.objects.get(pk=submitted.pk).current_level == org.general_a
 
 
 def test_return_needs_a_comment_and_the_resubmission_shows_a_diff(org, submitted):
     reviewer = org.users["general_branch_reviewer"]
     with pytest.raises(TransitionError, match="必须填写意见"):
-        services.return_for_revision(actor=reviewer, pk=submitted.pk, comment="  ")
-    services.return_for_revision(actor=reviewer, pk=submitted.pk, comment="请细化建设目标")
+        services.return_application(actor=reviewer, pk=submitted.pk, comment="  ")
+    services.return_application(actor=reviewer, pk=submitted.pk, comment="请细化建设目标")
     app = BrandApplication.objects.get(pk=submitted.pk)
     assert app.status == Status.RETURNED
 
-    services.save_draft(
+    services.save_application_draft(
         actor=org.users["secretary"],
         application=app,
         data={**CONTENT, "goal": "三年内实现网络故障处理时长下降50%"},
     )
-    app = services.submit(actor=org.users["secretary"], pk=app.pk)
+    app = services.submit_application(actor=org.users["secretary"], pk=app.pk)
     assert (app.revision_number, app.current_level) == (2, org.general_a)  # back to who returned
     assert list(Revision.objects.filter(application=app).values_list("number", flat=True)) == [1, 2]
     old, new, rows = selectors.diff_since_return(app)
@@ -77,9 +77,11 @@ def test_return_needs_a_comment_and_the_resubmission_shows_a_diff(org, submitted
 
 
 def test_incomplete_submission_lists_what_is_missing_and_keeps_the_draft(org):
-    app = services.save_draft(actor=org.users["secretary"], unit=org.a1, data={"name": "半成品"})
+    app = services.save_application_draft(
+        actor=org.users["secretary"], unit=org.a1, data={"name": "半成品"}
+    )
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=org.users["secretary"], pk=app.pk)
+        services.submit_application(actor=org.users["secretary"], pk=app.pk)
     assert "品牌标识" in exc.value.messages[0] and "创建举措" in exc.value.messages[0]
     app.refresh_from_db()
     assert (app.status, app.name, app.revision_number) == (Status.DRAFT, "半成品", 0)
@@ -88,22 +90,24 @@ def test_incomplete_submission_lists_what_is_missing_and_keeps_the_draft(org):
 
 def test_a_branch_has_at_most_one_live_brand(org, draft):
     with pytest.raises(TransitionError, match="已有在建或已建成的品牌"):
-        services.save_draft(actor=org.users["secretary"], unit=org.a1, data=CONTENT)
+        services.save_application_draft(actor=org.users["secretary"], unit=org.a1, data=CONTENT)
 
 
 def test_after_rejection_the_branch_may_file_again(org, submitted):
-    services.reject(actor=org.users["general_branch_reviewer"], pk=submitted.pk, comment="不符合")
-    again = services.save_draft(actor=org.users["secretary"], unit=org.a1, data=CONTENT)
+    services.reject_application(
+        actor=org.users["general_branch_reviewer"], pk=submitted.pk, comment="不符合"
+    )
+    again = services.save_application_draft(actor=org.users["secretary"], unit=org.a1, data=CONTENT)
     assert again.pk != submitted.pk
 
 
 def test_a_stale_screen_gets_already_handled(org, submitted):
     seen = services.WORKFLOW.version_of(submitted)
-    services.approve(actor=org.users["general_branch_reviewer"], pk=submitted.pk)
+    services.approve_application(actor=org.users["general_branch_reviewer"], pk=submitted.pk)
     # A second reviewer of the general branch still has the old page open.
     colleague = grant(org.users["member"], org.general_a, "reviewer")
     with pytest.raises(AlreadyHandled, match="已被他人处理"):
-        services.return_for_revision(
+        services.return_application(
             actor=colleague, pk=submitted.pk, comment="x", expected_version=seen
         )
 
@@ -112,15 +116,15 @@ def test_secretary_of_another_branch_cannot_file_or_edit(org, draft):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.save_draft(actor=org.sec_b1, unit=org.a1, data=CONTENT)
+        services.save_application_draft(actor=org.sec_b1, unit=org.a1, data=CONTENT)
     with pytest.raises(TransitionError):
-        services.save_draft(actor=org.sec_b1, application=draft, data={"name": "篡改"})
+        services.save_application_draft(actor=org.sec_b1, application=draft, data={"name": "篡改"})
 
 
 def test_lifecycle_acceptance_built_and_provincial(org, submitted):
     app = submitted
     for role in ("general_branch_reviewer", "city_reviewer", "province_reviewer"):
-        app = services.approve(actor=org.users[role], pk=app.pk)
+        app = services.approve_application(actor=org.users[role], pk=app.pk)
     app = services.request_acceptance(actor=org.users["secretary"], pk=app.pk)
     assert app.status == Status.ACCEPTANCE
     with pytest.raises(TransitionError):  # the general branch does not judge acceptance
@@ -141,7 +145,7 @@ def test_lifecycle_acceptance_built_and_provincial(org, submitted):
 
 
 def test_logo_is_reencoded_and_thumbnailed(org):
-    app = services.save_draft(
+    app = services.save_application_draft(
         actor=org.users["secretary"],
         unit=org.a1,
         data={"name": "x"},
@@ -168,7 +172,7 @@ def test_non_images_are_refused_as_logo_whatever_their_name(org, name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(ValidationError):
-        services.save_draft(
+        services.save_application_draft(
             actor=org.users["secretary"],
             unit=org.a1,
             data={"name": "x"},

@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from branches.models import Role
 from brands import services
 from brands.models import BrandApplication, Status
+from tests.factories import grant
 from tests.permissions import LOGIN, assert_permission_matrix
 
 from .conftest import CONTENT, png_upload
@@ -15,8 +17,10 @@ def two_brands(org):
     """One application in review in each city, waiting at each city's first level."""
     apps = {}
     for unit, secretary in ((org.a1, org.users["secretary"]), (org.b1, org.sec_b1)):
-        app = services.save_draft(actor=secretary, unit=unit, data=CONTENT, logo=png_upload())
-        apps[unit.code] = services.submit(actor=secretary, pk=app.pk)
+        app = services.save_application_draft(
+            actor=secretary, unit=unit, data=CONTENT, logo=png_upload()
+        )
+        apps[unit.code] = services.submit_application(actor=secretary, pk=app.pk)
     return apps
 
 
@@ -196,16 +200,64 @@ def test_return_without_comment_is_refused_with_a_message(client, org, two_brand
     assert BrandApplication.objects.get(pk=app.pk).status == Status.IN_REVIEW
 
 
+def _seen(*apps):
+    """The bulk approval's post as the queue page makes it: the ids and the versions shown."""
+    data = {"ids": [app.pk for app in apps]}
+    for app in apps:
+        data[f"version_{app.pk}"] = services.WORKFLOW.version_of(app)
+    return data
+
+
 def test_bulk_approve_reports_per_item(client, org, two_brands):
     client.force_login(org.users["general_branch_reviewer"])
     response = client.post(
-        reverse("brands:bulk_approve"),
-        {"ids": [two_brands["A1"].pk, two_brands["B1"].pk]},
-        follow=True,
+        reverse("brands:bulk_approve"), _seen(two_brands["A1"], two_brands["B1"]), follow=True
     )
     body = response.content.decode()
     assert "已审核通过 1 项" in body and "没有权限" in body
     assert BrandApplication.objects.get(pk=two_brands["A1"].pk).current_level == org.city_a
+
+
+def test_the_queue_page_posts_the_version_each_row_shows(client, org, two_brands):
+    app = two_brands["A1"]
+    client.force_login(org.users["general_branch_reviewer"])
+    body = client.get(reverse("brands:queue")).content.decode()
+    version = services.WORKFLOW.version_of(app)
+    assert f'name="version_{app.pk}" value="{version}"' in body
+
+
+def test_bulk_approve_refuses_a_stale_item_and_approves_the_rest(client, org, two_brands):
+    """A1 was returned and resubmitted after the reviewer's page was drawn: the reviewer never
+    saw that revision, so it is refused as already handled; the other item goes through."""
+    reviewer = grant(org.users["general_branch_reviewer"], org.city_b, Role.REVIEWER)
+    a1, b1 = two_brands["A1"], two_brands["B1"]
+    seen = _seen(a1, b1)
+    services.return_application(actor=reviewer, pk=a1.pk, comment="请补充成效")
+    services.submit_application(actor=org.users["secretary"], pk=a1.pk)
+    client.force_login(reviewer)
+    response = client.post(reverse("brands:bulk_approve"), seen, follow=True)
+    body = response.content.decode()
+    assert "已审核通过 1 项" in body and "已被他人处理" in body
+    assert BrandApplication.objects.get(pk=a1.pk).current_level == a1.current_level
+    assert BrandApplication.objects.get(pk=b1.pk).current_level != b1.current_level
+
+
+def test_bulk_approve_without_the_shown_version_approves_nothing(client, org, two_brands):
+    app = two_brands["A1"]
+    client.force_login(org.users["general_branch_reviewer"])
+    response = client.post(reverse("brands:bulk_approve"), {"ids": [app.pk]}, follow=True)
+    assert "页面已过期" in response.content.decode()
+    assert BrandApplication.objects.get(pk=app.pk).current_level == app.current_level
+
+
+def test_approve_applications_decides_each_item_in_one_call(org, two_brands):
+    a1, b1 = two_brands["A1"], two_brands["B1"]
+    decisions = services.approve_applications(
+        actor=org.users["general_branch_reviewer"],
+        seen={a1.pk: services.WORKFLOW.version_of(a1), b1.pk: services.WORKFLOW.version_of(b1)},
+    )
+    assert [(d.application.pk, d.approved) for d in decisions] == [(a1.pk, True), (b1.pk, False)]
+    assert "没有权限" in decisions[1].reason
 
 
 def test_attachment_download_is_scoped_and_forced_as_download(client, org, two_brands):

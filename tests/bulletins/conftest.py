@@ -29,11 +29,6 @@ from workflow.models import AuditEntry
 C = BranchCategory
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @dataclass
 class World:
     org: object

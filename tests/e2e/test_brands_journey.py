@@ -103,10 +103,10 @@ def test_a_secretary_of_another_city_can_neither_see_nor_act(
     settings.MEDIA_ROOT = tmp_path / "media"
     from tests.brands.conftest import CONTENT, png_upload
 
-    app = services.save_draft(
+    app = services.save_application_draft(
         actor=org.users["secretary"], unit=org.a1, data=CONTENT, logo=png_upload()
     )
-    services.submit(actor=org.users["secretary"], pk=app.pk)
+    services.submit_application(actor=org.users["secretary"], pk=app.pk)
 
     login(page, live_server, "sec_b1")
     page.locator("#mainnav").get_by_role("link", name="品牌创建").click()

@@ -16,9 +16,11 @@ from tests.e2e.conftest import assert_no_horizontal_scroll, login
 def submitted(org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     secretary = org.users["secretary"]
-    draft = services.save_draft(actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload())
-    app = services.submit(actor=secretary, pk=draft.pk)
-    return services.approve(actor=org.users["general_branch_reviewer"], pk=app.pk)
+    draft = services.save_application_draft(
+        actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload()
+    )
+    app = services.submit_application(actor=secretary, pk=draft.pk)
+    return services.approve_application(actor=org.users["general_branch_reviewer"], pk=app.pk)
 
 
 def test_reject_asks_after_the_comment_is_there(page, live_server, org, submitted, screen):

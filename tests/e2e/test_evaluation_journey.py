@@ -95,7 +95,7 @@ def b1_filled_and_accepted(org, period, fraction=Decimal("0.95")):
         for i in earning_items(period.table_version)
     }
     services.save_draft(actor=org.sec_b1, pk=b1.pk, entries=entries)
-    services.submit(actor=org.sec_b1, pk=b1.pk)
+    services.submit_assessment(actor=org.sec_b1, pk=b1.pk)
     services.accept(actor=org.rev_b, pk=b1.pk)
     return b1
 

@@ -61,10 +61,10 @@ def others_apply_and_are_accepted(org, cycle):
     done = []
     for unit in (org.b1, org.a2, org.b2):
         secretary, reviewers = chains[unit.pk]
-        c = candidacies.save_draft(actor=secretary, cycle=cycle, unit=unit)
-        c = candidacies.submit(actor=secretary, pk=c.pk)
+        c = candidacies.save_candidacy_draft(actor=secretary, cycle=cycle, unit=unit)
+        c = candidacies.submit_candidacy(actor=secretary, pk=c.pk)
         for reviewer in reviewers:
-            c = candidacies.approve(actor=reviewer, pk=c.pk)
+            c = candidacies.approve_candidacy(actor=reviewer, pk=c.pk)
         done.append(c)
     return done
 

@@ -10,11 +10,6 @@ from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def star_version():
     return TableVersion.objects.get(table__code="star-5521", number=1)
 
@@ -60,7 +55,7 @@ def full_marks(assessment, fraction=Decimal(1)):
 
 def fill_and_submit(assessment, secretary, fraction=Decimal(1)):
     services.save_draft(actor=secretary, pk=assessment.pk, entries=full_marks(assessment, fraction))
-    return services.submit(actor=secretary, pk=assessment.pk)
+    return services.submit_assessment(actor=secretary, pk=assessment.pk)
 
 
 @pytest.fixture

@@ -272,7 +272,7 @@ def test_evidence_written_last_period_starts_this_periods_form(client, org, peri
     entries = full_marks(a1)
     entries[first.pk]["evidence"] = "支委会每月召开，记录见台账第3册"
     services.save_draft(actor=org.users["secretary"], pk=a1.pk, entries=entries)
-    services.submit(actor=org.users["secretary"], pk=a1.pk)
+    services.submit_assessment(actor=org.users["secretary"], pk=a1.pk)
     later = make_period(org, starts=period.starts_on + timedelta(days=40), name="次月考评")
     a1_later = later.assessments.get(unit=org.a1)
 

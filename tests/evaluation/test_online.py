@@ -102,7 +102,7 @@ def test_submission_takes_the_scores_afresh_and_the_reviewer_may_adjust(org, a1)
     services.save_draft(actor=secretary, pk=a1.pk, entries=full_marks(a1))
     assert saved(a1, "pp-1").self_score == 5
     BrandApplication.objects.filter(pk=app.pk).update(status=BrandStatus.BUILT)
-    services.submit(actor=secretary, pk=a1.pk)
+    services.submit_assessment(actor=secretary, pk=a1.pk)
     a1.refresh_from_db()
     assert saved(a1, "pp-1").self_score == saved(a1, "pp-1").reviewed_score == 8
 
@@ -141,7 +141,7 @@ def test_version_1_stays_typed_by_the_secretary(org, period):
 def test_the_reviewer_and_the_table_page_see_which_items_are_scored_online(client, org, a1):
     brand(org, BrandStatus.BUILT)
     services.save_draft(actor=org.users["secretary"], pk=a1.pk, entries=full_marks(a1))
-    services.submit(actor=org.users["secretary"], pk=a1.pk)
+    services.submit_assessment(actor=org.users["secretary"], pk=a1.pk)
     client.force_login(org.users["city_reviewer"])
     body = client.get(reverse("evaluation:assessment", args=[a1.pk])).content.decode()
     assert 'data-testid="online-pp-1"' in body and "系统评分：品牌“网络先锋”" in body

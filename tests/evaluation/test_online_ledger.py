@@ -188,7 +188,7 @@ def test_the_form_shows_ledger_items_read_only_and_the_reviewer_adjusts(client, 
     client.post(url, data)
     assert a1.scores.get(indicator_id=gl3).self_score == Decimal("3.57")
 
-    services.submit(actor=secretary, pk=a1.pk)
+    services.submit_assessment(actor=secretary, pk=a1.pk)
     reviewer = org.users["city_reviewer"]
     with pytest.raises(Exception, match="理由"):
         services.adjust_scores(actor=reviewer, pk=a1.pk, changes={gl3: (Decimal(6), "")})

@@ -45,7 +45,7 @@ def test_a_refused_change_keeps_the_cached_figures(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(ValidationError, match="请先为以下指标填写自评分"),
     ):
-        services.submit(actor=secretary, pk=a1.pk)
+        services.submit_assessment(actor=secretary, pk=a1.pk)
     assert callbacks == []
     with django_assert_num_queries(0):
         assert selectors.progress_by_period(secretary, [period.pk]) == before

@@ -60,7 +60,7 @@ def test_draft_then_submit_computes_the_result(org, a1):
     sec = org.users["secretary"]
     a = services.save_draft(actor=sec, pk=a1.pk, entries=full_marks(a1, Decimal("0.85")))
     assert a.status == Status.DRAFT and a.self_total == Decimal("85.00") and a.total is None
-    a = services.submit(actor=sec, pk=a1.pk)
+    a = services.submit_assessment(actor=sec, pk=a1.pk)
     assert a.status == Status.SUBMITTED
     assert (a.total, a.max_total, a.star, a.tier) == (Decimal("85.00"), 100, 4, 2)
     assert DimensionScore.objects.filter(assessment=a).count() == 5
@@ -81,7 +81,7 @@ def test_submit_needs_every_earning_item(org, a1):
     i = item(a1, "dw-1")
     services.save_draft(actor=sec, pk=a1.pk, entries={i.pk: {"score": 5, "evidence": ""}})
     with pytest.raises(ValidationError) as exc:
-        services.submit(actor=sec, pk=a1.pk)
+        services.submit_assessment(actor=sec, pk=a1.pk)
     assert "请先为以下指标填写自评分" in str(exc.value)
     assert Assessment.objects.get(pk=a1.pk).status == Status.DRAFT
 
@@ -93,7 +93,7 @@ def test_late_submission_is_blocked_with_a_clear_message(org, a1):
         closes_on=timezone.localdate() - timedelta(days=1)
     )
     with pytest.raises(TransitionError) as exc:
-        services.submit(actor=sec, pk=a1.pk)
+        services.submit_assessment(actor=sec, pk=a1.pk)
     assert "截止填报" in str(exc.value) and "如需补报" in str(exc.value)
     with pytest.raises(TransitionError):
         services.save_draft(actor=sec, pk=a1.pk, entries=full_marks(a1))
@@ -113,7 +113,7 @@ def test_only_the_own_secretary_fills(org, a1, b1):
     with pytest.raises(PermissionDenied):
         services.save_draft(actor=org.users["city_reviewer"], pk=a1.pk, entries={})
     with pytest.raises(TransitionError):
-        services.submit(actor=org.sec_b1, pk=a1.pk)
+        services.submit_assessment(actor=org.sec_b1, pk=a1.pk)
 
 
 def test_adjustment_needs_a_reason_and_is_audited(org, a1):
@@ -220,7 +220,7 @@ def test_return_needs_a_comment_and_resubmission_resets_the_review(org, a1):
     services.adjust_scores(actor=reviewer, pk=a1.pk, changes={i.pk: (5, "核减")})
     services.return_for_revision(actor=reviewer, pk=a1.pk, comment="请补充组织生活佐证")
     assert Notification.objects.filter(recipient=sec, body="请补充组织生活佐证").exists()
-    a = services.submit(actor=sec, pk=a1.pk)
+    a = services.submit_assessment(actor=sec, pk=a1.pk)
     assert a.total == 100 and a.scores.get(indicator=i).reason == ""
 
 

@@ -35,11 +35,6 @@ def _before_the_cycle():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def pdf_upload(name="总结.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", content_type="application/pdf")
 
@@ -123,10 +118,10 @@ def advance(org, cycle, name):
 def accept(org, cycle, unit):
     """File, submit and approve a candidacy all the way up its chain."""
     secretary = secretary_of(org, unit)
-    c = candidacies.save_draft(actor=secretary, cycle=cycle, unit=unit)
-    c = candidacies.submit(actor=secretary, pk=c.pk)
+    c = candidacies.save_candidacy_draft(actor=secretary, cycle=cycle, unit=unit)
+    c = candidacies.submit_candidacy(actor=secretary, pk=c.pk)
     for reviewer in approvers(org, unit):
-        c = candidacies.approve(actor=reviewer, pk=c.pk)
+        c = candidacies.approve_candidacy(actor=reviewer, pk=c.pk)
     return c
 
 

@@ -45,7 +45,7 @@ def test_only_a_built_brand_may_apply_and_the_reason_is_given(org, open_cycle):
 
     secretary = org.users["secretary"]  # secretary of A1 only
     with pytest.raises(PermissionDenied):
-        services.save_draft(actor=secretary, cycle=open_cycle, unit=org.a2)
+        services.save_candidacy_draft(actor=secretary, cycle=open_cycle, unit=org.a2)
 
 
 def test_a_veto_in_the_latest_result_refuses_the_branch(org, open_cycle):
@@ -60,7 +60,7 @@ def test_a_veto_in_the_latest_result_refuses_the_branch(org, open_cycle):
     verdict = check_eligibility(org.a1, cycle=open_cycle)
     assert "一票否决" in verdict.reasons[0] and "2027年1月六好考评" in verdict.reasons[0]
     with pytest.raises(FlagshipError, match="一票否决"):
-        services.save_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
+        services.save_candidacy_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
     # a later clean result is the relevant one again
     publish_result(org.a1, "six-good", 95, ends=datetime.date(2027, 2, 28), name="2027年2月")
     assert check_eligibility(org.a1, cycle=open_cycle).ok
@@ -120,7 +120,7 @@ def test_the_form_starts_prefilled_from_the_brand_activities_and_results(org, op
         text="…",
         created_by=org.users["secretary"],
     )
-    c = services.save_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
+    c = services.save_candidacy_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
     assert "1. 设立党员先锋岗" in c.actual_practices
     assert "2026-10-01 党员先锋岗授牌" in c.actual_practices
     assert "党建引领，网络护航" in c.highlights
@@ -128,30 +128,34 @@ def test_the_form_starts_prefilled_from_the_brand_activities_and_results(org, op
     assert c.brand_snapshot["name"] == brand.name
     assert c.results_snapshot["five_forces"]["rate"] == "85.00"
     # what the branch typed wins over the pre-filled text
-    c = services.save_draft(actor=org.users["secretary"], candidacy=c, data={"highlights": "亮点"})
+    c = services.save_candidacy_draft(
+        actor=org.users["secretary"], candidacy=c, data={"highlights": "亮点"}
+    )
     assert c.highlights == "亮点"
 
 
 def test_review_goes_up_the_shared_approval_chain(org, open_cycle):
     secretary = org.users["secretary"]
-    c = services.save_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
-    c = services.submit(actor=secretary, pk=c.pk)
+    c = services.save_candidacy_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
+    c = services.submit_candidacy(actor=secretary, pk=c.pk)
     assert (c.status, c.current_level) == (CandidacyStatus.IN_REVIEW, org.general_a)
     assert Notification.objects.filter(recipient=org.users["general_branch_reviewer"]).exists()
     with pytest.raises(TransitionError):
-        services.approve(actor=org.users["city_reviewer"], pk=c.pk)  # not their turn
+        services.approve_candidacy(actor=org.users["city_reviewer"], pk=c.pk)  # not their turn
     with pytest.raises(TransitionError):
-        services.approve(actor=org.rev_b, pk=c.pk)
-    c = services.approve(actor=org.users["general_branch_reviewer"], pk=c.pk)
-    c = services.return_for_revision(
+        services.approve_candidacy(actor=org.rev_b, pk=c.pk)
+    c = services.approve_candidacy(actor=org.users["general_branch_reviewer"], pk=c.pk)
+    c = services.return_candidacy(
         actor=org.users["city_reviewer"], pk=c.pk, comment="请补充成效数据"
     )
     assert c.status == CandidacyStatus.RETURNED
-    c = services.save_draft(actor=secretary, candidacy=c, data={"highlights": "补充了数据"})
-    c = services.submit(actor=secretary, pk=c.pk)
+    c = services.save_candidacy_draft(
+        actor=secretary, candidacy=c, data={"highlights": "补充了数据"}
+    )
+    c = services.submit_candidacy(actor=secretary, pk=c.pk)
     assert c.current_level == org.city_a  # back to the level that returned it
-    c = services.approve(actor=org.users["city_reviewer"], pk=c.pk)
-    c = services.approve(actor=org.users["province_reviewer"], pk=c.pk)
+    c = services.approve_candidacy(actor=org.users["city_reviewer"], pk=c.pk)
+    c = services.approve_candidacy(actor=org.users["province_reviewer"], pk=c.pk)
     assert (c.status, c.current_level, c.accepted_at is not None) == (
         CandidacyStatus.ACCEPTED,
         None,
@@ -168,21 +172,24 @@ def test_review_goes_up_the_shared_approval_chain(org, open_cycle):
 
 
 def test_one_candidacy_per_branch_per_cycle(org, open_cycle):
-    services.save_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
+    services.save_candidacy_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
     with pytest.raises(FlagshipError, match="已在本周期申报"):
-        services.save_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
+        services.save_candidacy_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
 
 
 def test_the_window_refuses_late_first_submissions_and_the_job_locks_drafts(org, open_cycle):
     secretary = org.users["secretary"]
-    c = services.save_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
+    c = services.save_candidacy_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
     late = _at(YEAR, 4, 1, 9)
     with pytest.raises(FlagshipError, match="申报已于 2027年3月31日 截止"):
-        services.submit(actor=secretary, pk=c.pk, now=late)
+        services.submit_candidacy(actor=secretary, pk=c.pk, now=late)
     with pytest.raises(FlagshipError, match="截止"):
-        services.save_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1, now=late)
-    assert services.submit(actor=secretary, pk=c.pk, now=_at(YEAR, 3, 31, 23)).status == "in_review"
-    d = services.save_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
+        services.save_candidacy_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1, now=late)
+    assert (
+        services.submit_candidacy(actor=secretary, pk=c.pk, now=_at(YEAR, 3, 31, 23)).status
+        == "in_review"
+    )
+    d = services.save_candidacy_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
     assert services.lock_late_candidacies(late) == 1
     assert services.lock_late_candidacies(late) == 0  # idempotent
     assert Candidacy.objects.get(pk=d.pk).status == CandidacyStatus.LOCKED
@@ -191,7 +198,7 @@ def test_the_window_refuses_late_first_submissions_and_the_job_locks_drafts(org,
 def test_not_in_the_application_phase_nobody_applies(org, eligible):
     cycle = new_cycle(org)
     with pytest.raises(FlagshipError, match="不接受申报"):
-        services.save_draft(actor=org.users["secretary"], cycle=cycle, unit=org.a1)
+        services.save_candidacy_draft(actor=org.users["secretary"], cycle=cycle, unit=org.a1)
 
 
 def test_plan_and_summary_in_the_management_phase_late_uploads_refused(org, open_cycle):

@@ -60,10 +60,10 @@ def _setup(*, units=2):
     if units == 3:
         from flagship.services import candidacy as candidacies
 
-        c = candidacies.save_draft(actor=sec_a2, cycle=cycle, unit=org.a2)
-        c = candidacies.submit(actor=sec_a2, pk=c.pk)
+        c = candidacies.save_candidacy_draft(actor=sec_a2, cycle=cycle, unit=org.a2)
+        c = candidacies.submit_candidacy(actor=sec_a2, pk=c.pk)
         for reviewer in ("city_reviewer", "province_reviewer"):
-            c = candidacies.approve(actor=org.users[reviewer], pk=c.pk)
+            c = candidacies.approve_candidacy(actor=org.users[reviewer], pk=c.pk)
         cands.append(c)
     for name in ("publish_notice", "start_management", "start_review"):
         cycle = advance(org, cycle, name)

@@ -79,14 +79,14 @@ def test_phases_advance_by_date_as_far_as_the_guards_allow(org, eligible):
     assert entry.actor is None  # the scheduler
 
     # a candidacy still in review holds the notice back; the job says nothing and retries
-    c = candidacies.save_draft(actor=org.users["secretary"], cycle=cycle, unit=org.a1)
-    candidacies.submit(actor=org.users["secretary"], pk=c.pk, now=_at(YEAR, 3, 1))
+    c = candidacies.save_candidacy_draft(actor=org.users["secretary"], cycle=cycle, unit=org.a1)
+    candidacies.submit_candidacy(actor=org.users["secretary"], pk=c.pk, now=_at(YEAR, 3, 1))
     assert cycles.advance_by_date(_at(YEAR, 4, 21)) == 0
     assert FlagshipCycle.objects.get(pk=cycle.pk).phase == Phase.APPLICATION
     assert "审核中" in cycles.blocking_reason(cycle, "publish_notice")
 
     for reviewer in ("general_branch_reviewer", "city_reviewer", "province_reviewer"):
-        candidacies.approve(actor=org.users[reviewer], pk=c.pk)
+        candidacies.approve_candidacy(actor=org.users[reviewer], pk=c.pk)
     assert cycles.advance_by_date(_at(YEAR, 4, 21)) == 1  # notice published by date
     cycle.refresh_from_db()
     assert (cycle.phase, cycle.notice_published_on) == (Phase.NOTICE, datetime.date(YEAR, 4, 21))
@@ -105,7 +105,7 @@ def _at(y, m, d):
 
 def test_publishing_the_notice_locks_what_was_not_accepted(org, open_cycle):
     a1 = accept(org, open_cycle, org.a1)
-    b1 = candidacies.save_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
+    b1 = candidacies.save_candidacy_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
     cycle = advance(org, open_cycle, "publish_notice")
     assert cycle.phase == Phase.NOTICE
     statuses = dict(cycle.candidacies.values_list("pk", "status"))
@@ -138,7 +138,7 @@ def test_the_scheduler_is_recorded_as_the_system(org):
 def test_a_second_overlapping_run_leaves_what_the_first_locked(org, open_cycle):
     """Two close_windows runs overlapping (two beats during a deploy): the one that finds a
     candidacy already locked by the other skips it instead of failing the whole job."""
-    draft = candidacies.save_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
+    draft = candidacies.save_candidacy_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1)
     assert candidacies.lock_candidacies(open_cycle, (CandidacyStatus.DRAFT,)) == 1
     # the second run listed the candidacy before the first locked it
     both = (CandidacyStatus.DRAFT, CandidacyStatus.LOCKED)

@@ -51,16 +51,21 @@ def test_the_utc_date_does_not_open_the_phase_early(org, eligible):
 )
 def test_a_first_submission_until_the_last_second_of_31_march(org, open_cycle, instant, accepted):
     secretary = org.users["secretary"]
-    draft = services.save_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
+    draft = services.save_candidacy_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
     if accepted:
-        assert services.submit(actor=secretary, pk=draft.pk, now=instant).status == "in_review"
+        assert (
+            services.submit_candidacy(actor=secretary, pk=draft.pk, now=instant).status
+            == "in_review"
+        )
     else:
         with pytest.raises(FlagshipError, match=f"申报已于 {YEAR}年3月31日 截止"):
-            services.submit(actor=secretary, pk=draft.pk, now=instant)
+            services.submit_candidacy(actor=secretary, pk=draft.pk, now=instant)
 
 
 def test_drafts_are_locked_from_local_midnight_after_the_closing_date(org, open_cycle):
-    draft = services.save_draft(actor=org.users["secretary"], cycle=open_cycle, unit=org.a1)
+    draft = services.save_candidacy_draft(
+        actor=org.users["secretary"], cycle=open_cycle, unit=org.a1
+    )
     assert services.lock_late_candidacies(local(YEAR, 3, 31, 23, 59, 59)) == 0
     assert services.lock_late_candidacies(utc(YEAR, 3, 31, 16, 0, 0)) == 1
     assert Candidacy.objects.get(pk=draft.pk).status == CandidacyStatus.LOCKED

@@ -21,7 +21,7 @@ def at(y, m, d, h=10):
 def test_the_closer_opens_locks_and_is_idempotent(org, eligible):
     cycle = new_cycle(org)
     assert deadlines.close_flagship_windows(at(YEAR, 2, 1)) == 1  # the window opens
-    draft = candidacies.save_draft(
+    draft = candidacies.save_candidacy_draft(
         actor=org.users["secretary"], cycle=FlagshipCycle.objects.get(pk=cycle.pk), unit=org.a1
     )
     assert deadlines.close_flagship_windows(at(YEAR, 3, 31, 23)) == 0
@@ -37,7 +37,7 @@ def test_the_closer_opens_locks_and_is_idempotent(org, eligible):
 
 def test_reminders_before_the_application_and_summary_deadlines_once(org, open_cycle):
     secretary = org.users["secretary"]
-    candidacies.save_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
+    candidacies.save_candidacy_draft(actor=secretary, cycle=open_cycle, unit=org.a1)
     three_days_before = at(YEAR, 3, 29)
     assert jobs.send_deadline_reminders(three_days_before) >= 1
     assert jobs.send_deadline_reminders(three_days_before) == 0  # once per offset

@@ -64,7 +64,7 @@ def test_the_showcase_secretary_may_apply(seeded):
     cycle = applying()
     assert check_eligibility(branch, cycle=cycle).ok
     secretary = User.objects.get(username=SHOWCASE_SECRETARY)
-    filed = candidacy_services.save_draft(actor=secretary, cycle=cycle, unit=branch)
+    filed = candidacy_services.save_candidacy_draft(actor=secretary, cycle=cycle, unit=branch)
     assert filed.brand == brand and filed.unit == branch
 
 

@@ -130,10 +130,12 @@ def test_apply_matrix(client, org, open_cycle):
 @pytest.fixture
 def drafts(org, open_cycle):
     return {
-        org.a1.pk: candidacies.save_draft(
+        org.a1.pk: candidacies.save_candidacy_draft(
             actor=org.users["secretary"], cycle=open_cycle, unit=org.a1
         ),
-        org.b1.pk: candidacies.save_draft(actor=org.sec_b1, cycle=open_cycle, unit=org.b1),
+        org.b1.pk: candidacies.save_candidacy_draft(
+            actor=org.sec_b1, cycle=open_cycle, unit=org.b1
+        ),
     }
 
 
@@ -188,7 +190,7 @@ def test_candidacy_pages_matrix(client, org, drafts):
     )
     # deleting: refused (with a message) once submitted, so every viewer meets the same file
     for c in drafts.values():
-        candidacies.submit(actor=c.applicant, pk=c.pk)
+        candidacies.submit_candidacy(actor=c.applicant, pk=c.pk)
     assert_permission_matrix(
         client,
         org,

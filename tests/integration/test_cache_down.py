@@ -138,7 +138,7 @@ def test_a_write_commits_and_reports_done_while_redis_is_away(
     # Creating an application bumps the cached list count after the commit: that update
     # cannot reach Redis, and must neither raise nor undo the saved draft.
     with django_capture_on_commit_callbacks(execute=True) as hooks:
-        app = brand_services.save_draft(
+        app = brand_services.save_application_draft(
             actor=org.users["secretary"], unit=org.a1, data={"name": "网络先锋"}
         )
     assert hooks, "the service registers its cache update after the commit"

@@ -90,11 +90,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def tpl():
     """A branch meeting: topic, host, attendance, two steps and two photos required."""

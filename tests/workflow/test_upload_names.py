@@ -83,7 +83,7 @@ def test_the_uploader_is_told_and_the_download_is_a_pdf(client, org, settings, t
 
     settings.MEDIA_ROOT = tmp_path / "media"
     secretary = org.users["secretary"]
-    app = services.save_draft(actor=secretary, unit=org.a1, data={"name": "网络先锋"})
+    app = services.save_application_draft(actor=secretary, unit=org.a1, data={"name": "网络先锋"})
     client.force_login(secretary)
     response = client.post(
         reverse("brands:upload_attachment", args=[app.pk]),
