@@ -104,10 +104,10 @@ def _seed_voting_cycle(rng, actor, today) -> int:
     filed_at = _at(dates["application_opens_on"] + timedelta(days=10))
     accepted = []
     for unit, secretary in _candidates(cycle):
-        c = candidacies.save_draft(actor=secretary, cycle=cycle, unit=unit, now=filed_at)
-        c = candidacies.submit(actor=secretary, pk=c.pk, now=filed_at)
+        c = candidacies.save_candidacy_draft(actor=secretary, cycle=cycle, unit=unit, now=filed_at)
+        c = candidacies.submit_candidacy(actor=secretary, pk=c.pk, now=filed_at)
         while c.status == CandidacyStatus.IN_REVIEW:
-            c = candidacies.approve(
+            c = candidacies.approve_candidacy(
                 actor=reviewers_at(c.current_level)[0], pk=c.pk, comment="同意推荐。"
             )
         accepted.append(c)

@@ -27,19 +27,21 @@ def revised(org, open_cycle):
     found = {}
     for unit in (org.a1, org.b1):
         secretary = secretary_of(org, unit)
-        c = services.save_draft(
+        c = services.save_candidacy_draft(
             actor=secretary,
             cycle=open_cycle,
             unit=unit,
             data={"actual_practices": "党员先锋岗24小时值守", "highlights": "故障处理提速"},
         )
         services.add_attachment(actor=secretary, candidacy=c, upload=pdf_upload("申报书.pdf"))
-        c = services.submit(actor=secretary, pk=c.pk)
-        c = services.return_for_revision(
+        c = services.submit_candidacy(actor=secretary, pk=c.pk)
+        c = services.return_candidacy(
             actor=approvers(org, unit)[0], pk=c.pk, comment="请补充成效数据"
         )
-        c = services.save_draft(actor=secretary, candidacy=c, data={"highlights": "补充了工单数据"})
-        found[unit.code] = services.submit(actor=secretary, pk=c.pk)
+        c = services.save_candidacy_draft(
+            actor=secretary, candidacy=c, data={"highlights": "补充了工单数据"}
+        )
+        found[unit.code] = services.submit_candidacy(actor=secretary, pk=c.pk)
     return found
 
 
