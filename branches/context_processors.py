@@ -12,6 +12,7 @@ NAV = [
     ("evaluation:index", _("考核评价"), "clipboard-check", None),
     ("flagship:index", _("旗舰品牌"), "flag", None),
     ("ledger:index", _("党员名册"), "people", "ledger.browse_rosters"),
+    ("groups:me", _("我的"), "person-badge", "groups.own_pages"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),
     ("branches:accounts", _("账号管理"), "person-gear", "branches.manage_accounts"),
     ("admin:index", _("系统管理"), "gear", "branches.import_units"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import innovation, posts
+from .views import innovation, me, posts
 
 app_name = "groups"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("innovation/<int:pk>/decide/", innovation.item_decide, name="innovation_decide"),
     path("innovation/<int:pk>/recommend/", innovation.item_recommend, name="innovation_recommend"),
     path("innovation/mine/", innovation.mine, name="my_innovation"),
+    path("me/", me.me, name="me"),
 ]

@@ -151,3 +151,16 @@ def test_deciding_from_the_page(client, org, linked):
     assert item.status == InnovationStatus.SELECTED and item.reviewed_in == meeting
     again = client.post(url, data, follow=True)
     assert "已评议过" in again.content.decode()
+
+
+def test_a_members_own_page_lists_their_posts_and_items_only(client, org, linked):
+    file(org.users["secretary"], linked.zhao, "赵的项目")
+    file(org.users["secretary"], linked.li, "李的项目")
+    client.force_login(linked.zhao.user)
+    page = client.get(reverse("groups:me")).content.decode()
+    assert "赵的项目" in page and "李的项目" not in page
+    assert reverse("groups:me") in page  # the menu offers it to a linked member
+    client.force_login(org.users["member"])  # not linked to the roster
+    page = client.get(reverse("groups:me")).content.decode()
+    assert 'data-testid="not-linked"' in page
+    assert f'href="{reverse("groups:me")}"' not in page
