@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import jobs, reaper
+from . import jobs, outbox, reaper
 
 #: Every task of the portal: acknowledged after it ran, retried with backoff on transient
 #: database or network errors, bounded in time.
@@ -46,3 +46,10 @@ def send_daily_digests() -> int:
 def reap_stale_jobs() -> int:
     """Beat: every minute. Fails background jobs whose worker died (workflow/reaper.py)."""
     return reaper.reap_stale_jobs()
+
+
+@shared_task(**TASK_OPTIONS)
+def relay_unsent_jobs() -> int:
+    """Beat: every minute. Sends the tasks the broker refused when their jobs were requested
+    (workflow/outbox.py)."""
+    return outbox.relay()
