@@ -14,6 +14,7 @@ NAV = [
     ("ledger:index", _("党员名册"), "people", "ledger.browse_rosters"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),
     ("branches:accounts", _("账号管理"), "person-gear", "branches.manage_accounts"),
+    ("ops:scheduled_jobs", _("定时任务"), "clock-history", "workflow.view_scheduled_jobs"),
     ("admin:index", _("系统管理"), "gear", "branches.import_units"),
 ]
 

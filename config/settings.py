@@ -5,6 +5,7 @@ runs on the embedded default: a SQLite file and Celery in eager mode. With DATAB
 CELERY_BROKER_URL it runs on PostgreSQL and Redis, the production setup.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -151,6 +152,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail: console in the embedded default; EMAIL_URL (smtp://user:pass@host:587) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# Error reporting (config/errors.py): unhandled errors and failing scheduled jobs are mailed
+# to ADMINS ("运维 <ops@example.org>, b@example.org"); Sentry too when SENTRY_DSN is set.
+ADMINS = [(name or addr, addr) for name, addr in getaddresses([env.str("ADMINS", default="")])]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.errors import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Celery: without a broker the tasks run eagerly in-process, so the portal still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -252,8 +267,22 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # each unhandled request error (a 500) mailed to ADMINS, with its traceback
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # replaces Django's default handlers of "django" (its own mail_admins would mail twice)
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
 }

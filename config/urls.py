@@ -34,6 +34,7 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("ledger/", include("ledger.urls")),
+    path("ops/", include("workflow.ops_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -245,3 +245,25 @@ class UnsentJob(models.Model):
 
     def __str__(self):
         return f"{self.job_model} {self.job_id} ×{self.attempts}"
+
+
+class ScheduledRun(models.Model):
+    """How a scheduled job (a beat task) last went, one row per task, written by the one
+    wrapper every scheduled task runs in (`workflow.scheduled.scheduled_task`) and shown on
+    the administrators' page of scheduled jobs. `failing_since` is set by the first failure
+    after a success: the administrators are told once per outage, not at every retry."""
+
+    task = models.CharField(_("任务"), max_length=200, unique=True)
+    last_started_at = models.DateTimeField(_("最近运行"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("最近成功"), null=True, blank=True)
+    last_error_at = models.DateTimeField(_("最近出错"), null=True, blank=True)
+    last_error = models.TextField(_("错误信息"), blank=True)
+    last_seconds = models.FloatField(_("耗时(秒)"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("连续失败起始"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+
+    def __str__(self):
+        return self.task
