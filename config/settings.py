@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so every log line of the request carries its id (config/request_id.py)
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,6 +180,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through LOGGING above (JSON in production, the task's id as request id),
+# not through Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # An unreachable broker must not hold a page: sending a task gives up within a second (the job
 # row stays queued in the database and the catch-up jobs send it later). Without these the
 # result backend's reconnect loop (20 retries, 1 s apart) held each enqueue ~19 s.
@@ -264,13 +269,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one line per record on stderr, with the request id of the request it belongs to
+# (config/request_id.py; "-" outside one). LOG_FORMAT=json (the default without DEBUG, i.e.
+# in production) writes one JSON object per line for a log collector; text is for reading
+# in a terminal (the default with DEBUG).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ValueError(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "config.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
         # each unhandled request error (a 500) mailed to ADMINS, with its traceback
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
@@ -283,6 +310,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # replaces Django's default handlers of "django" (its own mail_admins would mail twice)
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "propagate": True},
     },
 }
