@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from bulletins import selectors as bulletin_selectors
 from bulletins.models import Bulletin
-from tests.integration.test_cache_down import throwaway_redis  # noqa: F401 - a fixture
 from workflow import outbox, reaper
 from workflow.models import JobStatus, UnsentJob
 
@@ -25,19 +24,6 @@ from workflow.models import JobStatus, UnsentJob
 BOUND = 5.0
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def broker(throwaway_redis):  # noqa: F811 - the fixture imported above
-    """The Celery app sends to the throwaway Redis, as a web process configured with it."""
-    from config.celery import app
-
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = throwaway_redis.url, False
-    app._pool, app.amqp._producer_pool = None, None  # connect to this broker, not a cached one
-    yield throwaway_redis
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app._pool, app.amqp._producer_pool = None, None
 
 
 def queued_messages(server) -> int:
