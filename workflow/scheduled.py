@@ -71,6 +71,7 @@ def scheduled_task(**options):
             _succeeded(name, time.monotonic() - started)
             return result
 
+        run.records_runs = True  # kept by Celery's retry wrapper (functools.wraps copies it)
         return shared_task(name=name, **options)(run)
 
     return decorate

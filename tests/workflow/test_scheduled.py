@@ -71,7 +71,7 @@ def test_the_beat_jobs_all_run_in_the_wrapper(db):
     unwrapped = []
     for name in sorted(names):
         module, attr = name.rsplit(".", 1)
-        if not hasattr(getattr(importlib.import_module(module), attr).run, "__wrapped__"):
+        if not getattr(getattr(importlib.import_module(module), attr).run, "records_runs", False):
             unwrapped.append(name)
     assert unwrapped == []
 
