@@ -150,6 +150,15 @@ def role_holders(role: str) -> list[User]:
     return users
 
 
+def administrators() -> list[User]:
+    """Who runs the portal: the active holders of 系统管理员 and the superusers, each once
+    (told when a scheduled job fails, workflow.scheduled). Two queries."""
+    users = {u.pk: u for u in role_holders(Role.ADMIN)}
+    for user in User.objects.filter(is_superuser=True, is_active=True):
+        users.setdefault(user.pk, user)
+    return list(users.values())
+
+
 def holds_role_anywhere(user, role: str) -> bool:
     """Whether `user` — any user, not the one of the request (whose `role_assignments` are
     loaded) — holds `role` at some unit. One query."""

@@ -15,6 +15,7 @@ NAV = [
     ("groups:me", _("我的"), "person-badge", "groups.own_pages"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),
     ("branches:accounts", _("账号管理"), "person-gear", "branches.manage_accounts"),
+    ("ops:scheduled_jobs", _("定时任务"), "clock-history", "workflow.view_scheduled_jobs"),
     ("admin:index", _("系统管理"), "gear", "branches.import_units"),
 ]
 

@@ -50,9 +50,9 @@ def request_bulletin(
 ) -> tuple[Bulletin, bool]:
     """Queue the generation of `scope`'s bulletin for `month` (replacing an existing one).
     Returns (bulletin, queued): a generation already under way is not queued twice. The task
-    is sent once the transaction has committed; if the broker cannot take it, the bulletin is
-    marked failed with a message saying so (the page still works). `keep_done` (the monthly
-    batch): a bulletin already done is left as it is."""
+    is sent once the transaction has committed; if the broker cannot take it, the bulletin
+    stays queued and says so (workflow.outbox sends it later; the page still works).
+    `keep_done` (the monthly batch): a bulletin already done is left as it is."""
     month = selectors.first_of_month(month)
     if month > timezone.localdate():
         raise BulletinError(_("不能生成尚未开始的月份的通报。"))
@@ -83,8 +83,8 @@ def _send(bulletin_id: int):
 
     try:
         result = generate_bulletin.delay(bulletin_id)
-    except Exception:  # kombu raises several types; eagerly, the generation's own error
-        background.not_sent(Bulletin, bulletin_id, _("任务队列暂不可用，请稍后重新生成。"))
+    except Exception as exc:  # kombu raises several types; eagerly, the generation's own error
+        background.not_sent(Bulletin, bulletin_id, exc)
         return
     if result.id:
         # In eager mode the task has already run (and may have finished): only fill the id.
@@ -147,6 +147,7 @@ def job_kind() -> reaper.JobKind:
         ),
         url=lambda b: reverse("bulletins:detail", args=[b.pk]),
         audited=lambda b: (b, b.scope),
+        task="bulletins.tasks.generate_bulletin",
     )
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from celery import shared_task
 
+from workflow.scheduled import scheduled_task
 from workflow.tasks import TASK_OPTIONS
 
 from . import services
@@ -23,7 +24,7 @@ def generate_bulletin(self, bulletin_id: int) -> dict:
     return {"bulletin_id": bulletin_id, "status": bulletin.status, "progress": bulletin.progress}
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def generate_monthly_bulletins(month: str | None = None) -> int:
     """Beat: 08:00 on the 1st (Asia/Shanghai), for the month just ended. `month` ('2025-05')
     regenerates a given month by hand."""

@@ -100,6 +100,8 @@ def generate(request, scope_pk, year, month):
             messages.success(request, _("通报已生成，可下载。"))
         elif bulletin.status == BulletinStatus.FAILED:
             messages.error(request, bulletin.error)
+        elif bulletin.error:  # the broker was away: kept, sent later (workflow.outbox)
+            messages.info(request, bulletin.error)
         else:
             messages.success(request, _("已开始生成通报，完成后即可下载。"))
         return redirect("bulletins:detail", bulletin.pk)

@@ -2,10 +2,31 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+
+from config import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+#: The log context each running task replaced, by task id (restored when it ends).
+_previous = {}
+
+
+@signals.task_prerun.connect
+def _log_with_task_id(task_id=None, **kwargs):
+    """A task's log lines carry its id where a request's carry the request id; a task run
+    eagerly inside a request keeps the request's."""
+    if request_id.current.get() == "-":
+        _previous[task_id] = request_id.current.set(f"task-{task_id}")
+
+
+@signals.task_postrun.connect
+def _log_without_task_id(task_id=None, **kwargs):
+    token = _previous.pop(task_id, None)
+    if token is not None:
+        request_id.current.reset(token)

@@ -5,6 +5,7 @@ runs on the embedded default: a SQLite file and Celery in eager mode. With DATAB
 CELERY_BROKER_URL it runs on PostgreSQL and Redis, the production setup.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so every log line of the request carries its id (config/request_id.py)
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,6 +231,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail: console in the embedded default; EMAIL_URL (smtp://user:pass@host:587) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# Error reporting (config/errors.py): unhandled errors and failing scheduled jobs are mailed
+# to ADMINS ("运维 <ops@example.org>, b@example.org"); Sentry too when SENTRY_DSN is set.
+ADMINS = [(name or addr, addr) for name, addr in getaddresses([env.str("ADMINS", default="")])]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.errors import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Celery: without a broker the tasks run eagerly in-process, so the portal still works.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -240,6 +257,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # No global CELERY_TASK_(SOFT_)TIME_LIMIT: every task declares its own bounds
 # (workflow.tasks.TASK_OPTIONS: 10/11 min; backup.tasks: 45/50 min).
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through LOGGING above (JSON in production, the task's id as request id),
+# not through Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # An unreachable broker must not hold a page: sending a task gives up within a second (the job
 # row stays queued in the database and the catch-up jobs send it later). Without these the
 # result backend's reconnect loop (20 retries, 1 s apart) held each enqueue ~19 s.
@@ -343,11 +363,47 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one line per record on stderr, with the request id of the request it belongs to
+# (config/request_id.py; "-" outside one). LOG_FORMAT=json (the default without DEBUG, i.e.
+# in production) writes one JSON object per line for a log collector; text is for reading
+# in a terminal (the default with DEBUG).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ValueError(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "config.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+        # each unhandled request error (a 500) mailed to ADMINS, with its traceback
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # replaces Django's default handlers of "django" (its own mail_admins would mail twice)
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "propagate": True},
+    },
 }

@@ -3,6 +3,7 @@ common options (acks_late, retries with backoff on transient errors, time limits
 
 from celery import shared_task
 
+from workflow.scheduled import scheduled_task
 from workflow.tasks import TASK_OPTIONS
 
 from .services import exports
@@ -21,7 +22,7 @@ def generate_results_export(self, export_id: int) -> dict:
     return {"export_id": export_id, "status": export.status, "rows": export.rows}
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def purge_results_exports() -> int:
     """Beat: daily at 03:30 (Asia/Shanghai), exports finished more than 30 days ago."""
     return exports.purge_expired()

@@ -99,6 +99,7 @@ SHIPPING = [
         [
             ("workflow", "0003_default_schedules", "add_defaults"),
             ("workflow", "0005_reaper_schedule", "add_schedule"),
+            ("workflow", "0006_outbox", "add_schedule"),
             ("bulletins", "0002_monthly_schedule", "add_schedule"),
             ("evaluation", "0007_purge_exports_schedule", "add_schedule"),
             ("backup", "0001_backup_schedule", "add_schedule"),

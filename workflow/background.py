@@ -1,8 +1,9 @@
 """Work done in a Celery task that a page follows (a model derived from
-`workflow.models.BackgroundJob`): the task reports its progress, a broker that refuses the task
-fails the job with a message instead of breaking the page, files a job replaced are deleted,
-and a job whose worker died is recognised as stale (its lease ran out) so it can be asked for
-again; `workflow.reaper` marks such jobs failed and tells whoever asked."""
+`workflow.models.BackgroundJob`): the task reports its progress, a broker that refuses the
+task leaves the job queued in the outbox (`workflow.outbox`) instead of breaking the page,
+files a job replaced are deleted, and a job whose worker died is recognised as stale (its
+lease ran out) so it can be asked for again; `workflow.reaper` marks such jobs failed and
+tells whoever asked."""
 
 import logging
 from datetime import timedelta
@@ -58,6 +59,10 @@ def requeue(model, *, keep_done=False, **lookup):
     if not created and keep_done and job.status == JobStatus.DONE:
         return job, None
     previous = "" if created else job.status
+    if not created:
+        from . import outbox
+
+        outbox.forget(model, job.pk)  # this request's own send follows
     job.status, job.progress, job.error = JobStatus.QUEUED, 0, ""
     return job, previous
 
@@ -69,13 +74,13 @@ def report_progress(model, pk: int, percent: int) -> None:
     )
 
 
-def not_sent(model, pk: int, message: str) -> None:
-    """The task could not be queued (the broker is unreachable): a job still queued fails with
-    `message`. Run eagerly, a generation that failed has already said why and is left as is."""
-    log.warning("task not sent model=%s pk=%s", model._meta.label, pk, exc_info=True)
-    model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.FAILED, error=message, updated_at=timezone.now()
-    )
+def not_sent(model, pk: int, error: BaseException | None = None) -> None:
+    """The task could not be queued (the broker is unreachable): a job still queued stays
+    queued, says "已记录，稍后处理", and `workflow.outbox.relay` sends its task once the broker
+    is back. Run eagerly, a generation that failed has already said why and is left as is."""
+    from . import outbox
+
+    outbox.keep(model, pk, error)
 
 
 def failed(model, pk: int, error: str, *, retrying: bool) -> None:

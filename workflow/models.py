@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .formats import local_datetime
@@ -259,3 +260,47 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class UnsentJob(models.Model):
+    """The outbox of background jobs: a job whose task the broker did not take (it was
+    unreachable). The job's row stays queued, it is the truth; the message is only a nudge,
+    which `workflow.outbox.relay` (beat, every minute) sends again until the broker takes it."""
+
+    job_model = models.CharField(max_length=100)  # "app_label.Model", a registered JobKind
+    job_id = models.PositiveBigIntegerField()
+    first_failed_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        constraints = [
+            models.UniqueConstraint(fields=["job_model", "job_id"], name="one_unsent_per_job")
+        ]
+
+    def __str__(self):
+        return f"{self.job_model} {self.job_id} ×{self.attempts}"
+
+
+class ScheduledRun(models.Model):
+    """How a scheduled job (a beat task) last went, one row per task, written by the one
+    wrapper every scheduled task runs in (`workflow.scheduled.scheduled_task`) and shown on
+    the administrators' page of scheduled jobs. `failing_since` is set by the first failure
+    after a success: the administrators are told once per outage, not at every retry."""
+
+    task = models.CharField(_("任务"), max_length=200, unique=True)
+    last_started_at = models.DateTimeField(_("最近运行"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("最近成功"), null=True, blank=True)
+    last_error_at = models.DateTimeField(_("最近出错"), null=True, blank=True)
+    last_error = models.TextField(_("错误信息"), blank=True)
+    last_seconds = models.FloatField(_("耗时(秒)"), null=True, blank=True)
+    failing_since = models.DateTimeField(_("连续失败起始"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+
+    def __str__(self):
+        return self.task

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import background
+from . import background, outbox
 from .models import Heartbeat, JobStatus
 from .services import SYSTEM, notify, record_audit
 
@@ -46,6 +46,9 @@ class JobKind:
     url: Callable[[object], str]
     #: The object and unit the audit record is filed under (the job, or what it belongs to).
     audited: Callable[[object], tuple]
+    #: The Celery task (its name) that runs the job, given its pk: what `workflow.outbox`
+    #: sends again for a job whose first send the broker refused.
+    task: str = ""
 
 
 _kinds: dict[str, JobKind] = {}
@@ -70,7 +73,8 @@ def reap_stale_jobs(now=None) -> int:
     reaped = 0
     for kind in kinds():
         stale = kind.model.objects.filter(background.stale_filter(now)).values_list("pk", flat=True)
-        for pk in list(stale):
+        owed = set(outbox.waiting_ids(kind.model))  # not lost: the relay sends them
+        for pk in [pk for pk in stale if pk not in owed]:
             reaped += _reap(kind, pk, now)
     Heartbeat.objects.update_or_create(name=HEARTBEAT, defaults={"at": timezone.now()})
     log.info("stale jobs reaped=%s", reaped)

@@ -1,7 +1,9 @@
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils.functional import SimpleLazyObject
 
-from .models import AuditEntry, Notification
+from .models import AuditEntry, Notification, ScheduledRun
 
 
 def unread_count(user):
@@ -43,3 +45,48 @@ def last_comments(objects, *, to_state: str) -> dict[int, str]:
     for object_id, comment in entries:
         comments.setdefault(object_id, comment)
     return comments
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One beat schedule with how its task last went (`ScheduledRun`, or None: never run)."""
+
+    name: str
+    task: str
+    schedule: str
+    enabled: bool
+    run: ScheduledRun | None
+
+    @property
+    def failing(self) -> bool:
+        return self.run is not None and self.run.failing_since is not None
+
+
+def scheduled_jobs() -> list[ScheduledJob]:
+    """Every beat schedule (django-celery-beat) with its task's last run, last success and
+    last error, in name order. Two queries, whatever the number of schedules."""
+    from django_celery_beat.models import PeriodicTask
+
+    runs = {run.task: run for run in ScheduledRun.objects.all()}
+    tasks = PeriodicTask.objects.select_related("crontab", "interval", "solar", "clocked").order_by(
+        "name"
+    )
+    return [
+        ScheduledJob(
+            name=task.name,
+            task=task.task,
+            schedule=_schedule_text(task),
+            enabled=task.enabled,
+            run=runs.get(task.task),
+        )
+        for task in tasks
+    ]
+
+
+def _schedule_text(task) -> str:
+    """The crontab as an administrator types it in the admin ("0 9 * * *"), else the
+    library's own wording of the interval."""
+    c = task.crontab
+    if c is not None:
+        return f"{c.minute} {c.hour} {c.day_of_month} {c.month_of_year} {c.day_of_week}"
+    return str(task.schedule) if task.interval_id else ""

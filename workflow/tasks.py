@@ -1,9 +1,11 @@
-"""Celery tasks of the shared blocks: thin, idempotent, taking ids."""
+"""Celery tasks of the shared blocks: thin, idempotent, taking ids. The scheduled ones (beat)
+run in `scheduled_task`: each run recorded, failures reported to the administrators."""
 
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import jobs, reaper
+from . import jobs, outbox, reaper
+from .scheduled import scheduled_task
 
 #: Every task of the portal: acknowledged after it ran, retried with backoff on transient
 #: database or network errors, bounded in time.
@@ -22,27 +24,34 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     return jobs.send_notification_emails(notification_ids)
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def send_pending_emails() -> int:
     return jobs.send_pending_emails()
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def send_deadline_reminders() -> int:
     return jobs.send_deadline_reminders()
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def close_windows() -> int:
     return jobs.close_windows()
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def send_daily_digests() -> int:
     return jobs.send_daily_digests()
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def reap_stale_jobs() -> int:
     """Beat: every minute. Fails background jobs whose worker died (workflow/reaper.py)."""
     return reaper.reap_stale_jobs()
+
+
+@scheduled_task(**TASK_OPTIONS)
+def relay_unsent_jobs() -> int:
+    """Beat: every minute. Sends the tasks the broker refused when their jobs were requested
+    (workflow/outbox.py)."""
+    return outbox.relay()

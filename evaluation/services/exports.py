@@ -44,13 +44,14 @@ def job_kind() -> reaper.JobKind:
         title=lambda e: _("“%(period)s”考评结果导出意外中断，请重新导出。") % {"period": e.period},
         url=lambda e: reverse("evaluation:export", args=[e.period_id]),
         audited=lambda e: (e.period, e.period.scope),
+        task="evaluation.tasks.generate_results_export",
     )
 
 
 def request_export(*, actor, period) -> tuple[ResultsExport, bool]:
     """Queue the export of `period`'s results for `actor`'s subtree. Returns (export, queued):
     an export already under way is not queued twice. The task is sent once the transaction has
-    committed; if the broker cannot take it, the export is marked failed saying so."""
+    committed; if the broker cannot take it, the export stays queued in the outbox, saying so."""
     if not actor.has_perm("evaluation.export_results"):
         raise PermissionDenied
     with transaction.atomic():
@@ -75,8 +76,8 @@ def _send(export_id: int):
 
     try:
         generate_results_export.delay(export_id)
-    except Exception:  # kombu raises several types; eagerly, the generation's own error
-        background.not_sent(ResultsExport, export_id, _("任务队列暂不可用，请稍后重新导出。"))
+    except Exception as exc:  # kombu raises several types; eagerly, the generation's own error
+        background.not_sent(ResultsExport, export_id, exc)
 
 
 def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> ResultsExport | None:

@@ -50,6 +50,8 @@ def export(request, pk):
             messages.info(request, _("导出文件正在生成中，请稍候。"))
         elif export.status == JobStatus.FAILED:
             messages.error(request, export.error)
+        elif export.error:  # the broker was away: kept, sent later (workflow.outbox)
+            messages.info(request, export.error)
         elif export.status != JobStatus.DONE:
             messages.success(request, _("已开始生成导出文件，完成后即可下载。"))
         return redirect("evaluation:export", period.pk)

@@ -212,21 +212,27 @@ def test_a_month_not_yet_begun_is_refused(org):
         services.request_bulletin(scope=org.province, month=next_month)
 
 
-def test_an_unreachable_broker_marks_the_bulletin_failed_and_says_why(
+def test_an_unreachable_broker_keeps_the_bulletin_queued_for_the_relay(
     org, run_commit_hooks, monkeypatch
 ):
     from kombu.exceptions import OperationalError
 
+    from workflow import outbox
+
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.generate_bulletin, "delay", refuse)
-    bulletin, _queued = run_commit_hooks(
-        services.request_bulletin, scope=org.province, month=selectors.previous_month()
-    )
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.generate_bulletin, "delay", refuse)
+        bulletin, _queued = run_commit_hooks(
+            services.request_bulletin, scope=org.province, month=selectors.previous_month()
+        )
     bulletin.refresh_from_db()
-    assert bulletin.status == BulletinStatus.FAILED
-    assert "任务队列暂不可用" in bulletin.error
+    assert bulletin.status == BulletinStatus.QUEUED
+    assert "已记录" in bulletin.error
+    assert outbox.relay() == 1  # the broker is back (eager here): the bulletin is generated
+    bulletin.refresh_from_db()
+    assert (bulletin.status, bulletin.error) == (BulletinStatus.DONE, "")
 
 
 def test_progress_fragment_polls_while_running_and_stops_when_done(org, client):

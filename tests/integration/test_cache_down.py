@@ -157,9 +157,11 @@ def test_figures_are_cached_again_once_redis_is_back(client, org, redis_cache):
 
 
 @pytest.mark.services
-def test_healthz_reports_the_cache_without_failing_on_it(client, db, redis_cache):
-    assert client.get("/healthz").json()["cache"] == "ok"
+def test_healthz_stays_alive_and_readyz_reports_the_cache_down(client, db, redis_cache):
+    assert client.get("/readyz").json()["checks"]["cache"]["detail"] == "ok"
     redis_cache.stop()
     response = client.get("/healthz")
     assert response.status_code == 200  # the portal still serves: an optimisation is missing
-    assert response.json()["cache"].startswith("unreachable")
+    assert response.json() == {"status": "ok", "database": "ok"}
+    cache = client.get("/readyz").json()["checks"]["cache"]
+    assert (cache["status"], cache["detail"][:11]) == ("degraded", "unreachable")
