@@ -12,7 +12,6 @@ NAV = [
     ("evaluation:index", _("考核评价"), "clipboard-check", None),
     ("flagship:index", _("旗舰品牌"), "flag", None),
     ("ledger:index", _("党员名册"), "people", "ledger.browse_rosters"),
-    ("groups:me", _("我的"), "person-badge", "groups.own_pages"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),
     ("branches:accounts", _("账号管理"), "person-gear", "branches.manage_accounts"),
     ("ops:scheduled_jobs", _("定时任务"), "clock-history", "workflow.view_scheduled_jobs"),

@@ -34,13 +34,3 @@ rules.add_perm("groups.manage_posts", rules.is_authenticated & manages_posts_of)
 rules.add_perm("groups.view_post", rules.is_authenticated & reads_post)
 rules.add_perm("groups.manage_post", rules.is_authenticated & manages_post)
 
-
-@rules.predicate
-def has_member_record(user):
-    """The account is linked to an active roster entry (a member's own pages)."""
-    from ledger.rules import member_of
-
-    return member_of(user) is not None
-
-
-rules.add_perm("groups.own_pages", rules.is_authenticated & has_member_record)

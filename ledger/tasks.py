@@ -1,8 +1,8 @@
 """Celery tasks of the ledger: thin wrappers over services, with the portal's common options
-(acks_late, retries with backoff on transient errors, time limits). Idempotent."""
+(acks_late, retries with backoff on transient errors, time limits). Idempotent. Both are
+beat jobs: they run in `scheduled_task` (each run recorded, failures told to administrators)."""
 
-from celery import shared_task
-
+from workflow.scheduled import scheduled_task
 from workflow.tasks import TASK_OPTIONS
 from workflow.windows import local_today
 
@@ -10,14 +10,14 @@ from . import reminders
 from .services import worklist
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def generate_work_lists(year: int | None = None) -> int:
     """Beat: 00:30 on the 1st of each month (Asia/Shanghai). On 1 January it creates the
     year's work lists; later runs add what is new (a branch or a template published since)."""
     return worklist.generate_all(year or local_today().year)
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def send_ledger_reminders() -> int:
     """Beat: daily at 09:10 (Asia/Shanghai). Reminds of the work list's open tasks N days
     before the end of their month / quarter / year, exactly once (ledger/reminders.py)."""

@@ -159,8 +159,7 @@ def test_a_members_own_page_lists_their_posts_and_items_only(client, org, linked
     client.force_login(linked.zhao.user)
     page = client.get(reverse("groups:me")).content.decode()
     assert "赵的项目" in page and "李的项目" not in page
-    assert reverse("groups:me") in page  # the menu offers it to a linked member
+    assert 'data-testid="me-link"' in page  # the account menu offers it
     client.force_login(org.users["member"])  # not linked to the roster
     page = client.get(reverse("groups:me")).content.decode()
-    assert 'data-testid="not-linked"' in page
-    assert f'href="{reverse("groups:me")}"' not in page
+    assert 'data-testid="not-linked"' in page  # what to do, not an error page
