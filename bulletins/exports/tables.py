@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
-from workflow.formats import local_datetime, points
+from workflow.formats import half_up, local_datetime, points
 
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
@@ -49,16 +49,20 @@ class Section:
     intro: str = ""
 
 
-def fraction(part, total) -> float | None:
-    """A rate as a fraction (Excel formats it as a percentage); None for an empty base."""
+def percent_fraction(value) -> Decimal | None:
+    """A percentage (0–100: targets, score rates) → the fraction the files hold, already
+    rounded half-up to the tenth of a percent they show (`workflow.formats.half_up`): the
+    Excel cell (format 0.0%) and the Word text (`formats.percent`) then show the same figure,
+    85.25 % → 85.3 % in both."""
+    return None if value is None else half_up(Decimal(str(value)), 1) / 100
+
+
+def fraction(part, total) -> Decimal | None:
+    """A rate as a fraction (Excel formats it as a percentage), rounded as shown; None for an
+    empty base."""
     if not total:
         return None
-    return part / total
-
-
-def percent_fraction(value) -> float | None:
-    """A percentage stored as 0–100 (targets, score rates) → a fraction."""
-    return None if value is None else float(Decimal(value) / 100)
+    return percent_fraction(Decimal(part) * 100 / Decimal(total))
 
 
 def no_data() -> str:
