@@ -91,6 +91,7 @@ SHIPPING = [
             ("bulletins", "0002_monthly_schedule", "add_schedule"),
             ("evaluation", "0007_purge_exports_schedule", "add_schedule"),
             ("backup", "0001_backup_schedule", "add_schedule"),
+            ("evaluation", "0014_schedules_beat", "add_schedule"),
         ],
     ),
 ]

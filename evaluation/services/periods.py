@@ -82,15 +82,21 @@ def find_sources(period):
 
 @transaction.atomic
 def create_period(*, actor, data: dict) -> AssessmentPeriod:
-    """Create a period. A filled period gets an empty assessment for each unit it covers; an
-    aggregate period is linked to its source periods (and must have some)."""
+    """Create a period (the province, by hand); see `insert_period`."""
     _require_manager(actor, data.get("scope"))
-    version = data["table_version"]
+    period = AssessmentPeriod(created_by=actor, **{f: data[f] for f in PERIOD_FIELDS})
+    return insert_period(period, actor=actor)
+
+
+def insert_period(period: AssessmentPeriod, *, actor=None) -> AssessmentPeriod:
+    """Save a new period. A filled period gets an empty assessment for each unit it covers; an
+    aggregate period is linked to its source periods (and must have some). `actor` None is a
+    schedule's beat (`services.schedules`); the caller checked who may."""
+    version = period.table_version
     if not version.is_published:
         raise ValidationError(_("只能使用已发布的评价表版本创建考评周期。"))
     if version.table.subject == Subject.MEMBER:
         raise ValidationError(_("党员考评表将在党员KPI模块启用，暂不能创建考评周期。"))
-    period = AssessmentPeriod(created_by=actor, **{f: data[f] for f in PERIOD_FIELDS})
     if period.is_aggregate and period.kind not in SOURCE_KIND:
         raise ValidationError(_("只有季度和年度周期可以设为汇总周期。"))
     period.full_clean()
@@ -224,6 +230,12 @@ def aggregate(*, actor, pk) -> int:
         .get(pk=pk)
     )
     _require_manager(actor, period.scope)
+    return compute_aggregate(period, actor=actor)
+
+
+def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
+    """`aggregate` once the caller holds the period's row lock and checked who may (`actor`
+    None: a schedule's beat)."""
     if not period.is_aggregate:
         raise EvaluationError(_("只有汇总周期可以执行汇总。"))
     sources = list(period.sources.all())
