@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .formats import local_datetime
@@ -119,6 +120,35 @@ class SubmittedRevision(models.Model):
         abstract = True
 
 
+def _committee_of(unit_id):
+    """The committee (市分公司党委 / 直属党委) above unit `unit_id` today, as a subquery the
+    INSERT itself evaluates (no query of its own)."""
+    from branches.selectors import committee_key
+
+    units = AuditEntry._meta.get_field("unit").related_model.objects
+    return Subquery(
+        units.filter(
+            path=Subquery(units.filter(pk=unit_id).values(p=committee_key("path"))[:1])
+        ).values("pk")[:1]
+    )
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill each new entry's `committee` (one query for all their units)."""
+        from branches.selectors import committee_ids
+
+        objs = list(objs)
+        missing = {e.unit_id for e in objs if e.unit_id and e.committee_id is None}
+        if missing:
+            units = AuditEntry._meta.get_field("unit").related_model.objects
+            committees = committee_ids(units.filter(pk__in=missing).only("pk", "path"))
+            for e in objs:
+                if e.unit_id and e.committee_id is None:
+                    e.committee_id = committees.get(e.unit_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -141,10 +171,23 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    # The unit's committee when the event happened, kept when the unit later moves to another
+    # committee: a past month's figures (the bulletin) count the event where it was.
+    committee = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("所属党委（当时）"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     action = models.CharField(_("操作"), max_length=64)
     from_state = models.CharField(_("原状态"), max_length=32, blank=True)
     to_state = models.CharField(_("新状态"), max_length=32, blank=True)
     comment = models.TextField(_("意见"), blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -154,6 +197,15 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{local_datetime(self.at)} {self.actor} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        """A new entry records its unit's committee as of now (`committee`)."""
+        filled = self._state.adding and self.unit_id is not None and self.committee_id is None
+        if filled:
+            self.committee_id = _committee_of(self.unit_id)
+        super().save(*args, **kwargs)
+        if filled:
+            del self.__dict__["committee_id"]  # read back from the row when asked
 
 
 class Notification(models.Model):

@@ -173,7 +173,8 @@ def _activity(data: BulletinData) -> Section:
         rows=lambda: rows,
         total=(act.totals.label, *(act.totals[k] for k in keys)) if rows else None,
         note=_(
-            "口径：%(month)s内发生的审批操作（以审批记录为准），按品牌所属党支部归入党委；"
+            "口径：%(month)s内发生的审批操作（以审批记录为准），按操作发生时品牌所属党支部的"
+            "上级党委统计（支部此后调整隶属关系不改变已过月份的数字）；"
             "“审批立项”为省公司党委终审通过、进入实施推进。"
         )
         % {"month": month_label(data.month)},

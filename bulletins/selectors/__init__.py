@@ -10,7 +10,10 @@ materialized path), never a loop over units. Per section:
   bulletin is made by a task for a *unit*, so `ScopeReader` stands in as a reader holding a
   role at that unit. (Those figures are cached per scope, as on the coverage dashboard.)
 * activity in the month — the audit trail (`AuditEntry`, written by every transition) counted
-  per committee: first submissions, resubmissions, final approvals, returns, rejections, built.
+  per committee: first submissions, resubmissions, final approvals, returns, rejections, built;
+  each under the committee the branch belonged to when it happened (`AuditEntry.committee`,
+  written with the entry), so a regenerated past month gives the same figures after a branch
+  moves to another city.
 * returned and overdue items — applications returned for revision and applications in review
   for longer than `BULLETIN_OVERDUE_DAYS`, counted per committee, plus the item list with
   waiting days: per committee the longest waiting (`BULLETIN_ITEMS_PER_COMMITTEE`), streamed

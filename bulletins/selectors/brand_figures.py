@@ -62,7 +62,8 @@ class CountsSection:
 
 def activity_section(scope: OrgUnit, month: date) -> CountsSection:
     """New applications and decisions in the month, per committee: one grouped query over the
-    audit trail (the record of every decision), by the branch the application belongs to."""
+    audit trail (the record of every decision), under the committee the application's branch
+    belonged to at the time (`AuditEntry.committee`)."""
     start, end = month_bounds(month)
     groups = activity.activity_counts(scope.path, start, end)
     keys = list(ACTIVITY)

@@ -82,3 +82,60 @@ def test_every_committee_keeps_its_row_with_zeros(org):
     assert labels == [org.city_a.name, org.city_b.name]
     assert all(r[k] == 0 for r in section.rows for k in selectors.ACTIVITY)
     assert section.totals["approved"] == 0
+
+
+def test_a_past_month_keeps_its_figures_after_a_branch_moves(
+    world, files, django_capture_on_commit_callbacks
+):
+    """A1 filed, was approved and built in the month, under city A. It then moves to city B:
+    the month regenerated counts it under city A still, in the province's and in each city's
+    bulletin; what A1 does after the move counts under city B."""
+    from branches.models import OrgUnit
+    from bulletins.models import BulletinStatus
+    from bulletins.services import request_bulletin
+    from tests.bulletins.test_figures import sheet
+    from workflow.services import record_audit
+
+    org = world.org
+
+    def generate(scope):
+        """Generate (or regenerate) as the page's button does."""
+        with django_capture_on_commit_callbacks(execute=True):
+            bulletin, _queued = request_bulletin(scope=scope, month=world.month)
+        bulletin.refresh_from_db()
+        assert bulletin.status == BulletinStatus.DONE, bulletin.error
+        return sheet(files(bulletin).wb, "本月申报与审批")
+
+    def figures():
+        return [generate(scope) for scope in (org.province, org.city_a, org.city_b)]
+
+    before = figures()
+    assert before[0]["甲市分公司党委"] == (2, 0, 1, 1, 0, 1)
+    OrgUnit.objects.move(OrgUnit.objects.get(pk=org.a1.pk), org.city_b, pos="last-child")
+    moved = OrgUnit.objects.get(pk=org.a1.pk)
+    assert moved.path.startswith(org.city_b.path)
+    assert figures() == before
+
+    entry = record_audit(actor=None, obj=world.apps["a1"], action="return", unit=moved)
+    entry.refresh_from_db()
+    assert entry.committee_id == org.city_b.pk
+
+
+def test_the_backfill_puts_old_entries_under_todays_committees(world):
+    """Entries written before the column existed take their unit's committee in today's tree."""
+    import importlib
+
+    from tests.conftest import _historical_apps
+    from workflow.models import AuditEntry
+
+    AuditEntry.objects.update(committee=None)
+    migration = importlib.import_module("workflow.migrations.0006_audit_committee")
+    migration.backfill(_historical_apps(), None)
+    org = world.org
+    a1_entries = AuditEntry.objects.filter(unit=org.a1)
+    assert a1_entries.exists()
+    assert set(a1_entries.values_list("committee", flat=True)) == {org.city_a.pk}
+    direct = world.units["d1"]
+    assert set(AuditEntry.objects.filter(unit=direct).values_list("committee", flat=True)) == {
+        world.units["d"].pk
+    }
