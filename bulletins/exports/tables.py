@@ -383,8 +383,58 @@ def _flagship(data: BulletinData) -> Section:
     return section
 
 
+def _ledger(data: BulletinData) -> Section:
+    section = Section(_("六、组织生活按期开展情况"))
+    lg = data.ledger
+
+    def line(row):
+        return (
+            row.label,
+            row["branches"],
+            row["required"],
+            row["held"],
+            percent_fraction(row["rate"]),
+            row["behind"],
+            percent_fraction(row["attendance_rate"]),
+        )
+
+    rows = [line(r) for r in lg.rows] if lg else []
+    section.tables = [
+        Table(
+            _("组织生活"),
+            _("各党委组织生活按期开展情况"),
+            [
+                Column(_("党委"), width=26),
+                Column(_("党支部数"), "int"),
+                Column(_("应开展（次）"), "int"),
+                Column(_("已开展（次）"), "int"),
+                Column(_("按期开展率"), "rate"),
+                Column(_("未按期支部"), "int"),
+                Column(_("参会率"), "rate"),
+            ],
+            lambda: rows,
+            total=line(lg.totals) if lg and rows else None,
+            note=_(
+                "口径：%(month)s内按模板规定频次应开展的“三会一课”、主题党日等组织生活，"
+                "以支部电子台账中已记录（不含草稿）的会议计；每个支部每项最多计应开次数；"
+                "参会率 = 实到 ÷ 应到（请假计入应到）。按生成时的组织隶属关系统计。"
+            )
+            % {"month": month_label(data.month)},
+            empty_text=no_data(),
+        )
+    ]
+    return section
+
+
 def sections(data: BulletinData) -> list[Section]:
-    return [_coverage(data), _activity(data), _backlog(data), _ranking(data), _flagship(data)]
+    return [
+        _coverage(data),
+        _activity(data),
+        _backlog(data),
+        _ranking(data),
+        _flagship(data),
+        _ledger(data),
+    ]
 
 
 def month_label(month) -> str:

@@ -18,6 +18,8 @@ materialized path), never a loop over units. Per section:
   for longer than `BULLETIN_OVERDUE_DAYS`, counted per committee, plus the item list with
   waiting days: per committee the longest waiting (`BULLETIN_ITEMS_PER_COMMITTEE`), streamed
   with `.iterator()` so memory does not grow with the province.
+* the ledger (`ledger_figures`): meetings due and held in the month per committee, from
+  `ledger.selectors.compliance`.
 * assessment ranking highlights and flagship progress (`other_apps`) come from the owning
   apps' selectors (`evaluation.selectors.published`, `flagship.selectors.progress_by_committee`):
   `None` (the bulletin then says 本月无数据) when the month has no such figures.
@@ -64,6 +66,7 @@ from .common import (
     overdue_days,
     total_label,
 )
+from .ledger_figures import LedgerSection, ledger_section
 from .months import first_of_month, month_bounds, next_month, parse_month, previous_month
 from .other_apps import FlagshipSection, RankingSection, flagship_section, ranking_section
 
@@ -79,6 +82,7 @@ __all__ = [
     "CountsSection",
     "CoverageSection",
     "FlagshipSection",
+    "LedgerSection",
     "RankingSection",
     "ScopeReader",
     "activity_section",
@@ -93,6 +97,7 @@ __all__ = [
     "generating_paths",
     "issuer_of",
     "items_per_committee",
+    "ledger_section",
     "month_bounds",
     "next_month",
     "overdue_days",
@@ -118,6 +123,7 @@ class BulletinData:
     backlog: BacklogSection
     ranking: RankingSection | None
     flagship: FlagshipSection | None
+    ledger: LedgerSection | None = None
 
 
 def issuer_of(scope: OrgUnit) -> str:
@@ -147,6 +153,7 @@ def collect(
     ranking = ranking_section(scope, month)
     progress(50)
     flagship = flagship_section(scope, month)
+    ledger = ledger_section(scope, month)
     progress(55)
     return BulletinData(
         scope=scope,
@@ -159,4 +166,5 @@ def collect(
         backlog=backlog,
         ranking=ranking,
         flagship=flagship,
+        ledger=ledger,
     )

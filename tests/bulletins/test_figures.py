@@ -305,6 +305,7 @@ def test_cover_names_month_and_issuer(world, province_files):
         "三、退回与逾期事项",
         "四、考核评价排名",
         "五、旗舰品牌创建进展",
+        "六、组织生活按期开展情况",
     ]
 
 
