@@ -41,7 +41,7 @@ class Due:
     closes_on: date
 
 
-def _add_months(month: date, n: int) -> date:
+def add_months(month: date, n: int) -> date:
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
 
@@ -52,7 +52,7 @@ def _day_of(month: date, day: int) -> date:
 
 
 def _last_day(month: date) -> date:
-    return _add_months(month, 1) - timedelta(days=1)
+    return add_months(month, 1) - timedelta(days=1)
 
 
 def month_period(month: date, rhythm: Rhythm) -> Due:
@@ -62,12 +62,12 @@ def month_period(month: date, rhythm: Rhythm) -> Due:
         month,
         _last_day(month),
         _day_of(month, rhythm.open_day),
-        _day_of(_add_months(month, 1), rhythm.close_day),
+        _day_of(add_months(month, 1), rhythm.close_day),
     )
 
 
 def _aggregate(kind: str, starts_on: date, months: int) -> Due:
-    ends_on = _last_day(_add_months(starts_on, months - 1))
+    ends_on = _last_day(add_months(starts_on, months - 1))
     after = ends_on + timedelta(days=1)  # nothing to fill; the "window" is the day it is due
     return Due(kind, starts_on, ends_on, after, after)
 
@@ -80,14 +80,14 @@ def due(rhythm: Rhythm, today: date) -> list[Due]:
     month = first
     while (p := month_period(month, rhythm)).opens_on <= today:
         out.append(p)
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     if rhythm.quarterly:
         quarter = date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
         if quarter < first:
-            quarter = _add_months(quarter, 3)
+            quarter = add_months(quarter, 3)
         while (q := _aggregate(QUARTERLY, quarter, 3)).ends_on < today:
             out.append(q)
-            quarter = _add_months(quarter, 3)
+            quarter = add_months(quarter, 3)
     if rhythm.quarterly and rhythm.annual:
         year = first.year if (first.month == 1) else first.year + 1
         while (y := _aggregate(ANNUAL, date(year, 1, 1), 12)).ends_on < today:

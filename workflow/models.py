@@ -135,17 +135,22 @@ def _committee_of(unit_id):
 
 class AuditEntryQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        """Fill each new entry's `committee` (one query for all their units)."""
+        """Fill each new entry's `committee`: from its unit when loaded (a publication passes
+        its rows' units), else one query per 5,000 units; one query for the committees."""
         from branches.selectors import committee_ids
 
         objs = list(objs)
-        missing = {e.unit_id for e in objs if e.unit_id and e.committee_id is None}
-        if missing:
-            units = AuditEntry._meta.get_field("unit").related_model.objects
-            committees = committee_ids(units.filter(pk__in=missing).only("pk", "path"))
-            for e in objs:
-                if e.unit_id and e.committee_id is None:
-                    e.committee_id = committees.get(e.unit_id)
+        todo = [e for e in objs if e.unit_id and e.committee_id is None]
+        if todo:
+            field = AuditEntry._meta.get_field("unit")
+            units = {e.unit_id: e.unit for e in todo if field.is_cached(e)}
+            missing = sorted({e.unit_id for e in todo} - set(units))
+            for i in range(0, len(missing), 5000):
+                chunk = field.related_model.objects.filter(pk__in=missing[i : i + 5000])
+                units.update((u.pk, u) for u in chunk.only("pk", "path"))
+            committees = committee_ids(units.values())
+            for e in todo:
+                e.committee_id = committees.get(e.unit_id)
         return super().bulk_create(objs, *args, **kwargs)
 
 

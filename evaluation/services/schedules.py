@@ -149,7 +149,7 @@ def _months(starts_on, ends_on):
     month = starts_on
     while month <= ends_on:
         yield month
-        month = rhythm._add_months(month, 1)
+        month = rhythm.add_months(month, 1)
 
 
 def _name(schedule: Schedule, slot: rhythm.Due) -> str:

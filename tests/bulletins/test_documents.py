@@ -139,3 +139,21 @@ def test_the_backfill_puts_old_entries_under_todays_committees(world):
     assert set(AuditEntry.objects.filter(unit=direct).values_list("committee", flat=True)) == {
         world.units["d"].pk
     }
+
+
+def test_entries_written_in_bulk_keep_their_committee_too(org, django_assert_max_num_queries):
+    """A publication writes its audit in bulk (units loaded), the demo trail by unit id."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflow.models import AuditEntry
+
+    content_type = ContentType.objects.get_for_model(BrandApplication)
+
+    def entry(**unit):
+        return AuditEntry(content_type=content_type, object_id=1, action="x", **unit)
+
+    rows = [entry(unit=org.a1), entry(unit_id=org.b1.pk), entry(unit=org.province), entry()]
+    with django_assert_max_num_queries(3):  # units by id, committees, the insert
+        AuditEntry.objects.bulk_create(rows)
+    got = list(AuditEntry.objects.order_by("pk").values_list("committee", flat=True))
+    assert got == [org.city_a.pk, org.city_b.pk, None, None]
