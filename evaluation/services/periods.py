@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Sum, When
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
-from branches.selectors import committee_ids, in_scope
+from branches.selectors import COMMITTEE_PATH_LEN, committee_ids, in_scope
 from workflow.models import AuditEntry
 from workflow.services import notify, object_label, record_audit
 from workflow.windows import local_today
@@ -110,18 +110,62 @@ def insert_period(period: AssessmentPeriod, *, actor=None) -> AssessmentPeriod:
             )
         period.sources.set(sources)
     else:
-        units = list(subject_units(period).only("pk", "path", "category", "region_id"))
-        committees = committee_ids(units)
-        created = Assessment.objects.bulk_create(
-            Assessment.for_unit(period, u, committees[u.pk]) for u in units
-        )
-        if not created:
+        if not _insert_assessments(period):
             raise ValidationError(
                 _("所选范围内没有可考评的%(subject)s。")
                 % {"subject": version.table.get_subject_display()}
             )
     record_audit(actor=actor, obj=period, action="create", unit=period.scope)
     return period
+
+
+#: The columns an empty assessment is created with (`_insert_assessments`); every other column
+#: of Assessment is nullable (tests/evaluation/test_schedule_services.py guards this).
+EMPTY_ASSESSMENT_COLUMNS = (
+    "period_id",
+    "unit_id",
+    "category",
+    "region_id",
+    "committee_id",
+    "status",
+    "revision",
+    "is_vetoed",
+    "veto_reason",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_assessments(period) -> int:
+    """An empty assessment (填报中) for each unit `subject_units` gives, with what it copies
+    from the unit (`Assessment.for_unit`: category, region, committee — the ancestor at
+    COMMITTEE_DEPTH, joined by path), in one `INSERT … SELECT`: the database writes 100,000
+    rows in about the time of the bare statement, where building them in Python took ten
+    times as long (bench/schedules.py). Returns how many."""
+    units = connection.ops.quote_name(OrgUnit._meta.db_table)
+    table = connection.ops.quote_name(Assessment._meta.db_table)
+    now = timezone.now()
+    # Only table and column names from the models are formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(EMPTY_ASSESSMENT_COLUMNS)}) "  # noqa: S608  # nosec
+        f"SELECT %s, u.id, u.category, u.region_id, c.id, %s, 0, %s, '', %s, %s "
+        f"FROM {units} u LEFT JOIN {units} c ON c.path = SUBSTR(u.path, 1, %s) "
+        "WHERE u.path LIKE %s AND u.unit_type = %s AND u.is_active = %s"
+    )
+    params = [
+        period.pk,
+        Status.DRAFT,
+        False,
+        now,
+        now,
+        COMMITTEE_PATH_LEN,
+        period.scope.path + "%",
+        period.table_version.table.subject,
+        True,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from evaluation.models import AssessmentPeriod, PeriodKind, Schedule, ScoringTable
 from evaluation.services import schedules
@@ -108,3 +108,31 @@ def test_two_runs_at_once_create_one_period(postgres):
         )
     assert sorted(results) == [0, 2], results  # January and February, by one of the two
     assert AssessmentPeriod.objects.filter(schedule=schedule).count() == 2
+
+
+def test_an_empty_assessment_sets_every_column_that_needs_a_value():
+    """`periods._insert_assessments` writes assessments with one INSERT … SELECT naming its
+    columns: a new column without null or a database default must be added there."""
+    from evaluation.models import Assessment
+    from evaluation.services.periods import EMPTY_ASSESSMENT_COLUMNS
+
+    required = {
+        f.column
+        for f in Assessment._meta.concrete_fields
+        if not f.null and not f.primary_key and f.db_default is models.NOT_PROVIDED
+    }
+    assert required <= set(EMPTY_ASSESSMENT_COLUMNS), required - set(EMPTY_ASSESSMENT_COLUMNS)
+
+
+def test_a_scheduled_month_copies_each_units_committee_and_category(org):
+    schedule = schedules.save_schedule(actor=org.users["province_reviewer"], data=data(org))
+    (period,) = schedules.run_schedule(schedule.pk, date(2027, 1, 1))
+    rows = {
+        a.unit_id: (a.committee_id, a.category, a.region_id, a.status)
+        for a in period.assessments.all()
+    }
+    assert rows == {
+        org.a1.pk: (org.city_a.pk, org.a1.category, org.a1.region_id, "draft"),
+        org.a2.pk: (org.city_a.pk, org.a2.category, org.a2.region_id, "draft"),
+        org.b1.pk: (org.city_b.pk, org.b1.category, org.b1.region_id, "draft"),
+    }
