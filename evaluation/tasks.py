@@ -6,7 +6,7 @@ from celery import shared_task
 from workflow.scheduled import scheduled_task
 from workflow.tasks import TASK_OPTIONS
 
-from .services import exports
+from .services import exports, schedules
 
 TRANSIENT = TASK_OPTIONS["autoretry_for"]
 MAX_RETRIES = TASK_OPTIONS["retry_kwargs"]["max_retries"]
@@ -26,3 +26,10 @@ def generate_results_export(self, export_id: int) -> dict:
 def purge_results_exports() -> int:
     """Beat: daily at 03:30 (Asia/Shanghai), exports finished more than 30 days ago."""
     return exports.purge_expired()
+
+
+@shared_task(**TASK_OPTIONS)
+def run_schedules() -> int:
+    """Beat: hourly at :05 (Asia/Shanghai). Creates the periods the schedules have brought due
+    (idempotent: a period that exists is never created again)."""
+    return schedules.run_schedules()

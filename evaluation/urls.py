@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, periods, results, tables
+from .views import assessments, periods, results, schedules, tables
 
 app_name = "evaluation"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("evidence/<int:pk>/", assessments.download_evidence, name="evidence"),
     path("evidence/<int:pk>/delete/", assessments.delete_evidence, name="delete_evidence"),
     path("units/<int:pk>/trend/", results.trend, name="trend"),
+    path("schedules/", schedules.index, name="schedules"),
+    path("schedules/new/", schedules.create, name="schedule_create"),
+    path("schedules/<int:pk>/", schedules.edit, name="schedule_edit"),
     path("tables/", tables.index, name="tables"),
     path("tables/<int:pk>/", tables.detail, name="table"),
     path("tables/<int:pk>/export.xlsx", tables.export, name="table_export"),

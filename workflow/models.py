@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +158,40 @@ class ChainReviewed(models.Model):
         return self.current_level if self.status == self.in_review_state else None
 
 
+def _committee_of(unit_id):
+    """The committee (市分公司党委 / 直属党委) above unit `unit_id` today, as a subquery the
+    INSERT itself evaluates (no query of its own)."""
+    from branches.selectors import committee_key
+
+    units = AuditEntry._meta.get_field("unit").related_model.objects
+    return Subquery(
+        units.filter(
+            path=Subquery(units.filter(pk=unit_id).values(p=committee_key("path"))[:1])
+        ).values("pk")[:1]
+    )
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill each new entry's `committee`: from its unit when loaded (a publication passes
+        its rows' units), else one query per 5,000 units; one query for the committees."""
+        from branches.selectors import committee_ids
+
+        objs = list(objs)
+        todo = [e for e in objs if e.unit_id and e.committee_id is None]
+        if todo:
+            field = AuditEntry._meta.get_field("unit")
+            units = {e.unit_id: e.unit for e in todo if field.is_cached(e)}
+            missing = sorted({e.unit_id for e in todo} - set(units))
+            for i in range(0, len(missing), 5000):
+                chunk = field.related_model.objects.filter(pk__in=missing[i : i + 5000])
+                units.update((u.pk, u) for u in chunk.only("pk", "path"))
+            committees = committee_ids(units.values())
+            for e in todo:
+                e.committee_id = committees.get(e.unit_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -179,10 +214,23 @@ class AuditEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    # The unit's committee when the event happened, kept when the unit later moves to another
+    # committee: a past month's figures (the bulletin) count the event where it was.
+    committee = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("所属党委（当时）"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     action = models.CharField(_("操作"), max_length=64)
     from_state = models.CharField(_("原状态"), max_length=32, blank=True)
     to_state = models.CharField(_("新状态"), max_length=32, blank=True)
     comment = models.TextField(_("意见"), blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -192,6 +240,15 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{local_datetime(self.at)} {self.actor} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        """A new entry records its unit's committee as of now (`committee`)."""
+        filled = self._state.adding and self.unit_id is not None and self.committee_id is None
+        if filled:
+            self.committee_id = _committee_of(self.unit_id)
+        super().save(*args, **kwargs)
+        if filled:
+            del self.__dict__["committee_id"]  # read back from the row when asked
 
 
 class Notification(models.Model):

@@ -34,13 +34,15 @@ def _audit_of_applications():
 
 
 def activity_counts(scope_path: str, start: datetime, end: datetime) -> list[dict]:
-    """Per committee of the subtree at `scope_path`, how many of each `ACTIVITY` happened in
-    [start, end), by the branch the application belongs to: one grouped query over the audit
-    trail. Dicts with `committee_path` and one count per key of `ACTIVITY`."""
+    """Per committee of the subtree at `scope_path` (the province or one committee), how many
+    of each `ACTIVITY` happened in [start, end), under the committee the application's branch
+    belonged to *when it happened* (`AuditEntry.committee`, kept when a branch later moves): a
+    past month counts the same whenever it is asked. One grouped query over the audit trail.
+    Dicts with `committee_path` (the committee's path today) and one count per `ACTIVITY`."""
     return list(
         _audit_of_applications()
-        .filter(at__gte=start, at__lt=end, unit__path__startswith=scope_path)
-        .annotate(committee_path=committee_key("unit__path"))
+        .filter(at__gte=start, at__lt=end, committee__path__startswith=scope_path)
+        .annotate(committee_path=F("committee__path"))
         .values("committee_path")
         .annotate(**{k: Count("pk", filter=q) for k, q in ACTIVITY.items()})
         .order_by()

@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from workflow.formats import local_datetime
+from workflow.formats import local_datetime, percent
 
 from .tables import Section, Table, cover_lines, month_label, title_of
 
@@ -32,7 +32,7 @@ def format_value(value, kind: str) -> str:
     if kind == "int":
         return f"{int(value):,}"
     if kind == "rate":
-        return f"{float(value) * 100:.1f}%"
+        return percent(value)
     if kind == "score":
         return f"{Decimal(value):.2f}" if not isinstance(value, float) else f"{value:.2f}"
     if kind == "days":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
-from workflow.formats import local_datetime, points
+from workflow.formats import half_up, local_datetime, points
 
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
@@ -49,16 +49,20 @@ class Section:
     intro: str = ""
 
 
-def fraction(part, total) -> float | None:
-    """A rate as a fraction (Excel formats it as a percentage); None for an empty base."""
+def percent_fraction(value) -> Decimal | None:
+    """A percentage (0–100: targets, score rates) → the fraction the files hold, already
+    rounded half-up to the tenth of a percent they show (`workflow.formats.half_up`): the
+    Excel cell (format 0.0%) and the Word text (`formats.percent`) then show the same figure,
+    85.25 % → 85.3 % in both."""
+    return None if value is None else half_up(Decimal(str(value)), 1) / 100
+
+
+def fraction(part, total) -> Decimal | None:
+    """A rate as a fraction (Excel formats it as a percentage), rounded as shown; None for an
+    empty base."""
     if not total:
         return None
-    return part / total
-
-
-def percent_fraction(value) -> float | None:
-    """A percentage stored as 0–100 (targets, score rates) → a fraction."""
-    return None if value is None else float(Decimal(value) / 100)
+    return percent_fraction(Decimal(part) * 100 / Decimal(total))
 
 
 def no_data() -> str:
@@ -169,7 +173,8 @@ def _activity(data: BulletinData) -> Section:
         rows=lambda: rows,
         total=(act.totals.label, *(act.totals[k] for k in keys)) if rows else None,
         note=_(
-            "口径：%(month)s内发生的审批操作（以审批记录为准），按品牌所属党支部归入党委；"
+            "口径：%(month)s内发生的审批操作（以审批记录为准），按操作发生时品牌所属党支部的"
+            "上级党委统计（支部此后调整隶属关系不改变已过月份的数字）；"
             "“审批立项”为省公司党委终审通过、进入实施推进。"
         )
         % {"month": month_label(data.month)},
@@ -378,8 +383,58 @@ def _flagship(data: BulletinData) -> Section:
     return section
 
 
+def _ledger(data: BulletinData) -> Section:
+    section = Section(_("六、组织生活按期开展情况"))
+    lg = data.ledger
+
+    def line(row):
+        return (
+            row.label,
+            row["branches"],
+            row["required"],
+            row["held"],
+            percent_fraction(row["rate"]),
+            row["behind"],
+            percent_fraction(row["attendance_rate"]),
+        )
+
+    rows = [line(r) for r in lg.rows] if lg else []
+    section.tables = [
+        Table(
+            _("组织生活"),
+            _("各党委组织生活按期开展情况"),
+            [
+                Column(_("党委"), width=26),
+                Column(_("党支部数"), "int"),
+                Column(_("应开展（次）"), "int"),
+                Column(_("已开展（次）"), "int"),
+                Column(_("按期开展率"), "rate"),
+                Column(_("未按期支部"), "int"),
+                Column(_("参会率"), "rate"),
+            ],
+            lambda: rows,
+            total=line(lg.totals) if lg and rows else None,
+            note=_(
+                "口径：%(month)s内按模板规定频次应开展的“三会一课”、主题党日等组织生活，"
+                "以支部电子台账中已记录（不含草稿）的会议计；每个支部每项最多计应开次数；"
+                "参会率 = 实到 ÷ 应到（请假计入应到）。按生成时的组织隶属关系统计。"
+            )
+            % {"month": month_label(data.month)},
+            empty_text=no_data(),
+        )
+    ]
+    return section
+
+
 def sections(data: BulletinData) -> list[Section]:
-    return [_coverage(data), _activity(data), _backlog(data), _ranking(data), _flagship(data)]
+    return [
+        _coverage(data),
+        _activity(data),
+        _backlog(data),
+        _ranking(data),
+        _flagship(data),
+        _ledger(data),
+    ]
 
 
 def month_label(month) -> str:

@@ -10,11 +10,16 @@ materialized path), never a loop over units. Per section:
   bulletin is made by a task for a *unit*, so `ScopeReader` stands in as a reader holding a
   role at that unit. (Those figures are cached per scope, as on the coverage dashboard.)
 * activity in the month — the audit trail (`AuditEntry`, written by every transition) counted
-  per committee: first submissions, resubmissions, final approvals, returns, rejections, built.
+  per committee: first submissions, resubmissions, final approvals, returns, rejections, built;
+  each under the committee the branch belonged to when it happened (`AuditEntry.committee`,
+  written with the entry), so a regenerated past month gives the same figures after a branch
+  moves to another city.
 * returned and overdue items — applications returned for revision and applications in review
   for longer than `BULLETIN_OVERDUE_DAYS`, counted per committee, plus the item list with
   waiting days: per committee the longest waiting (`BULLETIN_ITEMS_PER_COMMITTEE`), streamed
   with `.iterator()` so memory does not grow with the province.
+* the ledger (`ledger_figures`): meetings due and held in the month per committee, from
+  `ledger.selectors.compliance`.
 * assessment ranking highlights and flagship progress (`other_apps`) come from the owning
   apps' selectors (`evaluation.selectors.published`, `flagship.selectors.progress_by_committee`):
   `None` (the bulletin then says 本月无数据) when the month has no such figures.
@@ -59,6 +64,7 @@ from .common import (
     overdue_days,
     total_label,
 )
+from .ledger_figures import LedgerSection, ledger_section
 from .months import first_of_month, month_bounds, next_month, parse_month, previous_month
 from .other_apps import FlagshipSection, RankingSection, flagship_section, ranking_section
 
@@ -72,6 +78,7 @@ __all__ = [
     "CountsSection",
     "CoverageSection",
     "FlagshipSection",
+    "LedgerSection",
     "RankingSection",
     "ScopeReader",
     "activity_section",
@@ -86,6 +93,7 @@ __all__ = [
     "generating_paths",
     "issuer_of",
     "items_per_committee",
+    "ledger_section",
     "month_bounds",
     "next_month",
     "overdue_days",
@@ -111,6 +119,7 @@ class BulletinData:
     backlog: BacklogSection
     ranking: RankingSection | None
     flagship: FlagshipSection | None
+    ledger: LedgerSection | None = None
 
 
 def issuer_of(scope: OrgUnit) -> str:
@@ -138,6 +147,7 @@ def collect(
     ranking = ranking_section(scope, month)
     progress(50)
     flagship = flagship_section(scope, month)
+    ledger = ledger_section(scope, month)
     progress(55)
     return BulletinData(
         scope=scope,
@@ -150,4 +160,5 @@ def collect(
         backlog=backlog,
         ranking=ranking,
         flagship=flagship,
+        ledger=ledger,
     )

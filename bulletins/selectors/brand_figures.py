@@ -3,14 +3,22 @@ overdue items."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
 from brands.selectors import activity, coverage
 
-from .common import CountsRow, ScopeReader, committee_rows, overdue_days, sum_rows, total_label
+from .common import (
+    CountsRow,
+    ScopeReader,
+    committee_rows,
+    overdue_cutoff,
+    overdue_days,
+    sum_rows,
+    total_label,
+)
 from .months import month_bounds
 
 
@@ -54,11 +62,12 @@ class CountsSection:
 
 def activity_section(scope: OrgUnit, month: date) -> CountsSection:
     """New applications and decisions in the month, per committee: one grouped query over the
-    audit trail (the record of every decision), by the branch the application belongs to."""
+    audit trail (the record of every decision), under the committee the application's branch
+    belonged to at the time (`AuditEntry.committee`)."""
     start, end = month_bounds(month)
     groups = activity.activity_counts(scope.path, start, end)
     keys = list(ACTIVITY)
-    rows = committee_rows(groups, keys)
+    rows = committee_rows(groups, keys, scope)
     return CountsSection(rows, sum_rows(rows, keys, total_label(scope)))
 
 
@@ -100,10 +109,11 @@ def _waiting_days(as_of: datetime, since: datetime | None) -> int | None:
 
 def backlog_items(scope: OrgUnit, as_of: datetime, days: int, *, per_committee=None, limit=None):
     """Returned applications (waiting for the branch since the last return) and applications
-    in review for more than `days` days (waiting since the last submission), longest waiting
+    in review for more than `days` whole days (`overdue_cutoff`; waiting since the last
+    submission), longest waiting
     first: per committee the `per_committee` longest (the Excel list, committee by committee),
     or the `limit` longest of the scope (the Word shortlist). Streamed in chunks."""
-    cutoff = as_of - timedelta(days=days)
+    cutoff = overdue_cutoff(as_of, days)
     rows = activity.backlog_rows(scope.path, cutoff, per_committee=per_committee, limit=limit)
     for committee, unit, name, status, level, submitted_at, since_at in rows:
         yield BacklogItem(
@@ -122,11 +132,10 @@ def backlog_section(scope: OrgUnit, as_of: datetime) -> BacklogSection:
     """Per committee: returned, in review, overdue in review, and the longest wait in review
     (days since the oldest submission still in review). One grouped query."""
     days = overdue_days()
-    cutoff = as_of - timedelta(days=days)
-    groups = activity.backlog_counts(scope.path, cutoff)
+    groups = activity.backlog_counts(scope.path, overdue_cutoff(as_of, days))
     for g in groups:
         g["longest_wait"] = _waiting_days(as_of, g["oldest"]) or 0
-    rows = committee_rows(groups, BACKLOG_KEYS)
+    rows = committee_rows(groups, BACKLOG_KEYS, scope)
     totals = sum_rows(rows, BACKLOG_KEYS[:3], total_label(scope))
     totals.values["longest_wait"] = max((r["longest_wait"] for r in rows), default=0)
 

@@ -1,17 +1,27 @@
 """What every section shares: settings, committee rows, totals, and `ScopeReader`."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, Role, UnitType
+from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN
 
 
 def overdue_days() -> int:
     """In review for longer than this many days (since the last submission) is overdue."""
     return settings.BULLETIN_OVERDUE_DAYS
+
+
+def overdue_cutoff(as_of: datetime, days: int) -> datetime:
+    """The rule behind the heading "超期未审（>15天）": overdue is waiting *more than* `days`
+    whole days, the whole days the item list shows (`(as_of - since).days`). So 15 days and
+    some hours (shown as 15) is not overdue, 16 days is: submitted on or before
+    `as_of - (days + 1) days`."""
+    return as_of - timedelta(days=days + 1)
 
 
 def items_per_committee() -> int:
@@ -46,21 +56,36 @@ class CountsRow:
         return self.values.get(key, 0)
 
 
-def committee_rows(groups: list[dict], keys: list[str]) -> list[CountsRow]:
+def committee_rows(groups: list[dict], keys: list[str], scope: OrgUnit | None = None):
     """Grouped rows (each with `committee_path`) → labelled rows in tree order: one query for
-    the committees' names."""
-    units = OrgUnit.objects.in_bulk([g["committee_path"] for g in groups], field_name="path")
+    the committees' names. With `scope`, every active committee of the scope keeps its row,
+    its counts 0 where the month had none (a zero is a figure, not missing data)."""
+    by_path = {g["committee_path"]: g for g in groups}
+    units = OrgUnit.objects.filter(path__in=list(by_path))
+    if scope is not None:
+        units = units | committees_of(scope)
+    units = {u.path: u for u in units}
     rows = []
-    for g in sorted(groups, key=lambda g: g["committee_path"]):
-        unit = units.get(g["committee_path"])
+    for path in sorted(set(by_path) | set(units)):
+        unit, g = units.get(path), by_path.get(path, {})
         rows.append(
             CountsRow(
-                label=unit.name if unit else g["committee_path"],
+                label=unit.name if unit else path,
                 unit=unit,
-                values={k: g[k] for k in keys},
+                values={k: g.get(k) or 0 for k in keys},
             )
         )
     return rows
+
+
+def committees_of(scope: OrgUnit):
+    """The committees (市分公司党委 / 直属党委) a bulletin of `scope` has a row for: the
+    province's active committees, or the committee itself."""
+    if len(scope.path) >= COMMITTEE_PATH_LEN:
+        return OrgUnit.objects.filter(path=scope.path[:COMMITTEE_PATH_LEN])
+    return OrgUnit.objects.filter(
+        path__startswith=scope.path, depth=COMMITTEE_DEPTH, is_active=True
+    )
 
 
 def sum_rows(rows: list[CountsRow], keys: list[str], label: str) -> CountsRow:

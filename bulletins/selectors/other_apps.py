@@ -41,7 +41,7 @@ def ranking_section(scope: OrgUnit, month: date) -> RankingSection | None:
     period = published.latest_published_period(scope.path, end.date())
     if period is None:
         return None
-    rows = committee_rows(published.committee_figures(period, scope.path), SUM_KEYS)
+    rows = committee_rows(published.committee_figures(period, scope.path), SUM_KEYS, scope)
     totals = sum_rows(rows, SUM_KEYS, total_label(scope))
     for row in [*rows, totals]:  # averages from sums: the total needs no second scan
         row.values["avg_total"] = _mean(row["sum_total"], row["scored"])
@@ -67,7 +67,7 @@ def flagship_section(scope: OrgUnit, month: date) -> FlagshipSection | None:
     if progress is None or not progress.groups:
         return None
     keys = [value for value, _label in progress.statuses] + [f for f, _l in progress.honours]
-    rows = committee_rows(progress.groups, keys)
+    rows = committee_rows(progress.groups, keys, scope)
     totals = sum_rows(rows, keys, total_label(scope))
     return FlagshipSection(
         progress.cycle, progress.phase, progress.statuses, progress.honours, rows, totals

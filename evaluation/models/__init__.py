@@ -20,6 +20,7 @@ from .assessments import (
 )
 from .exports import ResultsExport
 from .periods import SOURCE_KIND, AssessmentPeriod, PeriodKind, PeriodPublication
+from .schedules import Schedule
 from .tables import (
     POINTS,
     Dimension,
@@ -48,6 +49,7 @@ __all__ = [
     "PeriodKind",
     "PeriodPublication",
     "ResultsExport",
+    "Schedule",
     "ScoringTable",
     "Status",
     "Subject",

@@ -48,8 +48,18 @@ class AssessmentPeriod(models.Model):
         "self", verbose_name=_("汇总来源"), symmetrical=False, blank=True, related_name="+"
     )
     aggregated_at = models.DateTimeField(_("汇总时间"), null=True, blank=True)
+    schedule = models.ForeignKey(
+        "evaluation.Schedule",
+        verbose_name=_("考评日程"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="periods",
+        help_text=_("由考评日程自动创建的周期。"),
+    )
+    # None: created by a schedule's beat (`schedule`).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -72,6 +82,13 @@ class AssessmentPeriod(models.Model):
                 fields=["table_version", "scope", "kind", "starts_on"],
                 name="unique_period",
                 violation_error_message=_("该范围已有同一评价表、同一类型、同一起始日期的周期。"),
+            ),
+            # A schedule creates each of its periods once, whatever the table version (the
+            # claim two concurrent beat runs race for).
+            models.UniqueConstraint(
+                fields=["schedule", "kind", "starts_on"],
+                condition=Q(schedule__isnull=False),
+                name="unique_scheduled_period",
             ),
         ]
 

@@ -203,8 +203,9 @@ def test_coverage_equals_sql_count_in_xlsx_and_docx(world, province_files):
         row = xlsx[name]
         assert row[:2] == (total, filed)
         assert row[3:5] == (pytest.approx(0.7), built)
-        assert row[2] == pytest.approx(filed / total)
-        assert row[5] == pytest.approx(built / total)
+        # the cell holds the rate rounded (half-up) to the tenth of a percent it shows
+        assert row[2] == pytest.approx(filed / total, abs=5e-4)
+        assert row[5] == pytest.approx(built / total, abs=5e-4)
         assert word[name][:3] == [str(total), str(filed), percent(filed, total)]
         assert word[name][4:6] == [str(built), percent(built, total)]
     totals = [sum(v[i] for v in expected.values()) for i in range(3)]
@@ -240,7 +241,9 @@ def test_month_activity_equals_sql_count(world, province_files):
     # first, resubmitted, approved, returned, rejected, built — hand-checked once
     assert expected["甲市分公司党委"] == (2, 0, 1, 1, 0, 1)
     assert expected["乙市分公司党委"] == (1, 0, 0, 0, 1, 0)
-    assert "省公司直属机关党委" not in xlsx  # its events were last month
+    # its events were last month: the committee keeps its row, with zeros
+    assert xlsx["省公司直属机关党委"] == (0, 0, 0, 0, 0, 0)
+    assert word["省公司直属机关党委"] == ["0"] * 6
 
 
 def test_returned_and_overdue_with_waiting_days_equal_sql(world, province_files):
@@ -302,6 +305,7 @@ def test_cover_names_month_and_issuer(world, province_files):
         "三、退回与逾期事项",
         "四、考核评价排名",
         "五、旗舰品牌创建进展",
+        "六、组织生活按期开展情况",
     ]
 
 
@@ -340,13 +344,21 @@ def test_province_bulletin_shows_every_city(world, province_files):
 
 
 def test_a_month_without_anything_says_no_data(org, files, django_capture_on_commit_callbacks):
-    """No applications, no periods, no flagship: every section degrades to 本月无数据."""
+    """No periods, no flagship: those sections say 本月无数据. No applications is a count of
+    0, not missing data: every committee keeps its row with zeros."""
     bulletin = generated(
         org.province, selectors.previous_month(), django_capture_on_commit_callbacks
     )
     f = files(bulletin)
-    for name in ("本月申报与审批", "考评排名", "考评前十名", "旗舰品牌"):
+    for name in ("考评排名", "考评前十名", "旗舰品牌"):
         assert list(f.wb[name].iter_rows(values_only=True))[1][0] == "本月无数据", name
+    activity = sheet(f.wb, "本月申报与审批")
+    for name in ("甲市分公司党委", "乙市分公司党委", "全省合计"):
+        assert activity[name] == (0, 0, 0, 0, 0, 0), name
+    backlog = sheet(f.wb, "退回与逾期")
+    assert backlog["乙市分公司党委"] == (0, 0, 0, 0)
+    word = docx_table(f.doc, "新提交申报", "审批立项")
+    assert word["乙市分公司党委"] == ["0"] * 6
     assert sheet(f.wb, "覆盖率")["全省合计"][:2] == (3, 0)  # A1, A2, B1; nothing filed
 
 
