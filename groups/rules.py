@@ -33,4 +33,3 @@ rules.add_perm("groups.view_posts", rules.is_authenticated & reads_posts_of)
 rules.add_perm("groups.manage_posts", rules.is_authenticated & manages_posts_of)
 rules.add_perm("groups.view_post", rules.is_authenticated & reads_post)
 rules.add_perm("groups.manage_post", rules.is_authenticated & manages_post)
-
