@@ -28,7 +28,7 @@ def purge_results_exports() -> int:
     return exports.purge_expired()
 
 
-@shared_task(**TASK_OPTIONS)
+@scheduled_task(**TASK_OPTIONS)
 def run_schedules() -> int:
     """Beat: hourly at :05 (Asia/Shanghai). Creates the periods the schedules have brought due
     (idempotent: a period that exists is never created again)."""
