@@ -47,6 +47,7 @@ from bench.run import (  # noqa: E402
     _width,
     compare,
     database_url,
+    db_name,
     measure_page,
     merge_rounds,
     render,
@@ -472,7 +473,7 @@ def main(argv=None) -> int:
         label: {
             **os.environ,
             **SERVE_ENV,
-            "DATABASE_URL": database_url(args.server, f"bench_{label}"),
+            "DATABASE_URL": database_url(args.server, db_name(label)),
         }
         for label in labels
     }

@@ -179,6 +179,12 @@ def measure(requests: int) -> list[dict]:
 # --- the driver --------------------------------------------------------------------------------
 
 
+def db_name(label: str) -> str:
+    """The database of one size: `bench_small`, `bench_large`; BENCH_DB_PREFIX gives a private
+    pair (several people benchmarking on one PostgreSQL server)."""
+    return f"{os.environ.get('BENCH_DB_PREFIX', 'bench')}_{label}"
+
+
 def database_url(server: str, name: str) -> str:
     parts = urlsplit(server)
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
@@ -451,7 +457,7 @@ def main(argv=None) -> int:
 
     databases, envs = {}, {}
     for label, branches in (("small", args.small), ("large", args.large)):
-        name = f"bench_{label}"
+        name = db_name(label)
         envs[label] = {**os.environ, **SERVE_ENV, "DATABASE_URL": database_url(args.server, name)}
         databases[label] = prepare(args.server, name, branches, args.reuse, envs[label])
 
