@@ -149,7 +149,11 @@ def make_period() -> dict:
     with transaction.atomic():
         if period is not None:
             period.delete()  # incomplete: start over (cascades to assessments and scores)
-        version = TableVersion.objects.get(table__code=TABLE_CODE, status="published")
+        version = (  # the latest published (six-good v2 binds ledger rules, migration 0012)
+            TableVersion.objects.filter(table__code=TABLE_CODE, status="published")
+            .order_by("-number")
+            .first()
+        )
         province = OrgUnit.objects.get(depth=1)
         period = AssessmentPeriod.objects.create(
             name=PERIOD_NAME,
