@@ -7,9 +7,9 @@ memory.
 
 - On PostgreSQL the database writes the CSV itself: one `COPY (SELECT …) TO STDOUT WITH CSV`
   (psycopg2's `copy_expert`) pivots the indicator and dimension scores with `FILTER` aggregates
-  and formats every value, into a spooled temporary file (memory up to SPOOL_BYTES, then disk)
-  that is then streamed. Python touches only bytes, which keeps it within 1.5× of the bare
-  query (bench/exports.py).
+  and formats every value, into a temporary file on disk that is then streamed (the memory
+  stays one chunk, whatever the size). Python touches only bytes, which keeps it within 1.5×
+  of the bare query (bench/exports.py).
 - Elsewhere (SQLite, development and tests) the rows `exports.Layout` yields go through
   Python's csv writer, a chunk at a time.
 
@@ -34,8 +34,6 @@ from .models import Assessment, AssessmentScore, DimensionScore
 BOM = codecs.BOM_UTF8
 #: Bytes per chunk handed to the response.
 CHUNK_BYTES = 1 << 16
-#: The COPY output stays in memory up to this size, then goes to a temporary file.
-SPOOL_BYTES = 8 << 20
 
 
 def _csv_line(cells) -> bytes:
@@ -142,7 +140,7 @@ def copy_sql(layout) -> tuple[str, list]:
 
 def _copy(layout) -> Iterator[bytes]:
     sql, params = copy_sql(layout)
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+    with tempfile.TemporaryFile() as spool:
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg2's own cursor: mogrify, copy_expert
             query = raw.mogrify(sql, params).decode()
