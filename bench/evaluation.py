@@ -47,6 +47,7 @@ from bench.run import (  # noqa: E402
     _width,
     compare,
     database_url,
+    db_name,
     measure_page,
     merge_rounds,
     render,
@@ -148,7 +149,11 @@ def make_period() -> dict:
     with transaction.atomic():
         if period is not None:
             period.delete()  # incomplete: start over (cascades to assessments and scores)
-        version = TableVersion.objects.get(table__code=TABLE_CODE, status="published")
+        version = (  # the latest published (six-good v2 binds ledger rules, migration 0012)
+            TableVersion.objects.filter(table__code=TABLE_CODE, status="published")
+            .order_by("-number")
+            .first()
+        )
         province = OrgUnit.objects.get(depth=1)
         period = AssessmentPeriod.objects.create(
             name=PERIOD_NAME,
@@ -472,7 +477,7 @@ def main(argv=None) -> int:
         label: {
             **os.environ,
             **SERVE_ENV,
-            "DATABASE_URL": database_url(args.server, f"bench_{label}"),
+            "DATABASE_URL": database_url(args.server, db_name(label)),
         }
         for label in labels
     }

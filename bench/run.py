@@ -42,7 +42,10 @@ USERS = ["admin", "city_hz", "province"]
 PAGES = [
     ("org list", "/org/"),
     ("org search q=网络", "/org/?q=网络"),
-    ("org middle page", lambda c: f"/org/?page={c.middle_page}"),
+    # the middle page as reached by "下一页" (keyset: after the path of the previous page's
+    # last row), and as typed by hand (page number only: index entries skipped)
+    ("org middle page", lambda c: c.middle_page_url),
+    ("org middle page typed", lambda c: f"/org/?page={c.middle_page}"),
     ("city committee detail", lambda c: f"/org/{c.unit('HZ').pk}/"),
     ("dashboard", "/"),
     ("brand review queue", "/brands/queue/", ["city_hz", "province"]),
@@ -107,6 +110,19 @@ class Context:
             pages = max(1, math.ceil(selectors.search_units(self.user).count() / PAGE_SIZE))
             self._middle = (pages + 1) // 2
         return self._middle
+
+    @property
+    def middle_page_url(self):
+        """The middle page's link on the page before it (the path of that page's last row)."""
+        from branches import selectors
+        from branches.views import PAGE_SIZE
+
+        number = self.middle_page
+        if number == 1:
+            return "/org/"
+        units = selectors.search_units(self.user)
+        after = units.values_list("path", flat=True)[(number - 1) * PAGE_SIZE - 1]
+        return f"/org/?page={number}&after={after}"
 
 
 def percentile(values, q):
@@ -177,6 +193,12 @@ def measure(requests: int) -> list[dict]:
 
 
 # --- the driver --------------------------------------------------------------------------------
+
+
+def db_name(label: str) -> str:
+    """The database of one size: `bench_small`, `bench_large`; BENCH_DB_PREFIX gives a private
+    pair (several people benchmarking on one PostgreSQL server)."""
+    return f"{os.environ.get('BENCH_DB_PREFIX', 'bench')}_{label}"
 
 
 def database_url(server: str, name: str) -> str:
@@ -451,7 +473,7 @@ def main(argv=None) -> int:
 
     databases, envs = {}, {}
     for label, branches in (("small", args.small), ("large", args.large)):
-        name = f"bench_{label}"
+        name = db_name(label)
         envs[label] = {**os.environ, **SERVE_ENV, "DATABASE_URL": database_url(args.server, name)}
         databases[label] = prepare(args.server, name, branches, args.reuse, envs[label])
 

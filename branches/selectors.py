@@ -160,9 +160,15 @@ def ancestors_of(unit: OrgUnit) -> list[OrgUnit]:
 
 def approval_chain(unit: OrgUnit) -> list[OrgUnit]:
     """The reviewing levels above a unit, nearest first: general branch (if any) → city or
-    directly-affiliated committee → province. Derived from the tree, never typed in."""
+    directly-affiliated committee → province. Derived from the tree, never typed in; cached
+    per unit until the tree changes (every submission, approval and permission check of an
+    application reads it)."""
     reviewing = {UnitType.GENERAL_BRANCH, *COMMITTEE_TYPES}
-    return [a for a in reversed(ancestors_of(unit)) if a.unit_type in reviewing]
+
+    def compute():
+        return [a for a in reversed(ancestors_of(unit)) if a.unit_type in reviewing]
+
+    return cached_for_scope("approval_chain", [unit.path], compute)
 
 
 def counts_by_type(user) -> dict[str, int]:

@@ -11,6 +11,7 @@ from workflow.pagination import SEARCH_MAX_ROWS, paginate
 
 from . import importing, selectors, worklist
 from .forms import OrgImportForm, UnitFilterForm
+from .keyset import keyset_paginate
 from .models import OrgUnit
 
 PAGE_SIZE = 50
@@ -37,7 +38,7 @@ class UnitListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         units = selectors.search_units(user, **filters)
         # Unfiltered, the page count comes from the cached subtree size, not a scan.
         count = None if filters else selectors.subtree_size(user)
-        page, query = paginate(
+        page, query = keyset_paginate(
             self.request,
             units,
             PAGE_SIZE,

@@ -10,7 +10,10 @@ branches, tens to hundreds of milliseconds each — yet change only on a few wri
   counts); changes when an application enters or leaves the showcase statuses (the last
   approval);
 - `APPLICATIONS`: how many applications a scope holds (the unfiltered list's page count);
-  changes when an application is created.
+  changes when an application is created;
+- `QUEUE`: how many applications wait at a reviewer's levels (the queue's size, on the queue
+  and the brands index); changes when an application enters, leaves or moves within the review
+  (every transition from or to 在审核, an approval moving it up a level included).
 
 Each figure is keyed by its own version and by the org tree's (`branches.cache`: a moved or
 deactivated unit changes every scope), and expires after TTL in any case. The services replace
@@ -31,7 +34,8 @@ TTL = 600
 COVERAGE = "coverage"
 SHOWCASE = "showcase"
 APPLICATIONS = "applications"
-FIGURES = (COVERAGE, SHOWCASE, APPLICATIONS)
+QUEUE = "queue"
+FIGURES = (COVERAGE, SHOWCASE, APPLICATIONS, QUEUE)
 
 
 def _version_key(figure: str) -> str:
@@ -64,6 +68,8 @@ def figures_touched(from_state: str | None, to_state: str) -> tuple[str, ...]:
         touched.append(COVERAGE)
     if (from_state in SHOWCASE_STATUSES) != (to_state in SHOWCASE_STATUSES):
         touched.append(SHOWCASE)
+    if Status.IN_REVIEW in (from_state, to_state):
+        touched.append(QUEUE)
     return tuple(touched)
 
 

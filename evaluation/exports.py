@@ -125,61 +125,55 @@ def exported_assessments(user, period):
     return scoped(user, period, period.assessments.all()).order_by("unit__path", "pk")
 
 
-def results_workbook(user, period, *, progress=None, total=None, directory=None):
-    """Write the period's results for `user`'s subtree to a temporary xlsx file (in
-    `directory`, default the system's) and return it rewound (the caller stores or streams
-    it, and closes it). `progress(percent)` is called as the rows are written, each time the
-    percentage moves by at least PROGRESS_STEP or HEARTBEAT_SECONDS have passed (the job's
-    lease, workflow.reaper), out of `total` rows (counted here when not given)."""
-    version_id = period.table_version_id
-    indicators = list(
-        Indicator.objects.filter(dimension__version_id=version_id)
-        .select_related("dimension")
-        .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
-    )
-    dimensions = list(Dimension.objects.filter(version_id=version_id).order_by("sort_order", "pk"))
-    assessments = exported_assessments(user, period)
-    ids = assessments.values("pk")
-    scores = _scores(AssessmentScore, ids, "indicator_id", "reviewed_score")
-    dimension_scores = _scores(DimensionScore, ids, "dimension_id", "score")
-    indicator_ids = [i.pk for i in indicators]
-    dimension_ids = [d.pk for d in dimensions]
-    committees = _committees()
-    prefix = 2 * OrgUnit.steplen
-    categories = {k: str(v) for k, v in BranchCategory.choices}
-    statuses = {k: str(v) for k, v in Status.choices}
-    vetoed = _("是")
+#: Excel's limit: rows per worksheet, the header included. XlsxWriter ignores a row written
+#: past it (no error), so the export starts a new sheet before that.
+XLSX_MAX_ROWS = 1_048_576
 
-    out = tempfile.NamedTemporaryFile(suffix=".xlsx", dir=directory)  # noqa: SIM115 - the caller closes it
-    book = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,  # each row goes to disk once the next one starts
-            "strings_to_formulas": False,  # a unit named "=…" stays text
-            "strings_to_urls": False,
-            "tmpdir": directory or tempfile.gettempdir(),
-        },
-    )
-    sheet = book.add_worksheet(_("考评结果"))
-    sheet.write_row(0, 0, _header(indicators, dimensions), book.add_format({"bold": True}))
-    sheet.freeze_panes(1, 2)
 
-    if progress and total is None:
-        total = assessments.count()
-    reported, beat = 0, time.monotonic()
-    rows = assessments.values_list(*FIELDS).iterator(chunk_size=CHUNK)
-    for n, row in enumerate(rows, start=1):
-        moved = total and n * 100 // total >= reported + PROGRESS_STEP
-        if progress and (moved or time.monotonic() - beat > HEARTBEAT_SECONDS):
-            reported, beat = max(reported, n * 100 // total if total else 0), time.monotonic()
-            progress(min(reported, 99))  # 100 once the file is complete
-        pk, code, name, path, category, region, status = row[:7]
-        own = scores(pk)
-        dims = dimension_scores(pk)
-        sheet.write_row(
-            n,
-            0,
-            [
+class Layout:
+    """What every format of the export shares: the columns and their lookups, for `user`'s
+    subtree of `period` (a few queries for the columns; the rows are streamed by `rows`)."""
+
+    def __init__(self, user, period):
+        version_id = period.table_version_id
+        self.indicators = list(
+            Indicator.objects.filter(dimension__version_id=version_id)
+            .select_related("dimension")
+            .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
+        )
+        self.dimensions = list(
+            Dimension.objects.filter(version_id=version_id).order_by("sort_order", "pk")
+        )
+        self.assessments = exported_assessments(user, period)
+        self.header = _header(self.indicators, self.dimensions)
+        self.categories = {k: str(v) for k, v in BranchCategory.choices}
+        self.statuses = {k: str(v) for k, v in Status.choices}
+        self.vetoed = _("是")
+
+    def rows(self, *, progress=None, total=None) -> Iterator[list]:
+        """The data rows in tree order, as the cells of the header's columns. `progress`: see
+        results_workbook."""
+        ids = self.assessments.values("pk")
+        scores = _scores(AssessmentScore, ids, "indicator_id", "reviewed_score")
+        dimension_scores = _scores(DimensionScore, ids, "dimension_id", "score")
+        indicator_ids = [i.pk for i in self.indicators]
+        dimension_ids = [d.pk for d in self.dimensions]
+        committees = _committees()
+        prefix = 2 * OrgUnit.steplen
+        categories, statuses, vetoed = self.categories, self.statuses, self.vetoed
+        if progress and total is None:
+            total = self.assessments.count()
+        reported, beat = 0, time.monotonic()
+        rows = self.assessments.values_list(*FIELDS).iterator(chunk_size=CHUNK)
+        for n, row in enumerate(rows, start=1):
+            moved = total and n * 100 // total >= reported + PROGRESS_STEP
+            if progress and (moved or time.monotonic() - beat > HEARTBEAT_SECONDS):
+                reported, beat = max(reported, n * 100 // total if total else 0), time.monotonic()
+                progress(min(reported, 99))  # 100 once the file is complete
+            pk, code, name, path, category, region, status = row[:7]
+            own = scores(pk)
+            dims = dimension_scores(pk)
+            yield [
                 code,
                 name,
                 committees.get(path[:prefix], ""),
@@ -191,8 +185,54 @@ def results_workbook(user, period, *, progress=None, total=None, directory=None)
                 *row[7:11],  # self-assessed and final totals, maximum, rate
                 vetoed if row[11] else "",
                 *row[12:],  # veto reason, star, tier, the three ranks
-            ],
-        )
+            ]
+
+
+def sheet_name(number: int) -> str:
+    """考评结果, then 考评结果（2）, 考评结果（3）… for the sheets past Excel's row limit."""
+    title = _("考评结果")
+    return title if number == 1 else f"{title}（{number}）"
+
+
+def results_workbook(
+    user, period, *, progress=None, total=None, directory=None, max_rows=XLSX_MAX_ROWS
+):
+    """Write the period's results for `user`'s subtree to a temporary xlsx file (in
+    `directory`, default the system's) and return it rewound (the caller stores or streams
+    it, and closes it). `progress(percent)` is called as the rows are written, each time the
+    percentage moves by at least PROGRESS_STEP or HEARTBEAT_SECONDS have passed (the job's
+    lease, workflow.reaper), out of `total` rows (counted here when not given).
+
+    A sheet holds at most `max_rows` rows (Excel's limit, the header included): the rows go on
+    in a second sheet (考评结果（2）) with the same header, and so on, none dropped."""
+    layout = Layout(user, period)
+    out = tempfile.NamedTemporaryFile(suffix=".xlsx", dir=directory)  # noqa: SIM115 - the caller closes it
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,  # each row goes to disk once the next one starts
+            "strings_to_formulas": False,  # a unit named "=…" stays text
+            "strings_to_urls": False,
+            "tmpdir": directory or tempfile.gettempdir(),
+        },
+    )
+    bold = book.add_format({"bold": True})
+    sheets = 0
+
+    def new_sheet():
+        nonlocal sheets
+        sheets += 1
+        sheet = book.add_worksheet(sheet_name(sheets))
+        sheet.write_row(0, 0, layout.header, bold)
+        sheet.freeze_panes(1, 2)
+        return sheet
+
+    sheet, line = new_sheet(), 0
+    for cells in layout.rows(progress=progress, total=total):
+        line += 1
+        if line >= max_rows:  # this sheet is full: its last row is max_rows - 1
+            sheet, line = new_sheet(), 1
+        sheet.write_row(line, 0, cells)
     book.close()
     out.seek(0)
     return out

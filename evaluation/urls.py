@@ -16,6 +16,7 @@ urlpatterns = [
     path("periods/<int:pk>/export/", results.export, name="export"),
     path("periods/<int:pk>/export/progress/", results.export_progress, name="export_progress"),
     path("periods/<int:pk>/export/download/", results.export_download, name="export_download"),
+    path("periods/<int:pk>/export.csv", results.export_csv, name="export_csv"),
     path("assessments/<int:pk>/", assessments.detail, name="assessment"),
     path("assessments/<int:pk>/fill/", assessments.fill, name="fill"),
     path("assessments/<int:pk>/adjust/", assessments.adjust, name="adjust"),

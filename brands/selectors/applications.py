@@ -82,10 +82,19 @@ def review_queue_count(user) -> int:
     """How many applications wait at this user's levels (the unfiltered queue's size), read
     off the queue's partial index alone. The subtree check `review_queue` adds is implied: a
     level is taken from the application's approval chain, i.e. one of its branch's ancestors,
-    and the user holds a role there."""
-    return BrandApplication.objects.filter(
-        status=Status.IN_REVIEW, current_level_id__in=review_levels(user)
-    ).count()
+    and the user holds a role there. Cached per set of levels until an application enters,
+    leaves or moves within the review (`cache.QUEUE`)."""
+    levels = sorted(review_levels(user))
+    if not levels:
+        return 0
+    return cache.cached(
+        cache.QUEUE,
+        "queue",
+        [str(level) for level in levels],
+        lambda: BrandApplication.objects.filter(
+            status=Status.IN_REVIEW, current_level_id__in=levels
+        ).count(),
+    )
 
 
 def committees_visible_to(user) -> QuerySet[OrgUnit]:

@@ -1,6 +1,7 @@
 """Writes of assessment periods: create and reschedule (the province), publish a committee's
 part, aggregate months into a quarter and quarters into a year."""
 
+import logging
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
@@ -33,6 +34,8 @@ from ..selectors.tables import as_items, indicators_for
 from ..windows import fill_window
 from .assessments import WORKFLOW, EvaluationError
 from .ranking import refresh_ranks
+
+log = logging.getLogger(__name__)
 
 PERIOD_FIELDS = (
     "name",
@@ -198,12 +201,27 @@ def reschedule_period(*, actor, pk, data: dict) -> AssessmentPeriod:
     return period
 
 
-@transaction.atomic
 def publish(*, actor, pk, unit) -> int:
     """The committee publishes its part of the period: every accepted (已验收) assessment in
     its subtree becomes published, in one step, audited per assessment; the ranks are
-    recomputed. Only after the close date, and only when nothing in the subtree still waits
-    for review."""
+    recomputed once that has committed (in short batches: `ranking.refresh_ranks`). Only after
+    the close date, and only when nothing in the subtree still waits for review."""
+    published = _publish(actor=actor, pk=pk, unit=unit)
+    _refresh_ranks(pk)
+    return published
+
+
+def _refresh_ranks(period_id) -> None:
+    """After the commit: a failure leaves the previous ranks (the next publication recomputes
+    them all) and never turns the committed publication into an error page."""
+    try:
+        refresh_ranks(period_id)
+    except Exception:
+        log.exception("ranks of period %s not refreshed", period_id)
+
+
+@transaction.atomic
+def _publish(*, actor, pk, unit) -> int:
     period = AssessmentPeriod.objects.select_for_update().get(pk=pk)
     if not actor.has_perm("evaluation.publish_period", unit):
         raise PermissionDenied
@@ -247,7 +265,6 @@ def publish(*, actor, pk, unit) -> int:
     )
     PeriodPublication.objects.create(period=period, unit=unit, count=len(rows), published_by=actor)
     record_audit(actor=actor, obj=period, action="publish", comment=str(unit), unit=unit)
-    refresh_ranks(period.pk)
     cache.progress_changed(period.pk)
     notify(
         [a.submitted_by for a in rows],
@@ -261,13 +278,19 @@ def _vetoed_count():
     return Sum(Case(When(is_vetoed=True, then=1), default=0, output_field=IntegerField()))
 
 
-@transaction.atomic
 def aggregate(*, actor, pk) -> int:
     """Compute an aggregate period (季评星 from the months, 年定级 from the quarters) from the
     published results of its sources, by the rule in `scoring` (sum over the sources / the
     months or quarters the period spans, a missing or unpublished one counting 0; any veto
     voids), once the period has ended. The sums are database aggregates; re-running replaces the
-    previous results (idempotent). The results are published at once."""
+    previous results (idempotent). The results are published at once, ranked after the commit."""
+    created = _aggregate(actor=actor, pk=pk)
+    _refresh_ranks(pk)
+    return created
+
+
+@transaction.atomic
+def _aggregate(*, actor, pk) -> int:
     period = (
         AssessmentPeriod.objects.select_for_update(of=("self",))
         .select_related("scope", "table_version")
@@ -398,6 +421,5 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
         comment=_("汇总 %(n)d 个来源周期，%(u)d 个单位") % {"n": n, "u": len(created)},
         unit=period.scope,
     )
-    refresh_ranks(period.pk)
     cache.progress_changed(period.pk)
     return len(created)

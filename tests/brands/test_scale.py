@@ -34,12 +34,13 @@ def counts_of(table, queries) -> list[str]:
     ("from_state", "to_state", "touched"),
     [
         (None, Status.DRAFT, {cache.APPLICATIONS}),
-        (Status.DRAFT, Status.IN_REVIEW, {cache.COVERAGE}),  # first submission: filed
-        (Status.RETURNED, Status.IN_REVIEW, set()),  # filed before and after
-        (Status.IN_REVIEW, Status.IN_REVIEW, set()),  # approved at a level, on to the next
-        (Status.IN_REVIEW, Status.RETURNED, set()),
-        (Status.IN_REVIEW, Status.REJECTED, {cache.COVERAGE}),  # no longer filed
-        (Status.IN_REVIEW, Status.IMPLEMENTING, {cache.SHOWCASE}),  # the last approval
+        # first submission: filed, and in a queue
+        (Status.DRAFT, Status.IN_REVIEW, {cache.COVERAGE, cache.QUEUE}),
+        (Status.RETURNED, Status.IN_REVIEW, {cache.QUEUE}),  # filed before and after
+        (Status.IN_REVIEW, Status.IN_REVIEW, {cache.QUEUE}),  # approved at a level: next queue
+        (Status.IN_REVIEW, Status.RETURNED, {cache.QUEUE}),
+        (Status.IN_REVIEW, Status.REJECTED, {cache.COVERAGE, cache.QUEUE}),  # no longer filed
+        (Status.IN_REVIEW, Status.IMPLEMENTING, {cache.SHOWCASE, cache.QUEUE}),  # last approval
         (Status.IMPLEMENTING, Status.ACCEPTANCE, set()),
         (Status.ACCEPTANCE, Status.IMPLEMENTING, set()),  # failed acceptance
         (Status.ACCEPTANCE, Status.BUILT, {cache.COVERAGE}),  # built
@@ -164,6 +165,25 @@ def test_queue_count_is_the_queue_size(org, submitted):
         user = org.users[role]
         assert app_selectors.review_queue_count(user) == app_selectors.review_queue(user).count()
     assert app_selectors.review_queue_count(org.users["general_branch_reviewer"]) == 1
+
+
+def test_queue_count_is_cached_until_an_approval_commits(
+    org, submitted, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The application moves from the general branch's queue to the city's: both counts are
+    read from the cache until the approval commits, then counted afresh."""
+    general, city = org.users["general_branch_reviewer"], org.users["city_reviewer"]
+    general.role_assignments  # noqa: B018 -- loaded once per request
+    city.role_assignments  # noqa: B018
+    assert app_selectors.review_queue_count(general) == 1
+    assert app_selectors.review_queue_count(city) == 0
+    with django_assert_num_queries(0):
+        assert app_selectors.review_queue_count(general) == 1
+        assert app_selectors.review_queue_count(city) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(actor=general, pk=submitted.pk)
+    assert app_selectors.review_queue_count(general) == 0
+    assert app_selectors.review_queue_count(city) == 1
 
 
 @pytest.fixture
