@@ -31,3 +31,14 @@ urlpatterns = [
     path("records/files/<int:pk>/", records.attachment, name="record_file"),
     path("records/files/<int:pk>/delete/", records.attachment_delete, name="record_file_delete"),
 ]
+
+# The printed ledger (纸质台账): a branch's prints, one print's page and progress, download.
+# Imported here so this block stays one append at the end of the file.
+from .views import prints  # noqa: E402
+
+urlpatterns += [
+    path("branch/<int:branch_pk>/print/", prints.prints, name="prints"),
+    path("print/<int:pk>/", prints.print_detail, name="print_detail"),
+    path("print/<int:pk>/progress/", prints.print_progress, name="print_progress"),
+    path("print/<int:pk>/download/", prints.print_download, name="print_download"),
+]

@@ -9,6 +9,7 @@ templates (模板) that fix what each kind of meeting must contain.
 * `MeetingRecord` (records.py) is one meeting kept under the exact template version it was
   recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows."""
 
+from .prints import LedgerPrint, PrintPeriod
 from .records import (
     Attendance,
     AttendanceStatus,
@@ -27,6 +28,7 @@ __all__ = [
     "Education",
     "Frequency",
     "Gender",
+    "LedgerPrint",
     "MeetingAttachment",
     "MeetingKind",
     "MeetingPhoto",
@@ -35,6 +37,7 @@ __all__ = [
     "Member",
     "MemberStatus",
     "PartyGroup",
+    "PrintPeriod",
     "RecordStatus",
     "mask_phone",
 ]
