@@ -166,4 +166,8 @@ def record_pages(branch: OrgUnit, start: datetime.date, end: datetime.date) -> I
                 page.leave.append((row.member.name, row.reason))
             else:
                 page.absent.append(row.member.name)
+        # The prefetched rows point back at the record (a reference cycle): dropped here, a
+        # chunk is freed as soon as the next one is read instead of at the next full garbage
+        # collection, which keeps the writer's memory flat.
+        record._prefetched_objects_cache.clear()
         yield page
