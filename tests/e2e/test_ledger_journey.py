@@ -186,3 +186,28 @@ def test_a_month_recorded_on_the_phone_scores_the_5521_items_and_the_reviewer_ad
         assert_no_horizontal_scroll(page)
         score = a1.scores.get(indicator__code="gl-3")
         assert (score.self_score, score.reviewed_score) == (online_gl3, adjusted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_secretary_prints_the_quarter_on_the_phone(page, live_server, org, settings, tmp_path):
+    """The printed ledger from the phone: ask for the quarter, watch it finish, download the
+    Word file (Celery runs eagerly here, so the job is done when the page comes back)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with time_machine.travel(NOW, tick=True):
+        Roster(org)
+        page.set_viewport_size({"width": 390, "height": 844})
+        login(page, live_server, org.users["secretary"].username)
+        page.goto(f"{live_server.url}/ledger/branch/{org.a1.pk}/records/")
+        page.get_by_test_id("print-link").click()
+        form = page.get_by_test_id("print-form")
+        form.locator("[name=period]").select_option("quarter")
+        form.locator("[name=quarter]").select_option("1")
+        assert_no_horizontal_scroll(page)
+        page.get_by_test_id("print-submit").click()
+        progress = page.get_by_test_id("print-progress")
+        expect(progress).to_have_attribute("data-status", "done")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("2026年第1季度台账")
+        assert_no_horizontal_scroll(page)
+        with page.expect_download() as download:
+            progress.get_by_test_id("print-download").click()
+        assert download.value.suggested_filename.endswith("2026年第1季度台账.docx")
