@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import compliance, records, roster, roster_io, templates
+from .views import (
+    accounts,
+    compliance,
+    prints,
+    records,
+    roster,
+    roster_io,
+    templates,
+    worklist,
+)
 
 app_name = "ledger"
 
@@ -30,23 +39,18 @@ urlpatterns = [
     path("records/photos/<int:pk>/delete/", records.photo_delete, name="record_photo_delete"),
     path("records/files/<int:pk>/", records.attachment, name="record_file"),
     path("records/files/<int:pk>/delete/", records.attachment_delete, name="record_file_delete"),
-]
-
-# The annual work list (清单化管理): a branch's year, one task, a unit's overdue overview.
-from .views import worklist  # noqa: E402 - kept with its routes
-
-urlpatterns += [
+    # the annual work list (清单化管理): a branch's year, one task, a unit's overdue overview
     path("branch/<int:branch_pk>/tasks/", worklist.work_list, name="work_list"),
     path("branch/<int:branch_pk>/tasks/new/", worklist.task_add, name="task_add"),
     path("tasks/<int:pk>/", worklist.task_detail, name="task"),
     path("tasks/overview/", worklist.overview, name="work_overview_area"),
     path("tasks/overview/<int:unit_pk>/", worklist.overview, name="work_overview"),
-]
-
-# A member's portal account: linked by the secretary; the member's own row.
-from .views import accounts  # noqa: E402 - kept with its routes
-
-urlpatterns += [
+    # a member's portal account: linked by the secretary; the member's own row
     path("members/<int:pk>/account/", accounts.member_account, name="member_account"),
     path("me/", accounts.my_record, name="my_record"),
+    # the printed ledger (纸质台账): a branch's prints, one print's page and progress, download
+    path("branch/<int:branch_pk>/print/", prints.prints, name="prints"),
+    path("print/<int:pk>/", prints.print_detail, name="print_detail"),
+    path("print/<int:pk>/progress/", prints.print_progress, name="print_progress"),
+    path("print/<int:pk>/download/", prints.print_download, name="print_download"),
 ]

@@ -10,6 +10,7 @@ templates (模板) that fix what each kind of meeting must contain.
   recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows.
 * `WorkTask` (worklist.py) is one task of a branch's annual work list (清单化管理)."""
 
+from .prints import LedgerPrint, PrintPeriod
 from .records import (
     Attendance,
     AttendanceStatus,
@@ -29,6 +30,7 @@ __all__ = [
     "Education",
     "Frequency",
     "Gender",
+    "LedgerPrint",
     "MeetingAttachment",
     "MeetingKind",
     "MeetingPhoto",
@@ -37,6 +39,7 @@ __all__ = [
     "Member",
     "MemberStatus",
     "PartyGroup",
+    "PrintPeriod",
     "RecordStatus",
     "WorkTask",
     "mask_phone",
