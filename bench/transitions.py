@@ -103,7 +103,7 @@ def bare(pk, actor):
 def approve(pk, actor):
     from brands import services
 
-    services.approve(actor=actor, pk=pk, comment="同意")
+    services.approve_application(actor=actor, pk=pk, comment="同意")
 
 
 def measure(n: int, rounds: int, show: bool) -> dict:

@@ -17,7 +17,9 @@ def world(transactional_db, s3_storage, settings, tmp_path):
     settings.BACKUP_DIR = tmp_path / "backups"
     org = Org()
     secretary = org.users["secretary"]
-    app = brands.save_draft(actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload())
+    app = brands.save_application_draft(
+        actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload()
+    )
     brands.add_attachment(
         actor=secretary, application=app, upload=SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n%%EOF")
     )

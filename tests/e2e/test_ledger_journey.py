@@ -160,7 +160,7 @@ def test_a_month_recorded_on_the_phone_scores_the_5521_items_and_the_reviewer_ad
         # The typed items are filled and the assessment submitted off screen (the evaluation
         # journey covers that form).
         assessment_services.save_draft(actor=secretary, pk=a1.pk, entries=full_marks(a1))
-        assessment_services.submit(actor=secretary, pk=a1.pk)
+        assessment_services.submit_assessment(actor=secretary, pk=a1.pk)
         online_gl3 = a1.scores.get(indicator__code="gl-3").self_score
 
         # 3. The city reviewer drills down from the city to A1, then adjusts one online score.

@@ -60,8 +60,10 @@ def main(count: int) -> None:
 
     org = Org()
     secretary = org.users["secretary"]
-    draft = services.save_draft(actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload())
-    app = services.submit(actor=secretary, pk=draft.pk)
+    draft = services.save_application_draft(
+        actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload()
+    )
+    app = services.submit_application(actor=secretary, pk=draft.pk)
     clients = {}
     for role in ("secretary", "general_branch_reviewer", "city_reviewer"):
         clients[role] = Client(raise_request_exception=False)

@@ -152,7 +152,9 @@ def test_reading_a_stored_file_while_the_store_is_down_says_so(client, org, s3_s
     secretary = org.users["secretary"]
     from brands import services as brands
 
-    app = brands.save_draft(actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload())
+    app = brands.save_application_draft(
+        actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload()
+    )
     s3_storage.stop()
     client.force_login(secretary)
     response = client.get(reverse("brands:logo", args=[app.pk]))
@@ -167,7 +169,9 @@ def test_a_vanished_logo_is_reported_as_lost(client, org, backend):
     from brands import services as brands
 
     secretary = org.users["secretary"]
-    app = brands.save_draft(actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload())
+    app = brands.save_application_draft(
+        actor=secretary, unit=org.a1, data=CONTENT, logo=png_upload()
+    )
     client.force_login(secretary)
     assert client.get(reverse("brands:logo", args=[app.pk])).status_code == 200
     default_storage.delete(app.logo.name)
