@@ -27,7 +27,7 @@ from ..forms_records import (
 )
 from ..models import Attendees, MeetingAttachment, MeetingPhoto, MeetingRecord
 from ..rules import keeps_ledger_of, led_group_ids
-from .roster import branch_or_404
+from .units import branch_or_404
 
 PAGE_SIZE = 30
 

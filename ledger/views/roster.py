@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from branches.models import OrgUnit, UnitType
+from branches.models import OrgUnit
 from workflow.pagination import SEARCH_MAX_ROWS, paginate
 from workflow.selectors import timeline
 from workflow.views import refusal_on_form
@@ -19,6 +19,7 @@ from .. import selectors, services
 from ..forms import DeactivateForm, GroupForm, LeaderForm, MemberForm, MoveForm, RosterFilterForm
 from ..models import Member, PartyGroup
 from ..rules import member_of
+from .units import branch_or_404
 
 PAGE_SIZE = 30
 
@@ -33,13 +34,6 @@ ACTION_LABELS = {
     "member_link_account": _lazy("关联平台账号"),
     "member_unlink_account": _lazy("解除平台账号关联"),
 }
-
-
-def branch_or_404(request, pk, perm="ledger.view_roster") -> OrgUnit:
-    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
-    if not request.user.has_perm(perm, branch):
-        raise PermissionDenied
-    return branch
 
 
 def member_or_404(request, pk, perm="ledger.view_roster") -> Member:
