@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit, UnitType
 from ledger.rules import member_of
+from ledger.views.units import branch_or_404
 from workflow.views import attempt, refusal_on_form
 from workflow.windows import local_today
 
 from .. import selectors, services
 from ..forms import DecisionForm, InnovationForm
 from ..models import InnovationItem
-from .posts import _branch
 
 
 def _year(request) -> int:
@@ -29,7 +29,7 @@ def _year(request) -> int:
 
 @login_required
 def branch_items(request, branch_pk):
-    branch = _branch(request, branch_pk, "groups.view_posts")
+    branch = branch_or_404(request, branch_pk, "groups.view_posts")
     year = _year(request)
     can_decide = request.user.has_perm("groups.manage_posts", branch)
     decision_form = None
