@@ -10,7 +10,7 @@ from workflow.windows import local_today
 
 from ..selectors import compliance as selectors
 from ..spans import Span
-from .units import branch_or_404, highest_read_unit_pk, unit_or_404
+from .units import area_unit_or_404, branch_or_404, drilled_row
 
 SPANS = ("month", "quarter", "year")
 
@@ -45,15 +45,12 @@ def branch(request, branch_pk):
 def area(request, unit_pk=None):
     """A unit's compliance by the units below it. Without a unit: the highest unit where the
     reader holds a reading role (a secretary goes to their branch's page)."""
-    if unit_pk is None:
-        unit_pk = highest_read_unit_pk(request.user)
-    unit = unit_or_404(request, unit_pk, "ledger.view_compliance")
+    unit = area_unit_or_404(request, unit_pk, "ledger.view_compliance")
     if unit.unit_type == UnitType.BRANCH:
         return redirect("ledger:compliance", unit.pk)
     span = _span(request)
     rows = selectors.area_compliance(request.user, unit, span)
-    behind_of = request.GET.get("behind")
-    behind = next((r for r in rows if str(r.unit.pk) == behind_of), None)
+    behind = drilled_row(request, rows)
     return render(
         request,
         "ledger/compliance_area.html",

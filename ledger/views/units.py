@@ -23,9 +23,20 @@ def branch_or_404(request, pk, perm="ledger.view_roster") -> OrgUnit:
     return unit_or_404(request, pk, perm, unit_type=UnitType.BRANCH)
 
 
-def highest_read_unit_pk(user) -> int:
-    """The pk of the highest unit where the user holds a reading role; 403 if none."""
-    held = sorted((ra.unit for ra in assignments(user, *ROSTER_READERS)), key=lambda u: u.depth)
-    if not held:
-        raise PermissionDenied
-    return held[0].pk
+def area_unit_or_404(request, pk, perm) -> OrgUnit:
+    """The unit an overview is about: `pk`, or without one the highest unit where the reader
+    holds a reading role (403 if none); 403 unless the user holds `perm` on it."""
+    if pk is None:
+        held = sorted(
+            (ra.unit for ra in assignments(request.user, *ROSTER_READERS)), key=lambda u: u.depth
+        )
+        if not held:
+            raise PermissionDenied
+        pk = held[0].pk
+    return unit_or_404(request, pk, perm)
+
+
+def drilled_row(request, rows):
+    """The overview's row the reader drilled into (?behind=<unit pk>), or None."""
+    behind_of = request.GET.get("behind")
+    return next((r for r in rows if str(r.unit.pk) == behind_of), None)

@@ -19,7 +19,7 @@ from ..forms_worklist import AssignForm, CompleteForm, CustomTaskForm
 from ..models import WorkTask
 from ..selectors import tasks as selectors
 from ..services import worklist as services
-from .units import branch_or_404, highest_read_unit_pk, unit_or_404
+from .units import area_unit_or_404, branch_or_404, drilled_row
 
 #: How the audit trail's work-list actions read on a task's page.
 ACTION_LABELS = {
@@ -130,15 +130,12 @@ def task_detail(request, pk):
 def overview(request, unit_pk=None):
     """A unit's overdue tasks by the units below it; a branch opens its list. Without a unit:
     the highest unit where the reader holds a reading role."""
-    if unit_pk is None:
-        unit_pk = highest_read_unit_pk(request.user)
-    unit = unit_or_404(request, unit_pk, "ledger.view_work_list")
+    unit = area_unit_or_404(request, unit_pk, "ledger.view_work_list")
     if unit.unit_type == UnitType.BRANCH:
         return redirect("ledger:work_list", unit.pk)
     year = _year(request)
     rows = selectors.area_tasks(request.user, unit, year)
-    behind_of = request.GET.get("behind")
-    behind = next((r for r in rows if str(r.unit.pk) == behind_of), None)
+    behind = drilled_row(request, rows)
     return render(
         request,
         "ledger/work_overview.html",
