@@ -77,6 +77,11 @@ def _item(request, pk) -> InnovationItem:
     return item
 
 
+def _back_to_year(item):
+    """The branch's page of the item's year, where the decision was taken."""
+    return redirect(f"{reverse('groups:innovation', args=[item.branch_id])}?year={item.year}")
+
+
 @login_required
 @require_POST
 def item_decide(request, pk):
@@ -93,7 +98,7 @@ def item_decide(request, pk):
         )
     else:
         messages.error(request, _("请选择评选结果和本支部的会议记录。"))
-    return redirect(f"{reverse('groups:innovation', args=[item.branch_id])}?year={item.year}")
+    return _back_to_year(item)
 
 
 @login_required
@@ -107,7 +112,7 @@ def item_recommend(request, pk):
         item_id=item.pk,
         success=_("已向上推荐。"),
     )
-    return redirect(f"{reverse('groups:innovation', args=[item.branch_id])}?year={item.year}")
+    return _back_to_year(item)
 
 
 @login_required
