@@ -14,13 +14,13 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from PIL import Image
 
+from tests.pgdb import throwaway_database
 from tests.s3server import S3Server, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,23 +45,8 @@ def shared_database(tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
         return
-    import psycopg2
-
-    db = settings.DATABASES["default"]
-    name = f"two_nodes_{uuid.uuid4().hex[:12]}"
-    server = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"]}
-    server["password"] = db["PASSWORD"] or None
-    admin = psycopg2.connect(dbname="postgres", **server)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    try:
-        yield f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with throwaway_database("two_nodes") as database:
+        yield database.url
 
 
 @pytest.fixture
