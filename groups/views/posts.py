@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from branches.selectors import units_visible_to
 from ledger.views.units import branch_or_404
 from workflow.pagination import paginate
-from workflow.views import refusal_on_form
+from workflow.views import found_or_404, refusal_on_form
 from workflow.windows import local_today
 
 from .. import selectors, services
@@ -22,13 +21,7 @@ PAGE_SIZE = 30
 
 
 def _post(request, pk, perm="groups.view_post") -> PioneerPost:
-    try:
-        post = selectors.post_for_page(pk)
-    except PioneerPost.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, post):
-        raise PermissionDenied
-    return post
+    return found_or_404(request, selectors.post_for_page, pk, perm)
 
 
 @login_required
