@@ -5,21 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import DATE
 from .models import Schedule, ScoringTable, Subject
+from .services.schedules import SCHEDULE_FIELDS
 
 
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = Schedule
-        fields = [
-            "table",
-            "scope",
-            "first_month",
-            "open_day",
-            "close_day",
-            "quarterly",
-            "annual",
-            "is_active",
-        ]
+        fields = list(SCHEDULE_FIELDS)  # what the form edits is what the service saves
         widgets = {"first_month": DATE}
         help_texts = {
             "first_month": _("从该月起每月自动创建月度考评周期（按该月1日计）。"),

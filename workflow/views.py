@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -146,3 +146,15 @@ def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_mess
         messages.info(request, _("内容已保存为草稿。"))
         return redirect(edit_url)
     return redirect(done_url)
+
+
+def found_or_404(request, fetch: Callable, pk, perm: str, *, checked_on: Callable | None = None):
+    """The object a page is about: `fetch(pk)` (the app's selector for the page), 404 when it
+    does not exist; 403 unless the user holds `perm` on it (or on `checked_on(obj)`)."""
+    try:
+        obj = fetch(pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm(perm, checked_on(obj) if checked_on else obj):
+        raise PermissionDenied
+    return obj

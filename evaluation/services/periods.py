@@ -58,6 +58,16 @@ def _require_manager(actor, scope=None):
         raise PermissionDenied
 
 
+def describe_changes(obj, before: dict) -> str:
+    """What changed on `obj` since `before` ({field: old value}), for the audit trail:
+    "字段：旧 → 新" per changed field, joined by "；"; "" when nothing changed."""
+    return "；".join(
+        f"{obj._meta.get_field(f).verbose_name}：{old} → {getattr(obj, f)}"
+        for f, old in before.items()
+        if old != getattr(obj, f)
+    )
+
+
 def subject_units(period):
     """The units a filled period assesses: active units of the table's subject type in the
     scope's subtree."""
@@ -185,18 +195,9 @@ def reschedule_period(*, actor, pk, data: dict) -> AssessmentPeriod:
             setattr(period, field, data[field])
     period.full_clean()
     period.save()
-    changes = [
-        f"{period._meta.get_field(f).verbose_name}：{before[f]} → {getattr(period, f)}"
-        for f in RESCHEDULE_FIELDS
-        if before[f] != getattr(period, f)
-    ]
-    if changes:
+    if changes := describe_changes(period, before):
         record_audit(
-            actor=actor,
-            obj=period,
-            action="reschedule",
-            comment="；".join(changes),
-            unit=period.scope,
+            actor=actor, obj=period, action="reschedule", comment=changes, unit=period.scope
         )
     return period
 

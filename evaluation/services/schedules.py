@@ -11,11 +11,10 @@ unique constraint (schedule, kind, starts_on) backs this up where row locks are 
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from branches.selectors import in_scope
 from workflow.services import record_audit
 from workflow.windows import local_today
 
@@ -24,7 +23,7 @@ from ..models import SOURCE_KIND, AssessmentPeriod, Schedule, TableVersion, Vers
 from ..selectors.schedules import fully_published
 from ..windows import fill_window
 from .assessments import EvaluationError
-from .periods import compute_aggregate, insert_period
+from .periods import _require_manager, compute_aggregate, describe_changes, insert_period
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +37,6 @@ SCHEDULE_FIELDS = (
     "annual",
     "is_active",
 )
-
-
-def _require_manager(actor, scope):
-    if not actor.has_perm("evaluation.manage_periods") or not in_scope(actor, scope):
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -62,20 +56,10 @@ def save_schedule(*, actor, data: dict, pk=None) -> Schedule:
     schedule.save()
     if before is None:
         record_audit(actor=actor, obj=schedule, action="create", unit=schedule.scope)
-    else:
-        changes = [
-            f"{schedule._meta.get_field(f).verbose_name}：{before[f]} → {getattr(schedule, f)}"
-            for f in SCHEDULE_FIELDS
-            if before[f] != getattr(schedule, f)
-        ]
-        if changes:
-            record_audit(
-                actor=actor,
-                obj=schedule,
-                action="change",
-                comment="；".join(changes),
-                unit=schedule.scope,
-            )
+    elif changes := describe_changes(schedule, before):
+        record_audit(
+            actor=actor, obj=schedule, action="change", comment=changes, unit=schedule.scope
+        )
     return schedule
 
 

@@ -51,20 +51,28 @@ def file_item(*, actor, member, kind, title, description) -> InnovationItem:
     return item
 
 
-def _locked(item_id) -> InnovationItem:
-    return (
+def _locked_for_keeper(actor, item_id, refusal) -> InnovationItem:
+    """The item, row-locked; PermissionDenied(`refusal`) unless the actor keeps its branch."""
+    item = (
         InnovationItem.objects.select_for_update(of=("self",))
         .select_related("branch")
         .get(pk=item_id)
+    )
+    if not actor.has_perm("ledger.edit_roster", item.branch):
+        raise PermissionDenied(refusal)
+    return item
+
+
+def _audit_status(actor, item, action, note):
+    record_audit(
+        actor=actor, obj=item, action=action, to_state=item.status, comment=note, unit=item.branch
     )
 
 
 @transaction.atomic
 def decide_item(*, actor, item_id, selected: bool, meeting=None, note: str = "") -> InnovationItem:
     """The branch's decision, taken in a meeting of its ledger (which must be the branch's)."""
-    item = _locked(item_id)
-    if not actor.has_perm("ledger.edit_roster", item.branch):
-        raise PermissionDenied(_("只有本支部书记或系统管理员可以评选。"))
+    item = _locked_for_keeper(actor, item_id, _("只有本支部书记或系统管理员可以评选。"))
     if item.status != InnovationStatus.FILED:
         raise InnovationError(_("该项目已评议过。"))
     if meeting is not None and meeting.branch_id != item.branch_id:
@@ -73,32 +81,16 @@ def decide_item(*, actor, item_id, selected: bool, meeting=None, note: str = "")
     item.reviewed_in = meeting
     item.decision_note = note
     item.save(update_fields=["status", "reviewed_in", "decision_note"])
-    record_audit(
-        actor=actor,
-        obj=item,
-        action=Action.INNOVATION_DECIDED,
-        to_state=item.status,
-        comment=note,
-        unit=item.branch,
-    )
+    _audit_status(actor, item, Action.INNOVATION_DECIDED, note)
     return item
 
 
 @transaction.atomic
 def recommend_item(*, actor, item_id, note: str = "") -> InnovationItem:
-    item = _locked(item_id)
-    if not actor.has_perm("ledger.edit_roster", item.branch):
-        raise PermissionDenied(_("只有本支部书记或系统管理员可以推荐。"))
+    item = _locked_for_keeper(actor, item_id, _("只有本支部书记或系统管理员可以推荐。"))
     if item.status != InnovationStatus.SELECTED:
         raise InnovationError(_("只有支部评选出的项目可以向上推荐。"))
     item.status = InnovationStatus.RECOMMENDED
     item.save(update_fields=["status"])
-    record_audit(
-        actor=actor,
-        obj=item,
-        action=Action.INNOVATION_RECOMMENDED,
-        to_state=item.status,
-        comment=note,
-        unit=item.branch,
-    )
+    _audit_status(actor, item, Action.INNOVATION_RECOMMENDED, note)
     return item

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit, UnitType
 from ledger.rules import member_of
+from ledger.views.units import branch_or_404
 from workflow.views import attempt, refusal_on_form
 from workflow.windows import local_today
 
 from .. import selectors, services
 from ..forms import DecisionForm, InnovationForm
 from ..models import InnovationItem
-from .posts import _branch
 
 
 def _year(request) -> int:
@@ -29,7 +29,7 @@ def _year(request) -> int:
 
 @login_required
 def branch_items(request, branch_pk):
-    branch = _branch(request, branch_pk, "groups.view_posts")
+    branch = branch_or_404(request, branch_pk, "groups.view_posts")
     year = _year(request)
     can_decide = request.user.has_perm("groups.manage_posts", branch)
     decision_form = None
@@ -77,6 +77,11 @@ def _item(request, pk) -> InnovationItem:
     return item
 
 
+def _back_to_year(item):
+    """The branch's page of the item's year, where the decision was taken."""
+    return redirect(f"{reverse('groups:innovation', args=[item.branch_id])}?year={item.year}")
+
+
 @login_required
 @require_POST
 def item_decide(request, pk):
@@ -93,7 +98,7 @@ def item_decide(request, pk):
         )
     else:
         messages.error(request, _("请选择评选结果和本支部的会议记录。"))
-    return redirect(f"{reverse('groups:innovation', args=[item.branch_id])}?year={item.year}")
+    return _back_to_year(item)
 
 
 @login_required
@@ -107,7 +112,7 @@ def item_recommend(request, pk):
         item_id=item.pk,
         success=_("已向上推荐。"),
     )
-    return redirect(f"{reverse('groups:innovation', args=[item.branch_id])}?year={item.year}")
+    return _back_to_year(item)
 
 
 @login_required

@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.models import OrgUnit, UnitType
 from branches.selectors import units_visible_to
+from ledger.views.units import branch_or_404
 from workflow.pagination import paginate
-from workflow.views import refusal_on_form
+from workflow.views import found_or_404, refusal_on_form
 from workflow.windows import local_today
 
 from .. import selectors, services
@@ -21,26 +20,13 @@ from ..models import PioneerPost, PostStatus
 PAGE_SIZE = 30
 
 
-def _branch(request, pk, perm) -> OrgUnit:
-    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
-    if not request.user.has_perm(perm, branch):
-        raise PermissionDenied
-    return branch
-
-
 def _post(request, pk, perm="groups.view_post") -> PioneerPost:
-    try:
-        post = selectors.post_for_page(pk)
-    except PioneerPost.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, post):
-        raise PermissionDenied
-    return post
+    return found_or_404(request, selectors.post_for_page, pk, perm)
 
 
 @login_required
 def branch_posts(request, branch_pk):
-    branch = _branch(request, branch_pk, "groups.view_posts")
+    branch = branch_or_404(request, branch_pk, "groups.view_posts")
     withdrawn = request.GET.get("all") == "1"
     posts = list(selectors.posts_of(branch, include_withdrawn=withdrawn))
     return render(
@@ -57,7 +43,7 @@ def branch_posts(request, branch_pk):
 
 @login_required
 def post_new(request, branch_pk):
-    branch = _branch(request, branch_pk, "groups.manage_posts")
+    branch = branch_or_404(request, branch_pk, "groups.manage_posts")
     form = PostForm(request.POST or None, user=request.user, branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,36 +81,42 @@ def post_detail(request, pk):
     return _detail(request, _post(request, pk))
 
 
-@login_required
-@require_POST
-def spot_check(request, pk):
+def _record(request, pk, form_class, service, done, form_key, **form_kwargs):
+    """A manager's POST on a post's page (spot check, review): saved → back to the page with
+    `done`; refused or invalid → the page again with the form and what was typed."""
     post = _post(request, pk, "groups.manage_post")
-    form = SpotCheckForm(request.POST)
+    form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
-            services.record_spot_check(actor=request.user, post_id=post.pk, **form.cleaned_data)
+            service(actor=request.user, post_id=post.pk, **form.cleaned_data)
         except (ValidationError, services.PostError) as exc:
             refusal_on_form(form, exc)
         else:
-            messages.success(request, _("抽查记录已保存。"))
+            messages.success(request, done)
             return redirect("groups:post", post.pk)
-    return _detail(request, post, check_form=form)
+    return _detail(request, post, **{form_key: form})
+
+
+@login_required
+@require_POST
+def spot_check(request, pk):
+    return _record(
+        request, pk, SpotCheckForm, services.record_spot_check, _("抽查记录已保存。"), "check_form"
+    )
 
 
 @login_required
 @require_POST
 def review(request, pk):
-    post = _post(request, pk, "groups.manage_post")
-    form = ReviewForm(request.POST, today=local_today())
-    if form.is_valid():
-        try:
-            services.review_post(actor=request.user, post_id=post.pk, **form.cleaned_data)
-        except (ValidationError, services.PostError) as exc:
-            refusal_on_form(form, exc)
-        else:
-            messages.success(request, _("半年评估已保存。"))
-            return redirect("groups:post", post.pk)
-    return _detail(request, post, review_form=form)
+    return _record(
+        request,
+        pk,
+        ReviewForm,
+        services.review_post,
+        _("半年评估已保存。"),
+        "review_form",
+        today=local_today(),
+    )
 
 
 @login_required

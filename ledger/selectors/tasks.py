@@ -23,7 +23,7 @@ from workflow.windows import local_today
 
 from ..models import WorkTask
 from ..spans import FREQUENCY_MONTHS, Span, month_index
-from .compliance import BranchCompliance, Row, compliance
+from .compliance import BranchCompliance, Row, by_child_unit, compliance
 
 
 class TaskStatus:
@@ -244,18 +244,10 @@ class AreaTasks:
 def area_tasks(user, unit: OrgUnit, year: int) -> list[AreaTasks]:
     """The units right below `unit` the user sees, each with the overdue counts of the
     branches in its subtree (inside `units_visible_to`), as of today."""
-    from branches.selectors import units_visible_to
-
-    visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
-    children = list(visible.filter(depth=unit.depth + 1).order_by("path"))
-    branches = list(visible.filter(unit_type=UnitType.BRANCH).order_by("path"))
-    counts = overdue_counts(branches, year, _cutoff(year))
-    rows = []
-    for child in children:
-        inside = [counts[b.pk] for b in branches if b.path.startswith(child.path)]
-        if inside or child.unit_type == UnitType.BRANCH:
-            rows.append(AreaTasks(child, inside))
-    return rows
+    cutoff = _cutoff(year)
+    return by_child_unit(
+        user, unit, lambda branches: overdue_counts(branches, year, cutoff), AreaTasks
+    )
 
 
 def _cutoff(year: int) -> datetime.date:

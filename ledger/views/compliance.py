@@ -3,16 +3,14 @@ due — and a unit's, with drill-down (committee → its branches → a branch's
 the permission, call `selectors.compliance`, render."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from branches.access import assignments
-from branches.models import OrgUnit, UnitType
+from branches.models import UnitType
 from workflow.windows import local_today
 
-from ..rules import ROSTER_READERS
 from ..selectors import compliance as selectors
 from ..spans import Span
+from .units import area_unit_or_404, branch_or_404, drilled_row
 
 SPANS = ("month", "quarter", "year")
 
@@ -22,16 +20,9 @@ def _span(request) -> Span:
     return Span.named(kind if kind in SPANS else "month", local_today())
 
 
-def _unit(request, pk, **filters) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit, pk=pk, **filters)
-    if not request.user.has_perm("ledger.view_compliance", unit):
-        raise PermissionDenied
-    return unit
-
-
 @login_required
 def branch(request, branch_pk):
-    unit = _unit(request, branch_pk, unit_type=UnitType.BRANCH)
+    unit = branch_or_404(request, branch_pk, "ledger.view_compliance")
     today = local_today()
     spans = [Span.named(kind, today) for kind in SPANS]
     chosen = _span(request)
@@ -54,21 +45,12 @@ def branch(request, branch_pk):
 def area(request, unit_pk=None):
     """A unit's compliance by the units below it. Without a unit: the highest unit where the
     reader holds a reading role (a secretary goes to their branch's page)."""
-    if unit_pk is None:
-        held = sorted(
-            (ra.unit for ra in assignments(request.user, *ROSTER_READERS)),
-            key=lambda u: u.depth,
-        )
-        if not held:
-            raise PermissionDenied
-        unit_pk = held[0].pk
-    unit = _unit(request, unit_pk)
+    unit = area_unit_or_404(request, unit_pk, "ledger.view_compliance")
     if unit.unit_type == UnitType.BRANCH:
         return redirect("ledger:compliance", unit.pk)
     span = _span(request)
     rows = selectors.area_compliance(request.user, unit, span)
-    behind_of = request.GET.get("behind")
-    behind = next((r for r in rows if str(r.unit.pk) == behind_of), None)
+    behind = drilled_row(request, rows)
     return render(
         request,
         "ledger/compliance_area.html",

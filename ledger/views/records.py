@@ -4,7 +4,6 @@ the permission, call a selector or a service, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from workflow.pagination import paginate
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError
 from workflow.uploads import document_response, image_response
-from workflow.views import attempt, refusal_on_form, save_then_submit
+from workflow.views import attempt, found_or_404, refusal_on_form, save_then_submit
 
 from .. import selectors, services
 from ..forms_records import (
@@ -27,7 +26,7 @@ from ..forms_records import (
 )
 from ..models import Attendees, MeetingAttachment, MeetingPhoto, MeetingRecord
 from ..rules import keeps_ledger_of, led_group_ids
-from .roster import branch_or_404
+from .units import branch_or_404
 
 PAGE_SIZE = 30
 
@@ -40,13 +39,7 @@ ACTION_LABELS = {
 
 
 def _record(request, pk, perm="ledger.view_record") -> MeetingRecord:
-    try:
-        record = selectors.record_for_page(pk)
-    except MeetingRecord.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, record):
-        raise PermissionDenied
-    return record
+    return found_or_404(request, selectors.record_for_page, pk, perm)
 
 
 @login_required

@@ -4,21 +4,21 @@ secretary's forms. Thin: check the permission, call a selector or a service, ren
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from branches.models import OrgUnit, UnitType
+from branches.models import OrgUnit
 from workflow.pagination import SEARCH_MAX_ROWS, paginate
 from workflow.selectors import timeline
-from workflow.views import refusal_on_form
+from workflow.views import found_or_404, refusal_on_form
 
 from .. import selectors, services
 from ..forms import DeactivateForm, GroupForm, LeaderForm, MemberForm, MoveForm, RosterFilterForm
 from ..models import Member, PartyGroup
 from ..rules import member_of
+from .units import branch_or_404
 
 PAGE_SIZE = 30
 
@@ -35,21 +35,10 @@ ACTION_LABELS = {
 }
 
 
-def branch_or_404(request, pk, perm="ledger.view_roster") -> OrgUnit:
-    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
-    if not request.user.has_perm(perm, branch):
-        raise PermissionDenied
-    return branch
-
-
 def member_or_404(request, pk, perm="ledger.view_roster") -> Member:
-    try:
-        member = selectors.member_for_page(pk)
-    except Member.DoesNotExist:
-        raise Http404 from None
-    if not request.user.has_perm(perm, member.branch):
-        raise PermissionDenied
-    return member
+    return found_or_404(
+        request, selectors.member_for_page, pk, perm, checked_on=lambda member: member.branch
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from branches import importing as org_importing
 
 from .. import roster_io
 from ..forms import RosterImportForm
-from .roster import branch_or_404
+from .units import branch_or_404
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

@@ -10,17 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.access import assignments
-from branches.models import OrgUnit, UnitType
+from branches.models import UnitType
 from workflow.selectors import timeline
 from workflow.views import refusal_on_form
 from workflow.windows import local_today
 
 from ..forms_worklist import AssignForm, CompleteForm, CustomTaskForm
 from ..models import WorkTask
-from ..rules import ROSTER_READERS
 from ..selectors import tasks as selectors
 from ..services import worklist as services
+from .units import area_unit_or_404, branch_or_404, drilled_row
 
 #: How the audit trail's work-list actions read on a task's page.
 ACTION_LABELS = {
@@ -40,16 +39,9 @@ def _year(request) -> int:
     return year if this - 5 <= year <= this + 1 else this
 
 
-def _branch(request, pk, perm="ledger.view_work_list") -> OrgUnit:
-    branch = get_object_or_404(OrgUnit, pk=pk, unit_type=UnitType.BRANCH)
-    if not request.user.has_perm(perm, branch):
-        raise PermissionDenied
-    return branch
-
-
 @login_required
 def work_list(request, branch_pk):
-    branch = _branch(request, branch_pk)
+    branch = branch_or_404(request, branch_pk, "ledger.view_work_list")
     year = _year(request)
     if year >= local_today().year:  # a list is generated the first time it is opened
         services.ensure_work_list(branch, year)
@@ -70,7 +62,7 @@ def work_list(request, branch_pk):
 
 @login_required
 def task_add(request, branch_pk):
-    branch = _branch(request, branch_pk, "ledger.manage_work_list")
+    branch = branch_or_404(request, branch_pk, "ledger.manage_work_list")
     form = CustomTaskForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,23 +130,12 @@ def task_detail(request, pk):
 def overview(request, unit_pk=None):
     """A unit's overdue tasks by the units below it; a branch opens its list. Without a unit:
     the highest unit where the reader holds a reading role."""
-    if unit_pk is None:
-        held = sorted(
-            (ra.unit for ra in assignments(request.user, *ROSTER_READERS)),
-            key=lambda u: u.depth,
-        )
-        if not held:
-            raise PermissionDenied
-        unit_pk = held[0].pk
-    unit = get_object_or_404(OrgUnit, pk=unit_pk)
-    if not request.user.has_perm("ledger.view_work_list", unit):
-        raise PermissionDenied
+    unit = area_unit_or_404(request, unit_pk, "ledger.view_work_list")
     if unit.unit_type == UnitType.BRANCH:
         return redirect("ledger:work_list", unit.pk)
     year = _year(request)
     rows = selectors.area_tasks(request.user, unit, year)
-    behind_of = request.GET.get("behind")
-    behind = next((r for r in rows if str(r.unit.pk) == behind_of), None)
+    behind = drilled_row(request, rows)
     return render(
         request,
         "ledger/work_overview.html",

@@ -9,7 +9,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from backup.errors import BackupError
 from brands import services as brands
 from tests.brands.conftest import CONTENT, png_upload
 from tests.factories import Org
+from tests.pgdb import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -115,31 +115,21 @@ def test_restore_into_a_throwaway_postgresql_database(world, postgres, settings,
 
     folder = services.make_backup()
     manifest = services.load_manifest(folder)
-    db = connection.settings_dict
-    name = f"restore_test_{uuid.uuid4().hex[:12]}"
-    server = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"]}
-    server["password"] = db["PASSWORD"] or None
-    admin = psycopg2.connect(dbname="postgres", **server)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        url = f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{name}"
+    with throwaway_database("restore_test") as database:
+        url = database.url
         done = restore(folder, database_url=url, media_root=tmp_path / "media2")
         assert done.returncode == 0, done.stderr
         assert "all row counts match" in done.stdout and "all resolve" in done.stdout
-        with psycopg2.connect(dbname=name, **server) as restored, restored.cursor() as cursor:
+        with (
+            psycopg2.connect(dbname=database.name, **database.server) as restored,
+            restored.cursor() as cursor,
+        ):
             cursor.execute("SELECT COUNT(*) FROM brands_attachment")
             assert cursor.fetchone()[0] == manifest["row_counts"]["brands.Attachment"] == 1
         restored.close()
         assert_same_files(manifest, tmp_path / "media2")
         refused = restore(folder, database_url=url, media_root=tmp_path / "media3")
         assert refused.returncode != 0 and "not empty" in refused.stderr
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def test_a_tampered_archive_is_refused_before_anything_is_touched(world, tmp_path):

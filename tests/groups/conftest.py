@@ -23,16 +23,25 @@ def roster(org):
     return Roster(org)
 
 
+def name_post(org, member, *, branch=None, actor=None, **overrides):
+    """Name `member` to a post through the service: by A1's secretary for A1, a 党员先锋示范岗
+    for 2026 unless `overrides` say otherwise."""
+    data = {
+        "kind": PostKind.POST,
+        "title": "先锋岗",
+        "commitment": "承诺",
+        "term_start": datetime.date(2026, 1, 1),
+        "term_end": datetime.date(2026, 12, 31),
+    }
+    return services.name_post(
+        actor=actor or org.users["secretary"],
+        branch=branch or org.a1,
+        member=member,
+        **{**data, **overrides},
+    )
+
+
 @pytest.fixture
 def post(org, roster):
     """Li's 党员先锋示范岗 at A1 for the first half of 2026 (the term the review renews)."""
-    return services.name_post(
-        actor=org.users["secretary"],
-        branch=org.a1,
-        member=roster.li,
-        kind=PostKind.POST,
-        title="网络抢修先锋岗",
-        commitment="故障两小时内到场",
-        term_start=datetime.date(2026, 1, 1),
-        term_end=datetime.date(2026, 12, 31),
-    )
+    return name_post(org, roster.li, title="网络抢修先锋岗", commitment="故障两小时内到场")

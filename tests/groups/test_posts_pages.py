@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups import services
-from groups.models import PostKind
 from tests.factories import MemberFactory
 from tests.ledger.conftest import READERS
 from tests.permissions import LOGIN, assert_permission_matrix
+
+from .conftest import name_post
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +31,9 @@ KEEPERS = {
 }
 
 
-def name(org, branch, member, title="先锋岗", actor=None):
-    return services.name_post(
-        actor=actor or org.users["secretary"],
-        branch=branch,
-        member=member,
-        kind=PostKind.POST,
-        title=title,
-        commitment="承诺",
-        term_start=datetime.date(2026, 1, 1),
-        term_end=datetime.date(2026, 12, 31),
-    )
-
-
 @pytest.fixture
 def posts(org, roster, post):
-    return {"own": post, "other": name(org, org.b1, roster.sun, actor=org.sec_b1)}
+    return {"own": post, "other": name_post(org, roster.sun, branch=org.b1, actor=org.sec_b1)}
 
 
 def test_branch_posts_list_matrix(client, org, roster):
@@ -127,7 +115,7 @@ def test_a_stale_review_form_gets_a_message_not_an_error_page(client, org, post)
 def _more_posts(org, roster, n):
     for i in range(n):
         member = MemberFactory(branch=org.a1, party_group=roster.g1, name=f"党员{i}")
-        post = name(org, org.a1, member, title=f"岗位{i}")
+        post = name_post(org, member, title=f"岗位{i}")
         services.record_spot_check(
             actor=org.users["secretary"],
             post_id=post.pk,

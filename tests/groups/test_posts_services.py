@@ -10,6 +10,8 @@ from groups import services
 from groups.models import PostKind, PostOutcome, PostStatus
 from workflow.models import AuditEntry
 
+from .conftest import name_post
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,14 +36,12 @@ def test_naming_a_post_is_audited_on_the_branch(org, post):
 
 def test_a_member_of_another_branch_cannot_hold_the_post(org, roster):
     with pytest.raises(ValidationError) as caught:
-        services.name_post(
-            actor=org.users["secretary"],
-            branch=org.a1,
-            member=roster.sun,  # B1's member
+        name_post(
+            org,
+            roster.sun,  # B1's member
             kind=PostKind.ZONE,
             title="责任区",
             commitment="—",
-            term_start=datetime.date(2026, 1, 1),
             term_end=datetime.date(2026, 6, 30),
         )
     assert "本支部在册党员" in str(caught.value.message_dict["member"])
@@ -49,10 +49,9 @@ def test_a_member_of_another_branch_cannot_hold_the_post(org, roster):
 
 def test_a_term_that_ends_before_it_starts_is_refused_at_the_field(org, roster):
     with pytest.raises(ValidationError) as caught:
-        services.name_post(
-            actor=org.users["secretary"],
-            branch=org.a1,
-            member=roster.li,
+        name_post(
+            org,
+            roster.li,
             kind=PostKind.TEAM,
             title="先锋队",
             commitment="—",
@@ -65,14 +64,12 @@ def test_a_term_that_ends_before_it_starts_is_refused_at_the_field(org, roster):
 @pytest.mark.parametrize("role", ["city_reviewer", "province_reviewer", "member"])
 def test_only_the_branch_keeper_names_posts(org, roster, role):
     with pytest.raises(PermissionDenied):
-        services.name_post(
+        name_post(
+            org,
+            roster.li,
             actor=org.users[role],
-            branch=org.a1,
-            member=roster.li,
-            kind=PostKind.POST,
             title="x",
             commitment="x",
-            term_start=datetime.date(2026, 1, 1),
             term_end=datetime.date(2026, 6, 30),
         )
 

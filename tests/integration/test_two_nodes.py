@@ -14,14 +14,14 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from PIL import Image
 
-from tests.s3server import S3Server, free_port, wait_for_port
+from tests.pgdb import throwaway_database
+from tests.s3server import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -45,32 +45,8 @@ def shared_database(tmp_path):
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
         return
-    import psycopg2
-
-    db = settings.DATABASES["default"]
-    name = f"two_nodes_{uuid.uuid4().hex[:12]}"
-    server = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"]}
-    server["password"] = db["PASSWORD"] or None
-    admin = psycopg2.connect(dbname="postgres", **server)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    try:
-        yield f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-@pytest.fixture
-def s3():
-    server = S3Server()
-    server.start()
-    server.create_bucket()
-    yield server
-    server.stop()
+    with throwaway_database("two_nodes") as database:
+        yield database.url
 
 
 def _base_env(database_url, s3, tmp_path) -> dict:
@@ -108,10 +84,10 @@ def _run(command, env, timeout=300):
 
 
 @pytest.fixture
-def cluster(shared_database, s3, tmp_path):
+def cluster(shared_database, s3_server, tmp_path):
     """The shared database migrated and seeded; two gunicorn nodes serving it. Yields
     (the seeded names, [node 1 URL, node 2 URL], [each node's MEDIA_ROOT])."""
-    base = _base_env(shared_database, s3, tmp_path)
+    base = _base_env(shared_database, s3_server, tmp_path)
     _run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], base)
     seeded = json.loads(_run([sys.executable, "-c", SETUP], base).strip().splitlines()[-1])
     nodes, media_roots, procs = [], [], []
@@ -167,7 +143,7 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_upload_on_one_node_download_on_the_other(cluster, s3):
+def test_upload_on_one_node_download_on_the_other(cluster, s3_server):
     import requests
 
     seeded, (first, second), media_roots = cluster
@@ -202,7 +178,7 @@ def test_upload_on_one_node_download_on_the_other(cluster, s3):
     )
     assert uploaded.status_code == 200 and "附件已上传" in uploaded.text
     attachment_pk = int(re.search(r"/brands/attachments/(\d+)/", uploaded.text).group(1))
-    stored = s3.keys()
+    stored = s3_server.keys()
     assert len(stored) == 3  # the logo, its thumbnail, the attachment: all in the bucket
 
     # the second node serves both to the same session (sessions live in the database)
@@ -214,7 +190,7 @@ def test_upload_on_one_node_download_on_the_other(cluster, s3):
     assert document.status_code == 200 and document.content == PDF
     assert "attachment" in document.headers["Content-Disposition"]
     # streamed by the portal, never a redirect to the bucket
-    assert str(s3.port) not in document.headers.get("Location", "")
+    assert str(s3_server.port) not in document.headers.get("Location", "")
 
     # another city's secretary, logged in on the second node, is refused the attachment
     outsider = requests.Session()
