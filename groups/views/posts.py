@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit, UnitType
 from branches.selectors import units_visible_to
-from workflow.pagination import paginate
+from common.pagination import paginate
 from workflow.views import refusal_on_form
 from workflow.windows import local_today
 
