@@ -181,7 +181,7 @@ def test_queue_count_is_cached_until_an_approval_commits(
         assert app_selectors.review_queue_count(general) == 1
         assert app_selectors.review_queue_count(city) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve(actor=general, pk=submitted.pk)
+        services.approve_application(actor=general, pk=submitted.pk)
     assert app_selectors.review_queue_count(general) == 0
     assert app_selectors.review_queue_count(city) == 1
 

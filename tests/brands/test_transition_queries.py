@@ -27,7 +27,7 @@ def test_an_approval_reads_its_row_and_foreign_keys_in_one_query(org, submitted)
     general.role_assignments  # noqa: B018 -- loaded once per request
     services.WORKFLOW.check(general, submitted, "approve")  # the page's own reads, rules warm
     with CaptureQueriesContext(connection) as captured:
-        app = services.approve(actor=general, pk=submitted.pk, comment="同意")
+        app = services.approve_application(actor=general, pk=submitted.pk, comment="同意")
     sql = statements(captured.captured_queries)
     assert app.status == Status.IN_REVIEW and app.current_level == org.city_a
     selects = [s for s in sql if s.upper().startswith("SELECT")]
