@@ -266,3 +266,15 @@ def celery_worker_queue(transactional_db, postgres, redis_broker, settings):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language. A request in English (LocaleMiddleware
+    activates the language for the thread and nothing deactivates it) must not make the next
+    test's server-side messages English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
