@@ -288,9 +288,9 @@ class Context:
     @property
     def middle_page(self):
         """The middle of the pages the list offers (it pages through at most MAX_ROWS)."""
+        from common.pagination import MAX_ROWS
         from evaluation.selectors import results
         from evaluation.views.common import PAGE_SIZE
-        from workflow.pagination import MAX_ROWS
 
         rows = min(results.rankings(self.user, self.period).count(), MAX_ROWS)
         pages = max(1, math.ceil(rows / PAGE_SIZE))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from workflow.pagination import SEARCH_MAX_ROWS, paginate
+from common.pagination import SEARCH_MAX_ROWS, paginate
 
 from . import selectors
 from .forms import (

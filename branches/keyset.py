@@ -12,7 +12,7 @@ units are added meanwhile (they appear where they belong)."""
 
 from django.core.paginator import Page
 
-from workflow.pagination import BoundedPaginator
+from common.pagination import BoundedPaginator
 
 #: The query parameters of the keys (the path of the last row before / first row after).
 AFTER, BEFORE = "after", "before"

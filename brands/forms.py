@@ -3,7 +3,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory
-from workflow.uploads import LOGO_MAX_BYTES
+from common.uploads import LOGO_MAX_BYTES
 
 from .models import BrandApplication, BrandType, Status
 

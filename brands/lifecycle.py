@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import secretaries_at
 from branches.models import OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
+from common.uploads import clean_photos, discard, save_photo
 from workflow.services import notify, record_audit
-from workflow.uploads import clean_photos, discard, save_photo
 
 from .models import (
     LIVE_STATUSES,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import reviewers_at
 from branches.models import UnitType
 from branches.selectors import approval_chain
-from workflow.errors import DomainError, error_text
+from common.errors import DomainError, error_text
+from common.uploads import clean_image, save_document, store_all
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     Transition,
@@ -25,7 +26,6 @@ from workflow.transitions import (
     climb_chain,
     enter_chain,
 )
-from workflow.uploads import clean_image, save_document, store_all
 
 from . import cache
 from .audit import Action

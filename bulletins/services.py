@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from branches.access import REVIEWER_ROLES, users_with_role_at
 from branches.models import OrgUnit, Role
+from common.errors import DomainError
 from workflow import background, reaper
-from workflow.errors import DomainError
 from workflow.services import notify, record_audit
 
 from . import selectors

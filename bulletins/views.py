@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from workflow.uploads import FileMissing, files_missing, open_stored
+from common.uploads import FileMissing, files_missing, open_stored
 from workflow.views import attempt
 
 from . import selectors, services

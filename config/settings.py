@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "common",
     "workflow",
     "branches",
     "evaluation",
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # a stored file that vanished, or a storage that is down, gets a page saying so
-    "workflow.middleware.StoredFileErrorsMiddleware",
+    "common.middleware.StoredFileErrorsMiddleware",
     "branches.middleware.SessionIdleTimeoutMiddleware",
     "branches.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

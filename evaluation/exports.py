@@ -19,7 +19,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from branches.models import BranchCategory, OrgUnit, UnitType
-from workflow.formats import points
+from common.formats import points
 
 from .models import AssessmentScore, Dimension, DimensionScore, Indicator, Status
 from .selectors.periods import scoped

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory, OrgUnit, Region
-from workflow.formats import points
-from workflow.uploads import safe_display_name
+from common.formats import points
+from common.uploads import safe_display_name
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
 from .selectors.tables import published_versions

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflow.formats import points
+from common.formats import points
 
 from .models import CandidacyStatus, CriterionSource, FlagshipCycle
 from .services.cycle import CONFIG_FIELDS

@@ -5,7 +5,7 @@ local second; the next local midnight has passed it."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.formats import local_datetime
+from common.formats import local_datetime
 from workflow.windows import Window, start_of_local_day
 
 from .models import Phase

@@ -225,7 +225,7 @@ def test_mo_matches_po(po_entries):
 
 def test_every_workflow_action_and_state_reads_in_english():
     """Labels marked with `_lazy` (the transitions') are collected too: the management command
-    `makemessages` adds that keyword (workflow/management/commands/makemessages.py)."""
+    `makemessages` adds that keyword (common/management/commands/makemessages.py)."""
     from brands.services import WORKFLOW as brands
     from evaluation.services.assessments import WORKFLOW as evaluation
     from flagship.services.candidacy import WORKFLOW as candidacy

@@ -13,8 +13,9 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
+from common.uploads import STORAGE_ERRORS
+
 from .models import JobStatus
-from .uploads import STORAGE_ERRORS
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.utils.module_loading import autodiscover_modules
 
-from .formats import local_datetime
+from common.formats import local_datetime
 
 
 @dataclass(frozen=True)

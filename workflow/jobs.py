@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.formats import local_datetime
+
 from . import deadlines
-from .formats import local_datetime
 from .models import Notification, ReminderLog
 from .services import notify
 

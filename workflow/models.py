@@ -16,7 +16,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .formats import local_datetime
+from common.formats import local_datetime
 
 
 class JobStatus(models.TextChoices):

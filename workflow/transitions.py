@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .errors import DomainError
-from .errors import error_text as error_text  # re-exported: the views import it from here
+from common.errors import DomainError
+from common.errors import error_text as error_text  # re-exported: the views import it from here
+
 from .services import record_audit
 
 COMMON_ACTIONS = {"create": _lazy("创建草稿"), "import": _lazy("批量导入")}

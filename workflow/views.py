@@ -14,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.errors import DomainError, error_text
+
 from . import selectors, services
-from .errors import DomainError, error_text
 
 
 @login_required

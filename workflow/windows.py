@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .formats import local_datetime
+from common.formats import local_datetime
 
 
 def _zone():

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from branches.access import unit_ids_with_role
 from branches.models import OrgUnit, Role
 from branches.selectors import approval_chain
-from workflow.pagination import paginate
+from common.pagination import paginate
+from common.uploads import document_response, image_response, uploaded_message
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import document_response, image_response, uploaded_message
 from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import services
@@ -39,7 +39,7 @@ def _application(request, pk, perm="brands.view_application"):
 
 def _filtered_page(request, queryset, *, count=None):
     """The filter form and the requested page; `count` is the unfiltered list's size if known
-    (else the list counts at most `workflow.pagination.MAX_ROWS`)."""
+    (else the list counts at most `common.pagination.MAX_ROWS`)."""
     form = ApplicationFilterForm(
         request.GET or None, committees=selectors.committees_visible_to(request.user)
     )

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from branches.models import BranchCategory, OrgUnit
 from branches.selectors import scope_paths
-from workflow.pagination import paginate
+from common.pagination import paginate
 
 from ..selectors import coverage as selectors
 

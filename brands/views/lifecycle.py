@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.uploads import image_response
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import image_response
 
 from .. import lifecycle
 from ..forms_lifecycle import ActivityForm, PairingForm, PublicationForm, ShineRecordForm

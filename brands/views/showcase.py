@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory
-from workflow.pagination import paginate
+from common.pagination import paginate
 
 from ..models import BrandType, Level
 from ..selectors import showcase as selectors

@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from workflow.formats import local_datetime, percent
+from common.formats import local_datetime, percent
 
 from .tables import Section, Table, cover_lines, month_label, title_of
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
-from workflow.formats import half_up, local_datetime, points
+from common.formats import half_up, local_datetime, points
 
 from .. import selectors
 from ..selectors import ACTIVITY, BulletinData
@@ -51,7 +51,7 @@ class Section:
 
 def percent_fraction(value) -> Decimal | None:
     """A percentage (0–100: targets, score rates) → the fraction the files hold, already
-    rounded half-up to the tenth of a percent they show (`workflow.formats.half_up`): the
+    rounded half-up to the tenth of a percent they show (`common.formats.half_up`): the
     Excel cell (format 0.0%) and the Word text (`formats.percent`) then show the same figure,
     85.25 % → 85.3 % in both."""
     return None if value is None else half_up(Decimal(str(value)), 1) / 100

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import reviewers_at
 from branches.models import OrgUnit
 from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, approval_chain
-from workflow.formats import points
+from common.formats import points
+from common.uploads import save_document
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
-from workflow.uploads import save_document
 
 from .. import cache, online, scoring
 from ..models import (

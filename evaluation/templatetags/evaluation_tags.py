@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from workflow.formats import points
+from common.formats import points
 
 register = template.Library()
 

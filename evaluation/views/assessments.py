@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.errors import DomainError
+from common.errors import DomainError
+from common.uploads import document_response
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import document_response
 from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from workflow import pagination
+from common import pagination
 
 from ..models import Assessment, AssessmentPeriod
 
@@ -9,7 +9,7 @@ PAGE_SIZE = 30
 
 
 def paginate(request, queryset, size=PAGE_SIZE, **options):
-    """The portal's bounded pagination (workflow.pagination) at this app's page size."""
+    """The portal's bounded pagination (common.pagination) at this app's page size."""
     return pagination.paginate(request, queryset, size, **options)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.errors import error_text
+from common.errors import error_text
 from workflow.views import attempt
 
 from ..forms import (

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import OrgUnit
+from common.uploads import FileMissing, files_missing, open_stored
 from workflow.models import JobStatus
-from workflow.uploads import FileMissing, files_missing, open_stored
 
 from .. import charts
 from ..forms import RankingFilterForm

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from workflow.errors import error_text
+from common.errors import error_text
 
 from ..schedule_forms import ScheduleForm
 from ..selectors import periods as period_selectors

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role, UnitType
 from branches.selectors import scope_filter, units_visible_to
-from workflow.formats import local_datetime
+from common.formats import local_datetime
 from workflow.selectors import timeline
 
 from ..models import (

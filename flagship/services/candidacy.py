@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import reviewers_at
 from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
+from common.uploads import save_document
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     AlreadyHandled,
@@ -23,7 +24,6 @@ from workflow.transitions import (
     climb_chain,
     enter_chain,
 )
-from workflow.uploads import save_document
 
 from ..eligibility import check_eligibility
 from ..models import (

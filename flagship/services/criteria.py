@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from workflow.formats import points
+from common.formats import points
 from workflow.services import record_audit
 from workflow.transitions import AlreadyHandled
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.access import secretaries_at
-from workflow.formats import points
+from common.formats import points
 from workflow.services import notify, record_audit
 from workflow.transitions import AlreadyHandled
 from workflow.windows import local_today

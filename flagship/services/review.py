@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.formats import points
+from common.formats import points
+from common.uploads import clean_image, save_photo
 from workflow.services import record_audit
-from workflow.uploads import clean_image, save_photo
 from workflow.windows import local_today
 
 from ..models import (

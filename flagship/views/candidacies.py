@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
+from common.uploads import document_response, uploaded_message
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.uploads import document_response, uploaded_message
 from workflow.views import attempt, perform_action, save_then_submit
 
 from ..eligibility import check_eligibility

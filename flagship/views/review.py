@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import User
-from workflow.uploads import image_response
+from common.uploads import image_response
 from workflow.views import attempt
 
 from ..forms import ScoreForm, SiteVisitForm, VetoCheckForm

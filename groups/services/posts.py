@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from workflow.errors import DomainError
+from common.errors import DomainError
 from workflow.services import record_audit
 from workflow.windows import local_today
 

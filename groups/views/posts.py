@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.selectors import units_visible_to
+from common.pagination import paginate
 from ledger.views.units import branch_or_404
-from workflow.pagination import paginate
 from workflow.views import found_or_404, refusal_on_form
 from workflow.windows import local_today
 

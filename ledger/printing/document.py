@@ -25,7 +25,7 @@ from docx.parts.image import ImagePart
 from docx.shared import Cm, Pt, RGBColor
 from PIL import Image, UnidentifiedImageError
 
-from workflow.formats import local_datetime
+from common.formats import local_datetime
 
 from .content import Cover, RecordPage, RosterRow
 

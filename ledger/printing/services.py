@@ -29,9 +29,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
+from common.errors import DomainError
+from common.formats import local_datetime
 from workflow import background, reaper
-from workflow.errors import DomainError
-from workflow.formats import local_datetime
 from workflow.models import JobStatus
 from workflow.services import notify, record_audit
 from workflow.windows import local_today

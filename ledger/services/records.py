@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, UnitType
+from common.uploads import clean_documents, clean_photos, discard, save_photo, store
 from workflow.services import record_audit
 from workflow.transitions import TransitionError
-from workflow.uploads import clean_documents, clean_photos, discard, save_photo, store
 
 from ..locking import is_locked
 from ..models import (

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, UnitType
-from workflow.errors import DomainError
+from common.errors import DomainError
 from workflow.services import record_audit
 from workflow.windows import local_today
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from workflow.pagination import paginate
+from common.pagination import paginate
+from common.uploads import document_response, image_response
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError
-from workflow.uploads import document_response, image_response
 from workflow.views import attempt, found_or_404, refusal_on_form, save_then_submit
 
 from .. import selectors, services

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
-from workflow.pagination import SEARCH_MAX_ROWS, paginate
+from common.pagination import SEARCH_MAX_ROWS, paginate
 from workflow.selectors import timeline
 from workflow.views import found_or_404, refusal_on_form
 

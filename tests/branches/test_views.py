@@ -145,8 +145,8 @@ def test_dashboard_counts_are_cached_until_the_tree_changes(client, org, django_
 
 
 def test_deep_lists_are_capped_instead_of_counted(client, org, monkeypatch):
+    from common import pagination
     from tests.factories import OrgUnitFactory
-    from workflow import pagination
 
     monkeypatch.setattr(pagination, "MAX_ROWS", 10)
     monkeypatch.setattr(
@@ -168,8 +168,8 @@ def test_the_current_section_is_highlighted_once(client, org):
 
 
 def test_a_name_search_counts_at_most_the_search_cap(client, org, monkeypatch):
+    from common import pagination
     from tests.factories import OrgUnitFactory
-    from workflow import pagination
 
     monkeypatch.setattr(pagination, "SEARCH_MAX_ROWS", 5)
     monkeypatch.setattr("branches.views.SEARCH_MAX_ROWS", 5)

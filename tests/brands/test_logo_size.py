@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from brands.models import BrandApplication
-from workflow.uploads import LOGO_MAX_BYTES, LOGO_MAX_SIDE
+from common.uploads import LOGO_MAX_BYTES, LOGO_MAX_SIDE
 
 from .conftest import CONTENT
 

@@ -15,7 +15,7 @@ from brands.models import BrandApplication, Status
 from brands.selectors import applications as app_selectors
 from brands.selectors import coverage as coverage_selectors
 from brands.selectors import showcase as showcase_selectors
-from workflow import pagination
+from common import pagination
 
 from .conftest import CONTENT, png_upload
 

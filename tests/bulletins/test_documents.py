@@ -9,8 +9,8 @@ import pytest
 from brands.models import BrandApplication, Status
 from bulletins import selectors
 from bulletins.exports import docx, tables, xlsx
+from common.formats import half_up, percent
 from tests.clock import local
-from workflow.formats import half_up, percent
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,13 @@ from playwright.sync_api import expect
 
 from branches.services import accounts
 from brands.models import BrandApplication
+from common.uploads import clean_image
 from flagship.services import cycle as cycles
 from flagship.services import decision
 from tests.e2e.conftest import assert_no_horizontal_scroll, login
 from tests.factories import UserFactory, grant
 from tests.flagship.conftest import accept, build_brand, png_upload, publish_result, score
 from tests.ledger.conftest import Roster
-from workflow.uploads import clean_image
 
 #: A phone user types in a box at least this wide (CSS px).
 MIN_INPUT_WIDTH = 80

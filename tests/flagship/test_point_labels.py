@@ -9,10 +9,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from common.formats import points
 from flagship.forms import ScoreForm
 from flagship.models import ReviewCriterion
 from flagship.services import FlagshipError, decision, review
-from workflow.formats import points
 
 pytestmark = pytest.mark.smoke
 

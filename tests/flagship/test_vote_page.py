@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from brands.models import BrandApplication
-from workflow.uploads import clean_image
+from common.uploads import clean_image
 
 from .conftest import png_upload
 

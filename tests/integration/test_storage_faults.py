@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from brands.models import BrandApplication
 from bulletins.models import Bulletin
+from common.uploads import StorageUnavailable
 from evaluation.models import Assessment, Evidence, ResultsExport
 from evaluation.selectors.tables import indicators_for
 from ledger.models import MeetingPhoto, MeetingRecord
@@ -30,7 +31,6 @@ from tests.evaluation.test_flows import form_data, png
 from tests.ledger.conftest import clock, jpeg_upload, roster, tpl  # noqa: F401 - fixtures
 from tests.ledger.test_records_views import _post as ledger_post
 from tests.s3server import S3Server
-from workflow.uploads import StorageUnavailable
 
 MESSAGE = "文件存储暂时不可用"
 
@@ -242,7 +242,7 @@ def test_a_results_export_whose_file_vanished_is_not_shown_as_done(
 def test_storage_unavailable_is_a_refusal_every_form_shows():
     from django.core.exceptions import ValidationError
 
-    from workflow.errors import DomainError, error_text
+    from common.errors import DomainError, error_text
 
     exc = StorageUnavailable()
     assert isinstance(exc, DomainError) and isinstance(exc, ValidationError)

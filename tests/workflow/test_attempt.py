@@ -9,11 +9,11 @@ from django.test import RequestFactory
 
 from brands.services import BrandError
 from bulletins.services import BulletinError
+from common.errors import DomainError
 from evaluation.services.assessments import EvaluationError
 from flagship.services.common import FlagshipError
 from ledger.services import RosterError
 from ledger.services.records import RecordError
-from workflow.errors import DomainError
 from workflow.transitions import AlreadyHandled, TransitionError
 from workflow.views import attempt, outcome_of
 

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
+from common.formats import local_datetime
 from workflow import jobs, services
-from workflow.formats import local_datetime
 
 pytestmark = pytest.mark.smoke
 

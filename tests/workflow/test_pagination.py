@@ -3,8 +3,8 @@
 import pytest
 
 from branches.models import OrgUnit
+from common.pagination import BoundedPaginator
 from tests.factories import OrgUnitFactory
-from workflow.pagination import BoundedPaginator
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from brands.models import Attachment
-from workflow.uploads import clean_document, document_response, with_extension
+from common.uploads import clean_document, document_response, with_extension
 
 pytestmark = pytest.mark.smoke
 

@@ -1,4 +1,4 @@
-"""Stored-file failures answered with a page that names them (workflow.uploads): a file the
+"""Stored-file failures answered with a page that names them (common.uploads): a file the
 record names but the storage no longer has (404, "文件已丢失"), or a storage that cannot be
 read right now (503). Raised from any download view, so none of them repeats the handling."""
 

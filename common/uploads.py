@@ -7,7 +7,7 @@ Files are written and read through Django's storage API only (`store`, `open_sto
 local MEDIA_ROOT or an S3-compatible bucket, whichever the settings configure. A storage that
 cannot be written is a refusal (`StorageUnavailable`, a DomainError shown on the form, which
 keeps what was typed); a stored file that has vanished is `FileMissing`, answered with a page
-that says so (`workflow.middleware.StoredFileErrorsMiddleware`), not a generic 404.
+that says so (`common.middleware.StoredFileErrorsMiddleware`), not a generic 404.
 """
 
 import io
