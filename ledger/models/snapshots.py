@@ -32,7 +32,8 @@ class ComplianceSnapshot(models.Model):
             models.UniqueConstraint(fields=["unit", "month"], name="ledger_snapshot_unit_month")
         ]
         indexes = [
-            models.Index(fields=["month", "is_branch", "path"], name="ledger_snap_month_path")
+            models.Index(fields=["month", "is_branch", "path"], name="ledger_snap_month_path"),
+            models.Index(fields=["month", "depth", "path"], name="ledger_snap_month_depth"),
         ]
 
     def __str__(self):

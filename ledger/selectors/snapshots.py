@@ -37,7 +37,11 @@ def from_snapshot(unit: OrgUnit, children: list[OrgUnit], span: Span) -> AreaRow
         return None  # a month not counted yet (before its first nightly run): live
     sums = {
         row["unit_id"]: row
-        for row in ComplianceSnapshot.objects.filter(unit__in=children, month__in=months)
+        # The children by path and depth (an index range), not by a list of their ids: a
+        # city may hold ten thousand branches right below it.
+        for row in ComplianceSnapshot.objects.filter(
+            month__in=months, depth=unit.depth + 1, path__startswith=unit.path
+        )
         .values("unit_id")
         .annotate(
             required=Sum("required"),
@@ -66,7 +70,7 @@ def from_snapshot(unit: OrgUnit, children: list[OrgUnit], span: Span) -> AreaRow
     rows = AreaRows()
     rows.computed_at = min(runs)
     for child in children:
-        row = sums.get(child.pk)
+        row = sums.get(child.pk)  # a child outside the user's view never gets here
         if row is None and child.unit_type != UnitType.BRANCH:
             continue
         row = row or {}
