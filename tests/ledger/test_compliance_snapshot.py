@@ -155,3 +155,8 @@ def test_the_nightly_job_counts_this_year_and_last_month_in_the_wrapper(org, wor
     from workflow.models import ScheduledRun
 
     assert ScheduledRun.objects.get(task="ledger.tasks.refresh_compliance_snapshots")
+
+
+def test_the_nightly_job_may_run_longer_than_the_common_limit():
+    assert refresh_compliance_snapshots.soft_time_limit >= 60 * 60
+    assert refresh_compliance_snapshots.time_limit > refresh_compliance_snapshots.soft_time_limit
