@@ -5,6 +5,7 @@ against the raw SQL aggregate of the same figures, and the printed ledger's memo
 
     python bench/ledger.py [--small 1000] [--large 100000] [--members 30] [--records 60]
                            [--requests 20] [--rounds 2] [--reuse] [--only pages|scores|docx]
+                           [--no-refresh]
 
 1. Databases `bench_ledger_small` / `bench_ledger_large`: migrated and seeded by
    `seed_demo --branches N` (bench/run.py's `prepare`), then, once, bulk SQL (`INSERT …
@@ -12,7 +13,9 @@ against the raw SQL aggregate of the same figures, and the printed ledger's memo
    recorded meetings per branch over the year so far (current templates in turn, dates spread
    over the months up to last month), and the attendance of `--listed` members at each
    meeting of last month (the scored period). Each step's rows and time are printed.
-2. Pages, in a separate process per database (rounds alternate, best p95 of the rounds kept):
+2. The compliance snapshot (`ledger.services.snapshots.refresh_compliance`) of this month,
+   timed on each database (skip with `--no-refresh`): the committee page reads it.
+   Pages, in a separate process per database (rounds alternate, best p95 of the rounds kept):
    the committee compliance page (`/ledger/compliance/<HZ>/`, the Hangzhou reviewer) and a
    branch's ledger list (`/ledger/branch/<pk>/records/`, Hangzhou and province reviewers).
    Same rule as bench/run.py: same query count, p95(large) / p95(small) ≤ 1.5.
@@ -190,6 +193,25 @@ def _setup():
     import django
 
     django.setup()
+
+
+def measure_refresh() -> dict:
+    """`refresh_compliance` for the month the committee page shows (this month, Asia/Shanghai):
+    the nightly rollup the page reads. Timed; its rows counted."""
+    _setup()
+    from ledger.models import ComplianceSnapshot
+    from ledger.services.snapshots import refresh_compliance
+
+    month = _today().replace(day=1)
+    started = time.perf_counter()
+    branches = refresh_compliance(month)
+    seconds = time.perf_counter() - started
+    return {
+        "month": str(month),
+        "branches": branches,
+        "rows": ComplianceSnapshot.objects.filter(month=month).count(),
+        "seconds": round(seconds, 1),
+    }
 
 
 def measure_pages(requests: int) -> list[dict]:
@@ -527,7 +549,14 @@ def parse(argv=None):
     parser.add_argument(
         "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
-    parser.add_argument("--child", choices=["pages", "scores", "docx"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="measure the pages without refreshing this month's compliance snapshot first",
+    )
+    parser.add_argument(
+        "--child", choices=["pages", "refresh", "scores", "docx"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--out", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -535,6 +564,7 @@ def parse(argv=None):
 def child(args) -> None:
     value = {
         "pages": lambda: measure_pages(args.requests),
+        "refresh": measure_refresh,
         "scores": measure_scores,
         "docx": measure_docx,
     }[args.child]()
@@ -554,7 +584,17 @@ def main(argv=None) -> int:
         data[label]["ledger"] = generate(args.server, name, args.members, args.records, args.listed)
         print(f"[{name}] generated: {data[label]['ledger']}", flush=True)
 
-    rows, scores, docx = [], None, None
+    rows, scores, docx, refresh = [], None, None, {}
+    if args.only in (None, "pages") and not args.no_refresh:
+        for label in envs:
+            print(f"[bench_ledger_{label}] refreshing this month's compliance …", flush=True)
+            refresh[label] = run_script(__file__, envs[label], "--child", "refresh")
+            r = refresh[label]
+            print(
+                f"refresh_compliance({r['month']}): {r['branches']} branches, "
+                f"{r['rows']} snapshot rows in {r['seconds']} s",
+                flush=True,
+            )
     if args.only in (None, "pages"):
         rounds = {label: [] for label in envs}
         for number in range(1, args.rounds + 1):
@@ -594,7 +634,14 @@ def main(argv=None) -> int:
         )
     write_results(
         RESULTS,
-        {"args": vars(args), "data": data, "rows": rows, "scores": scores, "docx": docx},
+        {
+            "args": vars(args),
+            "data": data,
+            "refresh": refresh,
+            "rows": rows,
+            "scores": scores,
+            "docx": docx,
+        },
     )
     return 0
 

@@ -105,6 +105,7 @@ SHIPPING = [
             ("backup", "0001_backup_schedule", "add_schedule"),
             ("ledger", "0005_work_list_schedule", "add_schedule"),
             ("ledger", "0006_reminder_schedule", "add_schedule"),
+            ("ledger", "0009_compliance_snapshot_schedule", "add_schedule"),
             ("evaluation", "0014_schedules_beat", "add_schedule"),
         ],
     ),

@@ -8,7 +8,8 @@ templates (模板) that fix what each kind of meeting must contain.
   is a new row with the next version number (`services.templates.revise_template`).
 * `MeetingRecord` (records.py) is one meeting kept under the exact template version it was
   recorded on, with its `Attendance`, `MeetingPhoto` and `MeetingAttachment` rows.
-* `WorkTask` (worklist.py) is one task of a branch's annual work list (清单化管理)."""
+* `WorkTask` (worklist.py) is one task of a branch's annual work list (清单化管理).
+* `ComplianceSnapshot` / `ComplianceRun` (snapshots.py): the stored monthly compliance rollup."""
 
 from .prints import LedgerPrint, PrintPeriod
 from .records import (
@@ -20,6 +21,7 @@ from .records import (
     RecordStatus,
 )
 from .roster import Education, Gender, Member, MemberStatus, PartyGroup, mask_phone
+from .snapshots import ComplianceRun, ComplianceSnapshot
 from .templates import Attendees, Frequency, MeetingKind, MeetingTemplate
 from .worklist import WorkTask
 
@@ -27,6 +29,8 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Attendees",
+    "ComplianceRun",
+    "ComplianceSnapshot",
     "Education",
     "Frequency",
     "Gender",

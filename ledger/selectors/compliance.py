@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncMonth
 
 from branches.models import OrgUnit, UnitType
+from common.formats import local_datetime
 from workflow.windows import end_of_local_day, start_of_local_day
 
 from ..models import (
@@ -349,15 +350,48 @@ class AreaRow:
         return [b for b in self.branches if b.still_due]
 
     @property
+    def behind_count(self) -> int:
+        return len(self.behind)
+
+    @property
     def is_branch(self) -> bool:
         return self.unit.unit_type == UnitType.BRANCH
 
 
-def area_compliance(user, unit: OrgUnit, span: Span) -> list[AreaRow]:
+class AreaRows(list):
+    """The rows of an area page, and when their figures were counted: `computed_at` is the
+    snapshot's time (None when counted live, now)."""
+
+    computed_at: datetime.datetime | None = None
+
+    @property
+    def computed_at_label(self) -> str:
+        return local_datetime(self.computed_at) if self.computed_at else ""
+
+
+def area_compliance(user, unit: OrgUnit, span: Span) -> AreaRows:
     """The units right below `unit` that the user sees, each with the compliance of the
-    branches in its subtree (inside the user's scope: `units_visible_to`). Six queries (seven
-    when 谈心谈话 falls due) for any number of branches: children, branches, `compliance`."""
-    return by_child_unit(user, unit, lambda branches: compliance(branches, span), AreaRow)
+    branches in its subtree (inside the user's scope: `units_visible_to`).
+
+    Read from the stored monthly rollup (`ComplianceSnapshot`, refreshed nightly) when every
+    month of the span has one: the children's rows, summed over the span's months — four
+    queries whatever the size of the subtree. Otherwise counted live (six queries, seven when
+    谈心谈话 falls due, but proportional work in Python to the branches below)."""
+    from .snapshots import from_snapshot
+
+    visible, children = _visible_children(user, unit)
+    stored = from_snapshot(unit, children, span)
+    if stored is not None:
+        return stored
+    live = _rows_by_child(visible, children, lambda branches: compliance(branches, span), AreaRow)
+    return AreaRows(live)
+
+
+def _visible_children(user, unit: OrgUnit):
+    from branches.selectors import units_visible_to
+
+    visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
+    return visible, list(visible.filter(depth=unit.depth + 1).order_by("path"))
 
 
 def by_child_unit(user, unit: OrgUnit, figures_of, make_row) -> list:
@@ -365,10 +399,11 @@ def by_child_unit(user, unit: OrgUnit, figures_of, make_row) -> list:
     `make_row(child, [the figures of each branch in its subtree])`. `figures_of(branches)`
     reads the figures of all the branches at once ({branch pk: figures}). A child with no
     branch in sight is left out, unless it is a branch itself. Two queries plus figures_of's."""
-    from branches.selectors import units_visible_to
+    visible, children = _visible_children(user, unit)
+    return _rows_by_child(visible, children, figures_of, make_row)
 
-    visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
-    children = list(visible.filter(depth=unit.depth + 1).order_by("path"))
+
+def _rows_by_child(visible, children, figures_of, make_row) -> list:
     branches = list(visible.filter(unit_type=UnitType.BRANCH).order_by("path"))
     figures = figures_of(branches)
     rows = []
