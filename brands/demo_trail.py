@@ -23,7 +23,7 @@ import random
 from django.contrib.contenttypes.models import ContentType
 
 from branches.access import reviewers_at
-from branches.demo import GIVEN_NAMES, SURNAMES
+from branches.demo_names import GIVEN_NAMES, SURNAMES
 from branches.models import OrgUnit, UnitType, User
 from workflow.models import AuditEntry
 from workflow.services import object_label

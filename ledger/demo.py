@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branches.access import secretaries_at
-from branches.demo import GIVEN_NAMES, SURNAMES
+from branches.demo_names import GIVEN_NAMES, SURNAMES
 from branches.models import OrgUnit, Role, UnitType
 
 from .models import (
