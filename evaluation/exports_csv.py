@@ -71,7 +71,7 @@ def _pivot(model, column: str, value: str, keys: list[int], name: str, ids_sql: 
         f"max({value}) FILTER (WHERE {column} = %s) AS {name}{n}" for n in range(len(keys))
     )
     sql = (
-        f"SELECT assessment_id, {columns or 'NULL'} FROM {table}"  # noqa: S608 -- our identifiers
+        f"SELECT assessment_id, {columns or 'NULL'} FROM {table}"  # noqa: S608  # nosec B608
         f" WHERE assessment_id IN ({ids_sql}) GROUP BY assessment_id"
     )
     return sql, list(keys)
@@ -125,7 +125,7 @@ def copy_sql(layout) -> tuple[str, list]:
     units = OrgUnit._meta.db_table
     regions = Assessment._meta.get_field("region").related_model._meta.db_table
     sql = (
-        f"SELECT {select} FROM {table} a"  # noqa: S608 -- our identifiers; values are parameters
+        f"SELECT {select} FROM {table} a"  # noqa: S608  # nosec B608
         f" JOIN {units} u ON u.id = a.unit_id"
         f" LEFT JOIN {units} c ON c.path = substr(u.path, 1, %s) AND c.unit_type IN (%s, %s)"
         f" LEFT JOIN {regions} r ON r.id = a.region_id"
