@@ -13,16 +13,14 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Pt
 
+from common.docx import portal_styles
 from common.formats import local_datetime, percent
 
 from .tables import Section, Table, cover_lines, month_label, title_of
 
-BODY_FONT = "宋体"
-HEADING_FONT = "黑体"
-PARTY_RED = RGBColor(0xB2, 0x22, 0x22)
 TABLE_FONT_HALF_POINTS = 18  # 9 pt
 
 
@@ -40,27 +38,6 @@ def format_value(value, kind: str) -> str:
     if kind == "datetime" and isinstance(value, datetime):
         return local_datetime(value, "%Y-%m-%d")
     return str(value)
-
-
-def _east_asian(style_or_run, name: str):
-    """Set the font for Latin and Chinese text (Word keeps them apart: w:eastAsia)."""
-    style_or_run.font.name = name
-    rpr = style_or_run.element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _styles(doc):
-    normal = doc.styles["Normal"]
-    _east_asian(normal, BODY_FONT)
-    normal.font.size = Pt(10.5)
-    for name, size in (("Title", 26), ("Heading 1", 16), ("Heading 2", 13)):
-        style = doc.styles[name]
-        _east_asian(style, HEADING_FONT)
-        style.font.size = Pt(size)
-        style.font.color.rgb = PARTY_RED if name != "Heading 2" else RGBColor(0, 0, 0)
 
 
 def _cover(doc, data):
@@ -133,7 +110,7 @@ def write_docx(data, sections: list[Section], chart_png: bytes | None, path) -> 
     page = doc.sections[0]
     page.orientation = WD_ORIENT.PORTRAIT
     page.left_margin = page.right_margin = Cm(2)
-    _styles(doc)
+    portal_styles(doc)
     _cover(doc, data)
     for section in sections:
         doc.add_heading(section.title, level=1)

@@ -19,19 +19,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.parts.image import ImagePart
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from PIL import Image, UnidentifiedImageError
 
+from common.docx import portal_styles
 from common.formats import local_datetime
 
 from .content import Cover, RecordPage, RosterRow
 
-BODY_FONT = "宋体"
-HEADING_FONT = "黑体"
-PARTY_RED = RGBColor(0xB2, 0x22, 0x22)
 #: Longest side of a printed photo, in pixels (about 8 cm wide at 250 dpi), and its quality.
 PRINT_PHOTO_SIDE = 800
 PRINT_PHOTO_QUALITY = 70
@@ -79,26 +76,6 @@ def _spool(part: ImagePart, path: Path) -> None:
     part.__class__ = _FileImagePart
 
 
-def _east_asian(style_or_run, name: str):
-    """The font for Latin and Chinese text (Word keeps them apart: w:eastAsia)."""
-    style_or_run.font.name = name
-    fonts = style_or_run.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _styles(doc):
-    normal = doc.styles["Normal"]
-    _east_asian(normal, BODY_FONT)
-    normal.font.size = Pt(10.5)
-    for name, size in (("Title", 26), ("Heading 1", 16), ("Heading 2", 13)):
-        style = doc.styles[name]
-        _east_asian(style, HEADING_FONT)
-        style.font.size = Pt(size)
-        style.font.color.rgb = PARTY_RED if name != "Heading 2" else RGBColor(0, 0, 0)
-
-
 class LedgerWriter:
     """Writes one ledger; `add_record` per meeting, then `save`."""
 
@@ -107,7 +84,7 @@ class LedgerWriter:
         self.doc = Document()
         page = self.doc.sections[0]
         page.left_margin = page.right_margin = Cm(2)
-        _styles(self.doc)
+        portal_styles(self.doc)
         self.records = 0
         self.photos = 0
         ids = [int(i) for i in self.doc.element.body.xpath("//@id") if i.isdigit()]

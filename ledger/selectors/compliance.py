@@ -59,8 +59,21 @@ class Row:
         return self.template.kind
 
 
+class Rates:
+    """The two rates every compliance figure shows, from the counts it carries (`held`,
+    `required`, `attendance_present`, `attendance_listed`)."""
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.held, self.required)
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return percent(self.attendance_present, self.attendance_listed)
+
+
 @dataclass
-class BranchCompliance:
+class BranchCompliance(Rates):
     branch: OrgUnit
     span: Span
     rows: list[Row]
@@ -76,14 +89,6 @@ class BranchCompliance:
     @property
     def held(self) -> int:
         return sum(min(r.held, r.required) for r in self.rows)
-
-    @property
-    def rate(self) -> Decimal | None:
-        return percent(self.held, self.required)
-
-    @property
-    def attendance_rate(self) -> Decimal | None:
-        return percent(self.attendance_present, self.attendance_listed)
 
     @property
     def due_rows(self) -> list[Row]:

@@ -4,7 +4,6 @@ queries whatever the size of the subtree (`services.snapshots.refresh_compliance
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
@@ -14,7 +13,7 @@ from branches.models import OrgUnit, UnitType
 
 from ..models import ComplianceRun, ComplianceSnapshot
 from ..spans import Span, month_index, month_start
-from .compliance import AreaRows, BranchCompliance, compliance, percent
+from .compliance import AreaRows, BranchCompliance, Rates, compliance
 
 
 def span_months(span: Span) -> list[datetime.date] | None:
@@ -89,7 +88,7 @@ def from_snapshot(unit: OrgUnit, children: list[OrgUnit], span: Span) -> AreaRow
 
 
 @dataclass
-class StoredAreaRow:
+class StoredAreaRow(Rates):
     """An `AreaRow` read from the snapshot: the same figures, summed by the database."""
 
     unit: OrgUnit
@@ -99,14 +98,6 @@ class StoredAreaRow:
     attendance_listed: int
     attendance_present: int
     behind_count: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        return percent(self.held, self.required)
-
-    @property
-    def attendance_rate(self) -> Decimal | None:
-        return percent(self.attendance_present, self.attendance_listed)
 
     @property
     def is_branch(self) -> bool:
