@@ -11,3 +11,4 @@ class Action(models.TextChoices):
     INNOVATION_FILED = "innovation_filed"
     INNOVATION_DECIDED = "innovation_decided"
     INNOVATION_RECOMMENDED = "innovation_recommended"
+    GROUP_BRAND_SAVED = "group_brand_saved"

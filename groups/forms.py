@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ledger import selectors as ledger_selectors
 
 from . import halves
-from .models import InnovationItem, PioneerPost, PostOutcome, PostReview, SpotCheck
+from .models import GroupBrand, InnovationItem, PioneerPost, PostOutcome, PostReview, SpotCheck
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -82,3 +82,13 @@ class DecisionForm(forms.Form):
         self.fields["meeting"].label_from_instance = lambda r: (
             f"{r.held_at:%Y-%m-%d} {r.template.name} {r.topic}"
         )
+
+
+class GroupBrandForm(forms.ModelForm):
+    class Meta:
+        model = GroupBrand
+        fields = ["name", "idea", "highlights"]
+        widgets = {
+            "idea": forms.Textarea(attrs={"rows": 3}),
+            "highlights": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -33,3 +33,34 @@ rules.add_perm("groups.view_posts", rules.is_authenticated & reads_posts_of)
 rules.add_perm("groups.manage_posts", rules.is_authenticated & manages_posts_of)
 rules.add_perm("groups.view_post", rules.is_authenticated & reads_post)
 rules.add_perm("groups.manage_post", rules.is_authenticated & manages_post)
+
+
+def _leads(user, group) -> bool:
+    from ledger.rules import leads_group
+
+    return leads_group(user, group)
+
+
+@rules.predicate
+def reads_group(user, group):
+    """The roster's readers of the branch, and the group's own members and leader."""
+    if group is None:
+        return False
+    if user.has_perm("ledger.view_roster", group.branch):
+        return True
+    from ledger.rules import member_of
+
+    member = member_of(user)
+    return member is not None and member.party_group_id == group.pk
+
+
+@rules.predicate
+def keeps_group_brand(user, group):
+    """The branch's keepers (secretary, administrators) and the group's elected leader."""
+    return group is not None and (
+        user.has_perm("ledger.edit_roster", group.branch) or _leads(user, group)
+    )
+
+
+rules.add_perm("groups.view_group", rules.is_authenticated & reads_group)
+rules.add_perm("groups.edit_group_brand", rules.is_authenticated & keeps_group_brand)

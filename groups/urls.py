@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import innovation, me, posts
+from .views import group, innovation, me, posts
 
 app_name = "groups"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("innovation/<int:pk>/recommend/", innovation.item_recommend, name="innovation_recommend"),
     path("innovation/mine/", innovation.mine, name="my_innovation"),
     path("me/", me.me, name="me"),
+    path("group/<int:pk>/", group.group_page, name="group"),
 ]

@@ -1,7 +1,9 @@
+from .brand import save_group_brand
 from .innovation import InnovationError, decide_item, file_item, may_file_for, recommend_item
 from .posts import PostError, name_post, record_spot_check, review_post
 
 __all__ = [
+    "save_group_brand",
     "InnovationError",
     "PostError",
     "decide_item",

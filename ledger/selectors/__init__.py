@@ -8,6 +8,8 @@ from .records import (
 )
 from .roster import (
     branches_with_rosters,
+    group_for_page,
+    group_member_names,
     groups_of,
     member_for_page,
     members_filed_for_by,
@@ -18,6 +20,8 @@ from .roster import (
 __all__ = [
     "attendance_sheet",
     "branches_with_rosters",
+    "group_for_page",
+    "group_member_names",
     "groups_of",
     "member_for_page",
     "members_filed_for_by",

@@ -85,3 +85,14 @@ def members_filed_for_by(user, branch: OrgUnit) -> QuerySet[Member]:
             Q(user=user) | Q(party_group__leader__user=user, party_group__is_active=True)
         )
     return members.order_by("name", "pk")
+
+
+def group_for_page(pk) -> PartyGroup:
+    """A party group with its branch and leader (raises DoesNotExist)."""
+    return PartyGroup.objects.select_related("branch", "leader").get(pk=pk)
+
+
+def group_member_names(group: PartyGroup) -> list[str]:
+    """The names of the group's active members, for the group's own page (names only)."""
+    members = group.members.filter(is_active=True).order_by("name", "pk")
+    return list(members.values_list("name", flat=True))

@@ -1,0 +1,54 @@
+"""A party group's own page: its leader, members, meetings and brand card (一组一品牌)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ledger import selectors as ledger_selectors
+from workflow.views import found_or_404, refusal_on_form
+
+from .. import services
+from ..forms import GroupBrandForm
+from ..models import GroupBrand
+
+MEETINGS_SHOWN = 12
+
+
+def _group(request, pk, perm):
+    return found_or_404(request, ledger_selectors.group_for_page, pk, perm)
+
+
+@login_required
+def group_page(request, pk):
+    group = _group(request, pk, "groups.view_group")
+    card = GroupBrand.objects.filter(group=group).select_related("updated_by").first()
+    can_edit = request.user.has_perm("groups.edit_group_brand", group)
+    form = None
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    if can_edit:
+        form = GroupBrandForm(request.POST or None, instance=card)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.save_group_brand(actor=request.user, group=group, **form.cleaned_data)
+            except ValidationError as exc:
+                refusal_on_form(form, exc)
+            else:
+                messages.success(request, _("小组品牌已保存。"))
+                return redirect("groups:group", group.pk)
+    meetings = ledger_selectors.records_of(request.user, group.branch).filter(party_group=group)
+    return render(
+        request,
+        "groups/group.html",
+        {
+            "group": group,
+            "branch": group.branch,
+            "card": card,
+            "form": form,
+            "members": ledger_selectors.group_member_names(group),
+            "meetings": list(meetings[:MEETINGS_SHOWN]),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
