@@ -21,12 +21,10 @@ a version once their write has committed (`transaction.on_commit`), so a rolled-
 invalidates nothing and no reader caches the state before a commit as the state after it.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db import transaction
 
-from branches.cache import current_version, scope_digest, tree_version
+from branches.cache import current_version, new_version, scope_digest, tree_version
 
 from .models import FILED_STATUSES, SHOWCASE_STATUSES, Status
 
@@ -47,7 +45,7 @@ def version(figure: str) -> int:
 
 
 def _bump(*figures: str) -> None:
-    cache.set_many({_version_key(f): time.time_ns() for f in figures}, None)
+    cache.set_many({_version_key(f): new_version() for f in figures}, None)
 
 
 def changed(*figures: str) -> None:

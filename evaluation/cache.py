@@ -10,12 +10,10 @@ changes every scope, `branches.cache`) and by the reader's scope; they expire af
 case. The services replace a period's version once their write has committed
 (`transaction.on_commit`), so a rolled-back write invalidates nothing."""
 
-import time
-
 from django.core.cache import cache
 from django.db import transaction
 
-from branches.cache import current_versions, scope_digest, tree_version
+from branches.cache import current_versions, new_version, scope_digest, tree_version
 
 TTL = 600
 
@@ -26,7 +24,7 @@ def _version_key(period_id: int) -> str:
 
 def progress_changed(period_id: int) -> None:
     """The period's progress figures are stale once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(_version_key(period_id), time.time_ns(), None))
+    transaction.on_commit(lambda: cache.set(_version_key(period_id), new_version(), None))
 
 
 def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
