@@ -374,9 +374,24 @@ class AreaRows(list):
         return local_datetime(self.computed_at) if self.computed_at else ""
 
 
-def area_compliance(user, unit: OrgUnit, span: Span) -> AreaRows:
-    """The units right below `unit` that the user sees, each with the compliance of the
-    branches in its subtree (inside the user's scope: `units_visible_to`).
+#: Children of a unit shown per page of the area page: a city may hold 10,000 branches right
+#: below it, and a page that lists them all grows with the province.
+AREA_PAGE_SIZE = 50
+#: Up to this many children (a page of the area page) are read by id and by their own
+#: subtrees; more by the path index range (a city may hold ten thousand right below it).
+BY_ID = 200
+
+
+def area_children(user, unit: OrgUnit):
+    """The units right below `unit` that the user sees, in tree order: what the area page
+    pages through."""
+    return _visible_under(user, unit).filter(depth=unit.depth + 1).order_by("path")
+
+
+def area_compliance(user, unit: OrgUnit, span: Span, children=None) -> AreaRows:
+    """The units right below `unit` that the user sees (`children`: one page of them; default
+    all), each with the compliance of the branches in its subtree (inside the user's scope:
+    `units_visible_to`).
 
     Read from the stored monthly rollup (`ComplianceSnapshot`, refreshed nightly) when every
     month of the span has one: the children's rows, summed over the span's months — four
@@ -384,7 +399,9 @@ def area_compliance(user, unit: OrgUnit, span: Span) -> AreaRows:
     谈心谈话 falls due, but proportional work in Python to the branches below)."""
     from .snapshots import from_snapshot
 
-    visible, children = _visible_children(user, unit)
+    visible = _visible_under(user, unit)
+    if children is None:
+        children = list(visible.filter(depth=unit.depth + 1).order_by("path"))
     stored = from_snapshot(unit, children, span)
     if stored is not None:
         return stored
@@ -392,10 +409,14 @@ def area_compliance(user, unit: OrgUnit, span: Span) -> AreaRows:
     return AreaRows(live)
 
 
-def _visible_children(user, unit: OrgUnit):
+def _visible_under(user, unit: OrgUnit):
     from branches.selectors import units_visible_to
 
-    visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
+    return units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
+
+
+def _visible_children(user, unit: OrgUnit):
+    visible = _visible_under(user, unit)
     return visible, list(visible.filter(depth=unit.depth + 1).order_by("path"))
 
 
@@ -409,7 +430,13 @@ def by_child_unit(user, unit: OrgUnit, figures_of, make_row) -> list:
 
 
 def _rows_by_child(visible, children, figures_of, make_row) -> list:
-    branches = list(visible.filter(unit_type=UnitType.BRANCH).order_by("path"))
+    branches = visible.filter(unit_type=UnitType.BRANCH)
+    if children and len(children) <= BY_ID:  # a page of children: only their branches
+        under = Q()
+        for child in children:
+            under |= Q(path__startswith=child.path)
+        branches = branches.filter(under)
+    branches = list(branches.order_by("path"))
     figures = figures_of(branches)
     rows = []
     for child in children:

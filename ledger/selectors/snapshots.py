@@ -13,7 +13,7 @@ from branches.models import OrgUnit, UnitType
 
 from ..models import ComplianceRun, ComplianceSnapshot
 from ..spans import Span, month_index, month_start
-from .compliance import AreaRows, BranchCompliance, Rates, compliance
+from .compliance import BY_ID, AreaRows, BranchCompliance, Rates, compliance
 
 
 def span_months(span: Span) -> list[datetime.date] | None:
@@ -23,6 +23,15 @@ def span_months(span: Span) -> list[datetime.date] | None:
     if span.start != months[0] or span.end != month_start(last + 1) - datetime.timedelta(days=1):
         return None
     return months
+
+
+def _children_rows(unit: OrgUnit, children: list[OrgUnit], months):
+    """The snapshot rows of `children` in `months`: by id for a page of them, else by path and
+    depth (an index range — a city may hold ten thousand branches right below it)."""
+    rows = ComplianceSnapshot.objects.filter(month__in=months)
+    if len(children) <= BY_ID:
+        return rows.filter(unit_id__in=[c.pk for c in children])
+    return rows.filter(depth=unit.depth + 1, path__startswith=unit.path)
 
 
 def from_snapshot(unit: OrgUnit, children: list[OrgUnit], span: Span) -> AreaRows | None:
@@ -36,11 +45,7 @@ def from_snapshot(unit: OrgUnit, children: list[OrgUnit], span: Span) -> AreaRow
         return None  # a month not counted yet (before its first nightly run): live
     sums = {
         row["unit_id"]: row
-        # The children by path and depth (an index range), not by a list of their ids: a
-        # city may hold ten thousand branches right below it.
-        for row in ComplianceSnapshot.objects.filter(
-            month__in=months, depth=unit.depth + 1, path__startswith=unit.path
-        )
+        for row in _children_rows(unit, children, months)
         .values("unit_id")
         .annotate(
             required=Sum("required"),
@@ -54,12 +59,13 @@ def from_snapshot(unit: OrgUnit, children: list[OrgUnit], span: Span) -> AreaRow
     if len(months) > 1:
         # A branch behind in any month of the span is behind in the span: count it once.
         width = len(children[0].path)
+        branches_behind = ComplianceSnapshot.objects.filter(
+            path__startswith=unit.path, month__in=months, is_branch=True, behind__gt=0
+        ).annotate(prefix=Substr("path", 1, width))
+        if len(children) <= BY_ID:
+            branches_behind = branches_behind.filter(prefix__in=[c.path for c in children])
         behind = dict(
-            ComplianceSnapshot.objects.filter(
-                path__startswith=unit.path, month__in=months, is_branch=True, behind__gt=0
-            )
-            .annotate(prefix=Substr("path", 1, width))
-            .values("prefix")
+            branches_behind.values("prefix")
             .annotate(n=Count("unit_id", distinct=True))
             .values_list("prefix", "n")
             .order_by()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from branches.models import UnitType
+from common.pagination import paginate
 from workflow.windows import local_today
 
 from ..selectors import compliance as selectors
@@ -49,10 +50,21 @@ def area(request, unit_pk=None):
     if unit.unit_type == UnitType.BRANCH:
         return redirect("ledger:compliance", unit.pk)
     span = _span(request)
-    rows = selectors.area_compliance(request.user, unit, span)
+    page, query = paginate(
+        request, selectors.area_children(request.user, unit), selectors.AREA_PAGE_SIZE
+    )
+    rows = selectors.area_compliance(request.user, unit, span, children=list(page))
     behind = drilled_row(request, rows)
     return render(
         request,
         "ledger/compliance_area.html",
-        {"unit": unit, "rows": rows, "span": span, "spans": SPANS, "behind": behind},
+        {
+            "unit": unit,
+            "rows": rows,
+            "span": span,
+            "spans": SPANS,
+            "behind": behind,
+            "page": page,
+            "query": query,
+        },
     )

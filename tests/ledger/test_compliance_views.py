@@ -104,7 +104,20 @@ def test_the_area_page_costs_the_same_for_3_or_30_branches(
     _branches(org, n)
     client.force_login(org.users["city_reviewer"])
     url = reverse("ledger:compliance_unit", args=[org.city_a.pk])
-    with django_assert_num_queries(14):  # session, user, roles, scope, snapshot?, page
+    with django_assert_num_queries(15):  # session, user, roles, scope, count, snapshot?, page
         response = client.get(url, {"span": "quarter"})
     rows = response.content.decode().count('class="list-group-item" data-testid="area-')
     assert rows == n + 2  # GA, A2 and the new ones
+
+
+def test_the_area_page_lists_its_children_a_page_at_a_time(client, org, roster):
+    """A city may hold ten thousand branches right below it: the page shows them 50 at a time,
+    in tree order, and the next page the rest."""
+    _branches(org, 60)  # under city A, beside GA and A2: 62 children
+    client.force_login(org.users["city_reviewer"])
+    url = reverse("ledger:compliance_unit", args=[org.city_a.pk])
+    first = client.get(url, {"span": "month"}).content.decode()
+    second = client.get(url, {"span": "month", "page": 2}).content.decode()
+    marker = 'class="list-group-item" data-testid="area-'
+    assert (first.count(marker), second.count(marker)) == (50, 12)
+    assert "共 62 条" in first
