@@ -5,6 +5,8 @@ work, done by its secretary in the portal. A member reads their own posts."""
 
 import rules
 
+from ledger.rules import leads_group, member_of
+
 
 @rules.predicate
 def reads_posts_of(user, branch):
@@ -35,12 +37,6 @@ rules.add_perm("groups.view_post", rules.is_authenticated & reads_post)
 rules.add_perm("groups.manage_post", rules.is_authenticated & manages_post)
 
 
-def _leads(user, group) -> bool:
-    from ledger.rules import leads_group
-
-    return leads_group(user, group)
-
-
 @rules.predicate
 def reads_group(user, group):
     """The roster's readers of the branch, and the group's own members and leader."""
@@ -48,8 +44,6 @@ def reads_group(user, group):
         return False
     if user.has_perm("ledger.view_roster", group.branch):
         return True
-    from ledger.rules import member_of
-
     member = member_of(user)
     return member is not None and member.party_group_id == group.pk
 
@@ -58,7 +52,7 @@ def reads_group(user, group):
 def keeps_group_brand(user, group):
     """The branch's keepers (secretary, administrators) and the group's elected leader."""
     return group is not None and (
-        user.has_perm("ledger.edit_roster", group.branch) or _leads(user, group)
+        user.has_perm("ledger.edit_roster", group.branch) or leads_group(user, group)
     )
 
 

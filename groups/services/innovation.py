@@ -6,15 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.errors import DomainError
+from ledger.rules import leads_group
 from workflow.services import record_audit
 from workflow.windows import local_today
 
 from ..audit import Action
 from ..models import InnovationItem, InnovationStatus
-from .posts import PostError
 
 
-class InnovationError(PostError):
+class InnovationError(DomainError):
     """A refused 五个一 change; the message says why."""
 
 
@@ -24,9 +25,7 @@ def may_file_for(user, member) -> bool:
         return True
     if member.user_id is not None and member.user_id == user.pk:
         return True
-    group = member.party_group
-    leader_user = group.leader.user_id if group is not None and group.leader_id else None
-    return leader_user is not None and leader_user == user.pk and group.is_active
+    return member.party_group is not None and leads_group(user, member.party_group)
 
 
 @transaction.atomic
