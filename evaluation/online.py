@@ -21,10 +21,18 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from brands.selectors.scoring import BrandStage, MediaLevel, brand_stage, publication_levels
+from brands.selectors.scoring import (
+    BrandStage,
+    MediaLevel,
+    brand_stage,
+    brands_for_scoring,
+    publication_levels,
+)
 from ledger.kinds import MeetingKind as K
 
 CENT = Decimal("0.01")
+#: The rules that read the branch's ledger are named ledger_…, its brand's brand_….
+LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,12 @@ def choices() -> list[tuple[str, str]]:
 
 
 class Facts:
-    """What the rules read about one unit in one period, each fetched once, when first asked."""
+    """What the rules read about one unit in one period, each fetched once, when first asked
+    (or handed in, read for many units at once: `scores_of_units`)."""
 
-    def __init__(self, unit, period):
+    def __init__(self, unit, period, **known):
         self.unit, self.period = unit, period
+        self.__dict__.update(known)  # read for many units at once: application, ledger…
 
     @cached_property
     def application(self):
@@ -68,6 +78,13 @@ class Facts:
         from brands.selectors.applications import live_application_for
 
         return live_application_for(self.unit)
+
+    @cached_property
+    def publication_levels(self) -> list[str]:
+        """The media levels of the publications about the brand dated within the period."""
+        if self.application is None:
+            return []
+        return publication_levels(self.application, self.period.starts_on, self.period.ends_on)
 
     @cached_property
     def ledger(self):
@@ -79,10 +96,32 @@ class Facts:
 
 def scores(indicators, unit, period) -> dict[int, Online]:
     """The online score of each of `indicators` that has a rule, by indicator id."""
-    facts = Facts(unit, period)
-    return {
-        i.pk: RULES[i.online_rule].compute(facts, i) for i in indicators if i.online_rule in RULES
-    }
+    return scores_of_units(indicators, [unit], period)[unit.pk]
+
+
+def scores_of_units(indicators, units, period, *, with_dates=True) -> dict[int, dict[int, Online]]:
+    """`scores()` of many units over one period, by unit id: the ledger figures of all of them
+    are counted at once (`ledger.selectors.compliance.scoring_figures`: a fixed number of
+    queries), so scoring a province costs about what the database takes to count it.
+    `with_dates=False` leaves the meetings' dates out of the basis (a figure, not a record)."""
+    from ledger.selectors.compliance import scoring_figures
+
+    ruled = [i for i in indicators if i.online_rule in RULES]
+    units = list(units)
+    known = {u.pk: {} for u in units}
+    if any(i.online_rule.startswith(LEDGER_PREFIX) for i in ruled):
+        figures = scoring_figures(units, period.starts_on, period.ends_on, with_dates=with_dates)
+        for pk, ledger in figures.items():
+            known[pk]["ledger"] = ledger
+    if any(i.online_rule.startswith(BRAND_PREFIX) for i in ruled):
+        brands = brands_for_scoring(known, period.starts_on, period.ends_on)
+        for pk, facts in known.items():
+            facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+    result = {}
+    for unit in units:
+        facts = Facts(unit, period, **known[unit.pk])
+        result[unit.pk] = {i.pk: RULES[i.online_rule].compute(facts, i) for i in ruled}
+    return result
 
 
 def _share(maximum: Decimal, fraction: Decimal) -> Decimal:
@@ -129,7 +168,7 @@ def brand_media(facts, indicator) -> Online:
     app, period = facts.application, facts.period
     if app is None:
         return Online(Decimal(0), _("系统评分：本支部尚未申报品牌，期内无品牌传播记录。"))
-    levels = publication_levels(app, period.starts_on, period.ends_on)
+    levels = facts.publication_levels
     earned = sum((MEDIA_POINTS.get(level, INTERNAL_POINTS) for level in levels), Decimal(0))
     return Online(
         min(earned, indicator.max_points).quantize(CENT),

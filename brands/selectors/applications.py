@@ -102,8 +102,13 @@ def committees_visible_to(user) -> QuerySet[OrgUnit]:
     return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
 
 
+def live_applications() -> QuerySet[BrandApplication]:
+    """Applications that are not rejected: a unit holds at most one (a constraint)."""
+    return BrandApplication.objects.exclude(status=Status.REJECTED)
+
+
 def live_application_for(unit) -> BrandApplication | None:
-    return BrandApplication.objects.filter(unit=unit).exclude(status=Status.REJECTED).first()
+    return live_applications().filter(unit=unit).first()
 
 
 def built_application_for(unit) -> BrandApplication | None:
