@@ -36,6 +36,16 @@ from ..models import (
 from ..spans import FREQUENCY_MONTHS, Span, month_index
 
 
+@dataclass(frozen=True)
+class RecordRef:
+    """A meeting record a figure counts, as a page links it: id, local date, template name."""
+
+    pk: int
+    date: datetime.date
+    name: str
+    recorded: bool = True
+
+
 @dataclass
 class Row:
     """One template at one branch in one span."""
@@ -45,6 +55,8 @@ class Row:
     held: int = 0
     #: Local dates of the recorded meetings counted (single-branch reads only).
     dates: list[datetime.date] = field(default_factory=list)
+    #: The recorded meetings counted, by date (single-branch reads only).
+    records: list[RecordRef] = field(default_factory=list)
     #: Required in each frequency period, and held per due period (`month_index // months`
     #: → meetings counted, capped): what the annual work list reads per task.
     per_period: int = 0
@@ -81,6 +93,8 @@ class BranchCompliance(Rates):
     attendance_present: int = 0
     records_total: int = 0  # in the span, drafts included
     records_recorded: int = 0
+    #: Every record in the span, drafts included, by date (single-branch reads only).
+    span_records: list[RecordRef] = field(default_factory=list)
 
     @property
     def required(self) -> int:
@@ -136,7 +150,8 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
     Four queries for any number of branches — templates, the branches' active groups and
     members, meeting counts, attendance totals — and a fifth when 谈心谈话 (per member) falls
     due in the span. `with_dates`
-    groups by day instead of month so each row can name its meetings' dates (one branch)."""
+    groups by record instead of month so each row can name its meetings' dates and ids, and
+    the span its records (one branch: the same query, a row per record)."""
     branches = list(branches)
     ids = [b.pk for b in branches]
     templates = current_templates()
@@ -155,10 +170,11 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
     start, end = _instants(span)
     trunc = TruncDate if with_dates else TruncMonth
     in_window = Q(branch_id__in=ids, held_at__gte=start, held_at__lt=end)
+    per_record = ("pk", "template__name") if with_dates else ()
     counts = (
         MeetingRecord.objects.filter(in_window)
         .annotate(day=trunc("held_at"))
-        .values("branch_id", "template__key", "party_group_id", "day")
+        .values("branch_id", "template__key", "party_group_id", "day", *per_record)
         .annotate(
             recorded=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
             total=Count("pk"),
@@ -201,17 +217,27 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
     # Fold the aggregate rows: held per (branch, key, group or member, frequency period).
     held = defaultdict(int)
     dates = defaultdict(list)
+    refs, span_refs = defaultdict(list), defaultdict(list)
     record_totals = defaultdict(lambda: [0, 0])
     for row in counts:
         day = _as_date(row["day"])
         template = by_key.get(row["template__key"])
+        ref = None
+        if with_dates:
+            ref = RecordRef(row["pk"], day, row["template__name"], bool(row["recorded"]))
         if span.start <= day <= span.end:
             record_totals[row["branch_id"]][0] += row["total"]
             record_totals[row["branch_id"]][1] += row["recorded"]
-        if template is None or template.per_member or not row["recorded"]:
+            if ref:
+                span_refs[row["branch_id"]].append(ref)
+        if template is None or not row["recorded"]:
             continue
         bucket = _bucket_due(span, template, day)
         if bucket is None:
+            continue
+        if ref:  # 谈心谈话 too: its members are counted from these records' attendance
+            refs[(row["branch_id"], template.key)].append(ref)
+        if template.per_member:
             continue
         held[(row["branch_id"], template.key, row["party_group_id"], bucket)] += row["recorded"]
         if with_dates:
@@ -249,6 +275,7 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
                     required=due,
                     held=min(held_by_template[(branch.pk, t.key)], due),
                     dates=sorted(dates[(branch.pk, t.key)]),
+                    records=_by_date(refs[(branch.pk, t.key)]),
                     per_period=per_period,
                     periods=held_by_period.get((branch.pk, t.key), {}),
                 )
@@ -263,12 +290,17 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
             attendance_present=seen.get("present", 0),
             records_total=totals[0],
             records_recorded=totals[1],
+            span_records=_by_date(span_refs[branch.pk]),
         )
     return result
 
 
 def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _by_date(refs) -> list[RecordRef]:
+    return sorted(refs, key=lambda r: (r.date, r.pk))
 
 
 def for_branch(branch: OrgUnit, span: Span) -> BranchCompliance:
@@ -455,6 +487,8 @@ class TemplateFigures:
     required: int
     held: int
     dates: tuple[datetime.date, ...]
+    #: The recorded meetings counted, for the pages to link (`RecordRef`, by date).
+    records: tuple[RecordRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -464,6 +498,10 @@ class ScoringFigures:
     attendance_present: int
     records_total: int
     records_recorded: int
+    #: Every record between `start` and `end`, drafts included (`RecordRef.recorded`).
+    records: tuple[RecordRef, ...] = ()
+    start: datetime.date | None = None
+    end: datetime.date | None = None
 
     @property
     def attendance_rate(self) -> Decimal | None:
@@ -473,17 +511,28 @@ class ScoringFigures:
 
 def for_scoring(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ScoringFigures:
     """What evaluation's online rules read of a branch's ledger between two local dates
-    (an assessment period): plain numbers. A unit that is not a branch keeps no ledger."""
+    (an assessment period): plain numbers, and the records behind them (`RecordRef`: the
+    same query, one row per record). A unit that is not a branch keeps no ledger."""
     if unit.unit_type != UnitType.BRANCH:
-        return ScoringFigures((), 0, 0, 0, 0)
+        return ScoringFigures((), 0, 0, 0, 0, start=start, end=end)
     figures = for_branch(unit, Span(start, end))
     return ScoringFigures(
         tuple(
-            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates))
+            TemplateFigures(
+                r.kind,
+                r.template.name,
+                r.required,
+                r.held,
+                tuple(r.dates),
+                tuple(r.records),
+            )
             for r in figures.rows
         ),
         figures.attendance_listed,
         figures.attendance_present,
         figures.records_total,
         figures.records_recorded,
+        tuple(figures.span_records),
+        start,
+        end,
     )
