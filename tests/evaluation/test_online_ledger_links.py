@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import online
+from evaluation.models import PeriodKind
 from evaluation.services import assessments as services
 from ledger.kinds import MeetingKind as K
 from ledger.models import MeetingRecord
@@ -80,7 +81,7 @@ def test_the_figures_carry_the_records_they_count(org, world):
     assert len(figures.records) == figures.records_total == 7
     assert [r.recorded for r in figures.records].count(False) == 1
     assert (figures.start, figures.end) == Q1
-    assert org.b1.pk not in {r.pk for r in figures.records}  # B1's meeting is B1's
+    assert not {r.pk for r in refs(org.b1, "committee-meeting")} & {r.pk for r in figures.records}
 
 
 def test_each_ledger_score_names_its_records(org, world, a1):
@@ -110,6 +111,26 @@ def test_each_ledger_score_names_its_records(org, world, a1):
     assert scores["dw-1"].records is None
     # the stored evidence text is unchanged
     assert scores["gl-2"].basis.endswith("（1月8日、1月20日、3月3日）。")
+
+
+def test_talks_link_the_records_their_members_were_counted_from(org, roster):
+    """谈心谈话 is counted per member from the attendance of its records: those records are
+    the ones linked (the basis text keeps its counts only)."""
+    user = org.users["secretary"]
+    talk = held(
+        org.a1, "heart-talk", local(2026, 3, 9, 15), user=user, attendance=[(roster.li, "present")]
+    )
+    year = make_period(
+        org,
+        version=latest("six-good"),
+        kind=PeriodKind.ANNUAL,
+        starts=datetime.date(2026, 1, 1),
+        ends=datetime.date(2026, 12, 31),
+        name="2026年度考评",
+    )
+    zzsh3 = online_scores(year.assessments.get(unit=org.a1))["zzsh-3"]
+    assert [r.pk for r in zzsh3.records.refs] == [talk.pk]
+    assert "应开谈心谈话 3 次，已开 1 次；" in zzsh3.basis  # no dates: members, not meetings
 
 
 def test_nothing_recorded_links_nothing(org, roster, a1):
@@ -220,11 +241,14 @@ def test_the_reviewer_sees_the_links_and_opens_the_record(client, org, world, a1
 
 
 def test_another_citys_reviewer_cannot_open_the_records(client, org, world, a1):
+    """The links lead to the ledger's own pages, which check again: a sibling subtree's
+    reviewer is refused the record, the filtered list and the assessment (403, the house's
+    convention for an existing object out of scope)."""
     client.force_login(org.rev_b)
-    assert client.get(reverse("evaluation:assessment", args=[a1.pk])).status_code in (403, 404)
-    assert client.get(record_url(world.c_jan8.pk)).status_code in (403, 404)
+    assert client.get(record_url(world.c_jan8.pk)).status_code == 403
     records = reverse("ledger:records", args=[org.a1.pk]) + "?since=2026-01-01&until=2026-03-31"
-    assert client.get(records).status_code in (403, 404)
+    assert client.get(records).status_code == 403
+    assert client.get(reverse("evaluation:assessment", args=[a1.pk])).status_code == 403
 
 
 def _queries(client, url) -> int:
