@@ -15,9 +15,11 @@ Which template kinds a ledger rule counts is part of the rule, not a parameter o
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -36,10 +38,44 @@ LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
 
 
 @dataclass(frozen=True)
+class LedgerRecords:
+    """The ledger records a score counted (`ledger.selectors.compliance.RecordRef`: id, local
+    date, template name), for the pages to link as evidence; read live, never stored. The
+    full list is the branch's records between `since` and `until` of the rule's `kinds`
+    (none: every kind), recorded ones only when `recorded_only`."""
+
+    refs: tuple
+    since: date
+    until: date
+    kinds: tuple[str, ...] = ()
+    recorded_only: bool = False
+
+    @property
+    def shown(self) -> tuple:
+        return self.refs[:MAX_DATES]
+
+    @property
+    def more(self) -> bool:
+        return len(self.refs) > MAX_DATES
+
+    @property
+    def query(self) -> str:
+        """The record list's filters that list them all."""
+        query = {"since": self.since.isoformat(), "until": self.until.isoformat()}
+        if self.kinds:
+            query["kinds"] = list(self.kinds)
+        if self.recorded_only:
+            query["status"] = "recorded"
+        return urlencode(query, doseq=True)
+
+
+@dataclass(frozen=True)
 class Online:
     score: Decimal
     #: What the score rests on, in words: stored as the item's evidence text.
     basis: str
+    #: The ledger records behind the score (ledger rules that counted any), for the links.
+    records: LedgerRecords | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +158,12 @@ def scores_of_units(indicators, units, period, *, with_dates=True) -> dict[int, 
         facts = Facts(unit, period, **known[unit.pk])
         result[unit.pk] = {i.pk: RULES[i.online_rule].compute(facts, i) for i in ruled}
     return result
+
+
+def records_behind(results: dict[int, Online]) -> dict[int, LedgerRecords]:
+    """The ledger records behind each of `scores()`'s results that counted any, by indicator
+    id: what the assessment's pages link as evidence."""
+    return {pk: r.records for pk, r in results.items() if r.records}
 
 
 def _share(maximum: Decimal, fraction: Decimal) -> Decimal:
@@ -208,10 +250,22 @@ def _dates(dates) -> str:
     return shown + (_("等") if len(dates) > MAX_DATES else "")
 
 
+def ledger_records(figures, refs, kinds=None, *, recorded_only=True) -> LedgerRecords | None:
+    """The records behind a ledger score, by date, for the pages (None when there are none).
+    The full list runs over the figures' dates, from the earliest record counted when a
+    frequency period began before them (a quarter's 党课 counted in March)."""
+    refs = tuple(sorted(refs, key=lambda r: (r.date, r.pk)))
+    if not refs:
+        return None
+    since = min(d for d in (figures.start, refs[0].date) if d is not None)
+    until = figures.end or refs[-1].date
+    return LedgerRecords(refs, since, until, tuple(kinds or ()), recorded_only)
+
+
 def meetings_score(figures, kinds, maximum: Decimal) -> Online:
     """Full points when every meeting due in the period was held, the held share otherwise;
     full points too when none fell due (nothing was missed). The basis names each template's
-    count and the dates of the meetings counted."""
+    count and the dates of the meetings counted; `records`, the meetings themselves."""
     rows = [m for m in figures.meetings if m.required and (kinds is None or m.kind in kinds)]
     if not rows:
         return Online(maximum, _("系统评分（台账）：本期没有到期应开的会议，不扣分。"))
@@ -226,7 +280,8 @@ def meetings_score(figures, kinds, maximum: Decimal) -> Online:
     required = sum(m.required for m in rows)
     held = sum(min(m.held, m.required) for m in rows)
     basis = _("系统评分（台账）：本期%(parts)s。") % {"parts": "；".join(parts)}
-    return Online(_share(maximum, Decimal(held) / Decimal(required)), basis)
+    records = ledger_records(figures, (r for m in rows for r in m.records), kinds)
+    return Online(_share(maximum, Decimal(held) / Decimal(required)), basis, records)
 
 
 def _register_meeting_rule(code, label, kinds):
@@ -257,7 +312,9 @@ def ledger_attendance(facts, indicator) -> Online:
         "present": figures.attendance_present,
         "rate": figures.attendance_rate,
     }
-    return Online(_share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1))), basis)
+    records = ledger_records(figures, (r for r in figures.records if r.recorded))
+    points = _share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1)))
+    return Online(points, basis, records)
 
 
 @rule("ledger_completeness", _lazy("台账：台账完整率（已完整记录/全部台账）"))
@@ -278,4 +335,5 @@ def ledger_completeness(facts, indicator) -> Online:
         "drafts": drafts,
     }
     share = Decimal(figures.records_recorded) / Decimal(figures.records_total)
-    return Online(_share(indicator.max_points, share), basis)
+    records = ledger_records(figures, figures.records, recorded_only=False)
+    return Online(_share(indicator.max_points, share), basis, records)

@@ -31,9 +31,11 @@ def _load(assessment):
     return indicators, result_selectors.score_rows(assessment)
 
 
-def _rows(assessment, indicators, scores, form=None, names=()):
-    """Dimensions with their indicators, each with its score row, evidence files and (when a
-    form is given) its bound fields `names` (field prefixes)."""
+def _rows(assessment, indicators, scores, form=None, names=(), records=None):
+    """Dimensions with their indicators, each with its score row, evidence files, the ledger
+    records behind its online score (`records`: `online.records_behind`) and (when a form is
+    given) its bound fields `names` (field prefixes)."""
+    records = records or {}
     files = {}
     for e in assessment.evidence.all():
         files.setdefault(e.indicator_id, []).append(e)
@@ -41,12 +43,29 @@ def _rows(assessment, indicators, scores, form=None, names=()):
     for dimension, items in grouped(indicators):
         rows = []
         for i in items:
-            row = {"indicator": i, "score": scores.get(i.pk), "files": files.get(i.pk, [])}
+            row = {
+                "indicator": i,
+                "score": scores.get(i.pk),
+                "files": files.get(i.pk, []),
+                "records": records.get(i.pk),
+            }
             if form is not None:
                 row["fields"] = {n: form[f"{n}{i.pk}"] for n in names}
             rows.append(row)
         groups.append((dimension, rows))
     return groups
+
+
+def _records(user, assessment, indicators, computed=None) -> dict:
+    """The ledger records behind the online scores, for those who may open them (the branch's
+    secretary, the reviewers above it): `computed`, the scores the page already has."""
+    if not any(i.online_rule for i in indicators):
+        return {}
+    if not user.has_perm("ledger.view_records", assessment.unit):
+        return {}
+    if computed is None:
+        computed = online.scores(indicators, assessment.unit, assessment.period)
+    return online.records_behind(computed)
 
 
 @login_required
@@ -70,7 +89,14 @@ def detail(request, pk, review_form=None):
             scores=scores,
             initial={"expected_version": assessments.WORKFLOW.version_of(assessment)},
         )
-    groups = _rows(assessment, indicators, scores, review_form, ("r", "why"))
+    groups = _rows(
+        assessment,
+        indicators,
+        scores,
+        review_form,
+        ("r", "why"),
+        _records(user, assessment, indicators),
+    )
     show_result = user.has_perm("evaluation.view_result", assessment)
     context = {
         "assessment": assessment,
@@ -122,13 +148,14 @@ def fill(request, pk):
     carried_from, carried = None, {}
     if request.method == "GET" and not any(row.evidence for row in scores.values()):
         carried_from, carried = result_selectors.carried_evidence(assessment, indicators)
+    computed = online.scores(indicators, assessment.unit, assessment.period)
     form = SelfAssessmentForm(
         request.POST or None,
         request.FILES or None,
         indicators=indicators,
         scores=scores,
         carried=carried,
-        online=online.scores(indicators, assessment.unit, assessment.period),
+        online=computed,
     )
     _open, window_error = fill_window(assessment.period).check()
     if request.method == "POST" and form.is_valid() and not window_error:
@@ -152,7 +179,8 @@ def fill(request, pk):
             )
     if request.method == "POST":
         form.name_unsaved_uploads()  # nothing was saved: no file is kept
-    groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"))
+    records = _records(request.user, assessment, indicators, computed)
+    groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"), records)
     return render(
         request,
         "evaluation/fill.html",

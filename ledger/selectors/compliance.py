@@ -33,6 +33,8 @@ from ..models import (
     RecordStatus,
 )
 from ..spans import Span
+from . import counting
+from .counting import RecordRef
 
 
 @dataclass
@@ -44,8 +46,9 @@ class Row:
     held: int = 0
     #: Local dates of the recorded meetings counted (single-branch reads only).
     dates: list[datetime.date] = field(default_factory=list)
-    #: (local date, record id) of each of those meetings, in date order (same reads).
-    records: tuple[tuple[datetime.date, int], ...] = ()
+    #: The recorded meetings counted, by date (same reads; 谈心谈话: those its members
+    #: were counted from).
+    records: tuple[RecordRef, ...] = ()
     #: Required in each frequency period, and held per due period (`month_index // months`
     #: → meetings counted, capped): what the annual work list reads per task.
     per_period: int = 0
@@ -82,6 +85,8 @@ class BranchCompliance(Rates):
     attendance_present: int = 0
     records_total: int = 0  # in the span, drafts included
     records_recorded: int = 0
+    #: Every record in the span, drafts included, by date (`with_dates` reads only).
+    span_records: tuple[RecordRef, ...] = ()
 
     @property
     def required(self) -> int:
@@ -126,16 +131,14 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
     Four queries for any number of branches — templates, the branches' sizes and records,
     the meetings held per frequency period (`counting.held_per_period`, counted and capped
     by the database), attendance totals — a fifth when 谈心谈话 (per member) falls due in the
-    span, and one more `with_dates`: the dates and ids of the meetings counted (one branch's
-    page and its online scores name them)."""
-    from . import counting
-
+    span, and one more `with_dates`: the records behind the figures (`counting.RecordRef`:
+    one branch's page and its online scores name and link them)."""
     branches = list(branches)
     ids = [b.pk for b in branches]
     templates = current_templates()
     sizes = counting.branch_sizes(ids, span)
     held = counting.held_per_period(ids, span, templates)
-    counted = counting.meeting_dates(ids, span, templates) if with_dates else {}
+    counted, in_span = counting.records_behind(ids, span, templates) if with_dates else ({}, {})
     attendance = {
         row["record__branch_id"]: row
         for row in Attendance.objects.filter(
@@ -173,7 +176,7 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
                     t,
                     required=required,
                     held=min(sum(periods.values()), required),
-                    dates=sorted({day for day, _pk in records}),
+                    dates=sorted({r.date for r in records} if not t.per_member else ()),
                     records=tuple(records),
                     per_period=per_period,
                     periods=periods,
@@ -188,6 +191,7 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
             attendance_present=seen.get("present", 0),
             records_total=size["records_total"],
             records_recorded=size["records_recorded"],
+            span_records=tuple(in_span.get(branch.pk, ())),
         )
     return result
 
@@ -376,6 +380,8 @@ class TemplateFigures:
     required: int
     held: int
     dates: tuple[datetime.date, ...]
+    #: The recorded meetings counted, for the pages to link (`RecordRef`, by date).
+    records: tuple[RecordRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -385,6 +391,10 @@ class ScoringFigures:
     attendance_present: int
     records_total: int
     records_recorded: int
+    #: Every record between `start` and `end`, drafts included (`RecordRef.recorded`).
+    records: tuple[RecordRef, ...] = ()
+    start: datetime.date | None = None
+    end: datetime.date | None = None
 
     @property
     def attendance_rate(self) -> Decimal | None:
@@ -402,24 +412,27 @@ def scoring_figures(
     units = list(units)
     branches = [u for u in units if u.unit_type == UnitType.BRANCH]
     figures = compliance(branches, Span(start, end), with_dates=with_dates) if branches else {}
-    none = ScoringFigures((), 0, 0, 0, 0)
+    none = ScoringFigures((), 0, 0, 0, 0, start=start, end=end)
     result = {}
     for unit in units:
         branch = figures.get(unit.pk)
-        result[unit.pk] = none if branch is None else _plain(branch)
+        result[unit.pk] = none if branch is None else _plain(branch, start, end)
     return result
 
 
-def _plain(figures: BranchCompliance) -> ScoringFigures:
+def _plain(figures: BranchCompliance, start, end) -> ScoringFigures:
     return ScoringFigures(
         tuple(
-            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates))
+            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates), r.records)
             for r in figures.rows
         ),
         figures.attendance_listed,
         figures.attendance_present,
         figures.records_total,
         figures.records_recorded,
+        figures.span_records,
+        start,
+        end,
     )
 
 

@@ -19,11 +19,13 @@ number of records: the Python that follows only adds up a handful of rows per br
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Least, TruncDate
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Least
+from django.utils import timezone
 
 from workflow.windows import end_of_local_day, start_of_local_day
 
@@ -145,23 +147,38 @@ def held_per_period(ids, span: Span, templates) -> dict[tuple[int, str], dict[in
     return held
 
 
-def meeting_dates(ids, span: Span, templates) -> dict[tuple[int, str], list]:
-    """{(branch id, key): [(local date, record id), …]} of the recorded meetings counted, in
-    date order: what a single branch's page names and its online scores link (one query)."""
-    windows = due_windows(span, [t for t in templates if not t.per_member])
-    counted = defaultdict(list)
-    if not windows:
-        return counted
+@dataclass(frozen=True)
+class RecordRef:
+    """A meeting record a figure counts, as a page links it: id, local date, template name."""
+
+    pk: int
+    date: datetime.date
+    name: str
+    recorded: bool = True
+
+
+def records_behind(ids, span: Span, templates) -> tuple[dict, dict]:
+    """The records behind the figures, by date, in one query: ({(branch id, key): the
+    recorded meetings counted — for 谈心谈话 those its members were counted from}, {branch id:
+    every record held in the span, drafts included})."""
+    windows = due_windows(span, templates)
+    start, end = start_of_local_day(span.start), end_of_local_day(span.end)
+    counted, in_span = defaultdict(list), defaultdict(list)
     rows = (
         MeetingRecord.objects.filter(
-            _in_windows(windows), branch_id__in=ids, status=RecordStatus.RECORDED
+            _in_windows(windows) | Q(held_at__gte=start, held_at__lt=end), branch_id__in=ids
         )
-        .values_list("branch_id", "template__key", TruncDate("held_at"), "pk")
-        .order_by("branch_id", "template__key", "held_at", "pk")
+        .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
+        .order_by("held_at", "pk")
     )
-    for branch_id, key, day, pk in rows:
-        counted[(branch_id, key)].append((day, pk))
-    return counted
+    for pk, branch_id, key, name, status, held_at in rows:
+        ref = RecordRef(pk, timezone.localdate(held_at), name, status == RecordStatus.RECORDED)
+        if start <= held_at < end:
+            in_span[branch_id].append(ref)
+        window = windows.get(key)
+        if ref.recorded and window and window[0] <= held_at < window[1]:
+            counted[(branch_id, key)].append(ref)
+    return counted, in_span
 
 
 def _count(model, **filters):
