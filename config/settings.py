@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "bulletins",
     "ledger",
     "groups",
+    "honours",
     "backup",
 ]
 
