@@ -1,5 +1,6 @@
 """Reads of the ledger: the roster and templates (roster.py), the records (records.py)."""
 
+from .group_figures import GroupMeetings, group_meetings
 from .records import (
     attendance_sheet,
     record_for_page,
@@ -18,6 +19,8 @@ from .roster import (
 )
 
 __all__ = [
+    "GroupMeetings",
+    "group_meetings",
     "attendance_sheet",
     "branches_with_rosters",
     "group_for_page",
