@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import group, innovation, me, posts
+from .views import assessment, group, innovation, me, posts
 
 app_name = "groups"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("innovation/mine/", innovation.mine, name="my_innovation"),
     path("me/", me.me, name="me"),
     path("group/<int:pk>/", group.group_page, name="group"),
+    path("branch/<int:branch_pk>/assessments/", assessment.branch_assessments, name="assessments"),
+    path("assessments/<int:pk>/", assessment.assessment_page, name="assessment"),
+    path("assessments/<int:pk>/reopen/", assessment.reopen, name="assessment_reopen"),
 ]

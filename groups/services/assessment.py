@@ -179,7 +179,7 @@ def _write_scores(assessment, values: dict) -> list[GroupScore]:
         found = prefill.get(score.indicator_id)
         score.system_points = found.score if found else None
         score.basis = found.basis if found else ""
-        value = typed[score.indicator_id]
+        value = scoring.to_decimal(typed[score.indicator_id])
         note = (values.get(note_name(score.indicator_id)) or "").strip()
         if found is not None:
             if value is None or value == found.score:
