@@ -16,3 +16,5 @@ class Action(models.TextChoices):
     ASSESSMENT_SAVED = "group_assessment_saved"
     ASSESSMENT_SUBMITTED = "group_assessment_submitted"
     ASSESSMENT_REOPENED = "group_assessment_reopened"
+    BRAND_GROUP_PROPOSED = "brand_group_proposed"
+    BRAND_GROUP_DECIDED = "brand_group_decided"

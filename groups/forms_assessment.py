@@ -49,3 +49,31 @@ class GroupScoresForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("退回修改理由"), max_length=200)
+
+
+class NominationForm(forms.Form):
+    """The branch's proposal: one of its groups with published results of the year."""
+
+    group = forms.TypedChoiceField(label=_("党小组"), coerce=int)
+    reason = forms.CharField(
+        label=_("推荐理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("政治表现、党建工作完成、小组活动组织、纪律作风表现。"),
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [(r.group_id, f"{r.group_name}（{r.total}）") for r in rows]
+        self.fields["group"].error_messages["invalid_choice"] = _(
+            "请选择本年度有公布考评结果的党小组。"
+        )
+
+
+class DecisionForm(forms.Form):
+    confirm = forms.TypedChoiceField(
+        label=_("意见"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("确认为品牌党小组")), ("0", _("不予确认"))],
+    )
+    note = forms.CharField(label=_("意见说明"), max_length=200, required=False)

@@ -5,6 +5,7 @@ work, done by its secretary in the portal. A member reads their own posts."""
 
 import rules
 
+from branches.access import is_reviewer, reviewer_covers
 from ledger.rules import leads_group, member_of
 
 
@@ -104,3 +105,23 @@ rules.add_perm(
 )
 rules.add_perm("groups.view_group_assessment", rules.is_authenticated & reads_group_assessment)
 rules.add_perm("groups.manage_group_assessment", rules.is_authenticated & manages_group_assessment)
+
+
+# --- 品牌党小组评选 (the branch proposes, the reviewer above confirms) -------------------------
+
+
+@rules.predicate
+def confirms_brand_groups_of(user, branch):
+    """A reviewer whose subtree holds the branch, strictly above it (general branch, committee,
+    province): the level above the branch confirms its 品牌党小组."""
+    return branch is not None and reviewer_covers(user, branch)
+
+
+@rules.predicate
+def holds_a_review_queue(user):
+    return is_reviewer(user)
+
+
+rules.add_perm("groups.propose_brand_group", rules.is_authenticated & manages_group_assessments_of)
+rules.add_perm("groups.confirm_brand_group", rules.is_authenticated & confirms_brand_groups_of)
+rules.add_perm("groups.view_brand_group_queue", rules.is_authenticated & holds_a_review_queue)

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from branches.selectors import scope_filter
 from ledger import selectors as ledger_selectors
 from workflow.windows import end_of_local_day, start_of_local_day
 
 from ..models import (
     AssessmentStatus,
+    BrandGroupNomination,
     GroupAssessment,
     GroupScore,
     InnovationItem,
     InnovationStatus,
+    NominationStatus,
     PostReview,
 )
 from ..quarters import Quarter
@@ -171,3 +174,36 @@ def grouped_scores(scores) -> list[tuple[object, list[GroupScore]]]:
         dimension = score.indicator.dimension
         groups.setdefault(dimension.pk, (dimension, []))[1].append(score)
     return list(groups.values())
+
+
+# --- 品牌党小组 ----------------------------------------------------------------------------------
+
+
+def nominations_of(branch, year: int) -> QuerySet[BrandGroupNomination]:
+    return (
+        BrandGroupNomination.objects.filter(branch=branch, year=year)
+        .select_related("group")
+        .order_by("rank", "pk")
+    )
+
+
+def pending_nominations(user) -> QuerySet[BrandGroupNomination]:
+    """Proposals waiting in the reader's subtree, oldest first (for the reviewers above)."""
+    return (
+        scope_filter(
+            BrandGroupNomination.objects.filter(status=NominationStatus.PROPOSED),
+            user,
+            unit_field="branch",
+        )
+        .select_related("branch", "group")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def honours_of(group) -> list[int]:
+    """The years the group was confirmed as a 品牌党小组, newest first."""
+    return list(
+        BrandGroupNomination.objects.filter(group=group, status=NominationStatus.CONFIRMED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )

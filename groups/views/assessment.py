@@ -14,7 +14,8 @@ from workflow.views import attempt, found_or_404, refusal_on_form
 from workflow.windows import local_today
 
 from .. import services
-from ..forms_assessment import GroupScoresForm, ReopenForm
+from ..forms_assessment import GroupScoresForm, NominationForm, ReopenForm
+from ..models import NominationStatus
 from ..quarters import Quarter, open_quarters
 from ..selectors import assessment as S
 
@@ -54,6 +55,16 @@ def branch_assessments(request, branch_pk):
         )
         return redirect(_branch_url(branch, quarter))
     rows = S.quarter_rows(branch, quarter, drafts=can_manage)
+    year_rows = S.year_table(branch, quarter.year)
+    nominations = list(S.nominations_of(branch, quarter.year))
+    nominate = None
+    if request.user.has_perm("groups.propose_brand_group", branch) and quarter.year in (
+        services.nominable_years(local_today())
+    ):
+        taken = {n.group_id for n in nominations if n.status != NominationStatus.DECLINED}
+        open_rows = [r for r in year_rows if not r.vetoed and r.group_id not in taken]
+        if open_rows and len(taken) < services.brand_groups.MAX_PER_BRANCH:
+            nominate = NominationForm(rows=open_rows)
     return render(
         request,
         "groups/assessments.html",
@@ -61,7 +72,9 @@ def branch_assessments(request, branch_pk):
             "branch": branch,
             "quarter": quarter,
             "rows": rows,
-            "year_rows": S.year_table(branch, quarter.year),
+            "year_rows": year_rows,
+            "nominations": nominations,
+            "nominate": nominate,
             "can_manage": can_manage,
             "can_start": can_manage
             and quarter in open_now

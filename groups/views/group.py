@@ -51,6 +51,7 @@ def group_page(request, pk):
             "form": form,
             "members": ledger_selectors.group_member_names(group),
             "meetings": list(meetings[:MEETINGS_SHOWN]),
+            "honours": assessment_selectors.honours_of(group),
             "results": list(assessment_selectors.published_of_group(group)[:RESULTS_SHOWN]),
         },
         status=400 if form is not None and form.errors else 200,
