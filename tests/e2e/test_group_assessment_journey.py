@@ -101,3 +101,44 @@ def test_the_secretary_scores_the_quarter_and_a_member_sees_his_groups_result(
         # never another group's quarter (still a draft, and not his group)
         response = page.goto(f"{live_server.url}/groups/assessments/{g2.pk}/")
         assert response.status == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_branch_proposes_a_brand_group_and_the_city_confirms_it(page, live_server, org, screen):
+    """品牌党小组 at the year's end: from the published quarter, the secretary proposes 运维一组
+    on her quarterly page; the city reviewer confirms it from the queue; the group's brand card
+    shows the honour."""
+    secretary = org.users["secretary"]
+    q4 = Quarter(2026, 4)
+    with time_machine.travel(_on(q4.publishes_from), tick=False):
+        roster = Roster(org)
+        services.start_quarter(actor=secretary, branch=org.a1, quarter=q4)
+        for a in GroupAssessment.objects.filter(branch=org.a1):
+            values = {
+                f"score_{s.indicator_id}": "10"
+                for s in a.scores.select_related("indicator")
+                if s.system_points is None and s.indicator.kind != "veto"
+            }
+            services.submit_scores(actor=secretary, assessment_id=a.pk, values=values)
+    with time_machine.travel(_on(q4.publishes_from + datetime.timedelta(days=4)), tick=True):
+        login(page, live_server, secretary.username)
+        page.goto(f"{live_server.url}/groups/branch/{org.a1.pk}/assessments/?q=2026-4")
+        form = page.get_by_test_id("nominate-form")
+        form.locator("select[name=group]").select_option(str(roster.g1.pk))
+        form.locator("textarea[name=reason]").fill("政治表现突出，全年小组会按期召开")
+        assert_no_horizontal_scroll(page)
+        form.get_by_role("button").click()
+        expect(page.get_by_test_id("nominations")).to_contain_text("支部推荐")
+
+        page.context.clear_cookies()
+        login(page, live_server, org.users["city_reviewer"].username)
+        page.goto(f"{live_server.url}/groups/brand-groups/")
+        pending = page.get_by_test_id("pending-nominations")
+        expect(pending).to_contain_text(roster.g1.name)
+        assert_no_horizontal_scroll(page)
+        pending.get_by_role("button").first.click()
+        expect(page.get_by_test_id("pending-nominations")).to_contain_text("暂无待确认的推荐")
+
+        page.goto(f"{live_server.url}/groups/group/{roster.g1.pk}/")
+        expect(page.get_by_test_id("brand-group-honours")).to_contain_text("2026年度品牌党小组")
+        assert_no_horizontal_scroll(page)
