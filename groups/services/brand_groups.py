@@ -8,12 +8,15 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import OrgUnit
+from branches.access import SUBTREE_REVIEWING_TYPES, secretaries_at, users_with_role_at
+from branches.models import OrgUnit, Role
+from branches.selectors import ancestors_of
 from common.errors import DomainError
-from workflow.services import record_audit
+from workflow.services import notify, record_audit
 from workflow.windows import local_today
 
 from ..audit import Action
@@ -86,7 +89,22 @@ def propose(*, actor, group, year: int, reason: str) -> BrandGroupNomination:
         comment=reason[:200],
         unit=branch,
     )
+    notify(
+        _reviewers_above(branch),
+        title=_("%(branch)s 推荐 %(group)s 为%(year)d年度品牌党小组，请确认。")
+        % {"branch": branch.name, "group": group.name, "year": year},
+        url=reverse("groups:brand_groups"),
+    )
     return nomination
+
+
+def _reviewers_above(branch) -> list:
+    """The reviewers of the general branch and committee above the branch (who confirm)."""
+    reviewers = []
+    for unit in ancestors_of(branch):
+        if unit.unit_type in SUBTREE_REVIEWING_TYPES:
+            reviewers += users_with_role_at(unit, Role.REVIEWER)
+    return reviewers
 
 
 @transaction.atomic
@@ -115,5 +133,16 @@ def decide(*, actor, nomination_id, confirm: bool, note: str = "") -> BrandGroup
         to_state=nomination.status,
         comment=note,
         unit=nomination.branch,
+    )
+    notify(
+        secretaries_at(nomination.branch),
+        title=_("%(group)s %(year)d年度品牌党小组：%(outcome)s")
+        % {
+            "group": nomination.group.name,
+            "year": nomination.year,
+            "outcome": nomination.get_status_display(),
+        },
+        body=note,
+        url=reverse("groups:assessments", args=[nomination.branch_id]) + f"?q={nomination.year}-4",
     )
     return nomination

@@ -246,3 +246,14 @@ def test_propose_and_confirm_on_the_pages_and_the_card_shows_it(client, org, yea
     client.force_login(year_published.zhao.user)  # a member of 运维二组
     card = client.get(reverse("groups:group", args=[year_published.g2.pk])).content.decode()
     assert 'data-testid="brand-group-honours"' in card and f"{YEAR}年度品牌党小组" in card
+
+
+def test_the_reviewers_above_and_then_the_secretary_are_notified(org, year_published):
+    from workflow.models import Notification
+
+    nomination = propose(org, year_published.g1)
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"rev_ga", "rev_a"}  # general branch and city reviewers, not B's
+    services.decide(actor=org.users["city_reviewer"], nomination_id=nomination.pk, confirm=True)
+    latest = Notification.objects.latest("pk")
+    assert latest.recipient == org.users["secretary"] and "品牌党小组" in latest.title
