@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from common.errors import DomainError
 from evaluation import online, scoring
 from evaluation.selectors import tables as evaluation_tables
 from ledger import selectors as ledger_selectors
-from workflow.services import record_audit
+from workflow.services import notify, record_audit
 from workflow.windows import local_today
 
 from .. import selectors
@@ -177,12 +178,15 @@ def _write_scores(assessment, values: dict) -> list[GroupScore]:
         }[problem]
     for score in scores:
         found = prefill.get(score.indicator_id)
+        shown = score.system_points  # the figure the form showed, before this refresh
         score.system_points = found.score if found else None
         score.basis = found.basis if found else ""
         value = scoring.to_decimal(typed[score.indicator_id])
         note = (values.get(note_name(score.indicator_id)) or "").strip()
         if found is not None:
-            if value is None or value == found.score:
+            # Left as shown (the page's figure, or the new one): follow the portal's figure,
+            # so a meeting recorded since the page was opened counts without a reason.
+            if value is None or value == found.score or (value == shown and not note):
                 value, note = found.score, ""
             elif not note:
                 errors[note_name(score.indicator_id)] = _("调整系统预填分，请说明理由。")
@@ -241,6 +245,12 @@ def submit_scores(*, actor, assessment_id, values: dict) -> GroupAssessment:
         from_state=AssessmentStatus.DRAFT,
         to_state=AssessmentStatus.SUBMITTED,
         unit=assessment.branch,
+    )
+    notify(
+        ledger_selectors.group_member_users(assessment.group),
+        title=_("%(group)s %(quarter)s考评结果已公布：%(total)s 分")
+        % {"group": assessment.group.name, "quarter": quarter.label, "total": assessment.total},
+        url=reverse("groups:assessment", args=[assessment.pk]),
     )
     return assessment
 

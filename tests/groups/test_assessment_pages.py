@@ -234,3 +234,18 @@ def _older(group, quarter, actor):
         submitted_by=actor,
         submitted_at=PUBLISHING - datetime.timedelta(days=90),
     )
+
+
+def test_publishing_tells_the_groups_members_and_shows_on_their_own_page(client, org, quarter):
+    from workflow.models import Notification
+
+    roster = quarter["运维一组"].group
+    wang = roster.members.get(name="王芳")
+    wang.user = UserFactory(username="wang")
+    wang.save()
+    publish(quarter["运维一组"], org.users["secretary"])
+    note = Notification.objects.get(recipient=wang.user)
+    assert "运维一组 2026年第1季度考评结果已公布" in note.title
+    client.force_login(wang.user)
+    body = client.get(reverse("groups:me")).content.decode()
+    assert reverse("groups:assessment", args=[quarter["运维一组"].pk]) in body

@@ -266,3 +266,14 @@ def test_the_year_accumulates_and_ranks_within_the_branch(org, q1_world, secreta
     g2 = table[0]
     assert g2.quarters[0] == Decimal("56.00") and g2.quarters[2] is None
     assert g2.total == g2.quarters[0] + g2.quarters[1]
+
+
+def test_a_prefilled_figure_left_as_shown_follows_late_records(org, q1_world, secretary):
+    """The form posts back the figure it showed (13.33); a meeting recorded since then makes
+    the portal's figure 20, which the save takes without asking for a reason."""
+    g1 = started(org, secretary)["运维一组"]
+    shown = typed(g1, shyk_1=Decimal("13.33"))
+    held(org.a1, "group-meeting", at(datetime.date(2026, 3, 25)), user=secretary, group=g1.group)
+    services.save_scores(actor=secretary, assessment_id=g1.pk, values=shown)
+    meetings = score(g1, "shyk-1")
+    assert (meetings.points, meetings.system_points, meetings.note) == (20, 20, "")
