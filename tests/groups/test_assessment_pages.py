@@ -249,3 +249,12 @@ def test_publishing_tells_the_groups_members_and_shows_on_their_own_page(client,
     client.force_login(wang.user)
     body = client.get(reverse("groups:me")).content.decode()
     assert reverse("groups:assessment", args=[quarter["运维一组"].pk]) in body
+
+
+def test_the_admin_lists_assessments_read_only(admin_client, quarter):
+    url = reverse("admin:groups_groupassessment_changelist")
+    assert "运维一组" in admin_client.get(url).content.decode()
+    assert admin_client.get(reverse("admin:groups_groupassessment_add")).status_code == 403
+    assert (
+        admin_client.get(reverse("admin:groups_brandgroupnomination_changelist")).status_code == 200
+    )
