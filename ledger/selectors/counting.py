@@ -75,7 +75,8 @@ def _period(templates, instant="held_at", field="template__key"):
     )
 
 
-def _in_windows(windows, prefix="") -> Q:
+def in_due_windows(windows, prefix="") -> Q:
+    """Records of each key held inside its due window (`due_windows`)."""
     due = Q(pk__in=[])
     for key, (start, end) in windows.items():
         due |= Q(
@@ -85,23 +86,26 @@ def _in_windows(windows, prefix="") -> Q:
     return due
 
 
-def _summed(inner) -> list[tuple]:
-    """SUM(capped) of the inner aggregate per (branch, key, period): the second level."""
+def _summed(inner, columns: str) -> list[tuple]:
+    """SUM(capped) of the inner aggregate per `columns` (branch, key[, group], period): the
+    second level."""
     try:
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # no branch asked for
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT b, k, p, SUM(capped) FROM (" + sql + ") AS counted GROUP BY b, k, p",  # noqa: S608 -- the ORM's own SQL, with its params
+            f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608 -- our column names and the ORM's own SQL, with its params
             params,
         )
         return cursor.fetchall()
 
 
-def held_per_period(ids, span: Span, templates) -> dict[tuple[int, str], dict[int, int]]:
+def held_per_period(ids, span: Span, templates, *, per_group: bool = False) -> dict:
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
-    `ids`: one query, two when 谈心谈话 falls due in the span."""
+    `ids`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
+    id, key, party group id) instead — each group's own figures (党小组会)."""
+    columns = "b, k, g, p" if per_group else "b, k, p"
     windows = due_windows(span, templates)
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
@@ -110,7 +114,7 @@ def held_per_period(ids, span: Span, templates) -> dict[tuple[int, str], dict[in
     if meetings:
         rows += _summed(
             MeetingRecord.objects.filter(
-                _in_windows({t.key: windows[t.key] for t in meetings}),
+                in_due_windows({t.key: windows[t.key] for t in meetings}),
                 branch_id__in=ids,
                 status=RecordStatus.RECORDED,
             )
@@ -120,13 +124,14 @@ def held_per_period(ids, span: Span, templates) -> dict[tuple[int, str], dict[in
                 capped=Least(Count("pk"), _by_key(meetings, lambda t: t.required_count)),
             )
             .values("b", "k", "g", "p", "capped")
-            .order_by()
+            .order_by(),
+            columns,
         )
     if talks:
         field = "record__template__key"
         rows += _summed(
             Attendance.objects.filter(
-                _in_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
+                in_due_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
                 record__branch_id__in=ids,
                 record__status=RecordStatus.RECORDED,
                 status=AttendanceStatus.PRESENT,
@@ -139,11 +144,13 @@ def held_per_period(ids, span: Span, templates) -> dict[tuple[int, str], dict[in
                     _by_key(talks, lambda t: t.required_count, field),
                 ),
             )
-            .values("b", "k", "m", "p", "capped")
-            .order_by()
+            .annotate(g=Value(None, output_field=IntegerField()))
+            .values("b", "k", "m", "g", "p", "capped")
+            .order_by(),
+            columns,
         )
-    for branch_id, key, period, n in rows:
-        held[(branch_id, key)][period] = int(n)
+    for *key, period, n in rows:
+        held[tuple(key)][period] = int(n)
     return held
 
 
@@ -166,7 +173,7 @@ def records_behind(ids, span: Span, templates) -> tuple[dict, dict]:
     counted, in_span = defaultdict(list), defaultdict(list)
     rows = (
         MeetingRecord.objects.filter(
-            _in_windows(windows) | Q(held_at__gte=start, held_at__lt=end), branch_id__in=ids
+            in_due_windows(windows) | Q(held_at__gte=start, held_at__lt=end), branch_id__in=ids
         )
         .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
         .order_by("held_at", "pk")

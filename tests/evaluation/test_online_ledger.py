@@ -68,7 +68,9 @@ def test_the_shipped_tables_score_more_items_online_and_ask_fewer_typed_scores()
     def online_items(version):
         return Indicator.objects.filter(dimension__version=version).exclude(online_rule="").count()
 
+    # the party-group table's prefill (groups app, issue #17) is counted in tests/groups
     codes = set(TableVersion.objects.values_list("table__code", flat=True))
+    codes.discard("party-group-quarterly")
     before = sum(online_items(latest(c)) for c in codes if c not in ("six-good", "star-5521"))
     before += online_items(TableVersion.objects.get(table__code="star-5521", number=2))
     after = sum(online_items(latest(c)) for c in codes)
