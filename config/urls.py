@@ -35,6 +35,7 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("ledger/", include("ledger.urls")),
     path("groups/", include("groups.urls")),
+    path("rectification/", include("rectification.urls")),
     path("ops/", include("workflow.ops_urls")),
     path("admin/", admin.site.urls),
 ]
