@@ -17,7 +17,7 @@ from tests.factories import grant
 from workflow.models import AuditEntry, Notification
 from workflow.transitions import AlreadyHandled, TransitionError
 
-from .conftest import FRACTIONS, filled
+from .conftest import FRACTIONS, PUBLISHED_ON, filled
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -335,3 +335,87 @@ def test_the_branch_cannot_approve_its_own_plan(org, plan_a1):
 
 def test_fractions_give_the_tiers_the_tests_rely_on():
     assert FRACTIONS["A1"] < Decimal("0.6") and FRACTIONS["A2"] >= Decimal("0.9")
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def test_the_secretary_is_reminded_before_the_deadline_once(org, plan_a1, clock):
+    from workflow import jobs
+
+    clock.move_to(datetime.datetime(2026, 12, 17, 10, 0, tzinfo=PUBLISHED_ON.tzinfo))
+    assert jobs.send_deadline_reminders() == 2  # A1's and B1's secretaries, 3 days ahead
+    assert jobs.send_deadline_reminders() == 0
+    reminded = Notification.objects.filter(
+        recipient=org.users["secretary"], title__contains="整改（2026年11月考评）"
+    )
+    assert reminded.count() == 1
+    # reported: the branch owes nothing, no reminder
+    _approved(org, plan_a1)
+    services.report_completion(
+        actor=org.users["secretary"], pk=plan_a1.pk, completion="已整改", uploads=[pdf()]
+    )
+    clock.move_to(datetime.datetime(2026, 12, 19, 10, 0, tzinfo=PUBLISHED_ON.tzinfo))
+    assert jobs.send_deadline_reminders() == 1  # B1's only
+
+
+def test_a_quarter_aggregated_to_tier3_opens_its_plan_once_even_when_recomputed(org, settings):
+    """季评星: the aggregate's results are published by the aggregation itself. Only quarters
+    and years here (RECTIFICATION_PERIOD_KINDS): the months open nothing."""
+    import time_machine
+
+    from evaluation.models import PeriodKind
+    from evaluation.services import periods as period_services
+    from tests.clock import local
+    from tests.evaluation.test_aggregate_rhythm import Q4, publish_month
+
+    settings.RECTIFICATION_PERIOD_KINDS = ["quarterly", "annual"]
+    with time_machine.travel(local(2026, 12, 5, 10), tick=False):
+        publish_month(org, datetime.date(2026, 10, 1), "0.5")
+        quarter = make_period(
+            org,
+            kind=PeriodKind.QUARTERLY,
+            starts=Q4[0],
+            ends=Q4[1],
+            is_aggregate=True,
+            name="四季度",
+        )
+    assert not RectificationPlan.objects.exists()
+    with time_machine.travel(local(2027, 1, 2, 10), tick=False):
+        manager = org.users["province_reviewer"]
+        period_services.aggregate(actor=manager, pk=quarter.pk)
+        plan = RectificationPlan.objects.get()
+        assert (plan.unit, plan.period_name) == (org.a1, "四季度")
+        first = plan.assessment_id
+        period_services.aggregate(actor=manager, pk=quarter.pk)  # recomputed
+    plan = RectificationPlan.objects.get()
+    assert plan.assessment_id != first and plan.assessment.period == quarter
+
+
+def test_no_invitation_for_a_branch_that_already_files_a_brand(org, clock):
+    from tests.flagship.conftest import build_brand
+
+    build_brand(org.a2, org.users["secretary"], name="市场先锋")
+    publish_all(org, make_period(org), fractions=FRACTIONS)
+    assert not BrandInvitation.objects.exists()
+    assert RectificationPlan.objects.count() == 2
+
+
+def test_a_citys_publication_opens_the_plans_of_its_subtree_only(org, clock):
+    from evaluation.services import assessments as evaluation
+    from evaluation.services import periods as period_services
+    from tests.evaluation.conftest import close, fill_and_submit
+
+    period = make_period(org)
+    for unit, sec, reviewer in (
+        (org.a1, org.users["secretary"], org.users["city_reviewer"]),
+        (org.b1, org.sec_b1, org.rev_b),
+    ):
+        a = period.assessments.get(unit=unit)
+        fill_and_submit(a, sec, Decimal("0.5"))
+        evaluation.accept(actor=reviewer, pk=a.pk)
+    close(period)
+    period_services.publish(actor=org.users["city_reviewer"], pk=period.pk, unit=org.city_a)
+    assert list(RectificationPlan.objects.values_list("unit__code", flat=True)) == ["A1"]
+    period_services.publish(actor=org.rev_b, pk=period.pk, unit=org.city_b)
+    assert RectificationPlan.objects.count() == 2
