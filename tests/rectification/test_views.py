@@ -246,3 +246,11 @@ def test_the_assessment_page_links_its_plan(client, org, plan_a1, plan_b1):
     body = _get(client, org.users["secretary"], url).content.decode()
     assert 'data-testid="rectification-link"' in body
     assert reverse("rectification:plan", args=[plan_a1.pk]) in body
+
+
+def test_the_list_is_in_the_navigation_of_reviewers_only(client, org):
+    for user, shown in ((org.users["city_reviewer"], True), (org.users["secretary"], False)):
+        client.force_login(user)
+        nav = client.get(reverse("dashboard")).content.decode()
+        nav = nav[nav.index('id="mainnav"') :].split("</ul>")[0]
+        assert (reverse("rectification:index") in nav) is shown
