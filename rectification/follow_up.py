@@ -164,11 +164,13 @@ def invite(period, results) -> int:
     new = _relink(BrandInvitation, period, results)
     if not new:
         return 0
-    branded = set(
-        units_with_live_application()
-        .filter(unit_id__in=[r.unit_id for r in new])
-        .values_list("unit_id", flat=True)
-    )
+    ids, branded = [r.unit_id for r in new], set()
+    for i in range(0, len(ids), CHUNK):
+        branded.update(
+            units_with_live_application()
+            .filter(unit_id__in=ids[i : i + CHUNK])
+            .values_list("unit_id", flat=True)
+        )
     new = [r for r in new if r.unit_id not in branded]
     if not new:
         return 0

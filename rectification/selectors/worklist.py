@@ -73,6 +73,20 @@ def invitation_url(invitation) -> str:
     return f"{url}?{urlencode(brand_prefill(invitation))}"
 
 
+def invitation_link(user, period_id, unit_id) -> str | None:
+    """The pre-filled brand form's link of a result's invitation (the assessment page), if
+    there is one, the branch files no brand yet and the user may file for it. One query."""
+    invitation = (
+        BrandInvitation.objects.filter(period_id=period_id, unit_id=unit_id)
+        .exclude(unit_id__in=units_with_live_application())
+        .select_related("unit")
+        .first()
+    )
+    if invitation is None or not user.has_perm("brands.file_application", invitation.unit):
+        return None
+    return invitation_url(invitation)
+
+
 def invitation_items(user) -> list[WorkItem]:
     """The latest brand invitation of each of the secretary's units that has no live brand
     application yet. One query."""

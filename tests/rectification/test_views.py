@@ -254,3 +254,14 @@ def test_the_list_is_in_the_navigation_of_reviewers_only(client, org):
         nav = client.get(reverse("dashboard")).content.decode()
         nav = nav[nav.index('id="mainnav"') :].split("</ul>")[0]
         assert (reverse("rectification:index") in nav) is shown
+
+
+def test_a_five_star_result_links_the_pre_filled_brand_form(client, org, invitation_a2):
+    url = reverse("evaluation:assessment", args=[invitation_a2.assessment_id])
+    grant(org.users["secretary"], org.a2, "secretary")
+    body = _get(client, org.users["secretary"], url).content.decode()
+    assert 'data-testid="brand-invitation"' in body
+    assert f"/brands/new/{org.a2.pk}/?goal=" in body
+    # a reviewer reads the result but files no brand for the branch
+    body = _get(client, org.users["city_reviewer"], url).content.decode()
+    assert 'data-testid="brand-invitation"' not in body
