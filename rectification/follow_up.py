@@ -24,7 +24,7 @@ from workflow.models import AuditEntry
 from workflow.services import notify, object_label
 from workflow.windows import local_today
 
-from .models import BrandInvitation, PlanStatus, RectificationPlan
+from .models import UNFINISHED, BrandInvitation, PlanStatus, RectificationPlan
 
 RECTIFY, BRAND = 3, 1
 REVIEWING_TYPES = (UnitType.GENERAL_BRANCH, *COMMITTEE_TYPES)
@@ -197,3 +197,20 @@ def invite(period, results) -> int:
         url=reverse("dashboard"),
     )
     return len(new)
+
+
+def sync_reviewing_levels(path: str) -> int:
+    """The unit at `path` moved with its subtree: their unfinished plans are reviewed at the
+    first approval level above where each unit sits now (a closed plan keeps who closed it).
+    Wired to `branches.signals.subtree_moved`. Returns how many plans changed level."""
+    plans = list(
+        RectificationPlan.objects.filter(unit__path__startswith=path, status__in=UNFINISHED)
+        .select_related("unit")
+        .only("pk", "reviewing_unit_id", "unit__path")
+    )
+    levels = reviewing_levels({p.unit.path for p in plans})
+    changed = [p for p in plans if levels[p.unit.path] != p.reviewing_unit_id]
+    for plan in changed:
+        plan.reviewing_unit_id = levels[plan.unit.path]
+    RectificationPlan.objects.bulk_update(changed, ["reviewing_unit"], batch_size=CHUNK)
+    return len(changed)

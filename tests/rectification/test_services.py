@@ -419,3 +419,22 @@ def test_a_citys_publication_opens_the_plans_of_its_subtree_only(org, clock):
     assert list(RectificationPlan.objects.values_list("unit__code", flat=True)) == ["A1"]
     period_services.publish(actor=org.rev_b, pk=period.pk, unit=org.city_b)
     assert RectificationPlan.objects.count() == 2
+
+
+def test_a_branch_moved_elsewhere_takes_its_open_plan_to_its_new_reviewer(org, plan_a1, plan_b1):
+    from branches.models import OrgUnit
+
+    sec, rev = org.sec_b1, org.rev_b
+    services.save_plan(actor=sec, pk=plan_b1.pk, data=filled(plan_b1))
+    services.submit_plan(actor=sec, pk=plan_b1.pk)
+    services.approve_plan(actor=rev, pk=plan_b1.pk)
+    services.report_completion(actor=sec, pk=plan_b1.pk, completion="已整改", uploads=[pdf()])
+    services.accept_completion(actor=rev, pk=plan_b1.pk)
+
+    OrgUnit.objects.move(OrgUnit.objects.get(pk=org.a1.pk), org.city_b, pos="last-child")
+    plan_a1.refresh_from_db()
+    assert plan_a1.reviewing_unit == org.city_b
+    assert org.rev_b.has_perm("rectification.review_plan", plan_a1)
+    OrgUnit.objects.move(OrgUnit.objects.get(pk=org.b1.pk), org.general_a, pos="last-child")
+    plan_b1.refresh_from_db()
+    assert plan_b1.reviewing_unit == org.city_b  # closed: who closed it stays on record
