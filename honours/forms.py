@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.selectors.results import ranked_periods
+from evaluation.selectors.published import ranked_periods
 
 from .services import MAX_QUOTA
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.access import secretaries_at_units
-from evaluation.selectors.results import leading_results
+from evaluation.selectors.published import leading_results
 from workflow.services import notify, record_audit
 
 from .audit import Action
@@ -22,7 +22,7 @@ MAX_QUOTA = 500
 @transaction.atomic
 def propose_round(*, actor, period, title: str, quota: int) -> HonourRound:
     """A draft round listing the period's best `quota` published results province-wide
-    (`evaluation.selectors.results.leading_results`: vetoed ones never, ties at the cut all)."""
+    (`evaluation.selectors.published.leading_results`: vetoed ones never, ties at the cut all)."""
     round_ = HonourRound(title=title, period=period, quota=quota, created_by=actor)
     if not actor.has_perm("honours.manage_round", round_):
         raise PermissionDenied(_("只有省级考评管理人员可以发起推先表彰。"))

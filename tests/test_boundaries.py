@@ -22,6 +22,7 @@ DOMAIN_APPS = (
     "ledger",
     "groups",
     "honours",
+    "rectification",
 )
 
 #: "app.models" → {name: reason}: what any other app may import from that app's models.

@@ -111,6 +111,13 @@ def live_application_for(unit) -> BrandApplication | None:
     return live_applications().filter(unit=unit).first()
 
 
+def units_with_live_application():
+    """The ids of the units that have a live brand application (any but rejected), as a
+    subquery for another app's filter (e.g. the tier-1 brand invitation, shown until one is
+    filed)."""
+    return BrandApplication.objects.exclude(status=Status.REJECTED).values("unit_id")
+
+
 def built_application_for(unit) -> BrandApplication | None:
     """The unit's built brand (建成), if it has one (flagship eligibility)."""
     return BrandApplication.objects.filter(unit=unit, status=Status.BUILT).first()

@@ -108,34 +108,3 @@ def carried_evidence(assessment, indicators):
         if (i.dimension.code, i.code) in texts
     }
     return (previous.period if carried else None), carried
-
-
-def leading_results(period, count: int) -> list[Assessment]:
-    """The period's best `count` published results province-wide, vetoed ones left out, by
-    province rank (ties at the cut all included, so the list may run past `count`): what a
-    推先表彰 round proposes. Two queries."""
-    ranked = (
-        period.assessments.filter(
-            status=Status.PUBLISHED, is_vetoed=False, rank_province__isnull=False
-        )
-        .select_related("unit")
-        .order_by("rank_province", "unit_id")
-    )
-    cut = ranked.values_list("rank_province", flat=True)[count - 1 : count]
-    if not cut:  # fewer results than places: all of them
-        return list(ranked)
-    return list(ranked.filter(rank_province__lte=cut[0]))
-
-
-def ranked_periods():
-    """Periods with a published province-wide ranking, latest first (a round's source)."""
-    from ..models import AssessmentPeriod
-
-    return (
-        AssessmentPeriod.objects.filter(
-            assessments__status=Status.PUBLISHED, assessments__rank_province__isnull=False
-        )
-        .distinct()
-        .select_related("scope")
-        .order_by("-ends_on", "-pk")
-    )

@@ -33,6 +33,7 @@ from ..models import (
     Subject,
 )
 from ..selectors.tables import as_items, indicators_for
+from ..signals import results_published
 from ..windows import fill_window
 from .assessments import WORKFLOW, EvaluationError
 from .ranking import refresh_ranks
@@ -269,6 +270,7 @@ def _publish(*, actor, pk, unit) -> int:
     PeriodPublication.objects.create(period=period, unit=unit, count=len(rows), published_by=actor)
     record_audit(actor=actor, obj=period, action="publish", comment=str(unit), unit=unit)
     cache.progress_changed(period.pk)
+    results_published.send(sender=Assessment, period=period, scope_path=unit.path)
     notify(
         [a.submitted_by for a in rows],
         title=_("“%(period)s”考评结果已发布") % {"period": period},
@@ -455,4 +457,5 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
         unit=period.scope,
     )
     cache.progress_changed(period.pk)
+    results_published.send(sender=Assessment, period=period, scope_path=period.scope.path)
     return len(created)

@@ -8,13 +8,15 @@ from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from common.uploads import document_response
+from rectification.selectors.plans import plan_for_result
+from rectification.selectors.worklist import invitation_link
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
-from ..models import Evidence
+from ..models import Evidence, Status
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
@@ -23,6 +25,9 @@ from ..services import assessments
 from ..services.fill import save_assessment_draft
 from ..windows import fill_window
 from .common import get_assessment, paginate, require
+
+RECTIFY_TIER = 3  # scoring.tier_for: fewer than 3 stars, or voided
+BRAND_TIER = 1  # five stars
 
 
 def _load(assessment):
@@ -124,6 +129,14 @@ def detail(request, pk, review_form=None):
             % {"unit": assessment.unit, "period": assessment.period},
         )
         context["rank"] = rank_view(user, assessment)
+        if assessment.tier == RECTIFY_TIER and assessment.status == Status.PUBLISHED:
+            context["rectification"] = plan_for_result(
+                user, assessment.period_id, assessment.unit_id
+            )
+        elif assessment.tier == BRAND_TIER and assessment.status == Status.PUBLISHED:
+            context["brand_invitation"] = invitation_link(
+                user, assessment.period_id, assessment.unit_id
+            )
     return render(
         request,
         "evaluation/assessment_detail.html",
