@@ -8,11 +8,13 @@ Runs on the small bench database (bench/run.py seeds it; `BENCH_DB_PREFIX` for a
 in a separate process with bench/run.py's serving environment (production settings, DEBUG=0,
 persistent connections, Celery eager), through `django.test.Client` logged in as the page's
 users. Per page and user: one warm-up request; one under `CaptureQueriesContext` (query count,
-SQL time); `--requests` timed ones (p50, p95; best of `--rounds`); then `--profiled` requests
-under cProfile, from which it prints the share of the request spent in SQL (the driver's
-`execute`), in template rendering (the outermost `Template.render`), in the session and the
-middleware before the view, and the top 5 functions by cumulative time below the request's
-own wrappers (functions taking less than 80 % of the request: the view's real subtrees).
+SQL time); `--requests` timed ones (p50, p95 and the median CPU time of this process — the
+page's own Python work, which other load on the machine moves less than the wall clock; best
+of `--rounds`); then `--profiled` requests under cProfile, from which it prints the share of
+the profiled request spent in SQL (the driver's `execute`), in template rendering (the
+backend's `render`) and in loading the session, and the top 5 functions by cumulative time
+that are not pass-through frames (client, handler, middleware, dispatch: a frame handing 90 %
+of its time to one callee), then the top 5 of the portal's own code.
 Results: a table on stdout, details in bench/results/requests.json. See bench/README.md.
 """
 
@@ -161,11 +163,12 @@ def measure_page(client, name, username, url, context, requests: int, profiled: 
             response = client.get(row["url"])
         queries = captured.captured_queries
         row["status"] = response.status_code
-        timings = []
+        timings, cpu = [], []
         for _ in range(requests):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(row["url"])
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         profiler = cProfile.Profile()
         for _ in range(profiled):
             profiler.runcall(client.get, row["url"])
@@ -177,6 +180,7 @@ def measure_page(client, name, username, url, context, requests: int, profiled: 
         sql_ms_one=round(sum(float(q["time"]) for q in queries) * 1000, 2),
         p50_ms=round(statistics.median(timings), 2),
         p95_ms=round(percentile(timings, 0.95), 2),
+        cpu_p50_ms=round(statistics.median(cpu), 2),
         **breakdown(pstats.Stats(profiler), profiled),
     )
     return row
@@ -221,6 +225,7 @@ def merge(runs: list[list[dict]]) -> list[dict]:
         row = dict(min(ok, key=lambda r: r["p50_ms"]))
         row["p95_ms"] = min(r["p95_ms"] for r in ok)
         row["queries"] = max(r["queries"] for r in ok)
+        row["cpu_p50_ms"] = min(r["cpu_p50_ms"] for r in ok)
         merged.append(row)
     return merged
 
@@ -228,7 +233,7 @@ def merge(runs: list[list[dict]]) -> list[dict]:
 def render(rows: list[dict]) -> str:
     lines = []
     header = (
-        f"{'page':<22} {'user':<11} {'q':>3} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'page':<22} {'user':<11} {'q':>3} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7} "
         f"{'sql':>5} {'tmpl':>5} {'sess':>5}   (shares of the profiled request)"
     )
     lines.append(header)
@@ -243,8 +248,8 @@ def render(rows: list[dict]) -> str:
 
         lines.append(
             f"{r['page']:<22} {r['user']:<11} {r['queries']:>3} {r['p50_ms']:>7} "
-            f"{r['p95_ms']:>7} {share('sql_ms'):>5} {share('templates_ms'):>5} "
-            f"{share('session_ms'):>5}"
+            f"{r['p95_ms']:>7} {r['cpu_p50_ms']:>7} {share('sql_ms'):>5} "
+            f"{share('templates_ms'):>5} {share('session_ms'):>5}"
         )
     lines.append("\nTop 5 functions by cumulative time (per request, under cProfile; pass-through")
     lines.append("frames skipped), then the top 5 of the portal's own code:")
