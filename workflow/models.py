@@ -16,6 +16,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.choices import ChoiceLabels
 from common.formats import local_datetime
 
 
@@ -121,7 +122,7 @@ class SubmittedRevision(models.Model):
         abstract = True
 
 
-class ChainReviewed(models.Model):
+class ChainReviewed(ChoiceLabels, models.Model):
     """An object reviewed level by level up the tree's approval chain (`workflow.transitions`:
     `chain_review`, `enter_chain`, `climb_chain`, `chain_version`): who applied, the reviewing
     unit whose turn it is, the revision under review and when it was submitted. The concrete
