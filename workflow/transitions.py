@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -108,18 +109,18 @@ class Workflow:
         return entries
 
     def _values(self, obj) -> dict:
-        """The row's values as loaded; JSON lists and dicts copied, so a `before_save` that
-        changes one in place still counts as a change."""
-        values = {}
-        for f in self._fields:
-            value = getattr(obj, f.attname)
-            values[f.attname] = copy.deepcopy(value) if isinstance(value, list | dict) else value
-        return values
+        """The row's values as loaded, in a form a change in place cannot reach: JSON lists and
+        dicts copied, a file by its name (`FieldFile.save` renames the same object)."""
+        return {f.attname: _comparable(getattr(obj, f.attname)) for f in self._fields}
 
     def _changed(self, obj, loaded: dict) -> list[str]:
         """The fields the transition changed, and the `auto_now` ones: the UPDATE writes these
         alone (not the whole row: the state, a level, a date or two)."""
-        changed = [f.name for f in self._fields if getattr(obj, f.attname) != loaded[f.attname]]
+        changed = [
+            f.name
+            for f in self._fields
+            if _comparable(getattr(obj, f.attname)) != loaded[f.attname]
+        ]
         return changed + [name for name in self._auto_now if name not in changed]
 
     def version_of(self, obj) -> str:
@@ -193,6 +194,14 @@ class Workflow:
             if self.on_change:
                 self.on_change(obj, current)
             return obj
+
+
+def _comparable(value):
+    if isinstance(value, list | dict):
+        return copy.deepcopy(value)
+    if isinstance(value, FieldFile):
+        return ("file", value.name)
+    return value
 
 
 def chain_review(states, *, submit_perm: str, review_perm: str) -> list[Transition]:

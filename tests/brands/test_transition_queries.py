@@ -69,6 +69,22 @@ def test_a_json_value_changed_in_place_is_written(org, submitted):
     assert submitted.measures[-1] == "新增举措"
 
 
+def test_a_file_renamed_in_place_is_written(org, submitted):
+    """`FieldFile.save(…, save=False)` renames the very object loaded with the row."""
+
+    def rename_logo(app, _t):
+        app.logo.name = "brands/logos/renamed.png"
+
+    services.WORKFLOW.apply(
+        submitted.pk,
+        "approve",
+        actor=org.users["general_branch_reviewer"],
+        before_save=rename_logo,
+    )
+    submitted.refresh_from_db()
+    assert submitted.logo.name == "brands/logos/renamed.png"
+
+
 def test_the_audit_row_takes_the_committee_of_the_unit_loaded_with_the_row(org, submitted):
     from workflow.models import AuditEntry
 
