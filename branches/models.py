@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from common.choices import ChoiceLabels
+
 from .cache import tree_changed
 from .signals import subtree_moved
 
@@ -64,7 +66,7 @@ class OrgUnitManager(MP_NodeManager):
             transaction.on_commit(tree_changed)
 
 
-class OrgUnit(MP_Node):
+class OrgUnit(ChoiceLabels, MP_Node):
     """A party organisation. The materialized path (`path`, indexed) makes subtree queries a
     single `path LIKE 'prefix%'` lookup, never a Python walk."""
 
@@ -162,7 +164,7 @@ class User(AbstractUser):
         return list(self.roles.select_related("unit"))
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ChoiceLabels, models.Model):
     """A role a user holds at one unit; its scope is that unit's subtree."""
 
     user = models.ForeignKey(

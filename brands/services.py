@@ -16,7 +16,7 @@ from branches.models import UnitType
 from branches.selectors import approval_chain
 from common.errors import DomainError, error_text
 from common.uploads import clean_image, save_document, store_all
-from workflow.services import notify, record_audit
+from workflow.services import Message, notify, notify_all, record_audit
 from workflow.transitions import (
     Transition,
     TransitionError,
@@ -180,6 +180,7 @@ def approve_application(*, actor, pk, comment="", expected_version=None):
             app.approved_at = timezone.now()
 
     def after_save(app, _t, _from):
+        messages = []
         if app.status == S.IMPLEMENTING:
             title = _("品牌“%(name)s”已获批立项，进入实施推进阶段") % {"name": app}
         else:
@@ -187,13 +188,17 @@ def approve_application(*, actor, pk, comment="", expected_version=None):
                 "name": app,
                 "level": decided_at["level"],
             }
-            notify(
-                reviewers_at(app.current_level),
-                title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
-                body=comment,
-                url=_link(app),
+            messages.append(
+                Message(
+                    reviewers_at(app.current_level),
+                    title=_("待审核：%(unit)s 品牌申报“%(name)s”")
+                    % {"unit": app.unit, "name": app},
+                    body=comment,
+                    url=_link(app),
+                )
             )
-        notify([app.applicant], title=title, body=comment, url=_link(app))
+        messages.append(Message([app.applicant], title=title, body=comment, url=_link(app)))
+        notify_all(messages)  # the next level and the applicant: one INSERT
 
     return WORKFLOW.apply(
         pk,

@@ -112,6 +112,7 @@ AUTH_USER_MODEL = "branches.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    "branches.backends.RulesDecide",  # a rules permission is not looked up as a model one
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

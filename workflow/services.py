@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -53,19 +54,42 @@ def record_audit(*, actor, obj, action, from_state="", to_state="", comment="", 
     )
 
 
-def notify(recipients: Iterable, *, title: str, body: str = "", url: str = ""):
-    """Create in-app notifications (the bell) and, once the transaction commits, e-mail them
-    through a Celery task. Duplicate recipients are notified once."""
+@dataclass(frozen=True)
+class Message:
+    """One notification to send: its recipients (users; None and inactive ones are skipped),
+    title, body and link."""
+
+    recipients: Iterable
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_all(messages: Iterable[Message]):
+    """Create the in-app notifications (the bell) of several messages in one INSERT (e.g. a
+    decision tells the next level's reviewers and the applicant) and, once the transaction
+    commits, e-mail them through one Celery task. Within a message, duplicate recipients are
+    notified once."""
     from .tasks import send_notification_emails
 
-    unique = {u.pk: u for u in recipients if u is not None and u.is_active}
-    rows = Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title[:200], body=body, url=url) for u in unique.values()]
-    )
+    rows = []
+    for m in messages:
+        unique = {u.pk: u for u in m.recipients if u is not None and u.is_active}
+        rows += [
+            Notification(recipient=u, title=m.title[:200], body=m.body, url=m.url)
+            for u in unique.values()
+        ]
+    rows = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in rows]
     if ids:
         transaction.on_commit(lambda: enqueue(send_notification_emails, ids))
     return rows
+
+
+def notify(recipients: Iterable, *, title: str, body: str = "", url: str = ""):
+    """Create in-app notifications (the bell) and, once the transaction commits, e-mail them
+    through a Celery task. Duplicate recipients are notified once."""
+    return notify_all([Message(recipients, title, body, url)])
 
 
 def enqueue(task, *args):

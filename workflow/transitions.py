@@ -7,10 +7,12 @@ permission, saves, writes the audit record and lets the caller notify — all in
 transaction, so an illegal or concurrent transition never half-applies.
 """
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -60,9 +62,14 @@ class Workflow:
     #: permission rule, the chain or the notifications). None: every forward foreign key.
     select_related: tuple[str, ...] | None = None
     _by_name: dict = field(init=False, repr=False)
+    _fields: tuple = field(init=False, repr=False)
+    _auto_now: tuple = field(init=False, repr=False)
 
     def __post_init__(self):
         self._by_name = {t.name: t for t in self.transitions}
+        meta = self.model._meta
+        self._fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
+        self._auto_now = tuple(f.name for f in self._fields if getattr(f, "auto_now", False))
         if self.select_related is None:
             self.select_related = tuple(
                 f.name for f in self.model._meta.concrete_fields if f.many_to_one
@@ -100,6 +107,21 @@ class Workflow:
             e.from_label = states.get(e.from_state, e.from_state)
             e.to_label = states.get(e.to_state, e.to_state)
         return entries
+
+    def _values(self, obj) -> dict:
+        """The row's values as loaded, in a form a change in place cannot reach: JSON lists and
+        dicts copied, a file by its name (`FieldFile.save` renames the same object)."""
+        return {f.attname: _comparable(getattr(obj, f.attname)) for f in self._fields}
+
+    def _changed(self, obj, loaded: dict) -> list[str]:
+        """The fields the transition changed, and the `auto_now` ones: the UPDATE writes these
+        alone (not the whole row: the state, a level, a date or two)."""
+        changed = [
+            f.name
+            for f in self._fields
+            if _comparable(getattr(obj, f.attname)) != loaded[f.attname]
+        ]
+        return changed + [name for name in self._auto_now if name not in changed]
 
     def version_of(self, obj) -> str:
         return self.version(obj) if self.version else str(getattr(obj, self.state_field))
@@ -140,6 +162,7 @@ class Workflow:
                 .get(pk=pk)
             )
             current = getattr(obj, self.state_field)
+            loaded = self._values(obj)
             if expected_version is not None and self.version_of(obj) != expected_version:
                 raise AlreadyHandled(
                     _("该事项已被他人处理（当前状态：%(state)s），请刷新后查看。")
@@ -157,7 +180,7 @@ class Workflow:
             setattr(obj, self.state_field, t.target)
             if before_save:
                 before_save(obj, t)
-            obj.save()
+            obj.save(update_fields=self._changed(obj, loaded))
             record_audit(
                 actor=actor,
                 obj=obj,
@@ -171,6 +194,14 @@ class Workflow:
             if self.on_change:
                 self.on_change(obj, current)
             return obj
+
+
+def _comparable(value):
+    if isinstance(value, list | dict):
+        return copy.deepcopy(value)
+    if isinstance(value, FieldFile):
+        return ("file", value.name)
+    return value
 
 
 def chain_review(states, *, submit_perm: str, review_perm: str) -> list[Transition]:

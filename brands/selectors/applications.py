@@ -190,10 +190,13 @@ def revision_content(snapshot: dict) -> list[tuple[str, str, list[str] | str]]:
     return rows
 
 
-def diff_since_return(application) -> tuple[int, int, list[dict]] | None:
+def diff_since_return(application, revisions=None) -> tuple[int, int, list[dict]] | None:
     """After a return and resubmission: what changed between the returned revision and the
-    current one (the version the reviewer saw versus the version now before them)."""
-    revisions = list(application.revisions.order_by("-number")[:2])
+    current one (the version the reviewer saw versus the version now before them).
+    `revisions`: the application's revisions newest first, when the page has read them."""
+    if revisions is None:
+        revisions = application.revisions.order_by("-number")
+    revisions = list(revisions[:2])
     if len(revisions) < 2:
         return None
     new, old = revisions

@@ -146,6 +146,7 @@ def _edit(request, app, unit=None, initial=None):
 def detail(request, pk):
     app = _application(request, pk)
     available = services.WORKFLOW.available(request.user, app)
+    revisions = list(app.revisions.select_related("created_by").order_by("-number"))
     return render(
         request,
         "brands/detail.html",
@@ -155,8 +156,10 @@ def detail(request, pk):
                 timeline(app), {"name_provincial": _("评为省公司级品牌")}
             ),
             "attachments": app.attachments.all(),
-            "revisions": app.revisions.select_related("created_by").order_by("-number"),
-            "diff": selectors.diff_since_return(app) if app.status == Status.IN_REVIEW else None,
+            "revisions": revisions,
+            "diff": selectors.diff_since_return(app, revisions)
+            if app.status == Status.IN_REVIEW
+            else None,
             "chain": approval_chain(app.unit),
             "transitions": available,
             "decision_form": DecisionForm(

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory
 from branches.selectors import committee_ids
+from common.choices import ChoiceLabels
 from workflow.models import StoredFile
 
 from .periods import AssessmentPeriod
@@ -24,7 +25,7 @@ class Status(models.TextChoices):
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
 
-class Assessment(models.Model):
+class Assessment(ChoiceLabels, models.Model):
     """One unit's assessment in one period. `category` and `region` are copied from the unit
     when the assessment is created (the category it was assessed in), so ranking partitions
     are local indexed columns. `committee` is the unit's committee, kept current when units

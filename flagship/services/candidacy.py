@@ -14,7 +14,7 @@ from branches.access import reviewers_at
 from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
 from common.uploads import save_document
-from workflow.services import notify, record_audit
+from workflow.services import Message, notify, notify_all, record_audit
 from workflow.transitions import (
     AlreadyHandled,
     Transition,
@@ -274,6 +274,7 @@ def approve_candidacy(*, actor, pk, comment="", expected_version=None):
             candidacy.accepted_at = timezone.now()
 
     def after_save(candidacy, _t, _from):
+        messages = []
         if candidacy.status == S.ACCEPTED:
             title = _("%(unit)s 旗舰品牌申报已通过审核，入围候选名单") % {"unit": candidacy.unit}
         else:
@@ -281,13 +282,18 @@ def approve_candidacy(*, actor, pk, comment="", expected_version=None):
                 "unit": candidacy.unit,
                 "level": decided["level"],
             }
-            notify(
-                reviewers_at(candidacy.current_level),
-                title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
-                body=comment,
-                url=_link(candidacy),
+            messages.append(
+                Message(
+                    reviewers_at(candidacy.current_level),
+                    title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
+                    body=comment,
+                    url=_link(candidacy),
+                )
             )
-        notify([candidacy.applicant], title=title, body=comment, url=_link(candidacy))
+        messages.append(
+            Message([candidacy.applicant], title=title, body=comment, url=_link(candidacy))
+        )
+        notify_all(messages)  # the next level and the applicant: one INSERT
 
     return WORKFLOW.apply(
         pk,

@@ -55,3 +55,18 @@ def test_the_list_links_each_revision_to_its_content_as_submitted(client, org, r
 
 def test_an_unknown_revision_is_404(client, org):
     assert_unknown_revision_is_404(client, org, "brands:revision")
+
+
+def test_the_detail_page_reads_the_revisions_once(client, org, revised):
+    """The list of revisions and the diff since the return come from the same query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(org.users["general_branch_reviewer"])
+    url = reverse("brands:detail", args=[revised["A1"].pk])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200 and "两年内故障时长下降50%" in response.content.decode()
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "brands_revision"' in q["sql"]]
+    assert len(reads) == 1, reads

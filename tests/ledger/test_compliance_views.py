@@ -104,7 +104,7 @@ def test_the_area_page_costs_the_same_for_3_or_30_branches(
     _branches(org, n)
     client.force_login(org.users["city_reviewer"])
     url = reverse("ledger:compliance_unit", args=[org.city_a.pk])
-    with django_assert_num_queries(15):  # session, user, roles, scope, count, snapshot?, page
+    with django_assert_num_queries(13):  # session, user, roles, scope, count, snapshot?, page
         response = client.get(url, {"span": "quarter"})
     rows = response.content.decode().count('class="list-group-item" data-testid="area-')
     assert rows == n + 2  # GA, A2 and the new ones

@@ -295,7 +295,7 @@ def test_the_print_page_costs_the_same_for_2_and_8_prints(
             requested_by=org.users["secretary"],
         )
     client.force_login(org.users["secretary"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("ledger:prints", args=[org.a1.pk]))
     assert response.status_code == 200 and response.content.decode().count("print-progress-") == n
 

@@ -156,7 +156,7 @@ def test_the_list_filtered_by_dates_kinds_and_status_costs_the_same(
     assert len(listed) == n + 1  # the drafts of the 5th and the 支委会 of the 6th; no lecture
 
 
-QUERIES = {"list": 9, "detail": 11}  # the same whatever the number of rows
+QUERIES = {"list": 7, "detail": 9}  # the same whatever the number of rows
 
 
 def _post(roster, **extra):

@@ -86,3 +86,22 @@ def test_each_user_sets_their_own_email_preference(client, org):
     assert (
         client.post(reverse("workflow:settings"), {"email_preference": "bogus"}).status_code == 200
     )
+
+
+def test_several_messages_are_one_insert_and_one_email_task(
+    org, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    sec, city = org.users["secretary"], org.users["city_reviewer"]
+    messages = [
+        services.Message([city, city], title="待审核：品牌申报", url="/brands/1/"),
+        services.Message([sec, None], title="品牌申报已通过审核", body="同意"),
+    ]
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_assert_num_queries(1),
+    ):
+        rows = services.notify_all(messages)
+    assert len(callbacks) == 1
+    assert sorted((n.recipient_id, n.title) for n in rows) == sorted(
+        [(city.pk, "待审核：品牌申报"), (sec.pk, "品牌申报已通过审核")]
+    )
