@@ -8,6 +8,17 @@ from branches.selectors import approval_chain, has_role, in_scope
 
 from .models import EDITABLE_STATUSES, Status
 
+#: The units that may hold a brand (and so file one, and stand for the flagship honour): the
+#: 党支部 and, since seed 000 opens the ladder to 党(总)支部, the 党总支. The one answer to
+#: "may this unit have a brand?"; querysets filter with `unit_type__in=BRAND_HOLDER_TYPES`.
+BRAND_HOLDER_TYPES = (UnitType.BRANCH, UnitType.GENERAL_BRANCH)
+
+
+def may_hold_brand(unit) -> bool:
+    """The unit is a 党支部 or a 党总支: it may file a brand application and a flagship
+    candidacy (its own secretary files; the approval chain runs from its parent upward)."""
+    return unit is not None and unit.unit_type in BRAND_HOLDER_TYPES
+
 
 @rules.predicate
 def sees_unit(user, application):
@@ -16,17 +27,14 @@ def sees_unit(user, application):
 
 @rules.predicate
 def is_branch_secretary(user, application):
-    """A secretary (or party-affairs worker) whose scope holds the application's branch."""
+    """A secretary (or party-affairs worker) whose scope holds the application's unit (the
+    branch or general branch itself, or a unit above it)."""
     return access.secretary_covers(user, application.unit)
 
 
 @rules.predicate
 def can_file_for_unit(user, unit):
-    return (
-        unit is not None
-        and unit.unit_type == UnitType.BRANCH
-        and access.secretary_covers(user, unit)
-    )
+    return may_hold_brand(unit) and access.secretary_covers(user, unit)
 
 
 @rules.predicate

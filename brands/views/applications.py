@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.access import unit_ids_with_role
-from branches.models import OrgUnit, Role
+from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
@@ -51,13 +50,10 @@ def _filtered_page(request, queryset, *, count=None):
 
 @login_required
 def index(request):
-    """品牌创建: the secretary's own branches first, then every application in scope."""
+    """品牌创建: the secretary's own branches and general branches first, then every
+    application in scope."""
     user = request.user
-    own_branches = OrgUnit.objects.filter(
-        pk__in=unit_ids_with_role(user, Role.SECRETARY),
-        unit_type="branch",
-    )
-    own = [(unit, selectors.live_application_for(unit)) for unit in own_branches]
+    own = [(unit, selectors.live_application_for(unit)) for unit in selectors.own_units(user)]
     qs = selectors.applications_visible_to(user).order_by("-updated_at", "-pk")
     form, page, query = _filtered_page(request, qs, count=selectors.application_count(user))
     return render(
@@ -82,7 +78,7 @@ def create(request, unit_pk):
         raise PermissionDenied
     existing = selectors.live_application_for(unit)
     if existing is not None:
-        messages.info(request, _("该党支部已有品牌申报，已为您打开。"))
+        messages.info(request, _("该党组织已有品牌申报，已为您打开。"))
         return redirect("brands:detail", existing.pk)
     return _edit(request, BrandApplication(unit=unit), unit=unit)
 
