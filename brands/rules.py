@@ -6,7 +6,7 @@ from branches import access
 from branches.models import Role, UnitType
 from branches.selectors import approval_chain, has_role, in_scope
 
-from .models import EDITABLE_STATUSES, Status
+from .models import EDITABLE_STATUSES, SHOWCASE_STATUSES
 
 #: The units that may hold a brand (and so file one, and stand for the flagship honour): the
 #: 党支部 and, since seed 000 opens the ladder to 党(总)支部, the 党总支. The one answer to
@@ -44,10 +44,17 @@ def is_editable(user, application):
 
 @rules.predicate
 def reviews_current_level(user, application):
-    """Only a reviewer holding a role at the level whose turn it is may decide."""
-    return application.status == Status.IN_REVIEW and access.reviews_at_level(
+    """Only a reviewer holding a role at the level whose turn it is may decide (an application
+    or a reshaping: each names its own in-review state)."""
+    return application.status == application.in_review_state and access.reviews_at_level(
         user, application.current_level_id
     )
+
+
+@rules.predicate
+def is_approved_brand(user, application):
+    """The brand was approved (实施推进, 验收评审 or 已建成): it may be reshaped (重塑)."""
+    return application.status in SHOWCASE_STATUSES
 
 
 @rules.predicate
@@ -87,3 +94,12 @@ rules.add_perm(
     rules.is_authenticated & (is_branch_secretary | (is_province_reviewer & sees_unit)),
 )
 rules.add_perm("brands.view_showcase", rules.is_authenticated)
+# 品牌重塑 (brands/reshaping.py): the holder (the brand's secretary) starts, edits and submits a
+# reshaping of an approved brand; it is decided level by level like the application.
+rules.add_perm(
+    "brands.reshape_brand", rules.is_authenticated & is_branch_secretary & is_approved_brand
+)
+rules.add_perm("brands.view_reshaping", rules.is_authenticated & sees_unit)
+rules.add_perm("brands.edit_reshaping", rules.is_authenticated & is_branch_secretary & is_editable)
+rules.add_perm("brands.submit_reshaping", rules.is_authenticated & is_branch_secretary)
+rules.add_perm("brands.review_reshaping", rules.is_authenticated & reviews_current_level)

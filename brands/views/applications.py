@@ -18,8 +18,9 @@ from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
-from ..models import Attachment, BrandApplication, Revision, Status
+from ..models import LIVE_RESHAPING_STATUSES, Attachment, BrandApplication, Revision, Status
 from ..selectors import applications as selectors
+from ..selectors import reshaping as reshaping_selectors
 
 PAGE_SIZE = 30
 
@@ -131,16 +132,23 @@ def _edit(request, app, unit=None):
 def detail(request, pk):
     app = _application(request, pk)
     available = services.WORKFLOW.available(request.user, app)
+    reshapings = reshaping_selectors.history(app)
+    live_reshaping = next((r for r in reshapings if r.status in LIVE_RESHAPING_STATUSES), None)
     return render(
         request,
         "brands/detail.html",
         {
             "app": app,
             "timeline": services.WORKFLOW.describe(
-                timeline(app), {"name_provincial": _("评为省公司级品牌")}
+                timeline(app),
+                {"name_provincial": _("评为省公司级品牌"), "reshaped": _("品牌重塑获通过")},
             ),
             "attachments": app.attachments.all(),
             "revisions": app.revisions.select_related("created_by").order_by("-number"),
+            "reshapings": reshapings,
+            "live_reshaping": live_reshaping,
+            "can_reshape": live_reshaping is None
+            and request.user.has_perm("brands.reshape_brand", app),
             "diff": selectors.diff_since_return(app) if app.status == Status.IN_REVIEW else None,
             "chain": approval_chain(app.unit),
             "transitions": available,
@@ -201,7 +209,13 @@ def queue(request):
     )
     for app in page:  # what the reviewer sees, checked again by 批量审核通过
         app.seen_version = services.WORKFLOW.version_of(app)
-    return render(request, "brands/queue.html", {"form": form, "page": page, "query": query})
+    # 品牌重塑 waiting at the same levels: at most a page of them, oldest first
+    reshapings = reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE]
+    return render(
+        request,
+        "brands/queue.html",
+        {"form": form, "page": page, "query": query, "reshapings": reshapings},
+    )
 
 
 @login_required
