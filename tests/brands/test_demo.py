@@ -45,6 +45,15 @@ def test_about_sixty_percent_of_branches_file_in_every_status(seeded):
     assert "品牌申报" in seeded.splitlines()[0]  # the summary line counts them
 
 
+def test_general_branches_file_brands_too(seeded):
+    """党总支 hold brands (brands.rules.may_hold_brand): some of the demo's have filed, their
+    level in review being above them."""
+    general = BrandApplication.objects.filter(unit__unit_type=UnitType.GENERAL_BRANCH)
+    assert general.exists()
+    for app in general.exclude(current_level=None).select_related("unit", "current_level"):
+        assert app.current_level in approval_chain(app.unit) and app.current_level != app.unit
+
+
 def test_levels_come_from_the_branch_approval_chain(seeded):
     waiting = BrandApplication.objects.filter(
         status__in=[Status.IN_REVIEW, Status.RETURNED, Status.REJECTED]
