@@ -2,7 +2,7 @@
 waits for a reviewer, and the programme's coverage at a glance. Each function costs a fixed
 number of queries, however many applications it reports."""
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from branches.selectors import secretary_scope
 from workflow.selectors import last_comments
 from workflow.worklist import QueueCount, WorkItem
 
-from ..models import BrandApplication, Status
+from ..models import BrandApplication, Reshaping, Status
 from .coverage import Coverage, coverage_totals, target_for
 
 
@@ -40,18 +40,30 @@ def secretary_items(user) -> list[WorkItem]:
     ]
 
 
-def reviewer_queue(user) -> QueueCount:
+def reviewer_queues(user) -> list[QueueCount]:
     """How many applications wait at the levels where this user approves, and since when
-    the longest has waited (its submission). One query."""
-    waiting = BrandApplication.objects.filter(
-        status=Status.IN_REVIEW, current_level_id__in=review_levels(user)
-    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
-    return QueueCount(
-        label=_("品牌申报待审"),
-        count=waiting["n"],
-        oldest_at=waiting["oldest"],
-        url=reverse("brands:queue"),
-    )
+    the longest has waited (its submission); then, while any wait, the brand reshapings
+    (品牌重塑) likewise. One query for both (a union of the two counts)."""
+    levels = review_levels(user)
+
+    def waiting(model, kind):
+        return (
+            model.objects.filter(status=model.in_review_state, current_level_id__in=levels)
+            .annotate(kind=Value(kind))
+            .values("kind")
+            .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+            .values_list("kind", "n", "oldest")
+        )
+
+    rows = waiting(BrandApplication, "applications").union(waiting(Reshaping, "reshapings"))
+    counts = {kind: (n, oldest) for kind, n, oldest in rows}
+    url = reverse("brands:queue")
+    n, oldest = counts.get("applications", (0, None))
+    queues = [QueueCount(label=_("品牌申报待审"), count=n, oldest_at=oldest, url=url)]
+    n, oldest = counts.get("reshapings", (0, None))
+    if n:
+        queues.append(QueueCount(label=_("品牌重塑待审"), count=n, oldest_at=oldest, url=url))
+    return queues
 
 
 def coverage_summary(user) -> Coverage:

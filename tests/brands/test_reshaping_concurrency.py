@@ -2,8 +2,6 @@
 reshaping make one; two province reviewers approving the last level at once replace the
 brand once (one new revision, one audit entry)."""
 
-import pytest
-
 from brands import reshaping as reshapes
 from brands import services
 from brands.models import BrandApplication, Reshaping, Revision

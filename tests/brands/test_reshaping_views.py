@@ -205,3 +205,13 @@ def test_brand_page_history_in_constant_queries(client, org):
     for _ in range(3):
         reshape_and_reject()
     assert _queries(client, url) == one
+
+
+def test_dashboard_counts_reshapings_while_some_wait(client, org):
+    client.force_login(org.users["general_branch_reviewer"])
+    assert "品牌重塑待审" not in client.get(reverse("dashboard")).content.decode()
+    _reshaped_brands(org, 2)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "品牌重塑待审" in body
+    client.force_login(org.users["city_reviewer"])  # nothing at the city's level yet
+    assert "品牌重塑待审" not in client.get(reverse("dashboard")).content.decode()
