@@ -163,3 +163,21 @@ def test_other_city_general_branch_secretary_is_refused(ladder):
     with pytest.raises(PermissionDenied):
         services.save_application_draft(actor=ladder.sec_gb, unit=ladder.general_a, data=CONTENT)
     assert not BrandApplication.objects.exists()
+
+
+def test_general_branch_brand_pages(client, ladder, settings, tmp_path):
+    """Approved, a 党总支's brand is on the wall and has its life pages; the coverage rates
+    stay over 党支部."""
+    from brands.selectors.coverage import coverage_totals
+
+    settings.MEDIA_ROOT = tmp_path
+    org = ladder
+    app = file_general(org)
+    for role in ("city_reviewer", "province_reviewer"):
+        app = services.approve_application(actor=org.users[role], pk=app.pk)
+    client.force_login(org.users["ga_secretary"])
+    for name in ("brands:detail", "brands:showcase_detail", "brands:lifecycle"):
+        assert client.get(reverse(name, args=[app.pk])).status_code == 200, name
+    assert "网络先锋" in client.get(reverse("brands:showcase")).content.decode()
+    totals = coverage_totals(org.users["province_reviewer"], label="全省")
+    assert (totals.filed, totals.built) == (0, 0)
