@@ -215,3 +215,14 @@ def test_dashboard_counts_reshapings_while_some_wait(client, org):
     assert "品牌重塑待审" in body
     client.force_login(org.users["city_reviewer"])  # nothing at the city's level yet
     assert "品牌重塑待审" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_dashboard_lists_a_returned_reshaping_for_its_holder(client, org, reshapings):
+    r = reshapes.submit_reshaping(actor=org.users["secretary"], pk=reshapings[org.a1.pk].pk)
+    reshapes.return_reshaping(actor=org.users["general_branch_reviewer"], pk=r.pk, comment="再凝练")
+    client.force_login(org.users["secretary"])
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "品牌重塑“红色引擎”被退回修改" in body and "再凝练" in body
+    assert reverse("brands:edit_reshaping", args=[r.pk]) in body
+    client.force_login(org.sec_b1)
+    assert "品牌重塑“红色引擎”" not in client.get(reverse("dashboard")).content.decode()
