@@ -30,7 +30,7 @@ from branches.demo import SHOWCASE_SECRETARY
 from branches.models import REVIEWING_TYPES, BranchCategory, OrgUnit, UnitType
 from workflow.models import AuditEntry
 
-from . import demo_trail
+from . import demo_reshaping, demo_trail
 from .models import BrandApplication, BrandType, Level, Revision, Status
 
 #: The share of active branches that have filed a brand.
@@ -338,6 +338,8 @@ def seed_brands(rng: random.Random) -> dict[str, int]:
         str(BrandApplication._meta.verbose_name): len(plan.applications),
         str(Revision._meta.verbose_name): len(revisions),
         "申报人账号": filers,
+        # with their audit entries only where the applications have theirs
+        **demo_reshaping.seed_reshapings(own_rng, reviewing_units(), trail=bool(trails)),
     }
     if entries:
         made[str(AuditEntry._meta.verbose_name)] = entries

@@ -138,7 +138,7 @@ class Revision(SubmittedRevision):
     reshaping = models.OneToOneField(
         "Reshaping",
         verbose_name=_("品牌重塑"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="brand_revision",
