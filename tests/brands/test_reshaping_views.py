@@ -226,3 +226,12 @@ def test_dashboard_lists_a_returned_reshaping_for_its_holder(client, org, reshap
     assert reverse("brands:edit_reshaping", args=[r.pk]) in body
     client.force_login(org.sec_b1)
     assert "品牌重塑“红色引擎”" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_admin_lists_reshapings_read_only(client, org, reshapings):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get(reverse("admin:brands_reshaping_changelist")).status_code == 200
+    r = reshapings[org.a1.pk]
+    assert client.get(reverse("admin:brands_reshaping_change", args=[r.pk])).status_code == 200
+    assert client.get(reverse("admin:brands_reshaping_add")).status_code == 403
