@@ -99,7 +99,8 @@ rules.add_perm("brands.view_showcase", rules.is_authenticated)
 rules.add_perm(
     "brands.reshape_brand", rules.is_authenticated & is_branch_secretary & is_approved_brand
 )
-rules.add_perm("brands.view_reshaping", rules.is_authenticated & sees_unit)
+# (not "view_reshaping": that is Django's model permission, asked by the admin without an object)
+rules.add_perm("brands.see_reshaping", rules.is_authenticated & sees_unit)
 rules.add_perm("brands.edit_reshaping", rules.is_authenticated & is_branch_secretary & is_editable)
 rules.add_perm("brands.submit_reshaping", rules.is_authenticated & is_branch_secretary)
 rules.add_perm("brands.review_reshaping", rules.is_authenticated & reviews_current_level)

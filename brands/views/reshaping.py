@@ -22,7 +22,7 @@ from ..selectors import applications as application_selectors
 from ..selectors import reshaping as selectors
 
 
-def _reshaping(request, pk, perm="brands.view_reshaping"):
+def _reshaping(request, pk, perm="brands.see_reshaping"):
     return found_or_404(request, selectors.reshaping, pk, perm)
 
 
