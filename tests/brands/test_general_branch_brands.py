@@ -181,3 +181,34 @@ def test_general_branch_brand_pages(client, ladder, settings, tmp_path):
     assert "网络先锋" in client.get(reverse("brands:showcase")).content.decode()
     totals = coverage_totals(org.users["province_reviewer"], label="全省")
     assert (totals.filed, totals.built) == (0, 0)
+
+
+def test_editing_matrix_for_a_general_branch_draft(client, ladder):
+    """The draft of GA is edited by GA's secretary alone; who sees it otherwise is sent back
+    to its page (302), who does not gets 403 — the A1 secretary below GA included."""
+    drafts = {
+        ladder.general_a.pk: services.save_application_draft(
+            actor=ladder.users["ga_secretary"], unit=ladder.general_a, data=CONTENT
+        ),
+        ladder.general_b.pk: services.save_application_draft(
+            actor=ladder.sec_gb, unit=ladder.general_b, data=CONTENT
+        ),
+    }
+    _matrix(
+        client,
+        ladder,
+        lambda unit: reverse("brands:edit", args=[drafts[unit.pk].pk]),
+        {
+            "anonymous": (302, 302),
+            "member": (403, 403),
+            "secretary": (403, 403),
+            "ga_secretary": (200, 403),
+            "general_branch_reviewer": (302, 403),
+            "city_reviewer": (302, 403),
+            "province_reviewer": (302, 302),
+            "committee_member": (302, 302),
+            "admin": (302, 302),
+        },
+        own=ladder.general_a,
+        other=ladder.general_b,
+    )
