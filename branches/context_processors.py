@@ -10,6 +10,7 @@ NAV = [
     ("brands:index", _("品牌创建"), "award", None),
     ("brands:showcase", _("品牌展示"), "grid-3x3-gap", None),
     ("evaluation:index", _("考核评价"), "clipboard-check", None),
+    ("rectification:index", _("整改管理"), "tools", "rectification.list_plans"),
     ("flagship:index", _("旗舰品牌"), "flag", None),
     ("ledger:index", _("党员名册"), "people", "ledger.browse_rosters"),
     ("bulletins:index", _("通报导出"), "file-earmark-arrow-down", "bulletins.browse_bulletins"),

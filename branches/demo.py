@@ -57,6 +57,7 @@ APP_SEEDERS = [
     ("brands", "brands.demo.seed_brands"),
     ("evaluation", "evaluation.demo.seed_evaluation"),  # after brands: online scores read them
     ("ledger", "ledger.demo.seed_ledger"),
+    ("groups", "groups.demo.seed_groups"),  # after ledger: the groups and their meetings
     ("flagship", "flagship.demo.seed_flagship"),  # after brands and evaluation: eligibility
 ]
 

@@ -12,6 +12,7 @@ from brands.selectors import worklist as brands
 from evaluation.selectors import worklist as evaluation
 from flagship.selectors import worklist as flagship
 from ledger.selectors import worklist as ledger
+from rectification.selectors import worklist as rectification
 from workflow.worklist import QueueCount, WorkItem
 
 from . import access, selectors
@@ -52,6 +53,7 @@ def secretary_items(user) -> list[WorkItem]:
         *brands.secretary_items(user),
         *flagship.secretary_items(user),
         *ledger.secretary_items(user),
+        *rectification.secretary_items(user),
     ]
     return sorted(items, key=lambda i: i.sort_key)
 
@@ -60,6 +62,7 @@ def reviewer_queues(user) -> list[QueueCount]:
     return [
         *brands.reviewer_queues(user),  # brand reshapings only while some wait
         evaluation.reviewer_queue(user),
+        rectification.reviewer_queue(user),
         *flagship.reviewer_queues(user),
     ]
 

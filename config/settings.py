@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "bulletins",
     "ledger",
     "groups",
+    "honours",
+    "rectification",
     "backup",
 ]
 
@@ -311,6 +313,14 @@ LEDGER_REMINDER_DAYS_BEFORE = env.list("LEDGER_REMINDER_DAYS_BEFORE", cast=int, 
 # stays small). BULLETIN_ISSUER fixes the issuing office on the cover (default: the scope's
 # "<unit>党建工作部"). BULLETIN_CJK_FONT is the font file the charts' Chinese labels use (a
 # missing file falls back to any installed CJK family).
+# Tier follow-up (rectification/): a published tier-3 result opens a rectification plan due
+# RECTIFICATION_DEADLINE_DAYS later, a tier-1 result invites the branch to file a brand — for
+# the period kinds listed (月评价 monthly, 季评星 quarterly, 年定级 annual).
+RECTIFICATION_DEADLINE_DAYS = env.int("RECTIFICATION_DEADLINE_DAYS", default=30)
+RECTIFICATION_PERIOD_KINDS = env.list(
+    "RECTIFICATION_PERIOD_KINDS", default=["monthly", "quarterly", "annual"]
+)
+
 BULLETIN_OVERDUE_DAYS = env.int("BULLETIN_OVERDUE_DAYS", default=15)
 BULLETIN_ITEMS_PER_COMMITTEE = env.int("BULLETIN_ITEMS_PER_COMMITTEE", default=100)
 BULLETIN_ISSUER = env.str("BULLETIN_ISSUER", default="")

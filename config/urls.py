@@ -35,6 +35,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("ledger/", include("ledger.urls")),
     path("groups/", include("groups.urls")),
+    path("honours/", include("honours.urls")),
+    path("rectification/", include("rectification.urls")),
     path("ops/", include("workflow.ops_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,16 +15,58 @@ Which template kinds a ledger rule counts is part of the rule, not a parameter o
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from brands.selectors.scoring import BrandStage, MediaLevel, brand_stage, publication_levels
+from brands.selectors.scoring import (
+    BrandStage,
+    MediaLevel,
+    brand_stage,
+    brands_for_scoring,
+    publication_levels,
+)
 from ledger.kinds import MeetingKind as K
 
 CENT = Decimal("0.01")
+#: The rules that read the branch's ledger are named ledger_…, its brand's brand_….
+LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
+
+
+@dataclass(frozen=True)
+class LedgerRecords:
+    """The ledger records a score counted (`ledger.selectors.compliance.RecordRef`: id, local
+    date, template name), for the pages to link as evidence; read live, never stored. The
+    full list is the branch's records between `since` and `until` of the rule's `kinds`
+    (none: every kind), recorded ones only when `recorded_only`."""
+
+    refs: tuple
+    since: date
+    until: date
+    kinds: tuple[str, ...] = ()
+    recorded_only: bool = False
+
+    @property
+    def shown(self) -> tuple:
+        return self.refs[:MAX_DATES]
+
+    @property
+    def more(self) -> bool:
+        return len(self.refs) > MAX_DATES
+
+    @property
+    def query(self) -> str:
+        """The record list's filters that list them all."""
+        query = {"since": self.since.isoformat(), "until": self.until.isoformat()}
+        if self.kinds:
+            query["kinds"] = list(self.kinds)
+        if self.recorded_only:
+            query["status"] = "recorded"
+        return urlencode(query, doseq=True)
 
 
 @dataclass(frozen=True)
@@ -32,6 +74,8 @@ class Online:
     score: Decimal
     #: What the score rests on, in words: stored as the item's evidence text.
     basis: str
+    #: The ledger records behind the score (ledger rules that counted any), for the links.
+    records: LedgerRecords | None = None
 
 
 @dataclass(frozen=True)
@@ -57,10 +101,12 @@ def choices() -> list[tuple[str, str]]:
 
 
 class Facts:
-    """What the rules read about one unit in one period, each fetched once, when first asked."""
+    """What the rules read about one unit in one period, each fetched once, when first asked
+    (or handed in, read for many units at once: `scores_of_units`)."""
 
-    def __init__(self, unit, period):
+    def __init__(self, unit, period, **known):
         self.unit, self.period = unit, period
+        self.__dict__.update(known)  # read for many units at once: application, ledger…
 
     @cached_property
     def application(self):
@@ -68,6 +114,13 @@ class Facts:
         from brands.selectors.applications import live_application_for
 
         return live_application_for(self.unit)
+
+    @cached_property
+    def publication_levels(self) -> list[str]:
+        """The media levels of the publications about the brand dated within the period."""
+        if self.application is None:
+            return []
+        return publication_levels(self.application, self.period.starts_on, self.period.ends_on)
 
     @cached_property
     def ledger(self):
@@ -79,10 +132,38 @@ class Facts:
 
 def scores(indicators, unit, period) -> dict[int, Online]:
     """The online score of each of `indicators` that has a rule, by indicator id."""
-    facts = Facts(unit, period)
-    return {
-        i.pk: RULES[i.online_rule].compute(facts, i) for i in indicators if i.online_rule in RULES
-    }
+    return scores_of_units(indicators, [unit], period)[unit.pk]
+
+
+def scores_of_units(indicators, units, period, *, with_dates=True) -> dict[int, dict[int, Online]]:
+    """`scores()` of many units over one period, by unit id: the ledger figures of all of them
+    are counted at once (`ledger.selectors.compliance.scoring_figures`: a fixed number of
+    queries), so scoring a province costs about what the database takes to count it.
+    `with_dates=False` leaves the meetings' dates out of the basis (a figure, not a record)."""
+    from ledger.selectors.compliance import scoring_figures
+
+    ruled = [i for i in indicators if i.online_rule in RULES and i.online_rule not in GROUP_RULES]
+    units = list(units)
+    known = {u.pk: {} for u in units}
+    if any(i.online_rule.startswith(LEDGER_PREFIX) for i in ruled):
+        figures = scoring_figures(units, period.starts_on, period.ends_on, with_dates=with_dates)
+        for pk, ledger in figures.items():
+            known[pk]["ledger"] = ledger
+    if any(i.online_rule.startswith(BRAND_PREFIX) for i in ruled):
+        brands = brands_for_scoring(known, period.starts_on, period.ends_on)
+        for pk, facts in known.items():
+            facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+    result = {}
+    for unit in units:
+        facts = Facts(unit, period, **known[unit.pk])
+        result[unit.pk] = {i.pk: RULES[i.online_rule].compute(facts, i) for i in ruled}
+    return result
+
+
+def records_behind(results: dict[int, Online]) -> dict[int, LedgerRecords]:
+    """The ledger records behind each of `scores()`'s results that counted any, by indicator
+    id: what the assessment's pages link as evidence."""
+    return {pk: r.records for pk, r in results.items() if r.records}
 
 
 def _share(maximum: Decimal, fraction: Decimal) -> Decimal:
@@ -129,7 +210,7 @@ def brand_media(facts, indicator) -> Online:
     app, period = facts.application, facts.period
     if app is None:
         return Online(Decimal(0), _("系统评分：本支部尚未申报品牌，期内无品牌传播记录。"))
-    levels = publication_levels(app, period.starts_on, period.ends_on)
+    levels = facts.publication_levels
     earned = sum((MEDIA_POINTS.get(level, INTERNAL_POINTS) for level in levels), Decimal(0))
     return Online(
         min(earned, indicator.max_points).quantize(CENT),
@@ -169,10 +250,22 @@ def _dates(dates) -> str:
     return shown + (_("等") if len(dates) > MAX_DATES else "")
 
 
+def ledger_records(figures, refs, kinds=None, *, recorded_only=True) -> LedgerRecords | None:
+    """The records behind a ledger score, by date, for the pages (None when there are none).
+    The full list runs over the figures' dates, from the earliest record counted when a
+    frequency period began before them (a quarter's 党课 counted in March)."""
+    refs = tuple(sorted(refs, key=lambda r: (r.date, r.pk)))
+    if not refs:
+        return None
+    since = min(d for d in (figures.start, refs[0].date) if d is not None)
+    until = figures.end or refs[-1].date
+    return LedgerRecords(refs, since, until, tuple(kinds or ()), recorded_only)
+
+
 def meetings_score(figures, kinds, maximum: Decimal) -> Online:
     """Full points when every meeting due in the period was held, the held share otherwise;
     full points too when none fell due (nothing was missed). The basis names each template's
-    count and the dates of the meetings counted."""
+    count and the dates of the meetings counted; `records`, the meetings themselves."""
     rows = [m for m in figures.meetings if m.required and (kinds is None or m.kind in kinds)]
     if not rows:
         return Online(maximum, _("系统评分（台账）：本期没有到期应开的会议，不扣分。"))
@@ -187,7 +280,8 @@ def meetings_score(figures, kinds, maximum: Decimal) -> Online:
     required = sum(m.required for m in rows)
     held = sum(min(m.held, m.required) for m in rows)
     basis = _("系统评分（台账）：本期%(parts)s。") % {"parts": "；".join(parts)}
-    return Online(_share(maximum, Decimal(held) / Decimal(required)), basis)
+    records = ledger_records(figures, (r for m in rows for r in m.records), kinds)
+    return Online(_share(maximum, Decimal(held) / Decimal(required)), basis, records)
 
 
 def _register_meeting_rule(code, label, kinds):
@@ -218,7 +312,9 @@ def ledger_attendance(facts, indicator) -> Online:
         "present": figures.attendance_present,
         "rate": figures.attendance_rate,
     }
-    return Online(_share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1))), basis)
+    records = ledger_records(figures, (r for r in figures.records if r.recorded))
+    points = _share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1)))
+    return Online(points, basis, records)
 
 
 @rule("ledger_completeness", _lazy("台账：台账完整率（已完整记录/全部台账）"))
@@ -239,4 +335,90 @@ def ledger_completeness(facts, indicator) -> Online:
         "drafts": drafts,
     }
     share = Decimal(figures.records_recorded) / Decimal(figures.records_total)
+    records = ledger_records(figures, figures.records, recorded_only=False)
+    return Online(_share(indicator.max_points, share), basis, records)
+
+
+# --- party groups (党小组动态考评, run by the branch in the groups app) ---------------------------
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """What the party-group rules read of one group in one quarter: plain numbers the groups
+    app gathers (ledger group meetings, 五个一 items, pioneer-post reviews). Evaluation reads
+    no group data itself; these rules only turn the numbers into points."""
+
+    meetings_required: int = 0
+    meetings_held: int = 0
+    meeting_dates: tuple = ()
+    items_filed: int = 0
+    items_selected: int = 0
+    reviews: int = 0
+    reviews_led: int = 0
+
+
+#: 五个一: points per item a group's members filed in the quarter, and more for each the branch
+#: selected or recommended; capped at the item's maximum.
+ITEM_FILED_POINTS = Decimal(2)
+ITEM_SELECTED_POINTS = Decimal(3)
+GROUP_RULES = ("group_meetings", "group_innovation", "group_posts")
+
+
+def group_scores(indicators, facts: GroupFacts) -> dict[int, Online | None]:
+    """The prefilled score of each of `indicators` bound to a party-group rule, by indicator id;
+    None where the portal holds nothing to score it on (the branch types it)."""
+    return {
+        i.pk: RULES[i.online_rule].compute(facts, i)
+        for i in indicators
+        if i.online_rule in GROUP_RULES
+    }
+
+
+@rule("group_meetings", _lazy("党小组：党小组会按期召开（台账）"))
+def group_meetings(facts, indicator) -> Online:
+    """The held share of the group meetings due in the quarter; full points when none fell due."""
+    if not isinstance(facts, GroupFacts) or not facts.meetings_required:
+        basis = _("系统评分（台账）：本期没有到期应开的党小组会，不扣分。")
+        return Online(indicator.max_points, basis)
+    basis = _("系统评分（台账）：本季度应开党小组会 %(required)d 次，已开 %(held)d 次") % {
+        "required": facts.meetings_required,
+        "held": facts.meetings_held,
+    }
+    if facts.meeting_dates:
+        basis += _("（%(dates)s）") % {"dates": _dates(facts.meeting_dates)}
+    share = Decimal(facts.meetings_held) / Decimal(facts.meetings_required)
+    return Online(_share(indicator.max_points, share), basis + _("。"))
+
+
+@rule("group_innovation", _lazy("党小组：“五个一”项目申报与评选"))
+def group_innovation(facts, indicator) -> Online:
+    """Each 五个一 item the group's members filed in the quarter earns ITEM_FILED_POINTS, each of
+    them the branch selected ITEM_SELECTED_POINTS more, up to the item's maximum."""
+    filed = getattr(facts, "items_filed", 0)
+    selected = getattr(facts, "items_selected", 0)
+    points = min(filed * ITEM_FILED_POINTS + selected * ITEM_SELECTED_POINTS, indicator.max_points)
+    basis = _(
+        "系统评分（五个一）：本季度小组党员申报 %(filed)d 项，支部评选 %(selected)d 项"
+        "（每项申报 %(per)s 分，评选再加 %(more)s 分，最高 %(max)s 分）。"
+    ) % {
+        "filed": filed,
+        "selected": selected,
+        "per": ITEM_FILED_POINTS,
+        "more": ITEM_SELECTED_POINTS,
+        "max": indicator.max_points,
+    }
+    return Online(points.quantize(CENT), basis)
+
+
+@rule("group_posts", _lazy("党小组：党员先锋岗评估（发挥作用的比例）"))
+def group_posts(facts, indicator) -> Online | None:
+    """The share of the quarter's pioneer-post reviews of the group's members that found the
+    member led by example; None (the branch scores it) when no review fell in the quarter."""
+    reviews = getattr(facts, "reviews", 0)
+    if not reviews:
+        return None
+    basis = _(
+        "系统评分（先锋岗）：本季度小组党员先锋岗评估 %(n)d 次，发挥先锋模范作用 %(led)d 次。"
+    ) % {"n": reviews, "led": facts.reviews_led}
+    share = Decimal(facts.reviews_led) / Decimal(reviews)
     return Online(_share(indicator.max_points, share), basis)

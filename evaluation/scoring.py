@@ -25,7 +25,7 @@ The rules:
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 BASIC, SPECIAL, DEDUCTION, VETO = "basic", "special", "deduction", "veto"
@@ -86,6 +86,8 @@ class Result:
     dimensions: Mapping[int, Decimal] = field(default_factory=dict)
     dimension_max: Mapping[int, Decimal] = field(default_factory=dict)
     vetoed_by: tuple[int, ...] = ()
+    #: The star the rate earns when the step rule gave a lower `star` (else None).
+    star_by_rate: int | None = None
 
 
 def applicable(items: Iterable[Item], category: str = "") -> list[Item]:
@@ -155,6 +157,16 @@ def star_for(rate: Decimal, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> int:
         if rate >= minimum:
             return star
     return 1
+
+
+def stepped_star(star: int | None, previous: int | None, max_rise: int | None) -> int | None:
+    """逐级晋升: a quarter's star rises at most `max_rise` above the previous quarter's
+    (`previous`: its star, 0 when that result carried none — voided —, None when the unit had
+    no result then: a first rating is not limited). No rule (`max_rise` None): the star
+    stands. Never lowers a star."""
+    if star is None or max_rise is None or previous is None:
+        return star
+    return min(star, max(previous, 1) + max_rise)
 
 
 def tier_for(star: int | None) -> int:
@@ -233,11 +245,15 @@ def aggregate(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     dimension_sums: Mapping[int, object] | None = None,
     dimension_max: Mapping[int, Decimal] | None = None,
+    previous_star: int | None = None,
+    max_rise: int | None = None,
 ) -> Result:
     """The result of an aggregate period from the sums over its sources' published results
-    (computed by the database): mean over all source periods; any veto voids it."""
+    (computed by the database): mean over all source periods; any veto voids it. A quarter
+    under the step rule (`max_rise`) rises at most that far above `previous_star`
+    (`stepped_star`)."""
     gross = mean_over_periods(total_sum, periods)
-    return _result(
+    result = _result(
         gross,
         max_total,
         vetoed=any_vetoed,
@@ -245,3 +261,7 @@ def aggregate(
         dimensions={k: mean_over_periods(v, periods) for k, v in (dimension_sums or {}).items()},
         dimension_max=dict(dimension_max or {}),
     )
+    star = stepped_star(result.star, previous_star, max_rise)
+    if star == result.star:
+        return result
+    return replace(result, star=star, tier=tier_for(star), star_by_rate=result.star)

@@ -25,6 +25,7 @@ SETTINGS = [
     ("description", "说明"),
     ("note", "版本说明"),
     ("allow_negative", "允许扣分至负分"),
+    ("max_star_rise", "季度星级至多晋升"),
     ("star2_rate", "二星得分率(%)"),
     ("star3_rate", "三星得分率(%)"),
     ("star4_rate", "四星得分率(%)"),
@@ -71,6 +72,7 @@ def write_version(version, dimensions_with_indicators) -> tempfile.NamedTemporar
         "description": table.description,
         "note": version.note,
         "allow_negative": _("是") if version.allow_negative else _("否"),
+        "max_star_rise": version.max_star_rise,
         "star2_rate": float(version.star2_rate),
         "star3_rate": float(version.star3_rate),
         "star4_rate": float(version.star4_rate),
@@ -226,6 +228,13 @@ def _check_settings(parsed):
     s["description"] = _text(s.get("description"))
     s["note"] = _text(s.get("note"))
     s["allow_negative"] = _text(s.get("allow_negative")).lower() in YES
+    rise = _text(s.get("max_star_rise"))
+    s["max_star_rise"] = None
+    if rise:
+        if not rise.removesuffix(".0").isdigit() or not 1 <= int(float(rise)) <= 4:
+            parsed.errors.append(_("季度星级至多晋升须为 1 到 4 的整数，或留空（不限）。"))
+        else:
+            s["max_star_rise"] = int(float(rise))
     rates = []
     for key in ("star2_rate", "star3_rate", "star4_rate", "star5_rate"):
         value = _decimal(s.get(key)) if s.get(key) is not None else None

@@ -5,6 +5,7 @@ work, done by its secretary in the portal. A member reads their own posts."""
 
 import rules
 
+from branches.access import is_reviewer, reviewer_covers
 from ledger.rules import leads_group, member_of
 
 
@@ -58,3 +59,69 @@ def keeps_group_brand(user, group):
 
 rules.add_perm("groups.view_group", rules.is_authenticated & reads_group)
 rules.add_perm("groups.edit_group_brand", rules.is_authenticated & keeps_group_brand)
+
+
+# --- 党小组季度考评 (the branch scores its groups each quarter) -------------------------------
+
+
+@rules.predicate
+def reads_group_assessments_of(user, branch):
+    """A branch's quarterly group results: its roster's readers (secretary, reviewers above)."""
+    return branch is not None and user.has_perm("ledger.view_roster", branch)
+
+
+@rules.predicate
+def manages_group_assessments_of(user, branch):
+    """Scoring is the branch committee's work, done by its secretary (the roster's keepers)."""
+    return branch is not None and user.has_perm("ledger.edit_roster", branch)
+
+
+@rules.predicate
+def reads_group_assessment(user, assessment):
+    """A draft: the branch's keepers only. Submitted (published): also the readers above and
+    the group's own members and leader — never another group's."""
+    if assessment is None:
+        return False
+    if user.has_perm("ledger.edit_roster", assessment.branch):
+        return True
+    if assessment.is_draft:
+        return False
+    if user.has_perm("ledger.view_roster", assessment.branch):
+        return True
+    member = member_of(user)
+    return (member is not None and member.party_group_id == assessment.group_id) or leads_group(
+        user, assessment.group
+    )
+
+
+@rules.predicate
+def manages_group_assessment(user, assessment):
+    return assessment is not None and user.has_perm("ledger.edit_roster", assessment.branch)
+
+
+rules.add_perm("groups.view_group_assessments", rules.is_authenticated & reads_group_assessments_of)
+rules.add_perm(
+    "groups.manage_group_assessments", rules.is_authenticated & manages_group_assessments_of
+)
+rules.add_perm("groups.view_group_assessment", rules.is_authenticated & reads_group_assessment)
+rules.add_perm("groups.manage_group_assessment", rules.is_authenticated & manages_group_assessment)
+
+
+# --- 品牌党小组评选 (the branch proposes, the reviewer above confirms) -------------------------
+
+
+@rules.predicate
+def confirms_brand_groups_of(user, branch):
+    """A reviewer whose subtree holds the branch, strictly above it (general branch, committee,
+    province): the level above the branch confirms its 品牌党小组."""
+    return branch is not None and reviewer_covers(user, branch)
+
+
+@rules.predicate
+def holds_a_review_queue(user):
+    return is_reviewer(user)
+
+
+rules.add_perm("groups.propose_brand_group", rules.is_authenticated & manages_group_assessments_of)
+rules.add_perm("groups.confirm_brand_group", rules.is_authenticated & confirms_brand_groups_of)
+rules.add_perm("groups.view_brand_group_queue", rules.is_authenticated & holds_a_review_queue)

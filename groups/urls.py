@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import group, innovation, me, posts
+from .views import assessment, brand_groups, group, innovation, me, posts
 
 app_name = "groups"
 
@@ -20,4 +20,14 @@ urlpatterns = [
     path("innovation/mine/", innovation.mine, name="my_innovation"),
     path("me/", me.me, name="me"),
     path("group/<int:pk>/", group.group_page, name="group"),
+    path("branch/<int:branch_pk>/assessments/", assessment.branch_assessments, name="assessments"),
+    path("assessments/<int:pk>/", assessment.assessment_page, name="assessment"),
+    path("assessments/<int:pk>/reopen/", assessment.reopen, name="assessment_reopen"),
+    path(
+        "branch/<int:branch_pk>/brand-groups/propose/",
+        brand_groups.propose,
+        name="brand_group_propose",
+    ),
+    path("brand-groups/", brand_groups.queue, name="brand_groups"),
+    path("brand-groups/<int:pk>/decide/", brand_groups.decide, name="brand_group_decide"),
 ]

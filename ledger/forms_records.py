@@ -5,9 +5,17 @@ form: it is one radio group and one reason per member (`attendance_from_post`)."
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AttendanceStatus, Attendees, MeetingKind, MeetingTemplate, Member
+from .models import (
+    AttendanceStatus,
+    Attendees,
+    MeetingKind,
+    MeetingTemplate,
+    Member,
+    RecordStatus,
+)
 from .selectors.records import SheetRow
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -136,7 +144,18 @@ def sheet_as_posted(sheet: list[SheetRow], post) -> list[SheetRow]:
     return sheet
 
 
+class DayInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
 class RecordFilterForm(forms.Form):
+    """The record list's filters. `kinds` (several template kinds) and `status` come from the
+    links of the self-assessment's online scores ("查看全部 N 条"): kept as hidden fields, named
+    above the list (`summary`)."""
+
     kind = forms.ChoiceField(
         label=_("类别"), required=False, choices=[("", _("全部类别")), *MeetingKind.choices]
     )
@@ -146,15 +165,40 @@ class RecordFilterForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DayInput())
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DayInput())
+    kinds = forms.MultipleChoiceField(
+        required=False, choices=MeetingKind.choices, widget=forms.MultipleHiddenInput
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), *RecordStatus.choices],
+        widget=forms.HiddenInput,
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
-        month = self.cleaned_data["month"]
+        data = self.cleaned_data
         return {
-            "kind": self.cleaned_data["kind"],
-            "month": month if isinstance(month, datetime.date) else None,
+            "kind": data["kind"],
+            "month": data["month"] if isinstance(data["month"], datetime.date) else None,
+            "kinds": data["kinds"],
+            "since": data["since"],
+            "until": data["until"],
+            "status": data["status"],
         }
+
+    def summary(self) -> str:
+        """The hidden filters in words ("支委会、支部党员大会 · 已记录"), empty when none."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        names = dict(MeetingKind.choices)
+        parts = [gettext("、").join(str(names[k]) for k in data["kinds"])] if data["kinds"] else []
+        if data["status"]:
+            parts.append(str(RecordStatus(data["status"]).label))
+        return " · ".join(parts)
 
 
 ATTENDANCE_CHOICES = AttendanceStatus.choices

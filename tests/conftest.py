@@ -91,6 +91,7 @@ SHIPPING = [
             ("evaluation", "0002_default_tables", "create_defaults"),
             ("evaluation", "0005_indicator_online_rule", "ship_online_version"),
             ("evaluation", "0012_ledger_online_versions", "ship_ledger_versions"),
+            ("evaluation", "0016_party_group_rules", "ship_group_version"),
         ],
     ),
     ("ledger.MeetingTemplate", [("ledger", "0002_default_templates", "install")]),

@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("branches", "evaluation", "brands", "flagship", "bulletins", "ledger", "groups")
+DOMAIN_APPS = (
+    "branches",
+    "evaluation",
+    "brands",
+    "flagship",
+    "bulletins",
+    "ledger",
+    "groups",
+    "honours",
+    "rectification",
+)
 
 #: "app.models" → {name: reason}: what any other app may import from that app's models.
 ALLOWED = {

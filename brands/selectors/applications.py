@@ -111,8 +111,20 @@ def own_units(user) -> QuerySet[OrgUnit]:
     ).order_by("path")
 
 
+def live_applications() -> QuerySet[BrandApplication]:
+    """Applications that are not rejected: a unit holds at most one (a constraint)."""
+    return BrandApplication.objects.exclude(status=Status.REJECTED)
+
+
 def live_application_for(unit) -> BrandApplication | None:
-    return BrandApplication.objects.filter(unit=unit).exclude(status=Status.REJECTED).first()
+    return live_applications().filter(unit=unit).first()
+
+
+def units_with_live_application():
+    """The ids of the units that have a live brand application (any but rejected), as a
+    subquery for another app's filter (e.g. the tier-1 brand invitation, shown until one is
+    filed)."""
+    return BrandApplication.objects.exclude(status=Status.REJECTED).values("unit_id")
 
 
 def built_application_for(unit) -> BrandApplication | None:

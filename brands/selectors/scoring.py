@@ -34,3 +34,18 @@ def publication_levels(application, starts_on, ends_on) -> list[str]:
             application=application, published_on__range=(starts_on, ends_on)
         ).values_list("media_level", flat=True)
     )
+
+
+def brands_for_scoring(unit_ids, starts_on, ends_on) -> dict[int, tuple]:
+    """{unit id: (its live application, the media levels of its publications dated within
+    [starts_on, ends_on])} for the units that have a live (not rejected) application — a
+    unit holds at most one — in two queries, for scoring many units at once."""
+    from .applications import live_applications
+
+    applications = {a.pk: a for a in live_applications().filter(unit_id__in=list(unit_ids))}
+    levels = {pk: [] for pk in applications}
+    for application_id, level in MediaPublication.objects.filter(
+        application_id__in=list(applications), published_on__range=(starts_on, ends_on)
+    ).values_list("application_id", "media_level"):
+        levels[application_id].append(level)
+    return {a.unit_id: (a, levels[a.pk]) for a in applications.values()}

@@ -81,7 +81,16 @@ def create(request, unit_pk):
     if existing is not None:
         messages.info(request, _("该党组织已有品牌申报，已为您打开。"))
         return redirect("brands:detail", existing.pk)
-    return _edit(request, BrandApplication(unit=unit), unit=unit)
+    return _edit(request, BrandApplication(unit=unit), unit=unit, initial=_prefill(request.GET))
+
+
+#: The texts a link may pre-fill on a new application's form (its `initial`), e.g. the tier-1
+#: invitation on the dashboard (rectification.selectors.worklist.brand_prefill).
+PREFILLABLE = ("name", "slogan", "core_idea", "goal", "results")
+
+
+def _prefill(query) -> dict:
+    return {f: query[f][:2000] for f in PREFILLABLE if query.get(f)}
 
 
 @login_required
@@ -95,8 +104,10 @@ def edit(request, pk):
     return _edit(request, app)
 
 
-def _edit(request, app, unit=None):
-    form = BrandApplicationForm(request.POST or None, request.FILES or None, instance=app)
+def _edit(request, app, unit=None, initial=None):
+    form = BrandApplicationForm(
+        request.POST or None, request.FILES or None, instance=app, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             app = services.save_application_draft(

@@ -76,6 +76,8 @@ class Assessment(models.Model):
     is_vetoed = models.BooleanField(_("一票否决"), default=False)
     veto_reason = models.TextField(_("否决理由"), blank=True)
     star = models.PositiveSmallIntegerField(_("星级"), null=True, blank=True)
+    #: The star the rate earns, kept when the step rule (逐级晋升) gave a lower `star`.
+    star_by_rate = models.PositiveSmallIntegerField(_("得分率对应星级"), null=True, blank=True)
     tier = models.PositiveSmallIntegerField(_("梯队"), null=True, blank=True)
     rank_category = models.PositiveIntegerField(_("类别排名"), null=True, blank=True)
     rank_region = models.PositiveIntegerField(_("片区排名"), null=True, blank=True)

@@ -66,6 +66,12 @@ class TableVersion(models.Model):
         default=False,
         help_text=_("不勾选时，扣分项目最多扣至 0 分。"),
     )
+    max_star_rise = models.PositiveSmallIntegerField(
+        _("季度星级至多晋升"),
+        null=True,
+        blank=True,
+        help_text=_("逐级晋升：季评星比上一季度至多提高的星级数；留空不限。"),
+    )
     star2_rate = models.DecimalField(_("二星得分率(%)"), default=Decimal(60), **POINTS)
     star3_rate = models.DecimalField(_("三星得分率(%)"), default=Decimal(70), **POINTS)
     star4_rate = models.DecimalField(_("四星得分率(%)"), default=Decimal(80), **POINTS)

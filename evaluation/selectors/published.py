@@ -6,7 +6,10 @@ so evaluation may rename a status or a column without breaking its readers.
 * `latest_published(unit_ids, table_codes)` — per unit and table, the latest published result;
 * `latest_published_period(scope_path, ends_before)` — the latest period with published results
   in a subtree; `committee_figures(period, scope_path)` and `top_results(period, scope_path, n)`
-  — its counts per committee and its best results.
+  — its counts per committee and its best results;
+* `tiered_results(period, scope_path, tiers)` — the results just published in a tier (what the
+  tiers' follow-up opens: rectification, the brand invitation); `weakest_items(assessment_id)`
+  — the items a result lost most points on, and `result_of(assessment_id)` — one result.
 """
 
 from dataclasses import dataclass
@@ -17,8 +20,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 
 from branches.selectors import committee_key, committee_name
+from common.formats import points
 
-from ..models import Assessment, AssessmentPeriod, Status
+from ..models import Assessment, AssessmentPeriod, AssessmentScore, IndicatorKind, Status
 
 #: Codes of shipped tables that other apps name (migrations/0002_default_tables.py).
 SIX_GOOD = "six-good"
@@ -145,3 +149,117 @@ def top_results(period: AssessmentPeriod, scope_path: str, n: int) -> list[tuple
         (rank, committee or "", unit, str(categories.get(cat, cat or "")), total, rate, star)
         for rank, committee, unit, cat, total, rate, star in rows
     ]
+
+
+@dataclass(frozen=True)
+class TieredResult:
+    assessment_id: int
+    unit_id: int
+    unit_path: str
+    star: int | None
+    tier: int
+    total: Decimal | None
+    rate: Decimal | None
+
+
+def tiered_results(period: AssessmentPeriod, scope_path: str, tiers) -> list[TieredResult]:
+    """The period's published results in the subtree at `scope_path` whose tier is one of
+    `tiers`; one query."""
+    rows = (
+        _in_subtree(scope_path)
+        .filter(period=period, tier__in=list(tiers))
+        .order_by("pk")
+        .values_list("pk", "unit_id", "unit__path", "star", "tier", "total", "rate")
+    )
+    return [TieredResult(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ResultSummary:
+    assessment_id: int
+    period_name: str
+    unit_id: int
+    star: int | None
+    tier: int | None
+    total: Decimal | None
+    rate: Decimal | None
+    is_published: bool
+
+
+def result_of(assessment_id) -> ResultSummary | None:
+    """One assessment's result as another app shows it (e.g. the brand invitation's pre-filled
+    text); None when it is gone (an aggregate recomputed). One query."""
+    row = (
+        Assessment.objects.filter(pk=assessment_id)
+        .values_list("pk", "period__name", "unit_id", "star", "tier", "total", "rate", "status")
+        .first()
+    )
+    if row is None:
+        return None
+    *fields, status = row
+    return ResultSummary(*fields, is_published=status == Status.PUBLISHED)
+
+
+def weakest_items(assessment_id, n: int = 5) -> list[str]:
+    """The items a published result lost most on, worst first, as "维度 · 指标：得分/分值" lines
+    (what a rectification plan starts from): earning items by the share of their points
+    missed, deductions and triggered vetoes first. One query."""
+    rows = (
+        AssessmentScore.objects.filter(assessment_id=assessment_id)
+        .select_related("indicator__dimension")
+        .only(
+            "reviewed_score",
+            "reason",
+            "indicator__name",
+            "indicator__kind",
+            "indicator__max_points",
+            "indicator__dimension__name",
+        )
+    )
+    scored = []
+    for s in rows:
+        i, got = s.indicator, s.reviewed_score or 0
+        if i.kind in (IndicatorKind.DEDUCTION, IndicatorKind.VETO):
+            if got > 0:
+                missing = 2  # before every earning item
+                text = f"{i.dimension.name} · {i.name}：{i.get_kind_display()} {points(got)}"
+            else:
+                continue
+        else:
+            if not i.max_points or got >= i.max_points:
+                continue
+            missing = 1 - got / i.max_points
+            text = f"{i.dimension.name} · {i.name}：{points(got)}/{points(i.max_points)}"
+        if s.reason:
+            text += f"（{s.reason}）"
+        scored.append((-missing, text))
+    return [text for _m, text in sorted(scored)[:n]]
+
+
+def leading_results(period, count: int) -> list[Assessment]:
+    """The period's best `count` published results province-wide, vetoed ones left out, by
+    province rank (ties at the cut all included, so the list may run past `count`): what a
+    推先表彰 round proposes. Two queries."""
+    ranked = (
+        period.assessments.filter(
+            status=Status.PUBLISHED, is_vetoed=False, rank_province__isnull=False
+        )
+        .select_related("unit")
+        .order_by("rank_province", "unit_id")
+    )
+    cut = ranked.values_list("rank_province", flat=True)[count - 1 : count]
+    if not cut:  # fewer results than places: all of them
+        return list(ranked)
+    return list(ranked.filter(rank_province__lte=cut[0]))
+
+
+def ranked_periods():
+    """Periods with a published province-wide ranking, latest first (a round's source)."""
+    return (
+        AssessmentPeriod.objects.filter(
+            assessments__status=Status.PUBLISHED, assessments__rank_province__isnull=False
+        )
+        .distinct()
+        .select_related("scope")
+        .order_by("-ends_on", "-pk")
+    )

@@ -53,3 +53,15 @@ def version_with_rows(pk: int) -> tuple[TableVersion, list[tuple[Dimension, list
         .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
     )
     return version, grouped(indicators)
+
+
+def latest_published(code: str) -> tuple[TableVersion | None, list[Indicator]]:
+    """The newest published version of table `code` with its items in table order (two
+    queries); (None, []) when the table has none. What another app scoring on a table reads."""
+    version = (
+        TableVersion.objects.filter(table__code=code, status=VersionStatus.PUBLISHED)
+        .select_related("table")
+        .order_by("-number")
+        .first()
+    )
+    return (version, indicators_for(version.pk)) if version else (None, [])

@@ -1,6 +1,7 @@
 """Writes of assessment periods: create and reschedule (the province), publish a committee's
 part, aggregate months into a quarter and quarters into a year."""
 
+import datetime
 import logging
 from collections import defaultdict
 
@@ -26,11 +27,13 @@ from ..models import (
     AssessmentPeriod,
     AssessmentScore,
     DimensionScore,
+    PeriodKind,
     PeriodPublication,
     Status,
     Subject,
 )
 from ..selectors.tables import as_items, indicators_for
+from ..signals import results_published
 from ..windows import fill_window
 from .assessments import WORKFLOW, EvaluationError
 from .ranking import refresh_ranks
@@ -267,6 +270,7 @@ def _publish(*, actor, pk, unit) -> int:
     PeriodPublication.objects.create(period=period, unit=unit, count=len(rows), published_by=actor)
     record_audit(actor=actor, obj=period, action="publish", comment=str(unit), unit=unit)
     cache.progress_changed(period.pk)
+    results_published.send(sender=Assessment, period=period, scope_path=unit.path)
     notify(
         [a.submitted_by for a in rows],
         title=_("“%(period)s”考评结果已发布") % {"period": period},
@@ -299,6 +303,32 @@ def _aggregate(*, actor, pk) -> int:
     )
     _require_manager(actor, period.scope)
     return compute_aggregate(period, actor=actor)
+
+
+def _previous_quarter_stars(period: AssessmentPeriod) -> dict[int, int]:
+    """{unit id: star (0 when voided)} of the published results of the quarter before
+    `period` (same table and scope) when `period` is a quarter under the step rule
+    (逐级晋升, `TableVersion.max_star_rise`); empty otherwise. Two queries at most."""
+    if period.kind != PeriodKind.QUARTERLY or period.table_version.max_star_rise is None:
+        return {}
+    previous = (
+        AssessmentPeriod.objects.filter(
+            scope_id=period.scope_id,
+            kind=PeriodKind.QUARTERLY,
+            table_version__table_id=period.table_version.table_id,
+            ends_on=period.starts_on - datetime.timedelta(days=1),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return {
+        unit_id: star or 0
+        for unit_id, star in Assessment.objects.filter(
+            period=previous, status=Status.PUBLISHED
+        ).values_list("unit_id", "star")
+    }
 
 
 def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
@@ -343,6 +373,7 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
 
     period.assessments.all().delete()
     version = period.table_version
+    previous_stars = _previous_quarter_stars(period)
     units = list(OrgUnit.objects.filter(pk__in=totals).only("pk", "path", "category", "region_id"))
     committees = committee_ids(units)
     by_category = {}
@@ -366,6 +397,8 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
             thresholds=version.thresholds,
             dimension_sums=dims[unit.pk],
             dimension_max=dim_max,
+            previous_star=previous_stars.get(unit.pk),
+            max_rise=version.max_star_rise if previous_stars else None,
         )
         created.append(
             (
@@ -382,6 +415,7 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
                     is_vetoed=result.vetoed,
                     veto_reason=_("来源周期中有否决项目") if result.vetoed else "",
                     star=result.star,
+                    star_by_rate=result.star_by_rate,
                     tier=result.tier,
                     source_count=row["count"],
                     published_at=now,
@@ -423,4 +457,5 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
         unit=period.scope,
     )
     cache.progress_changed(period.pk)
+    results_published.send(sender=Assessment, period=period, scope_path=period.scope.path)
     return len(created)

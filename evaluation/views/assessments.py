@@ -8,13 +8,15 @@ from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from common.uploads import document_response
+from rectification.selectors.plans import plan_for_result
+from rectification.selectors.worklist import invitation_link
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online
 from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
-from ..models import Evidence
+from ..models import Evidence, Status
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
@@ -24,6 +26,9 @@ from ..services.fill import save_assessment_draft
 from ..windows import fill_window
 from .common import get_assessment, paginate, require
 
+RECTIFY_TIER = 3  # scoring.tier_for: fewer than 3 stars, or voided
+BRAND_TIER = 1  # five stars
+
 
 def _load(assessment):
     """The indicators that apply to the assessment and its score rows (two queries)."""
@@ -31,9 +36,11 @@ def _load(assessment):
     return indicators, result_selectors.score_rows(assessment)
 
 
-def _rows(assessment, indicators, scores, form=None, names=()):
-    """Dimensions with their indicators, each with its score row, evidence files and (when a
-    form is given) its bound fields `names` (field prefixes)."""
+def _rows(assessment, indicators, scores, form=None, names=(), records=None):
+    """Dimensions with their indicators, each with its score row, evidence files, the ledger
+    records behind its online score (`records`: `online.records_behind`) and (when a form is
+    given) its bound fields `names` (field prefixes)."""
+    records = records or {}
     files = {}
     for e in assessment.evidence.all():
         files.setdefault(e.indicator_id, []).append(e)
@@ -41,12 +48,29 @@ def _rows(assessment, indicators, scores, form=None, names=()):
     for dimension, items in grouped(indicators):
         rows = []
         for i in items:
-            row = {"indicator": i, "score": scores.get(i.pk), "files": files.get(i.pk, [])}
+            row = {
+                "indicator": i,
+                "score": scores.get(i.pk),
+                "files": files.get(i.pk, []),
+                "records": records.get(i.pk),
+            }
             if form is not None:
                 row["fields"] = {n: form[f"{n}{i.pk}"] for n in names}
             rows.append(row)
         groups.append((dimension, rows))
     return groups
+
+
+def _records(user, assessment, indicators, computed=None) -> dict:
+    """The ledger records behind the online scores, for those who may open them (the branch's
+    secretary, the reviewers above it): `computed`, the scores the page already has."""
+    if not any(i.online_rule for i in indicators):
+        return {}
+    if not user.has_perm("ledger.view_records", assessment.unit):
+        return {}
+    if computed is None:
+        computed = online.scores(indicators, assessment.unit, assessment.period)
+    return online.records_behind(computed)
 
 
 @login_required
@@ -70,7 +94,14 @@ def detail(request, pk, review_form=None):
             scores=scores,
             initial={"expected_version": assessments.WORKFLOW.version_of(assessment)},
         )
-    groups = _rows(assessment, indicators, scores, review_form, ("r", "why"))
+    groups = _rows(
+        assessment,
+        indicators,
+        scores,
+        review_form,
+        ("r", "why"),
+        _records(user, assessment, indicators),
+    )
     show_result = user.has_perm("evaluation.view_result", assessment)
     context = {
         "assessment": assessment,
@@ -98,6 +129,14 @@ def detail(request, pk, review_form=None):
             % {"unit": assessment.unit, "period": assessment.period},
         )
         context["rank"] = rank_view(user, assessment)
+        if assessment.tier == RECTIFY_TIER and assessment.status == Status.PUBLISHED:
+            context["rectification"] = plan_for_result(
+                user, assessment.period_id, assessment.unit_id
+            )
+        elif assessment.tier == BRAND_TIER and assessment.status == Status.PUBLISHED:
+            context["brand_invitation"] = invitation_link(
+                user, assessment.period_id, assessment.unit_id
+            )
     return render(
         request,
         "evaluation/assessment_detail.html",
@@ -122,13 +161,14 @@ def fill(request, pk):
     carried_from, carried = None, {}
     if request.method == "GET" and not any(row.evidence for row in scores.values()):
         carried_from, carried = result_selectors.carried_evidence(assessment, indicators)
+    computed = online.scores(indicators, assessment.unit, assessment.period)
     form = SelfAssessmentForm(
         request.POST or None,
         request.FILES or None,
         indicators=indicators,
         scores=scores,
         carried=carried,
-        online=online.scores(indicators, assessment.unit, assessment.period),
+        online=computed,
     )
     _open, window_error = fill_window(assessment.period).check()
     if request.method == "POST" and form.is_valid() and not window_error:
@@ -152,7 +192,8 @@ def fill(request, pk):
             )
     if request.method == "POST":
         form.name_unsaved_uploads()  # nothing was saved: no file is kept
-    groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"))
+    records = _records(request.user, assessment, indicators, computed)
+    groups = _rows(assessment, indicators, scores, form, ("s", "e", "f"), records)
     return render(
         request,
         "evaluation/fill.html",

@@ -1,8 +1,16 @@
+from .assessment import GROUP_TABLE_CODE, AssessmentStatus, GroupAssessment, GroupScore
 from .brand import GroupBrand
+from .brand_groups import BrandGroupNomination, NominationStatus
 from .innovation import InnovationItem, InnovationKind, InnovationStatus
 from .posts import PioneerPost, PostKind, PostOutcome, PostReview, PostStatus, SpotCheck, half_of
 
 __all__ = [
+    "BrandGroupNomination",
+    "NominationStatus",
+    "GROUP_TABLE_CODE",
+    "AssessmentStatus",
+    "GroupAssessment",
+    "GroupScore",
     "GroupBrand",
     "InnovationItem",
     "InnovationKind",

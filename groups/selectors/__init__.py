@@ -1,7 +1,9 @@
+from . import assessment
 from .innovation import counts_by_group, items_of, my_items
 from .posts import area_overview, my_posts, post_for_page, posts_of
 
 __all__ = [
+    "assessment",
     "area_overview",
     "counts_by_group",
     "items_of",

@@ -1,8 +1,19 @@
+from .assessment import AssessmentError, reopen, save_scores, start_quarter, submit_scores
 from .brand import save_group_brand
+from .brand_groups import NominationError, decide, nominable_years, propose
 from .innovation import InnovationError, decide_item, file_item, may_file_for, recommend_item
 from .posts import PostError, name_post, record_spot_check, review_post
 
 __all__ = [
+    "NominationError",
+    "decide",
+    "nominable_years",
+    "propose",
+    "AssessmentError",
+    "reopen",
+    "save_scores",
+    "start_quarter",
+    "submit_scores",
     "save_group_brand",
     "InnovationError",
     "PostError",

@@ -12,8 +12,10 @@ from workflow.views import found_or_404, refusal_on_form
 from .. import services
 from ..forms import GroupBrandForm
 from ..models import GroupBrand
+from ..selectors import assessment as assessment_selectors
 
 MEETINGS_SHOWN = 12
+RESULTS_SHOWN = 8
 
 
 def _group(request, pk, perm):
@@ -49,6 +51,8 @@ def group_page(request, pk):
             "form": form,
             "members": ledger_selectors.group_member_names(group),
             "meetings": list(meetings[:MEETINGS_SHOWN]),
+            "honours": assessment_selectors.honours_of(group),
+            "results": list(assessment_selectors.published_of_group(group)[:RESULTS_SHOWN]),
         },
         status=400 if form is not None and form.errors else 200,
     )

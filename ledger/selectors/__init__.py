@@ -1,5 +1,6 @@
 """Reads of the ledger: the roster and templates (roster.py), the records (records.py)."""
 
+from .group_figures import GroupMeetings, group_meetings
 from .records import (
     attendance_sheet,
     record_for_page,
@@ -10,6 +11,7 @@ from .roster import (
     branches_with_rosters,
     group_for_page,
     group_member_names,
+    group_member_users,
     groups_of,
     member_for_page,
     members_filed_for_by,
@@ -18,10 +20,13 @@ from .roster import (
 )
 
 __all__ = [
+    "GroupMeetings",
+    "group_meetings",
     "attendance_sheet",
     "branches_with_rosters",
     "group_for_page",
     "group_member_names",
+    "group_member_users",
     "groups_of",
     "member_for_page",
     "members_filed_for_by",

@@ -1,11 +1,12 @@
 """Compliance (按期开展情况): for each current template that applies to a branch, how many
 meetings were due in a span and how many were held, and how well members attended.
 
-Everything is counted by the database: recorded meetings grouped by (branch, template key,
-party group, month) with `Count`, attendance grouped with filtered `Count`s. Python then only
-folds those aggregate rows into frequency periods (`spans.Span.due_buckets`), capping each
-period at the template's required count — three 支委会 in January do not make up for none in
-February. A fixed number of queries, whatever the number of branches or records.
+Everything is counted by the database: the meetings held per branch, template key and
+frequency period, capped at the template's required count (the counting rule:
+`counting.held_per_period` — three 支委会 in January do not make up for none in February),
+attendance with filtered `Count`s. Python then only multiplies the required counts and adds up
+a handful of rows per branch. A fixed number of queries, whatever the number of branches or
+records.
 
 * Drafts are not held meetings; records under older versions of a template count for its key.
 * 党小组会 (attendees "党小组") is required once per active party group, and each group's
@@ -14,12 +15,10 @@ February. A fixed number of queries, whatever the number of branches or records.
 * Attendance rate = present / listed (leave counts as not present: 应到 includes them)."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate, TruncMonth
 
 from branches.models import OrgUnit, UnitType
 from common.formats import local_datetime
@@ -33,7 +32,9 @@ from ..models import (
     MeetingTemplate,
     RecordStatus,
 )
-from ..spans import FREQUENCY_MONTHS, Span, month_index
+from ..spans import Span
+from . import counting
+from .counting import RecordRef
 
 
 @dataclass
@@ -45,6 +46,9 @@ class Row:
     held: int = 0
     #: Local dates of the recorded meetings counted (single-branch reads only).
     dates: list[datetime.date] = field(default_factory=list)
+    #: The recorded meetings counted, by date (same reads; 谈心谈话: those its members
+    #: were counted from).
+    records: tuple[RecordRef, ...] = ()
     #: Required in each frequency period, and held per due period (`month_index // months`
     #: → meetings counted, capped): what the annual work list reads per task.
     per_period: int = 0
@@ -81,6 +85,8 @@ class BranchCompliance(Rates):
     attendance_present: int = 0
     records_total: int = 0  # in the span, drafts included
     records_recorded: int = 0
+    #: Every record in the span, drafts included, by date (`with_dates` reads only).
+    span_records: tuple[RecordRef, ...] = ()
 
     @property
     def required(self) -> int:
@@ -119,77 +125,27 @@ def applies_to(template: MeetingTemplate, branch: OrgUnit) -> bool:
     return template.owner is None or branch.path.startswith(template.owner.path)
 
 
-def _instants(span: Span) -> tuple[datetime.datetime, datetime.datetime]:
-    return start_of_local_day(span.counting_from()), end_of_local_day(span.end)
-
-
-def _bucket_due(span: Span, template: MeetingTemplate, day: datetime.date) -> int | None:
-    """The frequency period of a meeting on `day`, if it is one due in the span."""
-    months = FREQUENCY_MONTHS[template.frequency]
-    bucket = month_index(day) // months
-    return bucket if bucket in span.due_buckets(template.frequency) else None
-
-
 def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, BranchCompliance]:
     """Compliance of each branch (OrgUnit of type branch) in the span, by branch id.
 
-    Four queries for any number of branches — templates, the branches' active groups and
-    members, meeting counts, attendance totals — and a fifth when 谈心谈话 (per member) falls
-    due in the span. `with_dates`
-    groups by day instead of month so each row can name its meetings' dates (one branch)."""
+    Four queries for any number of branches — templates, the branches' sizes and records,
+    the meetings held per frequency period (`counting.held_per_period`, counted and capped
+    by the database), attendance totals — a fifth when 谈心谈话 (per member) falls due in the
+    span, and one more `with_dates`: the records behind the figures (`counting.RecordRef`:
+    one branch's page and its online scores name and link them)."""
     branches = list(branches)
     ids = [b.pk for b in branches]
     templates = current_templates()
-    by_key = {t.key: t for t in templates}
-    sizes = {
-        row["pk"]: row
-        for row in OrgUnit.objects.filter(pk__in=ids)
-        .annotate(
-            groups=Count("ledger_groups", filter=Q(ledger_groups__is_active=True), distinct=True),
-            members=Count(
-                "ledger_members", filter=Q(ledger_members__is_active=True), distinct=True
-            ),
-        )
-        .values("pk", "groups", "members")
-    }
-    start, end = _instants(span)
-    trunc = TruncDate if with_dates else TruncMonth
-    in_window = Q(branch_id__in=ids, held_at__gte=start, held_at__lt=end)
-    counts = (
-        MeetingRecord.objects.filter(in_window)
-        .annotate(day=trunc("held_at"))
-        .values("branch_id", "template__key", "party_group_id", "day")
-        .annotate(
-            recorded=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
-            total=Count("pk"),
-        )
-        .order_by()
-    )
-    per_member_keys = [t.key for t in templates if t.per_member and span.due_buckets(t.frequency)]
-    talks = []
-    if per_member_keys:
-        talks = (
-            Attendance.objects.filter(
-                record__branch_id__in=ids,
-                record__held_at__gte=start,
-                record__held_at__lt=end,
-                record__status=RecordStatus.RECORDED,
-                record__template__key__in=per_member_keys,
-                status=AttendanceStatus.PRESENT,
-            )
-            .annotate(day=trunc("record__held_at"))
-            .values("record__branch_id", "record__template__key", "member_id", "day")
-            .annotate(n=Count("record_id", distinct=True))
-            .order_by()
-        )
-    span_start, span_end = start_of_local_day(span.start), end_of_local_day(span.end)
+    sizes = counting.branch_sizes(ids, span)
+    held = counting.held_per_period(ids, span, templates)
+    counted, in_span = counting.records_behind(ids, span, templates) if with_dates else ({}, {})
     attendance = {
         row["record__branch_id"]: row
         for row in Attendance.objects.filter(
             record__branch_id__in=ids,
             record__status=RecordStatus.RECORDED,
-            record__held_at__gte=span_start,
-            record__held_at__lt=span_end,
+            record__held_at__gte=start_of_local_day(span.start),
+            record__held_at__lt=end_of_local_day(span.end),
         )
         .values("record__branch_id")
         .annotate(
@@ -197,42 +153,12 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
         )
         .order_by()
     }
-
-    # Fold the aggregate rows: held per (branch, key, group or member, frequency period).
-    held = defaultdict(int)
-    dates = defaultdict(list)
-    record_totals = defaultdict(lambda: [0, 0])
-    for row in counts:
-        day = _as_date(row["day"])
-        template = by_key.get(row["template__key"])
-        if span.start <= day <= span.end:
-            record_totals[row["branch_id"]][0] += row["total"]
-            record_totals[row["branch_id"]][1] += row["recorded"]
-        if template is None or template.per_member or not row["recorded"]:
-            continue
-        bucket = _bucket_due(span, template, day)
-        if bucket is None:
-            continue
-        held[(row["branch_id"], template.key, row["party_group_id"], bucket)] += row["recorded"]
-        if with_dates:
-            dates[(row["branch_id"], template.key)].append(day)
-    for row in talks:
-        template = by_key[row["record__template__key"]]
-        bucket = _bucket_due(span, template, _as_date(row["day"]))
-        if bucket is not None:
-            key = (row["record__branch_id"], template.key, ("m", row["member_id"]), bucket)
-            held[key] += row["n"]
-    held_by_template = defaultdict(int)
-    held_by_period = defaultdict(dict)
-    for (branch_id, key, _unit, bucket), n in held.items():
-        capped = min(n, by_key[key].required_count)
-        held_by_template[(branch_id, key)] += capped
-        periods = held_by_period[(branch_id, key)]
-        periods[bucket] = periods.get(bucket, 0) + capped
+    due = {t.key: len(span.due_buckets(t.frequency)) for t in templates}
+    empty = {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
 
     result = {}
     for branch in branches:
-        size = sizes.get(branch.pk, {"groups": 0, "members": 0})
+        size = sizes.get(branch.pk, empty)
         rows = []
         for t in templates:
             if not applies_to(t, branch):
@@ -242,33 +168,32 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
                 per_period *= size["groups"]
             elif t.per_member:
                 per_period *= size["members"]
-            due = len(span.due_buckets(t.frequency)) * per_period
+            required = due[t.key] * per_period
+            periods = held.get((branch.pk, t.key), {})
+            records = counted.get((branch.pk, t.key), ())
             rows.append(
                 Row(
                     t,
-                    required=due,
-                    held=min(held_by_template[(branch.pk, t.key)], due),
-                    dates=sorted(dates[(branch.pk, t.key)]),
+                    required=required,
+                    held=min(sum(periods.values()), required),
+                    dates=sorted({r.date for r in records} if not t.per_member else ()),
+                    records=tuple(records),
                     per_period=per_period,
-                    periods=held_by_period.get((branch.pk, t.key), {}),
+                    periods=periods,
                 )
             )
         seen = attendance.get(branch.pk, {})
-        totals = record_totals[branch.pk]
         result[branch.pk] = BranchCompliance(
             branch,
             span,
             rows,
             attendance_listed=seen.get("listed", 0),
             attendance_present=seen.get("present", 0),
-            records_total=totals[0],
-            records_recorded=totals[1],
+            records_total=size["records_total"],
+            records_recorded=size["records_recorded"],
+            span_records=tuple(in_span.get(branch.pk, ())),
         )
     return result
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def for_branch(branch: OrgUnit, span: Span) -> BranchCompliance:
@@ -455,6 +380,8 @@ class TemplateFigures:
     required: int
     held: int
     dates: tuple[datetime.date, ...]
+    #: The recorded meetings counted, for the pages to link (`RecordRef`, by date).
+    records: tuple[RecordRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -464,6 +391,10 @@ class ScoringFigures:
     attendance_present: int
     records_total: int
     records_recorded: int
+    #: Every record between `start` and `end`, drafts included (`RecordRef.recorded`).
+    records: tuple[RecordRef, ...] = ()
+    start: datetime.date | None = None
+    end: datetime.date | None = None
 
     @property
     def attendance_rate(self) -> Decimal | None:
@@ -471,19 +402,40 @@ class ScoringFigures:
         return percent(self.attendance_present, self.attendance_listed)
 
 
-def for_scoring(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ScoringFigures:
-    """What evaluation's online rules read of a branch's ledger between two local dates
-    (an assessment period): plain numbers. A unit that is not a branch keeps no ledger."""
-    if unit.unit_type != UnitType.BRANCH:
-        return ScoringFigures((), 0, 0, 0, 0)
-    figures = for_branch(unit, Span(start, end))
+def scoring_figures(
+    units, start: datetime.date, end: datetime.date, *, with_dates: bool = True
+) -> dict[int, ScoringFigures]:
+    """What evaluation's online rules read of each unit's ledger between two local dates (an
+    assessment period), by unit id: plain numbers, counted for all the units at once (the
+    queries of `compliance()`, whatever their number). A unit that is not a branch keeps no
+    ledger. `with_dates`: each template's figures name the dates of the meetings counted."""
+    units = list(units)
+    branches = [u for u in units if u.unit_type == UnitType.BRANCH]
+    figures = compliance(branches, Span(start, end), with_dates=with_dates) if branches else {}
+    none = ScoringFigures((), 0, 0, 0, 0, start=start, end=end)
+    result = {}
+    for unit in units:
+        branch = figures.get(unit.pk)
+        result[unit.pk] = none if branch is None else _plain(branch, start, end)
+    return result
+
+
+def _plain(figures: BranchCompliance, start, end) -> ScoringFigures:
     return ScoringFigures(
         tuple(
-            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates))
+            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates), r.records)
             for r in figures.rows
         ),
         figures.attendance_listed,
         figures.attendance_present,
         figures.records_total,
         figures.records_recorded,
+        figures.span_records,
+        start,
+        end,
     )
+
+
+def for_scoring(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ScoringFigures:
+    """One unit's `scoring_figures`, with the dates of the meetings counted."""
+    return scoring_figures([unit], start, end)[unit.pk]

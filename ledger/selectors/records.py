@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from branches.models import OrgUnit
+from workflow.windows import end_of_local_day, start_of_local_day
 
 from ..models import (
     Attendance,
@@ -41,19 +42,37 @@ def month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datet
 
 
 def records_of(
-    user, branch: OrgUnit, *, kind: str = "", month: datetime.date | None = None
+    user,
+    branch: OrgUnit,
+    *,
+    kind: str = "",
+    month: datetime.date | None = None,
+    kinds=(),
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    status: str = "",
 ) -> QuerySet[MeetingRecord]:
     """The branch's records the user may read, newest first, with their template, group and
     counts (present members, photos) in one query. A group leader without a reading role on
-    the branch sees their own groups' records only."""
+    the branch sees their own groups' records only. Filters: a template kind (or several:
+    `kinds`, as an online score's "all records" link asks), a month, local dates `since` /
+    `until` (both included), a status."""
     records = MeetingRecord.objects.filter(branch=branch)
     if not reads_roster_of(user, branch):
         records = records.filter(party_group__in=led_group_ids(user, branch))
     if kind:
         records = records.filter(template__kind=kind)
+    if kinds:
+        records = records.filter(template__kind__in=list(kinds))
     if month is not None:
         start, end = month_range(month)
         records = records.filter(held_at__gte=start, held_at__lt=end)
+    if since is not None:
+        records = records.filter(held_at__gte=start_of_local_day(since))
+    if until is not None:
+        records = records.filter(held_at__lt=end_of_local_day(until))
+    if status:
+        records = records.filter(status=status)
     return (
         records.select_related("template", "party_group", "host")
         .annotate(

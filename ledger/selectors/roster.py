@@ -96,3 +96,10 @@ def group_member_names(group: PartyGroup) -> list[str]:
     """The names of the group's active members, for the group's own page (names only)."""
     members = group.members.filter(is_active=True).order_by("name", "pk")
     return list(members.values_list("name", flat=True))
+
+
+def group_member_users(group: PartyGroup) -> list:
+    """The portal accounts linked to the group's active members (one query): whom the groups
+    app tells when the group's results are published."""
+    members = group.members.filter(is_active=True, user__isnull=False).select_related("user")
+    return [m.user for m in members]

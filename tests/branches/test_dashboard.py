@@ -364,8 +364,8 @@ def test_a_user_with_several_roles_sees_each_section(client, org):
 # --- constant query counts -----------------------------------------------------------------
 
 #: What the dashboard may cost at most (session, user, roles, and each section's fixed reads).
-SECRETARY_MAX_QUERIES = 13  # + the ledger: which branches keep a roster
-REVIEWER_MAX_QUERIES = 9
+SECRETARY_MAX_QUERIES = 15  # + the ledger's roster; + rectification: plans, brand invitations
+REVIEWER_MAX_QUERIES = 10  # + rectification: plans waiting for a decision
 
 
 def _queries(client, user):

@@ -231,11 +231,32 @@ def screen(request, page):
 
 
 def assert_no_horizontal_scroll(page):
-    """Nothing on the page is wider than the screen (a phone user never scrolls sideways)."""
+    """Nothing on the page is wider than the screen (a phone user never scrolls sideways),
+    measured on the finished page: loaded, its fonts (the icon font too) in place."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0, f"the page is {overflow}px wider than the screen at {page.url}"
+    assert overflow <= 0, (
+        f"the page is {overflow}px wider than the screen at {page.url}; "
+        f"sticking out: {page.evaluate(WIDEST_ELEMENTS)}"
+    )
+
+
+# The innermost elements whose right edge passes the screen's, so a failure names what to fix.
+WIDEST_ELEMENTS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [...document.body.querySelectorAll('*')].filter(
+    (el) => el.getBoundingClientRect().right > width + 0.5
+  );
+  return out
+    .filter((el) => !out.some((other) => other !== el && el.contains(other)))
+    .slice(0, 5)
+    .map((el) => `<${el.tagName.toLowerCase()} class="${el.className}"> `
+      + `right=${Math.round(el.getBoundingClientRect().right)} `
+      + `text="${(el.textContent || '').trim().slice(0, 40)}"`);
+}"""
 
 
 @pytest.fixture

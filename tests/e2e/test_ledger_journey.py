@@ -1,9 +1,9 @@
 """Ledger journey in Chromium (issue #16, Done when): on a phone, A1's secretary records the
 month's meetings — 支委会 and 主题党日 — on the template-driven form (attendance from the roster
 with one member on leave, two photos through the file input); the 5521 self-assessment of that
-month shows the management items scored from those records with their basis; the city
-reviewer follows the compliance drill-down from the city to A1 and adjusts one online score
-with a reason.
+month shows the management items scored from those records with their basis and links the
+支委会 record behind its item; the city reviewer follows the compliance drill-down from the
+city to A1 and adjusts one online score with a reason.
 
 The clock is frozen (ticking) at 20 March 2026 and every date is derived from it: the period is
 March 2026, the meetings are held on the 5th and the 12th (an open month)."""
@@ -157,6 +157,14 @@ def test_a_month_recorded_on_the_phone_scores_the_5521_items_and_the_reviewer_ad
             re.compile(r"本期台账 2 条，已完整记录 2 条")
         )
         assert_no_horizontal_scroll(page)
+        # the 支委会 item links the record it counted, which opens from there (no re-upload)
+        linked = page.get_by_test_id("records-gl-2").get_by_test_id("record-link")
+        expect(linked).to_have_count(1)
+        expect(linked).to_have_text(f"{MEETINGS['支委会']['held_at']:%Y-%m-%d} 支委会")
+        linked.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("支委会")
+        expect(page.locator("main")).to_contain_text(MEETINGS["支委会"]["topic"])
+        page.go_back()
         # The typed items are filled and the assessment submitted off screen (the evaluation
         # journey covers that form).
         assessment_services.save_draft(actor=secretary, pk=a1.pk, entries=full_marks(a1))
@@ -178,6 +186,7 @@ def test_a_month_recorded_on_the_phone_scores_the_5521_items_and_the_reviewer_ad
         assert_no_horizontal_scroll(page)
 
         page.goto(f"{live_server.url}/evaluation/assessments/{a1.pk}/")
+        expect(page.get_by_test_id("records-gl-2").get_by_test_id("record-link")).to_have_count(1)
         adjusted = (online_gl3 - Decimal(1)).quantize(Decimal("0.01"))
         page.get_by_test_id("review-score-gl-3").fill(str(adjusted))
         page.get_by_test_id("review-reason-gl-3").fill(REASON)

@@ -50,3 +50,22 @@ def test_the_radar_chart_labels_can_be_read(page, live_server, org, period, scre
     )
     assert heights and min(heights) >= MIN_LABEL_PX, heights
     radar.screenshot(path=f"test-artifacts/radar-{screen}.png")
+
+
+def test_a_published_result_with_every_figure_fits_the_screen(
+    page, live_server, org, period, screen
+):
+    """The province reviewer sees the most a result card holds (total, stars, tier, the rank
+    with the province and region ranks, the self total): on a phone the figures wrap onto
+    further lines instead of pushing the page wider."""
+    publish_all(org, period)
+    a1 = Assessment.objects.get(period=period, unit=org.a1)
+    login(page, live_server, "rev_p")
+    page.goto(f"{live_server.url}/evaluation/assessments/{a1.pk}/")
+    expect(page.get_by_test_id("rank-wide")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    card = page.get_by_test_id("result").bounding_box()
+    for box in page.locator("[data-testid=result-figures] > *").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().right)"
+    ):
+        assert box <= card["x"] + card["width"] + 0.5

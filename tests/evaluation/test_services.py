@@ -333,7 +333,7 @@ def test_periods_need_units_of_the_tables_subject(org):
         make_period(org, version=member)
     with pytest.raises(ValidationError, match="没有可考评的党支部"):
         make_period(org, scope=org.group_a1)
-    groups = TableVersion.objects.get(table__code="party-group-quarterly")
+    groups = TableVersion.objects.get(table__code="party-group-quarterly", number=1)
     period = make_period(org, version=groups, kind=PeriodKind.QUARTERLY)
     assert [a.unit for a in period.assessments.all()] == [org.group_a1]
     # the branch secretary scores the branch's party groups

@@ -137,6 +137,7 @@ def export_bytes(version):
 
 
 def test_xlsx_round_trip_creates_a_new_draft_version(org):
+    TableVersion.objects.filter(table__code="star-5521", number=3).update(max_star_rise=1)
     source = TableVersion.objects.get(table__code="star-5521", number=3)  # with online items
     data = export_bytes(source)
     book = load_workbook(io.BytesIO(data))
@@ -152,6 +153,7 @@ def test_xlsx_round_trip_creates_a_new_draft_version(org):
     version = services.import_table(actor=org.users["admin"], upload=upload)
     assert version.table == source.table and version.number == 4
     assert version.status == VersionStatus.DRAFT and version.based_on == source
+    assert version.max_star_rise == 1  # the step rule (逐级晋升) survives the round trip
     fields = ("dimension__code", "code", "name", "kind", "max_points", "category", "method")
     original, copied = (
         sorted(Indicator.objects.filter(dimension__version=v).values_list(*fields, "online_rule"))
@@ -169,6 +171,7 @@ def bad_workbook():
         ("编码", "new-table"),
         ("名称", "新表"),
         ("考评对象", "党支部"),
+        ("季度星级至多晋升", "两级"),
         ("二星得分率(%)", 60),
         ("三星得分率(%)", 50),
         ("四星得分率(%)", 80),
@@ -190,6 +193,7 @@ def test_import_errors_are_chinese_with_row_numbers_and_nothing_is_saved(org):
         services.import_table(actor=org.users["admin"], upload=bad_workbook())
     text = "\n".join(exc.value.messages)
     assert "星级得分率须满足" in text
+    assert "季度星级至多晋升须为 1 到 4 的整数" in text
     assert "第 3 行：类型应为基础指标、专项指标、扣分项目或否决项目" in text
     assert "第 4 行" in text and "否决项目分值应为 0" in text and "适用支部类别无效：外星类" in text
     assert not ScoringTable.objects.filter(code="new-table").exists()

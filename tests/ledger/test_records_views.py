@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from ledger import services
 from ledger.models import MeetingRecord
+from tests.clock import local
 from tests.factories import MemberFactory
+from tests.ledger.world import held
 from tests.permissions import assert_permission_matrix
 
 from .conftest import HELD, READERS, jpeg_upload, present
@@ -128,6 +130,30 @@ def test_a_records_page_costs_the_same_for_3_and_30_attendance_rows(
     with django_assert_num_queries(QUERIES["detail"]):
         response = client.get(url)
     assert response.content.decode().count("<tr>") == n + 1
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_list_filtered_by_dates_kinds_and_status_costs_the_same(
+    client, org, roster, tpl, n, django_assert_num_queries
+):
+    """The filters an online score's "查看全部" link sets: local dates (both ends included),
+    several kinds, recorded only — narrowing in the query, not per row."""
+    secretary = org.users["secretary"]
+    _many(org, tpl, n, roster)  # drafts on 5 March, from 14:30 back hour by hour
+    for day in (4, 6):  # recorded 支委会 on either side of the 5th
+        held(org.a1, "committee-meeting", local(2026, 3, day, 23, 30), user=secretary)
+    held(org.a1, "party-lecture", local(2026, 3, 5, 9), user=secretary)
+    client.force_login(secretary)
+    url = reverse("ledger:records", args=[org.a1.pk])
+    query = {"since": "2026-03-05", "until": "2026-03-06", "kinds": ["committee_meeting"]}
+    client.get(url, query)
+    with django_assert_num_queries(QUERIES["list"]):
+        page = client.get(url, {**query, "status": "recorded"})
+    assert [r.held_at for r in page.context["page"].object_list] == [local(2026, 3, 6, 23, 30)]
+    assert "仅显示：支委会 · 已记录" in page.content.decode()
+    query["kinds"].append(tpl.kind)
+    listed = client.get(url, query).context["page"].object_list
+    assert len(listed) == n + 1  # the drafts of the 5th and the 支委会 of the 6th; no lecture
 
 
 QUERIES = {"list": 9, "detail": 11}  # the same whatever the number of rows

@@ -1,0 +1,216 @@
+"""The counting rule of compliance, done by the database: how many meetings each branch held
+in each frequency period due in a span, capped at the template's required count.
+
+`compliance()` (the pages, the nightly rollup, the work list, the reminders) and the online
+scores all read these figures, so the rule lives here once:
+
+* only recorded meetings count (drafts do not), under any version of a template's key, and
+  only those held inside a frequency period that falls due in the span (`Span.due_buckets`):
+  党课 in January counts for a March page, because Q1 ends in March;
+* held is counted per (branch, key, party group, frequency period) and capped at the current
+  template's `required_count` before it is summed — three 支委会 in January do not make up
+  for none in February, and each 党小组's meetings count for that group only;
+* 谈心谈话 (`per_member`) counts, per member, the talks they were present at, capped the same.
+
+The cap and the sum are two levels of aggregation: the inner `GROUP BY` is built with the ORM
+(so the month of a meeting is taken in Asia/Shanghai on every backend), the outer one wraps it
+in plain SQL. A fixed number of queries and rows per (branch, key, period), whatever the
+number of records: the Python that follows only adds up a handful of rows per branch."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Least
+from django.utils import timezone
+
+from workflow.windows import end_of_local_day, start_of_local_day
+
+from ..models import Attendance, AttendanceStatus, MeetingRecord, Member, PartyGroup, RecordStatus
+from ..spans import FREQUENCY_MONTHS, Span, month_start
+
+
+def due_windows(span: Span, templates) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+    """Per template key, the instants from the first due period's start to the last one's
+    end: records held outside them are counted for no period of the span."""
+    windows = {}
+    for t in templates:
+        buckets = span.due_buckets(t.frequency)
+        if not buckets:
+            continue
+        months = FREQUENCY_MONTHS[t.frequency]
+        first = month_start(buckets[0] * months)
+        after = month_start((buckets[-1] + 1) * months)
+        windows[t.key] = (
+            start_of_local_day(first),
+            end_of_local_day(after - datetime.timedelta(days=1)),
+        )
+    return windows
+
+
+def _by_key(templates, value_of, field="template__key"):
+    """A CASE over the (few) current template keys."""
+    return Case(
+        *(When(**{field: t.key}, then=Value(value_of(t))) for t in templates),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _period(templates, instant="held_at", field="template__key"):
+    """The frequency period of a meeting (`month_index // months`), in local months."""
+    # EXTRACT answers numeric on PostgreSQL: cast, so the division below is an integer one
+    year = Cast(ExtractYear(instant), IntegerField())
+    month_index = year * 12 + Cast(ExtractMonth(instant), IntegerField()) - 1
+    return Case(
+        *(
+            When(**{field: t.key}, then=month_index / Value(FREQUENCY_MONTHS[t.frequency]))
+            for t in templates
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def in_due_windows(windows, prefix="") -> Q:
+    """Records of each key held inside its due window (`due_windows`)."""
+    due = Q(pk__in=[])
+    for key, (start, end) in windows.items():
+        due |= Q(
+            **{f"{prefix}template__key": key, f"{prefix}held_at__gte": start},
+            **{f"{prefix}held_at__lt": end},
+        )
+    return due
+
+
+def _summed(inner, columns: str) -> list[tuple]:
+    """SUM(capped) of the inner aggregate per `columns` (branch, key[, group], period): the
+    second level."""
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # no branch asked for
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608 -- our column names and the ORM's own SQL, with its params
+            params,
+        )
+        return cursor.fetchall()
+
+
+def held_per_period(ids, span: Span, templates, *, per_group: bool = False) -> dict:
+    """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
+    `ids`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
+    id, key, party group id) instead — each group's own figures (党小组会)."""
+    columns = "b, k, g, p" if per_group else "b, k, p"
+    windows = due_windows(span, templates)
+    meetings = [t for t in templates if t.key in windows and not t.per_member]
+    talks = [t for t in templates if t.key in windows and t.per_member]
+    held = defaultdict(dict)
+    rows = []
+    if meetings:
+        rows += _summed(
+            MeetingRecord.objects.filter(
+                in_due_windows({t.key: windows[t.key] for t in meetings}),
+                branch_id__in=ids,
+                status=RecordStatus.RECORDED,
+            )
+            .values(b=F("branch_id"), k=F("template__key"), g=F("party_group_id"))
+            .annotate(
+                p=_period(meetings),
+                capped=Least(Count("pk"), _by_key(meetings, lambda t: t.required_count)),
+            )
+            .values("b", "k", "g", "p", "capped")
+            .order_by(),
+            columns,
+        )
+    if talks:
+        field = "record__template__key"
+        rows += _summed(
+            Attendance.objects.filter(
+                in_due_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
+                record__branch_id__in=ids,
+                record__status=RecordStatus.RECORDED,
+                status=AttendanceStatus.PRESENT,
+            )
+            .values(b=F("record__branch_id"), k=F(field), m=F("member_id"))
+            .annotate(
+                p=_period(talks, "record__held_at", field),
+                capped=Least(
+                    Count("record_id", distinct=True),
+                    _by_key(talks, lambda t: t.required_count, field),
+                ),
+            )
+            .annotate(g=Value(None, output_field=IntegerField()))
+            .values("b", "k", "m", "g", "p", "capped")
+            .order_by(),
+            columns,
+        )
+    for *key, period, n in rows:
+        held[tuple(key)][period] = int(n)
+    return held
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A meeting record a figure counts, as a page links it: id, local date, template name."""
+
+    pk: int
+    date: datetime.date
+    name: str
+    recorded: bool = True
+
+
+def records_behind(ids, span: Span, templates) -> tuple[dict, dict]:
+    """The records behind the figures, by date, in one query: ({(branch id, key): the
+    recorded meetings counted — for 谈心谈话 those its members were counted from}, {branch id:
+    every record held in the span, drafts included})."""
+    windows = due_windows(span, templates)
+    start, end = start_of_local_day(span.start), end_of_local_day(span.end)
+    counted, in_span = defaultdict(list), defaultdict(list)
+    rows = (
+        MeetingRecord.objects.filter(
+            in_due_windows(windows) | Q(held_at__gte=start, held_at__lt=end), branch_id__in=ids
+        )
+        .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
+        .order_by("held_at", "pk")
+    )
+    for pk, branch_id, key, name, status, held_at in rows:
+        ref = RecordRef(pk, timezone.localdate(held_at), name, status == RecordStatus.RECORDED)
+        if start <= held_at < end:
+            in_span[branch_id].append(ref)
+        window = windows.get(key)
+        if ref.recorded and window and window[0] <= held_at < window[1]:
+            counted[(branch_id, key)].append(ref)
+    return counted, in_span
+
+
+def _count(model, **filters):
+    rows = model.objects.filter(branch_id=OuterRef("pk"), **filters).order_by().values("branch_id")
+    return Coalesce(
+        Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField()
+    )
+
+
+def branch_sizes(ids, span: Span) -> dict[int, dict]:
+    """Per branch: active party groups and members (what the required counts multiply), and
+    the span's records — all and recorded (drafts are the rest). One query; each figure is
+    its own index-driven count, not a join of groups × members × records."""
+    from branches.models import OrgUnit
+
+    start, end = start_of_local_day(span.start), end_of_local_day(span.end)
+    in_span = {"held_at__gte": start, "held_at__lt": end}
+    return {
+        row["pk"]: row
+        for row in OrgUnit.objects.filter(pk__in=ids)
+        .annotate(
+            groups=_count(PartyGroup, is_active=True),
+            members=_count(Member, is_active=True),
+            records_total=_count(MeetingRecord, **in_span),
+            records_recorded=_count(MeetingRecord, status=RecordStatus.RECORDED, **in_span),
+        )
+        .values("pk", "groups", "members", "records_total", "records_recorded")
+    }
