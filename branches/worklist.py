@@ -60,7 +60,7 @@ def secretary_items(user) -> list[WorkItem]:
 
 def reviewer_queues(user) -> list[QueueCount]:
     return [
-        brands.reviewer_queue(user),
+        *brands.reviewer_queues(user),  # brand reshapings only while some wait
         evaluation.reviewer_queue(user),
         rectification.reviewer_queue(user),
         *flagship.reviewer_queues(user),

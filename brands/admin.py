@@ -9,6 +9,8 @@ from .models import (
     CoverageTarget,
     MediaPublication,
     Pairing,
+    Reshaping,
+    ReshapingRevision,
     Revision,
     ShineRecord,
 )
@@ -19,6 +21,10 @@ class RevisionInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["number", "created_by", "created_at", "snapshot"]
     can_delete = False
+
+
+class ReshapingRevisionInline(RevisionInline):
+    model = ReshapingRevision
 
 
 class AttachmentInline(admin.TabularInline):
@@ -100,3 +106,20 @@ class MediaPublicationAdmin(admin.ModelAdmin):
     list_filter = ["media_level"]
     list_select_related = ["application"]
     raw_id_fields = ["application", "created_by"]
+
+
+@admin.register(Reshaping)
+class ReshapingAdmin(admin.ModelAdmin):
+    """品牌重塑, read-only: every change goes through brands/reshaping.py (locked, audited)."""
+
+    list_display = ["name", "application", "status", "current_level", "submitted_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "application__name", "application__unit__name"]
+    list_select_related = ["application", "current_level"]
+    inlines = [ReshapingRevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

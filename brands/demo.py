@@ -30,7 +30,7 @@ from branches.demo import SHOWCASE_SECRETARY
 from branches.models import REVIEWING_TYPES, BranchCategory, OrgUnit, UnitType
 from workflow.models import AuditEntry
 
-from . import demo_trail
+from . import demo_reshaping, demo_trail
 from .models import BrandApplication, BrandType, Level, Revision, Status
 
 #: The share of active branches that have filed a brand.
@@ -47,6 +47,8 @@ STATUS_MIX = {
 }
 #: Built brands named provincial-level brands (省公司级品牌).
 PROVINCIAL_SHARE = 0.04
+#: The share of active general branches (党总支) that have filed a brand of their own.
+GENERAL_FILED_SHARE = 0.4
 #: Rejected branches that have started a new brand since (a draft next to the rejected one).
 REFILED_SHARE = 0.5
 #: Where an application in review waits: weights of the chain's levels, nearest first.
@@ -267,7 +269,8 @@ class _Plan:
 
 
 def plan_brands(rng: random.Random, now=None) -> _Plan:
-    """Which active branches file, in which state, waiting where: no query per row."""
+    """Which active branches (and general branches) file, in which state, waiting where: no
+    query per row."""
     now = now or timezone.now()
     reviewing = reviewing_units()
     branches = (
@@ -293,6 +296,18 @@ def plan_brands(rng: random.Random, now=None) -> _Plan:
         plan.add(status, pk, category, chain, applicant, level)
         if status == Status.REJECTED and rng.random() < REFILED_SHARE:
             plan.add(Status.DRAFT, pk, category, chain, applicant)
+    # 党总支 file brands too (`rules.may_hold_brand`); planned after the branches, so the
+    # branches' draws are the same as before
+    general = (
+        OrgUnit.objects.filter(unit_type=UnitType.GENERAL_BRANCH, is_active=True)
+        .order_by("path")
+        .values_list("pk", "path", "category", "secretary_id")
+    )
+    for pk, path, category, secretary_id in general:
+        if rng.random() < GENERAL_FILED_SHARE:
+            status = rng.choices(statuses, weights)[0]
+            chain = chain_from_path(path, reviewing)
+            plan.add(status, pk, category, chain, secretary_id)
     return plan
 
 
@@ -323,6 +338,8 @@ def seed_brands(rng: random.Random) -> dict[str, int]:
         str(BrandApplication._meta.verbose_name): len(plan.applications),
         str(Revision._meta.verbose_name): len(revisions),
         "申报人账号": filers,
+        # with their audit entries only where the applications have theirs
+        **demo_reshaping.seed_reshapings(own_rng, reviewing_units(), trail=bool(trails)),
     }
     if entries:
         made[str(AuditEntry._meta.verbose_name)] = entries

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import BranchCategory
 from common.uploads import LOGO_MAX_BYTES
 
-from .models import BrandApplication, BrandType, Status
+from .models import BrandApplication, BrandType, Reshaping, Status
 
 
 class BrandApplicationForm(forms.ModelForm):
@@ -54,6 +54,23 @@ class BrandApplicationForm(forms.ModelForm):
             line.strip() for line in self.cleaned_data["measures_text"].splitlines() if line.strip()
         ]
         return data
+
+
+class ReshapingForm(BrandApplicationForm):
+    """品牌重塑: the six elements as the brand should become, and why."""
+
+    class Meta(BrandApplicationForm.Meta):
+        model = Reshaping
+        fields = ["reason", *BrandApplicationForm.Meta.fields]
+        widgets = {**BrandApplicationForm.Meta.widgets, "reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            **BrandApplicationForm.Meta.help_texts,
+            "reason": _("为什么重塑：品牌内涵、举措或定位的变化。"),
+        }
+
+
+class StartReshapingForm(forms.Form):
+    reason = forms.CharField(label=_("重塑说明"), required=False, max_length=2000)
 
 
 class AttachmentForm(forms.Form):

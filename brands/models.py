@@ -59,7 +59,7 @@ class BrandApplication(ChainReviewed):
 
     unit = models.ForeignKey(
         "branches.OrgUnit",
-        verbose_name=_("党支部"),
+        verbose_name=_("党组织"),
         on_delete=models.PROTECT,
         related_name="brands",
     )
@@ -129,10 +129,19 @@ class BrandApplication(ChainReviewed):
 
 class Revision(SubmittedRevision):
     """The application as it was submitted, once per submission; kept for ever so reviewers can
-    compare what changed since the version they returned."""
+    compare what changed since the version they returned. An approved reshaping (重塑) adds
+    the brand's next revision, naming the reshaping it came from."""
 
     application = models.ForeignKey(
         BrandApplication, on_delete=models.CASCADE, related_name="revisions"
+    )
+    reshaping = models.OneToOneField(
+        "Reshaping",
+        verbose_name=_("品牌重塑"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="brand_revision",
     )
 
     class Meta:
@@ -302,3 +311,111 @@ class MediaPublication(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReshapingStatus(models.TextChoices):
+    DRAFT = "draft", _("重塑草稿")
+    IN_REVIEW = "in_review", _("重塑审核中")
+    RETURNED = "returned", _("重塑已退回修改")
+    REJECTED = "rejected", _("重塑未通过")
+    APPROVED = "approved", _("重塑已通过")
+
+
+#: A reshaping still on its way: at most one per brand.
+LIVE_RESHAPING_STATUSES = (
+    ReshapingStatus.DRAFT,
+    ReshapingStatus.IN_REVIEW,
+    ReshapingStatus.RETURNED,
+)
+
+
+class Reshaping(ChainReviewed):
+    """品牌重塑: an approved brand's holder proposes new content for it, reviewed level by level
+    up the same chain as the application (brands/reshaping.py). The approved brand stays as it
+    is, shown and valid, until the reshaping is approved: then its content becomes the brand's
+    next revision. A returned or rejected reshaping leaves the brand untouched."""
+
+    in_review_state = ReshapingStatus.IN_REVIEW
+
+    application = models.ForeignKey(
+        BrandApplication,
+        verbose_name=_("品牌"),
+        on_delete=models.CASCADE,
+        related_name="reshapings",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ReshapingStatus.choices,
+        default=ReshapingStatus.DRAFT,
+        db_index=True,
+    )
+    #: The brand's revision number it was started from (what the diff compares against).
+    based_on = models.PositiveIntegerField(_("重塑前版本"))
+    reason = models.TextField(_("重塑说明"), blank=True)
+    name = models.CharField(_("品牌名称"), max_length=60, blank=True)
+    logo = models.ImageField(_("品牌标识"), upload_to="brands/reshapings/logos/", blank=True)
+    logo_thumb = models.ImageField(
+        upload_to="brands/reshapings/logos/thumbs/", blank=True, editable=False
+    )
+    slogan = models.CharField(_("品牌传播语"), max_length=120, blank=True)
+    brand_type = models.CharField(
+        _("创建类型"), max_length=20, choices=BrandType.choices, blank=True
+    )
+    core_idea = models.TextField(_("核心理念"), blank=True)
+    goal = models.TextField(_("建设目标"), blank=True)
+    measures = models.JSONField(_("创建举措"), default=list, blank=True)
+    results = models.TextField(_("创建成效"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    approved_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("品牌重塑")
+        verbose_name_plural = _("品牌重塑")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["draft", "in_review", "returned"]),
+                name="one_live_reshaping_per_brand",
+                violation_error_message=_("该品牌已有进行中的重塑。"),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["current_level", "submitted_at", "id"],
+                condition=Q(status="in_review"),
+                name="brand_reshaping_queue",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(_("（未命名品牌）"))
+
+    @property
+    def unit(self):
+        """The brand's unit: whose secretary reshapes it, whose chain reviews it."""
+        return self.application.unit
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+
+class ReshapingRevision(SubmittedRevision):
+    """A reshaping as it was submitted, once per submission (as `Revision` for applications)."""
+
+    reshaping = models.ForeignKey(Reshaping, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta:
+        verbose_name = _("重塑版本")
+        verbose_name_plural = _("重塑版本")
+        ordering = ["reshaping", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reshaping", "number"], name="unique_reshaping_revision"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reshaping} v{self.number}"

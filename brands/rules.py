@@ -6,7 +6,18 @@ from branches import access
 from branches.models import Role, UnitType
 from branches.selectors import approval_chain, has_role, in_scope
 
-from .models import EDITABLE_STATUSES, Status
+from .models import EDITABLE_STATUSES, SHOWCASE_STATUSES
+
+#: The units that may hold a brand (and so file one, and stand for the flagship honour): the
+#: 党支部 and, since seed 000 opens the ladder to 党(总)支部, the 党总支. The one answer to
+#: "may this unit have a brand?"; querysets filter with `unit_type__in=BRAND_HOLDER_TYPES`.
+BRAND_HOLDER_TYPES = (UnitType.BRANCH, UnitType.GENERAL_BRANCH)
+
+
+def may_hold_brand(unit) -> bool:
+    """The unit is a 党支部 or a 党总支: it may file a brand application and a flagship
+    candidacy (its own secretary files; the approval chain runs from its parent upward)."""
+    return unit is not None and unit.unit_type in BRAND_HOLDER_TYPES
 
 
 @rules.predicate
@@ -16,17 +27,14 @@ def sees_unit(user, application):
 
 @rules.predicate
 def is_branch_secretary(user, application):
-    """A secretary (or party-affairs worker) whose scope holds the application's branch."""
+    """A secretary (or party-affairs worker) whose scope holds the application's unit (the
+    branch or general branch itself, or a unit above it)."""
     return access.secretary_covers(user, application.unit)
 
 
 @rules.predicate
 def can_file_for_unit(user, unit):
-    return (
-        unit is not None
-        and unit.unit_type == UnitType.BRANCH
-        and access.secretary_covers(user, unit)
-    )
+    return may_hold_brand(unit) and access.secretary_covers(user, unit)
 
 
 @rules.predicate
@@ -36,10 +44,17 @@ def is_editable(user, application):
 
 @rules.predicate
 def reviews_current_level(user, application):
-    """Only a reviewer holding a role at the level whose turn it is may decide."""
-    return application.status == Status.IN_REVIEW and access.reviews_at_level(
+    """Only a reviewer holding a role at the level whose turn it is may decide (an application
+    or a reshaping: each names its own in-review state)."""
+    return application.status == application.in_review_state and access.reviews_at_level(
         user, application.current_level_id
     )
+
+
+@rules.predicate
+def is_approved_brand(user, application):
+    """The brand was approved (实施推进, 验收评审 or 已建成): it may be reshaped (重塑)."""
+    return application.status in SHOWCASE_STATUSES
 
 
 @rules.predicate
@@ -79,3 +94,13 @@ rules.add_perm(
     rules.is_authenticated & (is_branch_secretary | (is_province_reviewer & sees_unit)),
 )
 rules.add_perm("brands.view_showcase", rules.is_authenticated)
+# 品牌重塑 (brands/reshaping.py): the holder (the brand's secretary) starts, edits and submits a
+# reshaping of an approved brand; it is decided level by level like the application.
+rules.add_perm(
+    "brands.reshape_brand", rules.is_authenticated & is_branch_secretary & is_approved_brand
+)
+# (not "view_reshaping": that is Django's model permission, asked by the admin without an object)
+rules.add_perm("brands.see_reshaping", rules.is_authenticated & sees_unit)
+rules.add_perm("brands.edit_reshaping", rules.is_authenticated & is_branch_secretary & is_editable)
+rules.add_perm("brands.submit_reshaping", rules.is_authenticated & is_branch_secretary)
+rules.add_perm("brands.review_reshaping", rules.is_authenticated & reviews_current_level)

@@ -82,13 +82,14 @@ def _link(app):
 
 @transaction.atomic
 def save_application_draft(*, actor, unit=None, application=None, data: dict, logo=None):
-    """Create the branch's application or update its draft. A branch has at most one live
-    brand; a draft may be incomplete (everything is checked on submission)."""
+    """Create the unit's application (a 党支部 or 党总支: `rules.may_hold_brand`) or update its
+    draft. A unit has at most one live brand; a draft may be incomplete (everything is checked
+    on submission)."""
     if application is None:
         if not actor.has_perm("brands.file_application", unit):
-            raise PermissionDenied(_("只有本支部的书记或党务工作者可以申报品牌。"))
+            raise PermissionDenied(_("只有本党支部或党总支的书记、党务工作者可以申报品牌。"))
         if BrandApplication.objects.filter(unit=unit, status__in=LIVE_STATUSES).exists():
-            raise BrandError(_("该党支部已有在建或已建成的品牌，不能重复申报。"))
+            raise BrandError(_("该党组织已有在建或已建成的品牌，不能重复申报。"))
         application = BrandApplication(unit=unit, applicant=actor)
     else:
         application = BrandApplication.objects.select_for_update().get(pk=application.pk)
@@ -107,7 +108,7 @@ def save_application_draft(*, actor, unit=None, application=None, data: dict, lo
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:  # a concurrent first filing for the same branch
-        raise BrandError(_("该党支部已有在建或已建成的品牌，不能重复申报。")) from exc
+        raise BrandError(_("该党组织已有在建或已建成的品牌，不能重复申报。")) from exc
     if created:
         record_audit(actor=actor, obj=application, action="create", to_state=Status.DRAFT)
         cache.status_changed(None, Status.DRAFT)

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import applications as views
 from .views import coverage as coverage_views
 from .views import lifecycle as lifecycle_views
+from .views import reshaping as reshaping_views
 from .views import showcase as showcase_views
 
 app_name = "brands"
@@ -21,6 +22,13 @@ urlpatterns = [
     path("<int:pk>/logo/thumb/", views.logo, {"size": "thumb"}, name="logo_thumb"),
     path("attachments/<int:pk>/", views.download_attachment, name="attachment"),
     path("attachments/<int:pk>/delete/", views.delete_attachment, name="delete_attachment"),
+    # 品牌重塑: a new revision of an approved brand, reviewed up the chain.
+    path("<int:pk>/reshape/", reshaping_views.start, name="start_reshaping"),
+    path("reshapings/<int:pk>/", reshaping_views.detail, name="reshaping"),
+    path("reshapings/<int:pk>/edit/", reshaping_views.edit, name="edit_reshaping"),
+    path("reshapings/<int:pk>/act/<slug:action>/", reshaping_views.act, name="act_reshaping"),
+    path("reshapings/<int:pk>/logo/", reshaping_views.logo, name="reshaping_logo"),
+    path("reshaping-revisions/<int:pk>/", reshaping_views.revision, name="reshaping_revision"),
     path("showcase/", showcase_views.showcase, name="showcase"),
     path("showcase/clusters/", showcase_views.clusters, name="clusters"),
     path("showcase/<int:pk>/", showcase_views.showcase_detail, name="showcase_detail"),

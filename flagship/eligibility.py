@@ -1,6 +1,7 @@
 """Who may apply for the flagship honour (申报条件), as one rule with its reasons:
 
-* only a branch (党支部) whose brand is built (建成);
+* only a unit that may hold a brand (党支部 or 党总支, `brands.rules.may_hold_brand`) whose
+  brand is built (建成);
 * not a branch vetoed (一票否决) in its latest published six-good or five-force result;
 * not a branch that already holds a valid flagship honour (it applies again after expiry).
 """
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import UnitType
+from brands.rules import may_hold_brand
 from brands.selectors.applications import (
     built_application_for,
     built_unit_ids,
@@ -52,8 +53,8 @@ def valid_honour(unit, today=None, *, exclude_cycle=None) -> Honour | None:
 
 def check_eligibility(unit, *, cycle=None, today=None) -> Eligibility:
     result = Eligibility()
-    if unit.unit_type != UnitType.BRANCH:
-        result.reasons.append(_("只有党支部可以申报旗舰品牌。"))
+    if not may_hold_brand(unit):
+        result.reasons.append(_("只有党支部或党总支可以申报旗舰品牌。"))
         return result
     result.brand = built_application_for(unit)
     if result.brand is None:
@@ -91,11 +92,11 @@ def _vetoed(results: LatestResults):
 
 
 def eligible_unit_ids(units, today=None) -> set[int]:
-    """The units among `units` that `check_eligibility` would admit (branch, built brand, no
+    """The units among `units` that `check_eligibility` would admit (brand holder, built brand, no
     veto in the latest results, no valid honour), without the reasons: three queries for any
     number of units (the dashboard's "you may apply" hint). The ruling check on filing stays
     `check_eligibility`."""
-    branches = [u.pk for u in units if u.unit_type == UnitType.BRANCH]
+    branches = [u.pk for u in units if may_hold_brand(u)]
     if not branches:
         return set()
     built = built_unit_ids(branches)

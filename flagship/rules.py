@@ -2,7 +2,8 @@
 
 * The provincial committee (Role.PROVINCE_REVIEWER) and administrators run cycles: create and
   configure them, appoint the review committee and its chair, advance phases explicitly.
-* A branch secretary files the candidacy of a branch in their subtree, and, once it is
+* A secretary files the candidacy of a branch or general branch in their subtree (the units
+  that may hold a brand: `brands.rules.may_hold_brand`), and, once it is
   accepted, its plan and summary materials; after the awards, its obligations.
 * Reviewers (REVIEWER / PROVINCE_REVIEWER) decide a candidacy at the level whose turn it is,
   exactly like a brand application.
@@ -18,8 +19,9 @@ import rules
 from branches import access
 from branches.access import REVIEWER_ROLES as REVIEW_ROLES  # noqa: F401 (selectors/cycles.py)
 from branches.access import secretary_covers
-from branches.models import Role, UnitType
+from branches.models import Role
 from branches.selectors import has_role, in_scope
+from brands.rules import may_hold_brand
 
 from .models import EDITABLE_STATUSES, CandidacyStatus
 
@@ -68,7 +70,7 @@ def is_own_secretary(user, candidacy):
 
 @rules.predicate
 def can_file_for_unit(user, unit):
-    return unit is not None and unit.unit_type == UnitType.BRANCH and secretary_covers(user, unit)
+    return may_hold_brand(unit) and secretary_covers(user, unit)
 
 
 @rules.predicate

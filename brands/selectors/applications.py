@@ -7,12 +7,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.access import review_levels
-from branches.models import CITY_COMMITTEE_TYPES, OrgUnit
+from branches.access import review_levels, unit_ids_with_role
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role
 from branches.selectors import scope_filter, scope_paths, units_visible_to
 
 from .. import cache
 from ..models import BrandApplication, BrandType, Status
+from ..rules import BRAND_HOLDER_TYPES
 
 FIELD_LABELS = {
     "name": _("品牌名称"),
@@ -100,6 +101,14 @@ def review_queue_count(user) -> int:
 def committees_visible_to(user) -> QuerySet[OrgUnit]:
     """City and directly-affiliated committees in the user's scope, for filters."""
     return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
+
+
+def own_units(user) -> QuerySet[OrgUnit]:
+    """The units where the user is secretary that may hold a brand (`rules.may_hold_brand`:
+    党支部 and 党总支), in tree order: the ones the 品牌创建 page offers to file for."""
+    return OrgUnit.objects.filter(
+        pk__in=unit_ids_with_role(user, Role.SECRETARY), unit_type__in=BRAND_HOLDER_TYPES
+    ).order_by("path")
 
 
 def live_applications() -> QuerySet[BrandApplication]:

@@ -2,56 +2,91 @@
 waits for a reviewer, and the programme's coverage at a glance. Each function costs a fixed
 number of queries, however many applications it reports."""
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from branches.access import review_levels
 from branches.selectors import secretary_scope
 from workflow.selectors import last_comments
 from workflow.worklist import QueueCount, WorkItem
 
-from ..models import BrandApplication, Status
+from ..models import BrandApplication, Reshaping, ReshapingStatus, Status
 from .coverage import Coverage, coverage_totals, target_for
+
+APPLICATION, RESHAPING = "application", "reshaping"
+TITLES = {
+    APPLICATION: _lazy("品牌申报“%(name)s”已退回修改"),
+    RESHAPING: _lazy("品牌重塑“%(name)s”被退回修改"),
+}
+EDIT_URLS = {APPLICATION: "brands:edit", RESHAPING: "brands:edit_reshaping"}
 
 
 def secretary_items(user) -> list[WorkItem]:
-    """The brand applications of the secretary's branches that a reviewer returned for
-    revision, each with the reviewer's comment and a link to edit it. Two queries (one
-    when nothing was returned)."""
-    returned = list(
+    """The brand applications and brand reshapings (品牌重塑) of the secretary's units that a
+    reviewer returned for revision, each with the reviewer's comment and a link to edit it.
+    One query for both (a union), plus one for the comments of each kind that has any."""
+    apps = (
         secretary_scope(BrandApplication.objects.filter(status=Status.RETURNED), user)
-        .select_related("unit")
-        .only("pk", "name", "status", "unit__name", "unit__path")
-        .order_by("unit__path", "pk")
+        .annotate(kind=Value(APPLICATION))
+        .values_list("kind", "pk", "name", "unit__name", "unit__path")
     )
-    comments = last_comments(returned, to_state=Status.RETURNED)
+    reshapings = (
+        secretary_scope(
+            Reshaping.objects.filter(status=ReshapingStatus.RETURNED),
+            user,
+            unit_field="application__unit",
+        )
+        .annotate(kind=Value(RESHAPING))
+        .values_list("kind", "pk", "name", "application__unit__name", "application__unit__path")
+    )
+    rows = sorted(apps.union(reshapings, all=True), key=lambda r: (r[4], r[0], r[1]))
+    comments = {
+        kind: last_comments(
+            [model(pk=row[1]) for row in rows if row[0] == kind], to_state=Status.RETURNED
+        )
+        for kind, model in ((APPLICATION, BrandApplication), (RESHAPING, Reshaping))
+    }
+    unnamed = _("（未命名品牌）")
     return [
         WorkItem(
-            title=_("品牌申报“%(name)s”已退回修改") % {"name": app},
-            url=reverse("brands:edit", args=[app.pk]),
-            unit=app.unit.name,
+            title=str(TITLES[kind]) % {"name": name or unnamed},
+            url=reverse(EDIT_URLS[kind], args=[pk]),
+            unit=unit_name,
             status=str(Status.RETURNED.label),
-            comment=comments.get(app.pk, ""),
+            comment=comments[kind].get(pk, ""),
             returned=True,
         )
-        for app in returned
+        for kind, pk, name, unit_name, _path in rows
     ]
 
 
-def reviewer_queue(user) -> QueueCount:
+def reviewer_queues(user) -> list[QueueCount]:
     """How many applications wait at the levels where this user approves, and since when
-    the longest has waited (its submission). One query."""
-    waiting = BrandApplication.objects.filter(
-        status=Status.IN_REVIEW, current_level_id__in=review_levels(user)
-    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
-    return QueueCount(
-        label=_("品牌申报待审"),
-        count=waiting["n"],
-        oldest_at=waiting["oldest"],
-        url=reverse("brands:queue"),
-    )
+    the longest has waited (its submission); then, while any wait, the brand reshapings
+    (品牌重塑) likewise. One query for both (a union of the two counts)."""
+    levels = review_levels(user)
+
+    def waiting(model, kind):
+        return (
+            model.objects.filter(status=model.in_review_state, current_level_id__in=levels)
+            .annotate(kind=Value(kind))
+            .values("kind")
+            .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+            .values_list("kind", "n", "oldest")
+        )
+
+    rows = waiting(BrandApplication, "applications").union(waiting(Reshaping, "reshapings"))
+    counts = {kind: (n, oldest) for kind, n, oldest in rows}
+    url = reverse("brands:queue")
+    n, oldest = counts.get("applications", (0, None))
+    queues = [QueueCount(label=_("品牌申报待审"), count=n, oldest_at=oldest, url=url)]
+    n, oldest = counts.get("reshapings", (0, None))
+    if n:
+        queues.append(QueueCount(label=_("品牌重塑待审"), count=n, oldest_at=oldest, url=url))
+    return queues
 
 
 def coverage_summary(user) -> Coverage:

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.access import unit_ids_with_role
-from branches.models import OrgUnit, Role
+from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
@@ -19,8 +18,9 @@ from workflow.views import attempt, perform_action, save_then_submit
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
-from ..models import Attachment, BrandApplication, Revision, Status
+from ..models import LIVE_RESHAPING_STATUSES, Attachment, BrandApplication, Revision, Status
 from ..selectors import applications as selectors
+from ..selectors import reshaping as reshaping_selectors
 
 PAGE_SIZE = 30
 
@@ -51,13 +51,10 @@ def _filtered_page(request, queryset, *, count=None):
 
 @login_required
 def index(request):
-    """品牌创建: the secretary's own branches first, then every application in scope."""
+    """品牌创建: the secretary's own branches and general branches first, then every
+    application in scope."""
     user = request.user
-    own_branches = OrgUnit.objects.filter(
-        pk__in=unit_ids_with_role(user, Role.SECRETARY),
-        unit_type="branch",
-    )
-    own = [(unit, selectors.live_application_for(unit)) for unit in own_branches]
+    own = [(unit, selectors.live_application_for(unit)) for unit in selectors.own_units(user)]
     qs = selectors.applications_visible_to(user).order_by("-updated_at", "-pk")
     form, page, query = _filtered_page(request, qs, count=selectors.application_count(user))
     return render(
@@ -82,7 +79,7 @@ def create(request, unit_pk):
         raise PermissionDenied
     existing = selectors.live_application_for(unit)
     if existing is not None:
-        messages.info(request, _("该党支部已有品牌申报，已为您打开。"))
+        messages.info(request, _("该党组织已有品牌申报，已为您打开。"))
         return redirect("brands:detail", existing.pk)
     return _edit(request, BrandApplication(unit=unit), unit=unit, initial=_prefill(request.GET))
 
@@ -147,16 +144,23 @@ def detail(request, pk):
     app = _application(request, pk)
     available = services.WORKFLOW.available(request.user, app)
     revisions = list(app.revisions.select_related("created_by").order_by("-number"))
+    reshapings = reshaping_selectors.history(app)
+    live_reshaping = next((r for r in reshapings if r.status in LIVE_RESHAPING_STATUSES), None)
     return render(
         request,
         "brands/detail.html",
         {
             "app": app,
             "timeline": services.WORKFLOW.describe(
-                timeline(app), {"name_provincial": _("评为省公司级品牌")}
+                timeline(app),
+                {"name_provincial": _("评为省公司级品牌"), "reshaped": _("品牌重塑获通过")},
             ),
             "attachments": app.attachments.all(),
             "revisions": revisions,
+            "reshapings": reshapings,
+            "live_reshaping": live_reshaping,
+            "can_reshape": live_reshaping is None
+            and request.user.has_perm("brands.reshape_brand", app),
             "diff": selectors.diff_since_return(app, revisions)
             if app.status == Status.IN_REVIEW
             else None,
@@ -219,7 +223,13 @@ def queue(request):
     )
     for app in page:  # what the reviewer sees, checked again by 批量审核通过
         app.seen_version = services.WORKFLOW.version_of(app)
-    return render(request, "brands/queue.html", {"form": form, "page": page, "query": query})
+    # 品牌重塑 waiting at the same levels: at most a page of them, oldest first
+    reshapings = reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE]
+    return render(
+        request,
+        "brands/queue.html",
+        {"form": form, "page": page, "query": query, "reshapings": reshapings},
+    )
 
 
 @login_required

@@ -39,7 +39,7 @@ class Candidacy(ChainReviewed):
     )
     unit = models.ForeignKey(
         "branches.OrgUnit",
-        verbose_name=_("党支部"),
+        verbose_name=_("党组织"),
         on_delete=models.PROTECT,
         related_name="flagship_candidacies",
     )

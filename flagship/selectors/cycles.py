@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role, UnitType
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role
 from branches.selectors import scope_filter, units_visible_to
+from brands.rules import BRAND_HOLDER_TYPES
 from common.formats import local_datetime
 from workflow.selectors import timeline
 
@@ -120,9 +121,10 @@ def committees_visible_to(user) -> QuerySet[OrgUnit]:
 
 
 def own_branches(user) -> QuerySet[OrgUnit]:
-    """The branches where the user is secretary (the ones they file for)."""
+    """The branches and general branches where the user is secretary (the ones they file for:
+    `brands.rules.may_hold_brand`)."""
     ids = [ra.unit_id for ra in user.role_assignments if ra.role == Role.SECRETARY]
-    return OrgUnit.objects.filter(pk__in=ids, unit_type=UnitType.BRANCH).order_by("path")
+    return OrgUnit.objects.filter(pk__in=ids, unit_type__in=BRAND_HOLDER_TYPES).order_by("path")
 
 
 def candidacy_of(cycle, unit) -> Candidacy | None:

@@ -45,6 +45,40 @@ def test_about_sixty_percent_of_branches_file_in_every_status(seeded):
     assert "品牌申报" in seeded.splitlines()[0]  # the summary line counts them
 
 
+def test_general_branches_file_brands_too(seeded):
+    """党总支 hold brands (brands.rules.may_hold_brand): some of the demo's have filed, their
+    level in review being above them."""
+    general = BrandApplication.objects.filter(unit__unit_type=UnitType.GENERAL_BRANCH)
+    assert general.exists()
+    for app in general.exclude(current_level=None).select_related("unit", "current_level"):
+        assert app.current_level in approval_chain(app.unit) and app.current_level != app.unit
+
+
+def test_a_few_brands_are_being_or_were_reshaped(seeded, client):
+    from brands.models import SHOWCASE_STATUSES, Reshaping, ReshapingStatus
+
+    waiting = Reshaping.objects.filter(status=ReshapingStatus.IN_REVIEW).select_related(
+        "application__unit", "current_level"
+    )
+    assert waiting.exists()
+    for r in waiting:
+        assert r.current_level in approval_chain(r.application.unit)
+        assert r.application.status in SHOWCASE_STATUSES  # the brand stays approved
+    done = Reshaping.objects.filter(status=ReshapingStatus.APPROVED).select_related("application")
+    assert done.exists()
+    for r in done:
+        brand = r.application
+        assert brand.revisions.get(number=brand.revision_number).reshaping == r
+        assert brand.goal == r.goal and r.based_on == brand.revision_number - 1
+        decided = AuditEntry.objects.filter(object_id=r.pk, action="approve")
+        assert decided.filter(content_type=ContentType.objects.get_for_model(Reshaping)).exists()
+    # the brand page shows the history
+    r = done.first()
+    client.force_login(User.objects.get(username="admin"))
+    body = client.get(f"/brands/{r.application_id}/").content.decode()
+    assert 'data-testid="reshaped-revision"' in body and "重塑已通过" in body
+
+
 def test_levels_come_from_the_branch_approval_chain(seeded):
     waiting = BrandApplication.objects.filter(
         status__in=[Status.IN_REVIEW, Status.RETURNED, Status.REJECTED]
@@ -139,6 +173,9 @@ def test_every_application_carries_the_trail_its_status_implies(seeded_frozen):
     reviewers = set()
     for app in BrandApplication.objects.select_related("unit", "current_level"):
         trail = _trail(app)
+        # an approved reshaping (brands/demo_reshaping.py) is the brand's next revision
+        reshaped = [e for e in trail if e.action == "reshaped"]
+        trail = [e for e in trail if e.action != "reshaped"]
         assert trail[0].action == "create" and trail[0].at == app.created_at
         steps = [e for e in trail if e.to_state in Status.values]
         assert steps[-1].to_state == app.status
@@ -156,7 +193,8 @@ def test_every_application_carries_the_trail_its_status_implies(seeded_frozen):
             assert len(trail) == 1
             continue
         submits = [e for e in trail if e.action == Action.SUBMIT]
-        assert len(submits) == app.revision_number and submits[-1].at == app.submitted_at
+        assert len(submits) + len(reshaped) == app.revision_number
+        assert submits[-1].at == app.submitted_at
         approvals = [e for e in trail if e.action == Action.APPROVE]
         if app.status in (Status.IMPLEMENTING, Status.ACCEPTANCE, Status.BUILT):
             # approved by every level of the chain, in order, the last to implementation

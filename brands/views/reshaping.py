@@ -1,0 +1,142 @@
+"""品牌重塑 pages: start a reshaping from the brand page, edit and submit it, decide it level by
+level; its revisions read back. Thin: every rule is in brands/reshaping.py and brands/rules.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.selectors import approval_chain
+from common.uploads import image_response
+from workflow.selectors import timeline
+from workflow.transitions import TransitionError, error_text
+from workflow.views import attempt, found_or_404, perform_action, save_then_submit
+
+from .. import reshaping as services
+from ..forms import DecisionForm, ReshapingForm, StartReshapingForm
+from ..models import BrandApplication, ReshapingRevision
+from ..selectors import applications as application_selectors
+from ..selectors import reshaping as selectors
+
+
+def _reshaping(request, pk, perm="brands.see_reshaping"):
+    return found_or_404(request, selectors.reshaping, pk, perm)
+
+
+@login_required
+@require_POST
+def start(request, pk):
+    app = get_object_or_404(BrandApplication.objects.select_related("unit"), pk=pk)
+    if not request.user.has_perm("brands.view_application", app):
+        raise PermissionDenied
+    form = StartReshapingForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    started = attempt(
+        request, services.start_reshaping, actor=request.user, application=app, reason=reason
+    )
+    if not started:
+        return redirect("brands:detail", app.pk)
+    messages.success(request, _("已发起品牌重塑：修改后提交审核，通过前原品牌保持有效。"))
+    return redirect("brands:edit_reshaping", started.value.pk)
+
+
+@login_required
+def edit(request, pk):
+    reshaping = _reshaping(request, pk)
+    if not request.user.has_perm("brands.edit_reshaping", reshaping):
+        messages.warning(
+            request,
+            _("该重塑当前为“%(s)s”，不可编辑。") % {"s": reshaping.get_status_display()},
+        )
+        return redirect("brands:reshaping", reshaping.pk)
+    form = ReshapingForm(request.POST or None, request.FILES or None, instance=reshaping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reshaping = services.save_reshaping_draft(
+                actor=request.user,
+                reshaping=reshaping,
+                data=form.content(),
+                logo=form.cleaned_data.get("logo_upload"),
+            )
+        except (ValidationError, TransitionError) as exc:
+            form.add_error(
+                "logo_upload" if isinstance(exc, ValidationError) else None, error_text(exc)
+            )
+        else:
+            version = services.RESHAPING.version_of(reshaping)
+            return save_then_submit(
+                request,
+                lambda: services.submit_reshaping(
+                    actor=request.user, pk=reshaping.pk, expected_version=version
+                ),
+                edit_url=reverse("brands:edit_reshaping", args=[reshaping.pk]),
+                done_url=reverse("brands:reshaping", args=[reshaping.pk]),
+                done_message=_("重塑已提交审核，通过前原品牌保持有效。"),
+            )
+    return render(request, "brands/reshaping_form.html", {"form": form, "reshaping": reshaping})
+
+
+@login_required
+def detail(request, pk):
+    reshaping = _reshaping(request, pk)
+    return render(
+        request,
+        "brands/reshaping_detail.html",
+        {
+            "reshaping": reshaping,
+            "app": reshaping.application,
+            "changes": [row for row in selectors.changes(reshaping) if row["changed"]],
+            "timeline": services.RESHAPING.describe(timeline(reshaping)),
+            "revisions": reshaping.revisions.select_related("created_by").order_by("-number"),
+            "chain": approval_chain(reshaping.unit),
+            "transitions": services.RESHAPING.available(request.user, reshaping),
+            "decision_form": DecisionForm(
+                initial={"expected_version": services.RESHAPING.version_of(reshaping)}
+            ),
+            "can_edit": request.user.has_perm("brands.edit_reshaping", reshaping),
+        },
+    )
+
+
+ACTIONS = {
+    "submit": services.submit_reshaping,
+    "approve": services.approve_reshaping,
+    "return": services.return_reshaping,
+    "reject": services.reject_reshaping,
+}
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    reshaping = _reshaping(request, pk)
+    back = reverse("brands:reshaping", args=[reshaping.pk])
+    return perform_action(
+        request, ACTIONS, action, reshaping.pk, form_class=DecisionForm, back=back
+    )
+
+
+@login_required
+def revision(request, pk):
+    """A submitted version of a reshaping, read-only."""
+    rev = get_object_or_404(ReshapingRevision.objects.select_related("created_by"), pk=pk)
+    reshaping = _reshaping(request, rev.reshaping_id)
+    return render(
+        request,
+        "brands/revision.html",
+        {
+            "app": reshaping.application,
+            "revision": rev,
+            "rows": application_selectors.revision_content(rev.snapshot),
+        },
+    )
+
+
+@login_required
+def logo(request, pk):
+    """The proposed logo's thumbnail, to whoever may see the reshaping."""
+    reshaping = _reshaping(request, pk)
+    return image_response(reshaping.logo_thumb)
