@@ -14,13 +14,14 @@ Which template kinds a ledger rule counts is part of the rule, not a parameter o
 主题党日, 组织生活会…), so each grouping is its own rule (`LEDGER_MEETING_RULES`)."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
 from brands.selectors.scoring import (
@@ -135,18 +136,23 @@ def scores(indicators, unit, period) -> dict[int, Online]:
     return scores_of_units(indicators, [unit], period)[unit.pk]
 
 
-def scores_of_units(indicators, units, period, *, with_dates=True) -> dict[int, dict[int, Online]]:
+def scores_of_units(
+    indicators, units, period, *, with_dates=True, within=None
+) -> dict[int, dict[int, Online]]:
     """`scores()` of many units over one period, by unit id: the ledger figures of all of them
     are counted at once (`ledger.selectors.compliance.scoring_figures`: a fixed number of
     queries), so scoring a province costs about what the database takes to count it.
-    `with_dates=False` leaves the meetings' dates out of the basis (a figure, not a record)."""
+    `with_dates=False` leaves the meetings' dates out of the basis (a figure, not a record);
+    `within`: the units are the branches under this unit (a committee's batch)."""
     from ledger.selectors.compliance import scoring_figures
 
     ruled = [i for i in indicators if i.online_rule in RULES and i.online_rule not in GROUP_RULES]
     units = list(units)
     known = {u.pk: {} for u in units}
     if any(i.online_rule.startswith(LEDGER_PREFIX) for i in ruled):
-        figures = scoring_figures(units, period.starts_on, period.ends_on, with_dates=with_dates)
+        figures = scoring_figures(
+            units, period.starts_on, period.ends_on, with_dates=with_dates, within=within
+        )
         for pk, ledger in figures.items():
             known[pk]["ledger"] = ledger
     if any(i.online_rule.startswith(BRAND_PREFIX) for i in ruled):
@@ -154,10 +160,29 @@ def scores_of_units(indicators, units, period, *, with_dates=True) -> dict[int, 
         for pk, facts in known.items():
             facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
     result = {}
-    for unit in units:
-        facts = Facts(unit, period, **known[unit.pk])
-        result[unit.pk] = {i.pk: RULES[i.online_rule].compute(facts, i) for i in ruled}
+    texts = _TEXTS.set({})  # the rules' messages translated once for the whole batch
+    try:
+        for unit in units:
+            facts = Facts(unit, period, **known[unit.pk])
+            result[unit.pk] = {i.pk: RULES[i.online_rule].compute(facts, i) for i in ruled}
+    finally:
+        _TEXTS.reset(texts)
     return result
+
+
+#: Within `scores_of_units`: {message: its translation}, so a province's batch translates
+#: each of the rules' messages once, not once per branch (the active language cannot change
+#: inside the call; a context variable, so concurrent requests keep their own).
+_TEXTS: ContextVar[dict | None] = ContextVar("online_texts", default=None)
+
+
+def _(message: str) -> str:
+    texts = _TEXTS.get()
+    if texts is None:
+        return gettext(message)
+    if message not in texts:
+        texts[message] = gettext(message)
+    return texts[message]
 
 
 def records_behind(results: dict[int, Online]) -> dict[int, LedgerRecords]:

@@ -125,24 +125,32 @@ def applies_to(template: MeetingTemplate, branch: OrgUnit) -> bool:
     return template.owner is None or branch.path.startswith(template.owner.path)
 
 
-def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, BranchCompliance]:
+def compliance(
+    branches, span: Span, *, with_dates: bool = False, within: OrgUnit | None = None
+) -> dict[int, BranchCompliance]:
     """Compliance of each branch (OrgUnit of type branch) in the span, by branch id.
 
     Four queries for any number of branches — templates, the branches' sizes and records,
     the meetings held per frequency period (`counting.held_per_period`, counted and capped
     by the database), attendance totals — a fifth when 谈心谈话 (per member) falls due in the
     span, and one more `with_dates`: the records behind the figures (`counting.RecordRef`:
-    one branch's page and its online scores name and link them)."""
+    one branch's page and its online scores name and link them).
+
+    `within`: the branches are those under this unit (a committee's or the province's batch),
+    so the counts filter on its path instead of listing the branches' ids."""
     branches = list(branches)
-    ids = [b.pk for b in branches]
+    if within is not None:
+        which = counting.Branches(under=within.path)
+    else:
+        which = counting.Branches(ids=tuple(b.pk for b in branches))
     templates = current_templates()
-    sizes = counting.branch_sizes(ids, span)
-    held = counting.held_per_period(ids, span, templates)
-    counted, in_span = counting.records_behind(ids, span, templates) if with_dates else ({}, {})
+    sizes = counting.branch_sizes(which, span)
+    held = counting.held_per_period(which, span, templates)
+    counted, in_span = counting.records_behind(which, span, templates) if with_dates else ({}, {})
     attendance = {
         row["record__branch_id"]: row
         for row in Attendance.objects.filter(
-            record__branch_id__in=ids,
+            which.q("record__branch"),
             record__status=RecordStatus.RECORDED,
             record__held_at__gte=start_of_local_day(span.start),
             record__held_at__lt=end_of_local_day(span.end),
@@ -153,37 +161,45 @@ def compliance(branches, span: Span, *, with_dates: bool = False) -> dict[int, B
         )
         .order_by()
     }
-    due = {t.key: len(span.due_buckets(t.frequency)) for t in templates}
+    # per template, read once: who owns it (a path prefix), what multiplies its count, and
+    # how many of its periods fall due in the span
+    plan = [
+        (
+            t,
+            t.owner.path if t.owner_id else "",
+            "groups" if t.attendees == Attendees.GROUP else "members" if t.per_member else None,
+            len(span.due_buckets(t.frequency)),
+        )
+        for t in templates
+    ]
     empty = {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
+    no_periods = {}
 
     result = {}
     for branch in branches:
-        size = sizes.get(branch.pk, empty)
+        pk, path = branch.pk, branch.path
+        size = sizes.get(pk, empty)
         rows = []
-        for t in templates:
-            if not applies_to(t, branch):
+        for t, owner, times, due in plan:
+            if not path.startswith(owner):  # `applies_to`
                 continue
-            per_period = t.required_count
-            if t.attendees == Attendees.GROUP:
-                per_period *= size["groups"]
-            elif t.per_member:
-                per_period *= size["members"]
-            required = due[t.key] * per_period
-            periods = held.get((branch.pk, t.key), {})
-            records = counted.get((branch.pk, t.key), ())
+            per_period = t.required_count * (size[times] if times else 1)
+            required = due * per_period
+            periods = held.get((pk, t.key), no_periods)
+            records = counted.get((pk, t.key), ()) if with_dates else ()
             rows.append(
                 Row(
                     t,
                     required=required,
-                    held=min(sum(periods.values()), required),
-                    dates=sorted({r.date for r in records} if not t.per_member else ()),
+                    held=min(sum(periods.values()), required) if periods else 0,
+                    dates=sorted({r.date for r in records}) if records and not t.per_member else [],
                     records=tuple(records),
                     per_period=per_period,
                     periods=periods,
                 )
             )
-        seen = attendance.get(branch.pk, {})
-        result[branch.pk] = BranchCompliance(
+        seen = attendance.get(pk, {})
+        result[pk] = BranchCompliance(
             branch,
             span,
             rows,
@@ -403,15 +419,22 @@ class ScoringFigures:
 
 
 def scoring_figures(
-    units, start: datetime.date, end: datetime.date, *, with_dates: bool = True
+    units,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    with_dates: bool = True,
+    within: OrgUnit | None = None,
 ) -> dict[int, ScoringFigures]:
     """What evaluation's online rules read of each unit's ledger between two local dates (an
     assessment period), by unit id: plain numbers, counted for all the units at once (the
     queries of `compliance()`, whatever their number). A unit that is not a branch keeps no
-    ledger. `with_dates`: each template's figures name the dates of the meetings counted."""
+    ledger. `with_dates`: each template's figures name the dates of the meetings counted.
+    `within`: the units are the branches under this unit (`compliance`'s batch form)."""
     units = list(units)
     branches = [u for u in units if u.unit_type == UnitType.BRANCH]
-    figures = compliance(branches, Span(start, end), with_dates=with_dates) if branches else {}
+    span = Span(start, end)
+    figures = compliance(branches, span, with_dates=with_dates, within=within) if branches else {}
     none = ScoringFigures((), 0, 0, 0, 0, start=start, end=end)
     result = {}
     for unit in units:

@@ -23,14 +23,29 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Least
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Least
 from django.utils import timezone
 
 from workflow.windows import end_of_local_day, start_of_local_day
 
 from ..models import Attendance, AttendanceStatus, MeetingRecord, Member, PartyGroup, RecordStatus
 from ..spans import FREQUENCY_MONTHS, Span, month_start
+
+
+@dataclass(frozen=True)
+class Branches:
+    """Which branches a count covers: these ids (a page, a chunk), or every branch under a
+    unit (`under`: a committee's or the province's batch — one scan filtered by the path
+    prefix, as a hand-written statement would, instead of a list of 100,000 ids)."""
+
+    ids: tuple = ()
+    under: str | None = None  # a unit's path
+
+    def q(self, field: str = "branch") -> Q:
+        if self.under is not None:
+            return Q(**{f"{field}__path__startswith": self.under})
+        return Q(**{f"{field}_id__in": self.ids})
 
 
 def due_windows(span: Span, templates) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
@@ -101,9 +116,9 @@ def _summed(inner, columns: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def held_per_period(ids, span: Span, templates, *, per_group: bool = False) -> dict:
+def held_per_period(which: Branches, span: Span, templates, *, per_group: bool = False) -> dict:
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
-    `ids`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
+    `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
     id, key, party group id) instead — each group's own figures (党小组会)."""
     columns = "b, k, g, p" if per_group else "b, k, p"
     windows = due_windows(span, templates)
@@ -115,7 +130,7 @@ def held_per_period(ids, span: Span, templates, *, per_group: bool = False) -> d
         rows += _summed(
             MeetingRecord.objects.filter(
                 in_due_windows({t.key: windows[t.key] for t in meetings}),
-                branch_id__in=ids,
+                which.q(),
                 status=RecordStatus.RECORDED,
             )
             .values(b=F("branch_id"), k=F("template__key"), g=F("party_group_id"))
@@ -132,7 +147,7 @@ def held_per_period(ids, span: Span, templates, *, per_group: bool = False) -> d
         rows += _summed(
             Attendance.objects.filter(
                 in_due_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
-                record__branch_id__in=ids,
+                which.q("record__branch"),
                 record__status=RecordStatus.RECORDED,
                 status=AttendanceStatus.PRESENT,
             )
@@ -164,7 +179,7 @@ class RecordRef:
     recorded: bool = True
 
 
-def records_behind(ids, span: Span, templates) -> tuple[dict, dict]:
+def records_behind(which: Branches, span: Span, templates) -> tuple[dict, dict]:
     """The records behind the figures, by date, in one query: ({(branch id, key): the
     recorded meetings counted — for 谈心谈话 those its members were counted from}, {branch id:
     every record held in the span, drafts included})."""
@@ -173,7 +188,7 @@ def records_behind(ids, span: Span, templates) -> tuple[dict, dict]:
     counted, in_span = defaultdict(list), defaultdict(list)
     rows = (
         MeetingRecord.objects.filter(
-            in_due_windows(windows) | Q(held_at__gte=start, held_at__lt=end), branch_id__in=ids
+            in_due_windows(windows) | Q(held_at__gte=start, held_at__lt=end), which.q()
         )
         .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
         .order_by("held_at", "pk")
@@ -188,29 +203,36 @@ def records_behind(ids, span: Span, templates) -> tuple[dict, dict]:
     return counted, in_span
 
 
-def _count(model, **filters):
-    rows = model.objects.filter(branch_id=OuterRef("pk"), **filters).order_by().values("branch_id")
-    return Coalesce(
-        Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0, output_field=IntegerField()
-    )
-
-
-def branch_sizes(ids, span: Span) -> dict[int, dict]:
+def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
     """Per branch: active party groups and members (what the required counts multiply), and
-    the span's records — all and recorded (drafts are the rest). One query; each figure is
-    its own index-driven count, not a join of groups × members × records."""
-    from branches.models import OrgUnit
-
+    the span's records — all and recorded (drafts are the rest). One query: three grouped
+    counts, each over its own table, stacked with UNION ALL (not a join of groups × members
+    × records)."""
     start, end = start_of_local_day(span.start), end_of_local_day(span.end)
-    in_span = {"held_at__gte": start, "held_at__lt": end}
-    return {
-        row["pk"]: row
-        for row in OrgUnit.objects.filter(pk__in=ids)
-        .annotate(
-            groups=_count(PartyGroup, is_active=True),
-            members=_count(Member, is_active=True),
-            records_total=_count(MeetingRecord, **in_span),
-            records_recorded=_count(MeetingRecord, status=RecordStatus.RECORDED, **in_span),
+
+    def counted(queryset, kind, **extra):
+        return (
+            queryset.values("branch_id")
+            .annotate(kind=Value(kind, output_field=CharField()), n=Count("pk"), **extra)
+            .values_list("branch_id", "kind", "n", *extra)
+            .order_by()
         )
-        .values("pk", "groups", "members", "records_total", "records_recorded")
-    }
+
+    no_more = {"m": Value(0, output_field=IntegerField())}
+    rows = counted(PartyGroup.objects.filter(which.q(), is_active=True), "groups", **no_more).union(
+        counted(Member.objects.filter(which.q(), is_active=True), "members", **no_more),
+        counted(
+            MeetingRecord.objects.filter(which.q(), held_at__gte=start, held_at__lt=end),
+            "records_total",
+            m=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
+        ),
+        all=True,
+    )
+    sizes = defaultdict(
+        lambda: {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
+    )
+    for branch_id, kind, n, recorded in rows:
+        sizes[branch_id][kind] = n
+        if kind == "records_total":
+            sizes[branch_id]["records_recorded"] = recorded
+    return sizes

@@ -17,7 +17,7 @@ from branches.models import OrgUnit
 from ..models import Attendees, MeetingRecord, RecordStatus
 from ..spans import Span
 from .compliance import applies_to, current_templates
-from .counting import due_windows, held_per_period, in_due_windows
+from .counting import Branches, due_windows, held_per_period, in_due_windows
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def group_meetings(branch: OrgUnit, start: datetime.date, end: datetime.date) ->
         return {pk: GroupMeetings(0, 0, ()) for pk in group_ids}
     counted = defaultdict(int)
     for (_branch, _key, group_id), periods in held_per_period(
-        [branch.pk], span, templates, per_group=True
+        Branches(ids=(branch.pk,)), span, templates, per_group=True
     ).items():
         counted[group_id] += sum(periods.values())
     dates = defaultdict(list)

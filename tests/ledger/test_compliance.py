@@ -197,3 +197,26 @@ def test_the_area_rows_sum_their_branches_and_stay_in_scope(org, world):
     city_a = next(r for r in province if r.unit == org.city_a)
     assert [b.branch for b in city_a.behind] == [org.a1, org.a2]
     assert city_a.held == sum(b.held for b in city_a.branches)
+
+
+def test_a_unit_counted_by_its_path_equals_its_branches_by_id(org, world):
+    """The batch form (`within`: filter on the unit's path, as for a province) counts exactly
+    what the list of ids counts."""
+
+    def figures(result):
+        return {
+            pk: (
+                rows(f),
+                f.attendance_listed,
+                f.attendance_present,
+                f.records_total,
+                f.records_recorded,
+            )
+            for pk, f in result.items()
+        }
+
+    for unit, span in ((org.city_a, Q1), (org.province, MARCH), (org.a1, FEBRUARY)):
+        branches = list(sel.branches_in(unit))
+        by_id = figures(sel.compliance(branches, span))
+        assert figures(sel.compliance(branches, span, within=unit)) == by_id
+        assert any(held for f in by_id.values() for _req, held in f[0].values())
