@@ -31,6 +31,7 @@ from workflow.transitions import (
     chain_review,
     chain_version,
     climb_chain,
+    decision_telling_applicant,
     enter_chain,
 )
 
@@ -230,29 +231,19 @@ def approve_reshaping(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def _decide(name, title):
-    def decide(*, actor, pk, comment="", expected_version=None):
-        def after_save(reshaping, _t, _from):
-            notify(
-                [reshaping.applicant],
-                title=str(title) % {"name": reshaping},
-                body=comment,
-                url=_link(reshaping),
-            )
-
-        return RESHAPING.apply(
-            pk,
-            name,
-            actor=actor,
-            comment=comment,
-            expected_version=expected_version,
-            after_save=after_save,
-        )
-
-    return decide
-
-
 #: Return (the holder edits and resubmits) or reject (the reshaping ends); the brand as
 #: approved is untouched either way.
-return_reshaping = _decide("return", _lazy("品牌重塑“%(name)s”被退回修改"))
-reject_reshaping = _decide("reject", _lazy("品牌重塑“%(name)s”未获通过，原品牌保持不变"))
+return_reshaping = decision_telling_applicant(
+    RESHAPING,
+    "return",
+    _lazy("品牌重塑“%(name)s”被退回修改"),
+    subject=lambda reshaping: {"name": reshaping},
+    link=_link,
+)
+reject_reshaping = decision_telling_applicant(
+    RESHAPING,
+    "reject",
+    _lazy("品牌重塑“%(name)s”未获通过，原品牌保持不变"),
+    subject=lambda reshaping: {"name": reshaping},
+    link=_link,
+)

@@ -196,6 +196,29 @@ class Workflow:
             return obj
 
 
+def decision_telling_applicant(workflow: "Workflow", name: str, title, *, subject, link):
+    """A decision service `(actor, pk, comment="", expected_version=None)` that applies
+    transition `name` of `workflow` and tells the object's applicant: `title` (a lazy message)
+    formatted with `subject(obj)`, the decision's comment as the body, `link(obj)` to open —
+    a return or a rejection, in every chain-reviewed app."""
+    from .services import notify
+
+    def decide(*, actor, pk, comment="", expected_version=None):
+        def after_save(obj, _transition, _from):
+            notify([obj.applicant], title=str(title) % subject(obj), body=comment, url=link(obj))
+
+        return workflow.apply(
+            pk,
+            name,
+            actor=actor,
+            comment=comment,
+            expected_version=expected_version,
+            after_save=after_save,
+        )
+
+    return decide
+
+
 def _comparable(value):
     if isinstance(value, list | dict):
         return copy.deepcopy(value)

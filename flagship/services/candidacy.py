@@ -22,6 +22,7 @@ from workflow.transitions import (
     chain_review,
     chain_version,
     climb_chain,
+    decision_telling_applicant,
     enter_chain,
 )
 
@@ -307,25 +308,13 @@ def approve_candidacy(*, actor, pk, comment="", expected_version=None):
 
 
 def _decided(action, title):
-    def decide(*, actor, pk, comment="", expected_version=None):
-        def after_save(candidacy, _t, _from):
-            notify(
-                [candidacy.applicant],
-                title=title % {"unit": candidacy.unit},
-                body=comment,
-                url=_link(candidacy),
-            )
-
-        return WORKFLOW.apply(
-            pk,
-            action,
-            actor=actor,
-            comment=comment,
-            expected_version=expected_version,
-            after_save=after_save,
-        )
-
-    return decide
+    return decision_telling_applicant(
+        WORKFLOW,
+        action,
+        title,
+        subject=lambda candidacy: {"unit": candidacy.unit},
+        link=_link,
+    )
 
 
 return_candidacy = _decided("return", _lazy("%(unit)s 旗舰品牌申报被退回修改"))
