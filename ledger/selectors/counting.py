@@ -101,6 +101,10 @@ def in_due_windows(windows, prefix="") -> Q:
     return due
 
 
+#: The outer grouping of `_summed`: per (branch, key, period), or per group too.
+SUMMED_BY = {False: "b, k, p", True: "b, k, g, p"}
+
+
 def _summed(inner, columns: str) -> list[tuple]:
     """SUM(capped) of the inner aggregate per `columns` (branch, key[, group], period): the
     second level."""
@@ -110,7 +114,8 @@ def _summed(inner, columns: str) -> list[tuple]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608 -- our column names and the ORM's own SQL, with its params
+            # `columns` is one of SUMMED_BY's two constants; `sql` the ORM's, with its params
+            f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608  # nosec B608
             params,
         )
         return cursor.fetchall()
@@ -120,7 +125,7 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
     `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
     id, key, party group id) instead — each group's own figures (党小组会)."""
-    columns = "b, k, g, p" if per_group else "b, k, p"
+    columns = SUMMED_BY[per_group]
     windows = due_windows(span, templates)
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
