@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from brands.selectors import worklist as brands
 from evaluation.selectors import worklist as evaluation
 from flagship.selectors import worklist as flagship
+from groups.selectors import worklist as groups
 from ledger.selectors import worklist as ledger
 from rectification.selectors import worklist as rectification
 from workflow.worklist import QueueCount, WorkItem
@@ -64,6 +65,7 @@ def reviewer_queues(user) -> list[QueueCount]:
         evaluation.reviewer_queue(user),
         rectification.reviewer_queue(user),
         *flagship.reviewer_queues(user),
+        *groups.reviewer_queues(user),  # 品牌党小组 proposals only while some wait
     ]
 
 

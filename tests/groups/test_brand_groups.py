@@ -257,3 +257,19 @@ def test_the_reviewers_above_and_then_the_secretary_are_notified(org, year_publi
     services.decide(actor=org.users["city_reviewer"], nomination_id=nomination.pk, confirm=True)
     latest = Notification.objects.latest("pk")
     assert latest.recipient == org.users["secretary"] and "品牌党小组" in latest.title
+
+
+def test_a_waiting_proposal_is_on_the_reviewers_dashboard_until_decided(
+    client, org, year_published
+):
+    """The reviewers above find the proposals from their 工作台 (not only from the
+    notification); another city's reviewer sees no such queue."""
+    nomination = propose(org, year_published.g1)
+    client.force_login(org.users["city_reviewer"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "品牌党小组待确认" in page and reverse("groups:brand_groups") in page
+    client.force_login(org.rev_b)
+    assert "品牌党小组待确认" not in client.get(reverse("dashboard")).content.decode()
+    services.decide(actor=org.users["city_reviewer"], nomination_id=nomination.pk, confirm=True)
+    client.force_login(org.users["city_reviewer"])
+    assert "品牌党小组待确认" not in client.get(reverse("dashboard")).content.decode()
