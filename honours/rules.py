@@ -6,6 +6,8 @@ import rules
 
 from branches.selectors import in_scope, scope_paths
 
+from .models import RoundStatus
+
 
 @rules.predicate
 def manages_round(user, round_):
@@ -21,7 +23,7 @@ def manages_round(user, round_):
 def reads_round(user, round_):
     if round_ is None:
         return False
-    if round_.status == "published":
+    if round_.status == RoundStatus.PUBLISHED:
         return bool(scope_paths(user))
     return manages_round(user, round_)
 

@@ -12,6 +12,7 @@ from workflow.views import attempt, found_or_404, refusal_on_form
 
 from . import selectors, services
 from .forms import AdjustForm, RoundForm
+from .models import RoundStatus
 
 PAGE_SIZE = 30
 
@@ -48,7 +49,9 @@ def round_new(request):
 @login_required
 def round_detail(request, pk):
     round_ = found_or_404(request, selectors.round_for_page, pk, "honours.view_round")
-    can_manage = round_.status == "draft" and request.user.has_perm("honours.manage_round", round_)
+    can_manage = round_.status == RoundStatus.DRAFT and request.user.has_perm(
+        "honours.manage_round", round_
+    )
     return render(
         request,
         "honours/round.html",
