@@ -44,8 +44,6 @@ class Row:
     template: MeetingTemplate
     required: int = 0
     held: int = 0
-    #: Local dates of the recorded meetings counted (single-branch reads only).
-    dates: list[datetime.date] = field(default_factory=list)
     #: The recorded meetings counted, by date (same reads; 谈心谈话: those its members
     #: were counted from).
     records: tuple[RecordRef, ...] = ()
@@ -53,6 +51,14 @@ class Row:
     #: → meetings counted, capped): what the annual work list reads per task.
     per_period: int = 0
     periods: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        """Local dates of the recorded meetings counted, once each (from `records`; none for
+        谈心谈话, whose figure counts members, not meetings)."""
+        if self.template.per_member:
+            return []
+        return sorted({r.date for r in self.records})
 
     @property
     def missing(self) -> int:
@@ -192,7 +198,6 @@ def compliance(
                     t,
                     required=required,
                     held=min(sum(periods.values()), required) if periods else 0,
-                    dates=sorted({r.date for r in records}) if records and not t.per_member else [],
                     records=tuple(records),
                     per_period=per_period,
                     periods=periods,
