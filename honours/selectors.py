@@ -2,15 +2,15 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from branches.selectors import scope_paths
+from branches.selectors import scope_filter, scope_paths
 
 from .models import Honour, HonourRound, RoundStatus
 
 
 def rounds_visible_to(user) -> QuerySet[HonourRound]:
-    """Published rounds for anyone who holds a role; drafts too for those who manage periods
-    (the period's scope checked per round by `honours.manage_round`). With the count of
-    units listed, one query."""
+    """Published rounds for anyone who holds a role; drafts too for those who manage periods,
+    of the periods in their scope (the rule `honours.manage_round` asks per round). With the
+    count of units listed, one query."""
     rounds = (
         HonourRound.objects.select_related("period", "period__scope")
         .annotate(listed=Count("honours", filter=Q(honours__included=True)))
@@ -18,9 +18,11 @@ def rounds_visible_to(user) -> QuerySet[HonourRound]:
     )
     if not scope_paths(user):
         return rounds.none()
+    published = Q(status=RoundStatus.PUBLISHED)
     if not user.has_perm("honours.propose"):
-        rounds = rounds.filter(status=RoundStatus.PUBLISHED)
-    return rounds
+        return rounds.filter(published)
+    managed = scope_filter(HonourRound.objects.all(), user, unit_field="period__scope")
+    return rounds.filter(published | Q(pk__in=managed.values("pk")))
 
 
 def round_for_page(pk: int) -> HonourRound | None:

@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from branches.models import Role
 from evaluation.models import Assessment
 from honours import services
 from honours.models import Honour, HonourRound
 from tests.evaluation.conftest import make_period, publish_all
+from tests.factories import UserFactory, grant
 from workflow.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +114,21 @@ def test_who_reads_a_round(client, org, period, who, draft, published):
     assert client.get(url).status_code == published
     listing = client.get(reverse("honours:rounds")).content.decode()
     assert (round_.title in listing) == (published == 200)
+
+
+def test_a_draft_is_listed_only_to_managers_whose_scope_holds_its_period(client, org, period):
+    """An administrator of one city manages periods, but not the province's: the province's
+    draft round is neither listed to them nor opened; once published, both."""
+    round_ = propose(org, period)
+    city_admin = grant(UserFactory(username="city_a_admin"), org.city_a, Role.ADMIN)
+    client.force_login(city_admin)
+    assert round_.title not in client.get(reverse("honours:rounds")).content.decode()
+    assert client.get(reverse("honours:round", args=[round_.pk])).status_code == 403
+    client.force_login(org.users["province_reviewer"])
+    assert round_.title in client.get(reverse("honours:rounds")).content.decode()
+    services.publish_round(actor=org.users["province_reviewer"], pk=round_.pk)
+    client.force_login(city_admin)
+    assert round_.title in client.get(reverse("honours:rounds")).content.decode()
 
 
 def test_the_province_proposes_adjusts_and_publishes_on_the_pages(client, org, period):
