@@ -1,11 +1,16 @@
 """`python manage.py seed_demo [--branches N] [--reset] [--check]`: the demo province.
 
-The work is in `branches.demo`; this command parses options and prints."""
+The work is in `branches.demo`; this command parses options and prints. The demo's
+notifications stay in the portal: no e-mail leaves while seeding (the demo users' addresses
+are made up, and a newcomer's terminal should show the summary, not a dozen console mails)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from branches import demo
 from branches.models import UnitType
+
+NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -42,7 +47,8 @@ class Command(BaseCommand):
             self.stdout.write("demo data already present (use --reset to rebuild)")
             return
         try:
-            result = demo.seed(branches, seed=seed)
+            with override_settings(EMAIL_BACKEND=NO_MAIL):
+                result = demo.seed(branches, seed=seed)
         except demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
 
