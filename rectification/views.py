@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from common.pagination import paginate
 from common.uploads import document_response
 from evaluation.selectors.published import weakest_items
-from workflow.selectors import timeline
+from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, found_or_404, perform_action
 
@@ -95,6 +95,7 @@ def _render_plan(request, plan, *, plan_form=None, report_form=None, status=200)
         "decision_form": DecisionForm(initial={"expected_version": version}),
         "evidence": list(selectors.evidence_of(plan)),
         "timeline": services.WORKFLOW.describe(timeline(plan), services.EXTRA_ACTIONS),
+        "last_return": last_move_into(plan, to_state=PlanStatus.RETURNED) if can_edit else None,
     }
     return render(request, "rectification/plan.html", context, status=status)
 

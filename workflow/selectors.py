@@ -27,24 +27,40 @@ def timeline(obj):
     )
 
 
+def _moves_into(model, object_ids, to_state: str):
+    """The audit entries that moved objects of `model` into `to_state`, each object's latest
+    first: the one rule by which the dashboard (`last_comments`) and a returned object's edit
+    form (`last_move_into`) find the reviewer's return and its comment."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=object_ids,
+        to_state=to_state,
+    ).order_by("object_id", "-at", "-pk")
+
+
 def last_comments(objects, *, to_state: str) -> dict[int, str]:
     """{object id: comment} of the latest audit entry that moved each of `objects` (one
     model) into `to_state`, e.g. a reviewer's return comment. One query for all of them."""
     objects = list(objects)
     if not objects:
         return {}
-    ct = ContentType.objects.get_for_model(objects[0])
-    entries = (
-        AuditEntry.objects.filter(
-            content_type=ct, object_id__in=[o.pk for o in objects], to_state=to_state
-        )
-        .order_by("object_id", "-at", "-pk")
-        .values_list("object_id", "comment")
+    entries = _moves_into(type(objects[0]), [o.pk for o in objects], to_state).values_list(
+        "object_id", "comment"
     )
     comments: dict[int, str] = {}
     for object_id, comment in entries:
         comments.setdefault(object_id, comment)
     return comments
+
+
+def last_move_into(obj, *, to_state: str) -> AuditEntry | None:
+    """The latest audit entry that moved `obj` into `to_state`, with its actor: who returned
+    it, when and why, for the edit form of a returned object. None while `obj` is not in
+    `to_state` (a draft, or a returned object that moved on), so a page shows no stale
+    comment; one query otherwise."""
+    if getattr(obj, "status", None) != to_state:
+        return None
+    return _moves_into(type(obj), [obj.pk], to_state).select_related("actor").first()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
-from workflow.selectors import timeline
+from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, save_then_submit
 
@@ -135,7 +135,12 @@ def _edit(request, app, unit=None, initial=None):
     return render(
         request,
         "brands/form.html",
-        {"form": form, "app": app, "unit": app.unit if app.unit_id else unit},
+        {
+            "form": form,
+            "app": app,
+            "unit": app.unit if app.unit_id else unit,
+            "last_return": last_move_into(app, to_state=Status.RETURNED),
+        },
     )
 
 

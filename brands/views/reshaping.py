@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from branches.selectors import approval_chain
 from common.uploads import image_response
-from workflow.selectors import timeline
+from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, found_or_404, perform_action, save_then_submit
 
 from .. import reshaping as services
 from ..forms import DecisionForm, ReshapingForm, StartReshapingForm
-from ..models import BrandApplication, ReshapingRevision
+from ..models import BrandApplication, ReshapingRevision, ReshapingStatus
 from ..selectors import applications as application_selectors
 from ..selectors import reshaping as selectors
 
@@ -76,7 +76,15 @@ def edit(request, pk):
                 done_url=reverse("brands:reshaping", args=[reshaping.pk]),
                 done_message=_("重塑已提交审核，通过前原品牌保持有效。"),
             )
-    return render(request, "brands/reshaping_form.html", {"form": form, "reshaping": reshaping})
+    return render(
+        request,
+        "brands/reshaping_form.html",
+        {
+            "form": form,
+            "reshaping": reshaping,
+            "last_return": last_move_into(reshaping, to_state=ReshapingStatus.RETURNED),
+        },
+    )
 
 
 @login_required

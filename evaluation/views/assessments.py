@@ -10,7 +10,7 @@ from common.errors import DomainError
 from common.uploads import document_response
 from rectification.selectors.plans import plan_for_result
 from rectification.selectors.worklist import invitation_link
-from workflow.selectors import timeline
+from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
@@ -205,6 +205,7 @@ def fill(request, pk):
             "carried_from": carried_from,
             "has_online": any(i.online_rule for i in indicators),
             "expected_version": assessments.WORKFLOW.version_of(assessment),
+            "last_return": last_move_into(assessment, to_state=Status.RETURNED),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

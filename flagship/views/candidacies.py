@@ -10,7 +10,7 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
 from common.uploads import document_response, uploaded_message
-from workflow.selectors import timeline
+from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, save_then_submit
 
@@ -141,6 +141,7 @@ def edit(request, pk):
             "elements": candidacies.brand_elements(candidacy.brand),
             "results": latest_results(candidacy.unit),
             "candidacy": candidacy,
+            "last_return": last_move_into(candidacy, to_state=CandidacyStatus.RETURNED),
         },
     )
 

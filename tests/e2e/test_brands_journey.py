@@ -64,6 +64,9 @@ def test_file_return_resubmit_approve_and_show_on_the_wall(
     page.goto(detail_url)
     expect(page.get_by_test_id("timeline")).to_contain_text("建设目标请量化到具体指标")
     page.get_by_role("link", name="编辑").click()
+    # ... and again on the form itself, with who returned it: no switching pages.
+    expect(page.get_by_test_id("return-comment")).to_have_text("建设目标请量化到具体指标")
+    expect(page.get_by_test_id("return-by")).to_contain_text("李组织")
     page.get_by_label("建设目标").fill("三年内故障处理时长下降50%，客户满意度达到98%")
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".alert-success")).to_contain_text("已提交审核")

@@ -1,9 +1,11 @@
-"""The pages not yet walked at a phone's width (issue #14, item 6): the brand application
-form, the flagship candidacy form, the public vote (each unit's logo and brand link), the
-ledger (roster, the meeting-record form, compliance) and the account pages (账号管理, the
-forced password change). At 1366×900 and at 390×844: nothing is wider than the screen, no
-table needs sideways scrolling inside its box, and every box one types in is at least 80 px
-wide. Data is made through the services, dates derived from today (no fixed calendar)."""
+"""The pages not yet walked at a phone's width (issue #14, item 6): the secretary's 工作台
+leading to a returned brand's form with the reviewer's comment (item 5), the brand
+application form, the flagship candidacy form, the public vote (each unit's logo and brand
+link; the count checked before the final question, item 3), the ledger (roster, the
+meeting-record form, compliance) and the account pages (账号管理, the forced password
+change). At 1366×900 and at 390×844: nothing is wider than the screen, no table needs
+sideways scrolling inside its box, and every box one types in is at least 80 px wide. Data is
+made through the services, dates derived from today (no fixed calendar)."""
 
 from datetime import timedelta
 
@@ -92,6 +94,38 @@ def test_the_brand_and_candidacy_forms_fit(page, live_server, org, applying, scr
     page.screenshot(path=f"test-artifacts/candidacy-form-{screen}.png", full_page=True)
 
 
+def test_the_dashboard_leads_to_the_returned_form_with_its_comment(
+    page, live_server, org, screen, tmp_path, settings
+):
+    """The secretary's 工作台 lists what is due and by when (the open self-assessment with its
+    closing date) and the returned brand with the reviewer's comment; its link opens the form,
+    which shows the comment and who returned it. At both sizes, nothing wider than the screen."""
+    from brands import services as brands
+    from tests.brands.conftest import CONTENT
+    from tests.brands.conftest import png_upload as logo
+    from tests.evaluation.conftest import make_period
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    period = make_period(org)
+    secretary = grant(org.users["secretary"], org.a2, "secretary")
+    app = brands.save_application_draft(actor=secretary, unit=org.a2, data=CONTENT, logo=logo())
+    brands.submit_application(actor=secretary, pk=app.pk)
+    comment = "建设目标请量化到具体指标，" * 8  # a long comment wraps, it does not widen the page
+    brands.return_application(actor=org.users["city_reviewer"], pk=app.pk, comment=comment)
+    login(page, live_server, "sec_a1")
+    items = page.get_by_test_id("work-item")
+    due = items.filter(has_text=f"{period.name} 自评").first
+    expect(due.get_by_test_id("due")).to_contain_text(f"{period.closes_on:%m-%d} 截止")
+    returned = items.filter(has_text="已退回修改")
+    expect(returned).to_contain_text(comment)
+    assert_fits(page)
+    returned.click()
+    expect(page).to_have_url(f"{live_server.url}/brands/{app.pk}/edit/")
+    expect(page.get_by_test_id("return-comment")).to_have_text(comment)
+    expect(page.get_by_test_id("return-by")).to_contain_text("李组织")
+    assert_fits(page)
+
+
 @pytest.fixture
 def voting(org, applying):
     """A1 and B1 named demonstration units, A1's brand with a logo: the vote is open."""
@@ -129,6 +163,38 @@ def test_the_vote_page_shows_logo_and_link_and_fits(page, live_server, org, voti
     # the checkbox is a comfortable target: the whole row is its label
     assert row.evaluate("e => e.getBoundingClientRect().height") >= 44
     page.screenshot(path=f"test-artifacts/vote-{screen}.png", full_page=True)
+
+
+def test_the_vote_checks_the_count_then_asks(page, live_server, org, voting, screen):
+    """Issue #14, item 3: none ticked is refused in the page with no dialog; with a unit ticked
+    the dialog says the vote is final; cancelling casts nothing, confirming casts the vote."""
+    from flagship.models import Ballot
+
+    dialogs, accept = [], {"now": False}
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.accept() if accept["now"] else dialog.dismiss()
+
+    login(page, live_server, "member")
+    open_page(page, f"{live_server.url}/flagship/cycles/{voting.pk}/vote/")
+    page.on("dialog", answer)
+    page.get_by_test_id("vote-submit").click()
+    expect(page.get_by_test_id("vote-feedback")).to_contain_text("请选择 1 至")
+    assert dialogs == []
+    assert_fits(page)
+    page.get_by_test_id(f"vote-{org.a1.code}").check()
+    page.get_by_test_id("vote-submit").click()
+    for _ in range(50):  # the dialog event reaches Python right after the click
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
+    assert len(dialogs) == 1 and "只能投票一次" in dialogs[0]
+    assert not Ballot.objects.filter(cycle=voting).exists()
+    accept["now"] = True
+    page.get_by_test_id("vote-submit").click()
+    expect(page.get_by_test_id(f"vote-{org.a1.code}")).to_be_disabled()
+    assert Ballot.objects.filter(cycle=voting, voter=org.users["member"]).count() == 1
 
 
 def test_the_ledger_pages_fit(page, live_server, org, screen):

@@ -13,6 +13,7 @@ from rectification import services
 from rectification.models import PlanStatus, RectificationPlan
 from tests.clock import local
 from tests.factories import OrgUnitFactory, grant
+from tests.returned import HOSTILE, assert_shows_no_return, assert_shows_return, return_at
 
 from .conftest import filled
 from .test_services import ACTORS, pdf
@@ -265,3 +266,19 @@ def test_a_five_star_result_links_the_pre_filled_brand_form(client, org, invitat
     # a reviewer reads the result but files no brand for the branch
     body = _get(client, org.users["city_reviewer"], url).content.decode()
     assert 'data-testid="brand-invitation"' not in body
+
+
+def test_a_returned_plan_shows_the_return_above_its_form(client, org, plan_a1):
+    """Who returned the plan, when (Asia/Shanghai) and the comment, escaped, above the form the
+    secretary corrects (tests/returned.py); an open plan shows none."""
+    sec, reviewer = org.users["secretary"], org.users["general_branch_reviewer"]
+    url = reverse("rectification:plan", args=[plan_a1.pk])
+    client.force_login(sec)
+    assert_shows_no_return(client.get(url).content.decode())
+    services.save_plan(actor=sec, pk=plan_a1.pk, data=filled(plan_a1))
+    services.submit_plan(actor=sec, pk=plan_a1.pk)
+    services.return_plan(actor=reviewer, pk=plan_a1.pk, comment=HOSTILE)
+    return_at(plan_a1)
+    body = client.get(url).content.decode()
+    assert_shows_return(body, reviewer)
+    assert body.index('data-testid="return-comment"') < body.index('data-testid="plan-form"')

@@ -34,3 +34,12 @@ def test_the_daily_digest_lists_local_times(org):
     with time_machine.travel(LATE_UTC + datetime.timedelta(hours=1), tick=False):
         assert jobs.send_daily_digests() == 1
     assert "· 12-12 01:06 品牌申报待审核" in mail.outbox[-1].body
+
+
+def test_the_bulletins_files_write_local_times():
+    """Files too (issue #14, item 2): the XLSX cell holds the Shanghai wall clock (Excel has no
+    time zones) and the DOCX cell the Shanghai date — 12 December, not the UTC 11th."""
+    from bulletins.exports import docx, xlsx
+
+    assert xlsx._plain(LATE_UTC) == datetime.datetime(2026, 12, 12, 1, 6)
+    assert docx.format_value(LATE_UTC, "datetime") == "2026-12-12"
