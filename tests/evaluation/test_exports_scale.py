@@ -121,3 +121,27 @@ def test_the_csv_reads_with_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         data = read()
     assert len(csv_rows(data)) == 1 + 3 + 30
+
+
+def test_points_and_rates_are_numbers_written_as_people_write_them(org, period):
+    """Item 4 of the pages issue, in the XLSX: a column's maximum reads "（50）", never
+    "（5E+1）"; every score, total and rate is a number cell (Excel sums and sorts it), equal to
+    the stored figure, whole points as whole numbers."""
+    publish_all(org, period, {"A1": Decimal("1"), "A2": Decimal("0.5"), "B1": Decimal("0.75")})
+    with exports.results_workbook(org.users["province_reviewer"], period) as out:
+        [(_title, rows)] = sheets_of(out)
+    header, data = rows[0], {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert not [h for h in header if "E+" in str(h)]
+    maxima = [h for h in header if h.endswith("）") and "·" in h and "（" in h]
+    assert maxima and all(h.rsplit("（", 1)[1][:-1].replace(".", "").isdigit() for h in maxima)
+    for code in ("A1", "A2", "B1"):
+        stored = Assessment.objects.get(period=period, unit__code=code)
+        row = data[code]
+        for column, value in (
+            ("最终得分", stored.total),
+            ("满分", stored.max_total),
+            ("得分率(%)", stored.rate),
+        ):
+            assert isinstance(row[column], int | float), (code, column, row[column])
+            assert Decimal(str(row[column])) == value, (code, column)
+    assert data["A1"]["满分"] == int(data["A1"]["满分"])  # a whole maximum, e.g. 100, not 1E+2
