@@ -36,7 +36,8 @@ logged-in users, and the same users on a trivial Django view for the ratio.
    client's CPU, the load average; and mix / trivial (target ≥ 50 %). bench/results/load.json
    holds it all. Gunicorn is stopped at the end, also on an error or ^C.
 
-Default run: ~30 s seeding, ~30 s of logins, 100 s of load: under 4 minutes. See bench/README.md.
+Default run: ~80 s migrating and seeding (`--reuse`: none), ~30 s of logins, 100 s of load:
+about 4½ minutes on the shared 2-core machine. See bench/README.md.
 """
 
 import argparse
