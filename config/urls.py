@@ -41,6 +41,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCH_TRIVIAL_VIEW:  # bench/load.py only (config/trivial.py)
+    from config.trivial import trivial
+
+    urlpatterns += [path("bench/trivial/", trivial, name="bench_trivial")]
+
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 

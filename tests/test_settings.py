@@ -92,3 +92,33 @@ def test_templates_are_compiled_once_per_process():
     loaders = engines["django"].engine.template_loaders
     assert len(loaders) == 1
     assert isinstance(loaders[0], CachedLoader)
+
+
+TRIVIAL_PROBE = """
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+print(Client().get("/bench/trivial/").status_code)
+"""
+
+
+def trivial_status(**variables) -> int:
+    env = {k: v for k, v in os.environ.items() if k not in (*CLEARED, "BENCH_TRIVIAL_VIEW")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", **variables)
+    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", TRIVIAL_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_load_bench_floor_is_routed_only_when_a_bench_asks():
+    """bench/load.py's trivial view (config/trivial.py) is not part of a deployment."""
+    assert trivial_status() == 404
+    assert trivial_status(BENCH_TRIVIAL_VIEW="1") == 200
