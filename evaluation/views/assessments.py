@@ -15,13 +15,14 @@ from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online
-from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
+from ..forms import BonusForm, DecisionForm, ReviewForm, SelfAssessmentForm
 from ..models import Evidence, Status
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
 from ..selectors.tables import grouped, indicators_for
 from ..services import assessments
+from ..services.bonus import bonus_refusal
 from ..services.fill import save_assessment_draft
 from ..windows import fill_window
 from .common import get_assessment, paginate, require
@@ -73,6 +74,24 @@ def _records(user, assessment, indicators, computed=None) -> dict:
     return online.records_behind(computed)
 
 
+def _bonus_context(user, assessment, form=None) -> dict:
+    """The bonus items (加分项) card: the items for those who see the result (reviewers, the
+    branch once published), the form for a reviewer above the unit while it may be used."""
+    may_record = user.has_perm("evaluation.record_bonus", assessment) and not (
+        bonus_refusal(assessment)
+    )
+    if not user.has_perm("evaluation.view_result", assessment):
+        return {}
+    if may_record and form is None:
+        version = assessments.WORKFLOW.version_of(assessment)
+        form = BonusForm(initial={"expected_version": version})
+    return {
+        "bonus_items": result_selectors.bonus_items(assessment),
+        "bonus_form": form if may_record else None,
+        "bonus_cap": assessment.period.table_version.bonus_cap,
+    }
+
+
 @login_required
 def review_queue(request):
     require(request.user, "evaluation.view_review_queue")
@@ -81,9 +100,10 @@ def review_queue(request):
 
 
 @login_required
-def detail(request, pk, review_form=None):
+def detail(request, pk, review_form=None, bonus_form=None):
     assessment = get_assessment(request, pk)
     user = request.user
+    bonus = _bonus_context(user, assessment, bonus_form)
     can_adjust = user.has_perm("evaluation.adjust_scores", assessment)
     indicators, scores = _load(assessment)
     if not can_adjust:
@@ -121,6 +141,7 @@ def detail(request, pk, review_form=None):
         ),
         "can_fill": user.has_perm("evaluation.edit_assessment", assessment),
         "can_trend": user.has_perm("evaluation.view_trend", assessment.unit),
+        **bonus,
     }
     if show_result and assessment.total is not None:
         context["radar"] = charts.radar_svg(
@@ -137,11 +158,12 @@ def detail(request, pk, review_form=None):
             context["brand_invitation"] = invitation_link(
                 user, assessment.period_id, assessment.unit_id
             )
+    bound = (review_form, bonus_form)
     return render(
         request,
         "evaluation/assessment_detail.html",
         context,
-        status=400 if review_form and review_form.is_bound and review_form.errors else 200,
+        status=400 if any(f is not None and f.is_bound and f.errors for f in bound) else 200,
     )
 
 
