@@ -18,7 +18,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def score_field(indicator, *, label=None, testid="score"):
     """A score input for one indicator, with Chinese messages that name the limit. The
     data-* attributes feed the running total (static/js/evaluation-form.js) and the tests."""
-    attrs = {"data-testid": f"{testid}-{indicator.code}", "data-kind": indicator.kind}
+    attrs = {
+        "data-testid": f"{testid}-{indicator.code}",
+        "data-kind": indicator.kind,
+        "data-dimension": indicator.dimension_id,  # its weight: the form's data-weights
+    }
     if indicator.kind == IndicatorKind.VETO:
         return forms.BooleanField(
             label=label or _("发生"),

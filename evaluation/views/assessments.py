@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from ..models import Evidence, Status
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
-from ..selectors.tables import grouped, indicators_for
+from ..selectors.tables import grouped, indicators_for, weights_for
 from ..services import assessments
 from ..services.bonus import bonus_refusal
 from ..services.fill import save_assessment_draft
@@ -72,6 +74,12 @@ def _records(user, assessment, indicators, computed=None) -> dict:
     if computed is None:
         computed = online.scores(indicators, assessment.unit, assessment.period)
     return online.records_behind(computed)
+
+
+def _weights_json(assessment) -> str:
+    """The category's dimension weights for the running total (static/js), as JSON."""
+    weights = weights_for(assessment.period.table_version_id, assessment.category)
+    return json.dumps({str(k): str(v) for k, v in weights.items()})
 
 
 def _bonus_context(user, assessment, form=None) -> dict:
@@ -143,6 +151,8 @@ def detail(request, pk, review_form=None, bonus_form=None):
         "can_trend": user.has_perm("evaluation.view_trend", assessment.unit),
         **bonus,
     }
+    if review_form is not None:
+        context["weights_json"] = _weights_json(assessment)
     if show_result and assessment.total is not None:
         context["radar"] = charts.radar_svg(
             result_selectors.radar(assessment),
@@ -227,6 +237,7 @@ def fill(request, pk):
             "carried_from": carried_from,
             "has_online": any(i.online_rule for i in indicators),
             "expected_version": assessments.WORKFLOW.version_of(assessment),
+            "weights_json": _weights_json(assessment),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -185,3 +185,54 @@ def test_the_table_page_shows_weights_and_cap(client, org, weighted):
     page = client.get(reverse("evaluation:table", args=[version.pk])).content.decode()
     assert "生产类 ×2" in page
     assert "不设加分项" in page
+
+
+@pytest.mark.django_db
+def test_a_quarter_keeps_the_weighted_maximum_and_the_mean_bonus(org, weighted):
+    """The aggregate's maximum is the category's weighted maximum (the months' totals are
+    weighted already), its bonus the months' mean."""
+    import datetime
+
+    import time_machine
+
+    from evaluation.models import PeriodKind
+    from evaluation.services import assessments as services
+    from evaluation.services import bonus
+    from evaluation.services import periods as period_services
+
+    from ..clock import local
+    from .conftest import close
+
+    version, first = weighted
+    TableVersion.objects.filter(pk=version.pk).update(bonus_cap=Decimal(6))
+    with time_machine.travel(local(2026, 12, 5, 10), tick=False):
+        for month in (10, 11):
+            starts = datetime.date(2026, month, 1)
+            period = make_period(org, version=version, starts=starts, ends=starts.replace(day=28))
+            a1 = period.assessments.get(unit=org.a1)
+            fill_and_submit(a1, org.users["secretary"])
+            if month == 10:
+                bonus.record_bonus(
+                    actor=org.users["city_reviewer"], pk=a1.pk, points_value="6", reason="抢修"
+                )
+            services.accept(actor=org.users["city_reviewer"], pk=a1.pk)
+            close(period)
+            period_services.publish(
+                actor=org.users["province_reviewer"], pk=period.pk, unit=org.province
+            )
+        quarter = make_period(
+            org,
+            version=version,
+            kind=PeriodKind.QUARTERLY,
+            starts=datetime.date(2026, 10, 1),
+            ends=datetime.date(2026, 12, 31),
+            is_aggregate=True,
+            name="四季度",
+        )
+    with time_machine.travel(local(2027, 1, 1, 0, 0, 1), tick=False):
+        period_services.aggregate(actor=org.users["province_reviewer"], pk=quarter.pk)
+    october = Assessment.objects.get(period__name__startswith="2026年10月", unit=org.a1)
+    a1 = quarter.assessments.get(unit=org.a1)
+    assert a1.max_total == october.max_total > 100  # weighted, as in the months
+    assert a1.bonus == Decimal(2)  # (6 + 0 + 0) / 3
+    assert a1.total == scoring.q((october.total + october.max_total) / 3)
