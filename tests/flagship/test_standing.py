@@ -111,6 +111,9 @@ def test_the_apply_page_and_the_cycle_page_say_why_not(client, ranked, open_cycl
     assert "未进入该期结果的前 30%（前 2 名）" in page.content.decode()
     index = client.get(reverse("flagship:index")).content.decode()
     assert 'data-testid="ineligible"' in index and "位列第 3 名" in index
+    client.force_login(ranked.users["secretary"])
+    form = client.get(reverse("flagship:apply", args=[open_cycle.pk, ranked.a1.pk]))
+    assert 'data-testid="place-six-good">2 / 4<' in form.content.decode()  # the committee sees it
     client.force_login(ranked.users["province_reviewer"])
     detail = client.get(reverse("flagship:cycle", args=[open_cycle.pk])).content.decode()
     assert 'data-testid="standing-share">30%' in detail
