@@ -18,12 +18,13 @@ from .models import (
     Assessment,
     AssessmentPeriod,
     Dimension,
+    DimensionWeight,
     Indicator,
     PeriodPublication,
     ScoringTable,
     TableVersion,
 )
-from .selectors.tables import version_with_rows
+from .selectors.tables import version_with_rows, weights_by_version
 from .services import tables as services
 
 
@@ -151,6 +152,8 @@ class TableVersionAdmin(ForAdministrators):
         "number",
         "note",
         "allow_negative",
+        "max_star_rise",
+        "bonus_cap",
         "star2_rate",
         "star3_rate",
         "star4_rate",
@@ -186,7 +189,7 @@ class TableVersionAdmin(ForAdministrators):
             raise PermissionDenied
         version, groups = version_with_rows(pk)
         return FileResponse(
-            table_xlsx.write_version(version, groups),
+            table_xlsx.write_version(version, groups, weights_by_version(version.pk)),
             as_attachment=True,
             filename=f"{version.table.name}-v{version.number}.xlsx",
         )
@@ -228,12 +231,20 @@ class IndicatorInline(FrozenInline, admin.TabularInline):
     ]
 
 
+class DimensionWeightInline(FrozenInline, admin.TabularInline):
+    """分类权重: the dimension's weight for one branch category (none: 1)."""
+
+    model = DimensionWeight
+    extra = 0
+    fields = ["category", "weight"]
+
+
 @admin.register(Dimension)
 class DimensionAdmin(ForAdministrators):
     list_display = ["name", "code", "version", "sort_order"]
     list_filter = ["version__table"]
     list_select_related = ["version__table"]
-    inlines = [IndicatorInline]
+    inlines = [DimensionWeightInline, IndicatorInline]
 
     def frozen(self, obj):
         return obj.version.is_published

@@ -39,6 +39,7 @@ FIELDS = (
     "region__name",
     "status",
     "self_total",
+    "bonus",
     "total",
     "max_total",
     "rate",
@@ -107,6 +108,7 @@ def _header(indicators, dimensions) -> list[str]:
         *[f"{i.dimension.name}·{i.name}（{points(i.max_points)}）" for i in indicators],
         *[f"{_('维度')}·{d.name}" for d in dimensions],
         _("自评总分"),
+        _("上级加分"),
         _("最终得分"),
         _("满分"),
         _("得分率(%)"),
@@ -182,9 +184,9 @@ class Layout:
                 statuses[status],
                 *[own.get(i) for i in indicator_ids],
                 *[dims.get(d) for d in dimension_ids],
-                *row[7:11],  # self-assessed and final totals, maximum, rate
-                vetoed if row[11] else "",
-                *row[12:],  # veto reason, star, tier, the three ranks
+                *row[7:12],  # self-assessed total, bonus, final total, maximum, rate
+                vetoed if row[12] else "",
+                *row[13:],  # veto reason, star, tier, the three ranks
             ]
 
 

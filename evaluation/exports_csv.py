@@ -109,6 +109,7 @@ def copy_sql(layout) -> tuple[str, list]:
             *[f"s.i{n}" for n in range(len(indicator_ids))],
             *[f"ds.d{n}" for n in range(len(dimension_ids))],
             "a.self_total",
+            "a.bonus",
             "a.total",
             "a.max_total",
             "a.rate",

@@ -18,7 +18,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def score_field(indicator, *, label=None, testid="score"):
     """A score input for one indicator, with Chinese messages that name the limit. The
     data-* attributes feed the running total (static/js/evaluation-form.js) and the tests."""
-    attrs = {"data-testid": f"{testid}-{indicator.code}", "data-kind": indicator.kind}
+    attrs = {
+        "data-testid": f"{testid}-{indicator.code}",
+        "data-kind": indicator.kind,
+        "data-dimension": indicator.dimension_id,  # its weight: the form's data-weights
+    }
     if indicator.kind == IndicatorKind.VETO:
         return forms.BooleanField(
             label=label or _("发生"),
@@ -180,6 +184,43 @@ class DecisionForm(forms.Form):
         label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class BonusForm(forms.Form):
+    """A bonus item (加分项) the upper level records: points and the reason (services.bonus
+    checks the cap)."""
+
+    points = forms.DecimalField(
+        label=_("加分"),
+        min_value=Decimal("0.01"),
+        max_digits=7,
+        decimal_places=2,
+        error_messages={
+            "required": _("请填写加分分值。"),
+            "invalid": _("请输入数字。"),
+            "min_value": _("加分须大于 0。"),
+            "max_decimal_places": _("最多保留两位小数。"),
+            "max_digits": _("数值过大。"),
+        },
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0.01", "data-testid": "bonus-points"}
+        ),
+    )
+    reason = forms.CharField(
+        label=_("加分理由"),
+        max_length=1000,
+        error_messages={"required": _("请填写加分理由。")},
+        widget=forms.Textarea(attrs={"rows": 2, "data-testid": "bonus-reason"}),
+    )
+    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class WithdrawBonusForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤销理由"),
+        max_length=1000,
+        error_messages={"required": _("撤销加分须填写理由。")},
+    )
 
 
 class PeriodForm(forms.ModelForm):

@@ -5,6 +5,8 @@
 * A reviewer (Role.REVIEWER at a general branch, city or directly-affiliated committee) and the
   province reviewer review within their subtree: adjust scores with reasons, trigger a veto,
   accept (线下验收) or return.
+* A reviewer above the unit records bonus items (加分项) with a reason until the result is
+  published (`services/bonus.py`).
 * The committee publishes its part of a period: a reviewer holding the role *at* a city or
   directly-affiliated committee publishes that committee's subtree; the province reviewer may
   publish any part (or the whole). A general branch does not publish.
@@ -51,6 +53,11 @@ def is_editable(user, assessment):
 @rules.predicate
 def is_under_review(user, assessment):
     return getattr(assessment, "status", None) == Status.SUBMITTED
+
+
+@rules.predicate
+def is_unpublished(user, assessment):
+    return getattr(assessment, "status", None) not in (None, Status.PUBLISHED)
 
 
 @rules.predicate
@@ -124,6 +131,7 @@ rules.add_perm("evaluation.edit_assessment", auth & is_own_secretary & is_editab
 rules.add_perm("evaluation.submit_assessment", auth & is_own_secretary)
 rules.add_perm("evaluation.review_assessment", auth & reviews_assessment)
 rules.add_perm("evaluation.adjust_scores", auth & reviews_assessment & is_under_review)
+rules.add_perm("evaluation.record_bonus", auth & reviews_assessment & is_unpublished)
 rules.add_perm("evaluation.publish_period", auth & publishes_for)
 rules.add_perm("evaluation.manage_periods", auth & manages_periods)
 rules.add_perm("evaluation.view_rankings", auth & has_insight)

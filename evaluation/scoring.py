@@ -7,7 +7,14 @@ The rules:
 
 * Basic and special indicators earn from 0 to their `max_points`; the table maximum is the sum
   of the maxima of the items that apply to the unit (universal items plus the variants of its
-  category). A total can therefore never exceed the maximum.
+  category). Without a bonus a total can therefore never exceed the maximum.
+* Per-category weights (分类权重): a version may weigh a dimension for the branches of a
+  category; the total counts that dimension's score × its weight and the maximum its maximum ×
+  the same weight (so the rate stays a share of what could be earned). No weight: 1. The
+  dimension scores themselves (radar, averages) stay unweighted.
+* Bonus items (加分项) recorded by the upper level add their sum to the total, after the
+  weights and before the veto; the version's cap bounds the sum (`services.bonus`), and the
+  rate may then pass 100 %.
 * A deduction item takes off from 0 to its `max_points`. Unless the table version allows
   negative totals, a dimension and the total stop at 0.
 * A veto item (否决项目) has score 1 when triggered. Any triggered veto voids the result
@@ -88,6 +95,7 @@ class Result:
     vetoed_by: tuple[int, ...] = ()
     #: The star the rate earns when the step rule gave a lower `star` (else None).
     star_by_rate: int | None = None
+    bonus: Decimal = ZERO
 
 
 def applicable(items: Iterable[Item], category: str = "") -> list[Item]:
@@ -133,8 +141,26 @@ def problems(items: Iterable[Item], scores: Mapping[int, object]) -> dict[int, s
     return found
 
 
-def maximum(items: Iterable[Item]) -> Decimal:
-    return q(sum((Decimal(i.max_points) for i in items if i.kind in EARNING_KINDS), ZERO))
+def weight_of(weights: Mapping[int, object] | None, dimension_id: int) -> Decimal:
+    """A dimension's weight for the unit's category: 1 unless the version set one."""
+    if not weights or dimension_id not in weights:
+        return ONE
+    return Decimal(weights[dimension_id])
+
+
+def maximum(items: Iterable[Item], weights: Mapping[int, object] | None = None) -> Decimal:
+    """The table maximum for these items: each earning item's maximum × its dimension's
+    weight (`weights`: dimension id → weight; missing → 1)."""
+    return q(
+        sum(
+            (
+                Decimal(i.max_points) * weight_of(weights, i.dimension_id)
+                for i in items
+                if i.kind in EARNING_KINDS
+            ),
+            ZERO,
+        )
+    )
 
 
 def dimension_maximum(items: Iterable[Item]) -> dict[int, Decimal]:
@@ -181,9 +207,13 @@ def compute(
     *,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     allow_negative: bool = False,
+    weights: Mapping[int, object] | None = None,
+    bonus=ZERO,
 ) -> Result:
     """The result of one assessment. `items` are the items that apply to the unit (see
-    `applicable`); `scores` maps item id → score (missing means 0 / not triggered)."""
+    `applicable`); `scores` maps item id → score (missing means 0 / not triggered);
+    `weights` the dimensions' weights for the unit's category; `bonus` the upper level's
+    bonus items summed (加分项)."""
     items = list(items)
     dimensions: dict[int, Decimal] = {}
     vetoed_by = []
@@ -198,10 +228,11 @@ def compute(
             vetoed_by.append(item.id)
     if not allow_negative:
         dimensions = {k: max(v, ZERO) for k, v in dimensions.items()}
-    gross = sum(dimensions.values(), ZERO)
+    bonus = q(max(to_decimal(bonus) or ZERO, ZERO))
+    gross = sum((v * weight_of(weights, k) for k, v in dimensions.items()), ZERO) + bonus
     if not allow_negative:
         gross = max(gross, ZERO)
-    max_total = maximum(items)
+    max_total = maximum(items, weights)
     return _result(
         q(gross),
         max_total,
@@ -210,6 +241,7 @@ def compute(
         dimensions={k: q(v) for k, v in dimensions.items()},
         dimension_max=dimension_maximum(items),
         vetoed_by=tuple(vetoed_by),
+        bonus=bonus,
     )
 
 

@@ -2,7 +2,9 @@
 parses an uploaded workbook into plain data for `services.tables.import_table`.
 
 Sheet “评价表”: one setting per row (label, value). Sheet “指标”: one indicator per row, its
-dimension repeated on each row (dimensions keep the order of first appearance)."""
+dimension repeated on each row (dimensions keep the order of first appearance). Sheet “分类权重”
+(optional; older exports have none): a dimension's weight for one branch category per row — a
+dimension and category not listed weigh 1."""
 
 import tempfile
 import zipfile
@@ -26,6 +28,7 @@ SETTINGS = [
     ("note", "版本说明"),
     ("allow_negative", "允许扣分至负分"),
     ("max_star_rise", "季度星级至多晋升"),
+    ("bonus_cap", "加分上限"),
     ("star2_rate", "二星得分率(%)"),
     ("star3_rate", "三星得分率(%)"),
     ("star4_rate", "四星得分率(%)"),
@@ -45,6 +48,13 @@ COLUMNS = [
 ]
 #: Columns a workbook may have after COLUMNS (older exports do not).
 OPTIONAL_COLUMNS = [("online_rule", "线上评分")]
+WEIGHT_COLUMNS = [
+    ("dimension_code", "维度编码"),
+    ("dimension_name", "维度名称"),
+    ("category", "适用支部类别"),
+    ("weight", "权重"),
+]
+MAX_WEIGHT = Decimal(10)
 YES = {"是", "yes", "true", "1", "y"}
 
 
@@ -57,11 +67,13 @@ class ParsedTable:
     settings: dict = field(default_factory=dict)
     dimensions: list = field(default_factory=list)  # [{code, name, description, indicators}]
     errors: list = field(default_factory=list)
+    weights: dict = field(default_factory=dict)  # {dimension code: {category: weight}}
 
 
-def write_version(version, dimensions_with_indicators) -> tempfile.NamedTemporaryFile:
+def write_version(version, dimensions_with_indicators, weights=None) -> tempfile.NamedTemporaryFile:
     """Write the version to a temporary xlsx file (write-only workbook) and return it, open
-    and rewound, for a FileResponse."""
+    and rewound, for a FileResponse. `weights`: {dimension id: {category: weight}}
+    (`selectors.tables.weights_by_version`)."""
     book = Workbook(write_only=True)
     info = book.create_sheet(_("评价表"))
     table = version.table
@@ -73,6 +85,7 @@ def write_version(version, dimensions_with_indicators) -> tempfile.NamedTemporar
         "note": version.note,
         "allow_negative": _("是") if version.allow_negative else _("否"),
         "max_star_rise": version.max_star_rise,
+        "bonus_cap": None if version.bonus_cap is None else float(version.bonus_cap),
         "star2_rate": float(version.star2_rate),
         "star3_rate": float(version.star3_rate),
         "star4_rate": float(version.star4_rate),
@@ -102,6 +115,12 @@ def write_version(version, dimensions_with_indicators) -> tempfile.NamedTemporar
                     str(rules.get(i.online_rule, i.online_rule)) if i.online_rule else "",
                 ]
             )
+    weight_sheet = book.create_sheet(_("分类权重"))
+    weight_sheet.append([label for _k, label in WEIGHT_COLUMNS])
+    for dimension, _indicators in dimensions_with_indicators:
+        for category, weight in (weights or {}).get(dimension.pk, {}).items():
+            row = [dimension.code, dimension.name, str(categories[category]), float(weight)]
+            weight_sheet.append(row)
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     book.save(out)
     out.seek(0)
@@ -211,7 +230,43 @@ def read(upload) -> ParsedTable:
     parsed.dimensions = list(dimensions.values())
     if not parsed.dimensions and not parsed.errors:
         parsed.errors.append(_("“指标”工作表中没有指标。"))
+    if len(names) > 2:  # 分类权重, third as exported
+        _read_weights(book[names[2]], parsed, categories)
     return parsed
+
+
+def _read_weights(sheet, parsed, categories):
+    """The optional “分类权重” sheet into `parsed.weights`, problems with row numbers."""
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(c) for c in next(rows, ())]
+    expected = [label for _k, label in WEIGHT_COLUMNS]
+    if header[: len(expected)] != expected:
+        parsed.errors.append(
+            _("“分类权重”工作表的表头应为：%(h)s。") % {"h": _("、").join(expected)}
+        )
+        return
+    codes = {d["code"] for d in parsed.dimensions}
+    for number, row in enumerate(rows, start=2):
+        values = dict(zip([k for k, _l in WEIGHT_COLUMNS], row, strict=False))
+        if not any(_text(v) for v in values.values()):
+            continue
+        problems = []
+        code, category = _text(values.get("dimension_code")), _text(values.get("category"))
+        if code not in codes:
+            problems.append(_("维度编码 %(c)s 不在“指标”工作表中") % {"c": code or "—"})
+        if category not in categories or not categories.get(category):
+            problems.append(_("适用支部类别无效：%(c)s") % {"c": category or "—"})
+        weight = _decimal(values.get("weight")) if values.get("weight") is not None else None
+        if weight is None or not 0 <= weight <= MAX_WEIGHT or weight != round(weight, 2):
+            problems.append(_("权重应为 0 到 10 之间、最多两位小数的数字"))
+        if not problems and categories[category] in parsed.weights.get(code, {}):
+            problems.append(_("该维度的这一类别重复"))
+        if problems:
+            parsed.errors.append(
+                _("“分类权重”第 %(n)d 行：%(p)s。") % {"n": number, "p": _("；").join(problems)}
+            )
+            continue
+        parsed.weights.setdefault(code, {})[categories[category]] = weight
 
 
 def _check_settings(parsed):
@@ -235,6 +290,16 @@ def _check_settings(parsed):
             parsed.errors.append(_("季度星级至多晋升须为 1 到 4 的整数，或留空（不限）。"))
         else:
             s["max_star_rise"] = int(float(rise))
+    cap = s.get("bonus_cap")
+    s["bonus_cap"] = None
+    if _text(cap):
+        value = _decimal(cap)
+        if value is None or not 0 <= value <= 1000 or value != round(value, 2):
+            parsed.errors.append(
+                _("加分上限须为 0 到 1000 之间、最多两位小数的数字，或留空（不设加分项）。")
+            )
+        else:
+            s["bonus_cap"] = value
     rates = []
     for key in ("star2_rate", "star3_rate", "star4_rate", "star5_rate"):
         value = _decimal(s.get(key)) if s.get(key) is not None else None

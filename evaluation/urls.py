@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, periods, results, schedules, tables
+from .views import assessments, bonus, periods, results, schedules, tables
 
 app_name = "evaluation"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("assessments/<int:pk>/", assessments.detail, name="assessment"),
     path("assessments/<int:pk>/fill/", assessments.fill, name="fill"),
     path("assessments/<int:pk>/adjust/", assessments.adjust, name="adjust"),
+    path("assessments/<int:pk>/bonus/", bonus.record, name="bonus"),
+    path("bonus/<int:pk>/withdraw/", bonus.withdraw, name="withdraw_bonus"),
     path("assessments/<int:pk>/act/<slug:action>/", assessments.act, name="act"),
     path("assessments/<int:pk>/radar.svg", results.radar, name="radar"),
     path("evidence/<int:pk>/", assessments.download_evidence, name="evidence"),

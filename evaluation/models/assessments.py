@@ -1,6 +1,9 @@
 """Assessments, their per-indicator and per-dimension scores, and evidence files."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -70,6 +73,8 @@ class Assessment(ChoiceLabels, models.Model):
     revision = models.PositiveIntegerField(_("修改次数"), default=0)
 
     self_total = models.DecimalField(_("自评总分"), null=True, blank=True, **POINTS)
+    #: The upper level's bonus items (加分项) summed (`BonusItem`); part of `gross_total`.
+    bonus = models.DecimalField(_("加分"), default=Decimal(0), db_default=Decimal(0), **POINTS)
     gross_total = models.DecimalField(_("核定得分"), null=True, blank=True, **POINTS)
     total = models.DecimalField(_("最终得分"), null=True, blank=True, **POINTS)
     max_total = models.DecimalField(_("满分"), null=True, blank=True, **POINTS)
@@ -147,6 +152,38 @@ class Assessment(ChoiceLabels, models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
+
+
+class BonusItem(models.Model):
+    """A bonus item (加分项) the upper level recorded for an assessment, with its reason. The
+    sum of an assessment's items is `Assessment.bonus`, capped by the version's `bonus_cap`
+    (`services.bonus`). Withdrawn items are deleted; the audit trail keeps both steps."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("考评"), on_delete=models.CASCADE, related_name="bonus_items"
+    )
+    points = models.DecimalField(
+        _("加分"), validators=[MinValueValidator(Decimal("0.01"))], **POINTS
+    )
+    reason = models.TextField(_("加分理由"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "recorded_at", "pk"]
+        verbose_name = _("加分项")
+        verbose_name_plural = _("加分项")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gt=0), name="bonus_points_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} +{self.points}"
 
 
 class AssessmentScore(models.Model):

@@ -72,6 +72,14 @@ class TableVersion(models.Model):
         blank=True,
         help_text=_("逐级晋升：季评星比上一季度至多提高的星级数；留空不限。"),
     )
+    bonus_cap = models.DecimalField(
+        _("加分上限"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        help_text=_("上级党组织可为一次考评记录的加分合计上限；留空表示本版本不设加分项。"),
+        **POINTS,
+    )
     star2_rate = models.DecimalField(_("二星得分率(%)"), default=Decimal(60), **POINTS)
     star3_rate = models.DecimalField(_("三星得分率(%)"), default=Decimal(70), **POINTS)
     star4_rate = models.DecimalField(_("四星得分率(%)"), default=Decimal(80), **POINTS)
@@ -177,6 +185,45 @@ class Dimension(FrozenWhenPublished):
 
     def _version(self):
         return TableVersion.objects.filter(pk=self.version_id).first()
+
+
+class DimensionWeight(FrozenWhenPublished):
+    """A dimension's weight for the branches of one category (分类权重): the total of such a
+    branch counts the dimension's score, and its maximum, this many times. A dimension
+    without a row for the category weighs 1 (the unweighted total)."""
+
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("维度/指数"), on_delete=models.CASCADE, related_name="weights"
+    )
+    category = models.CharField(_("支部类别"), max_length=20, choices=BranchCategory.choices)
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text=_("该类别支部的总分中，本维度得分与满分乘以此权重；未设置时为 1。"),
+    )
+
+    class Meta:
+        ordering = ["dimension__sort_order", "category"]
+        verbose_name = _("分类权重")
+        verbose_name_plural = _("分类权重")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "category"], name="one_weight_per_dimension_category"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=10),
+                name="dimension_weight_range",
+                violation_error_message=_("权重须在 0 到 10 之间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} · {self.get_category_display()} × {self.weight}"
+
+    def _version(self):
+        return TableVersion.objects.filter(dimensions=self.dimension_id).first()
 
 
 class IndicatorKind(models.TextChoices):

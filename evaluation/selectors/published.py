@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from branches.selectors import committee_key, committee_name
 from common.formats import points
@@ -40,6 +40,10 @@ class PublishedResult:
     rate: Decimal | None
     is_vetoed: bool
     veto_reason: str
+    #: The result's place among the period's published results (1 + how many scored more:
+    #: ties share a place) and how many there are — the standing flagship asks about.
+    place: int | None = None
+    of: int | None = None
 
 
 def _published():
@@ -48,7 +52,9 @@ def _published():
 
 def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
     """The latest published result (by the period's end date) of each unit in each of the
-    tables `table_codes`: one query, a window function per unit and table."""
+    tables `table_codes`, with its place among the period's published results: one query, a
+    window function per unit and table, two counts off the (period, status, total) index."""
+    same_period = _published().filter(period_id=OuterRef("period_id")).order_by()
     rows = (
         _published()
         .filter(unit_id__in=list(unit_ids), period__table_version__table__code__in=table_codes)
@@ -61,6 +67,8 @@ def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
                 partition_by=[F("unit_id"), F("period__table_version__table__code")],
                 order_by=[F("period__ends_on").desc(), F("pk").desc()],
             ),
+            ahead=_count(same_period.filter(total__gt=OuterRef("total"))),
+            of=_count(same_period),
         )
         .filter(row=1)
         .values_list(
@@ -73,9 +81,17 @@ def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
             "rate",
             "is_vetoed",
             "veto_reason",
+            "ahead",
+            "of",
         )
     )
-    return [PublishedResult(*row) for row in rows]
+    return [PublishedResult(*row[:-2], place=row[-2] + 1, of=row[-1]) for row in rows]
+
+
+def _count(queryset):
+    """COUNT(*) of `queryset` as a scalar subquery (0 when empty)."""
+    counted = queryset.annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
 
 
 def _in_subtree(scope_path: str):

@@ -4,7 +4,7 @@ period's results are published (`services.ranking.refresh_ranks`) and read here 
 
 from django.db.models import Avg, Count, QuerySet
 
-from ..models import Assessment, AssessmentScore, DimensionScore, Status
+from ..models import Assessment, AssessmentScore, BonusItem, DimensionScore, Status
 from .periods import scoped
 
 
@@ -108,3 +108,12 @@ def carried_evidence(assessment, indicators):
         if (i.dimension.code, i.code) in texts
     }
     return (previous.period if carried else None), carried
+
+
+def bonus_items(assessment) -> list[BonusItem]:
+    """The assessment's bonus items (加分项) with who recorded them, oldest first (one query)."""
+    return list(
+        BonusItem.objects.filter(assessment=assessment)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "pk")
+    )

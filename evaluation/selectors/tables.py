@@ -3,7 +3,14 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from .. import scoring
-from ..models import Dimension, Indicator, ScoringTable, TableVersion, VersionStatus
+from ..models import (
+    Dimension,
+    DimensionWeight,
+    Indicator,
+    ScoringTable,
+    TableVersion,
+    VersionStatus,
+)
 
 
 def indicators_for(version_id: int, category: str = "") -> list[Indicator]:
@@ -15,6 +22,30 @@ def indicators_for(version_id: int, category: str = "") -> list[Indicator]:
         .select_related("dimension")
         .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
     )
+
+
+def weights_for(version_id: int, category: str = "") -> dict[int, object]:
+    """{dimension id: weight} the version sets for branches of `category` (分类权重; one
+    query). Dimensions not listed weigh 1 (`scoring.weight_of`)."""
+    if not category:
+        return {}
+    return dict(
+        DimensionWeight.objects.filter(
+            dimension__version_id=version_id, category=category
+        ).values_list("dimension_id", "weight")
+    )
+
+
+def weights_by_version(version_id: int) -> dict[int, dict[str, object]]:
+    """{dimension id: {category: weight}} of a version (one query): the table page and the
+    xlsx export show them."""
+    found: dict[int, dict[str, object]] = {}
+    rows = DimensionWeight.objects.filter(dimension__version_id=version_id).order_by(
+        "dimension_id", "category"
+    )
+    for dimension_id, category, weight in rows.values_list("dimension_id", "category", "weight"):
+        found.setdefault(dimension_id, {})[category] = weight
+    return found
 
 
 def as_items(indicators) -> list[scoring.Item]:

@@ -28,7 +28,7 @@ from ..models import (
     IndicatorKind,
     Status,
 )
-from ..selectors.tables import as_items, indicators_for
+from ..selectors.tables import as_items, indicators_for, weights_for
 from ..windows import fill_window
 
 S = Status
@@ -82,6 +82,8 @@ EXTRA_ACTIONS = {
     "adjust_score": _lazy("调整分数"),
     "veto": _lazy("一票否决"),
     "lift_veto": _lazy("取消否决"),
+    "bonus": _lazy("记录加分"),  # services.bonus
+    "withdraw_bonus": _lazy("撤销加分"),
 }
 EARNING = (IndicatorKind.BASIC, IndicatorKind.SPECIAL)
 
@@ -114,13 +116,18 @@ def apply_result(assessment, indicators, scores: dict, *, reviewed: bool):
     caller's transaction; with `reviewed` also the final result and the dimension rows."""
     version = assessment.period.table_version
     items = as_items(indicators)
-    rules = {"thresholds": version.thresholds, "allow_negative": version.allow_negative}
+    rules = {
+        "thresholds": version.thresholds,
+        "allow_negative": version.allow_negative,
+        "weights": weights_for(version.pk, assessment.category),
+    }
     own = scoring.compute(items, {k: s.self_score for k, s in scores.items()}, **rules)
     assessment.self_total = own.total
     assessment.max_total = own.max_total
     if not reviewed:
         return own
-    result = scoring.compute(items, {k: s.reviewed_score for k, s in scores.items()}, **rules)
+    reviewed_scores = {k: s.reviewed_score for k, s in scores.items()}
+    result = scoring.compute(items, reviewed_scores, bonus=assessment.bonus, **rules)
     assessment.gross_total = result.gross_total
     assessment.total = result.total
     assessment.rate = result.rate

@@ -32,7 +32,7 @@ from ..models import (
     Status,
     Subject,
 )
-from ..selectors.tables import as_items, indicators_for
+from ..selectors.tables import as_items, indicators_for, weights_for
 from ..signals import results_published
 from ..windows import fill_window
 from .assessments import WORKFLOW, EvaluationError
@@ -351,7 +351,12 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
     totals = {
         row["unit_id"]: row
         for row in published.values("unit_id")
-        .annotate(total_sum=Sum("total"), vetoed=_vetoed_count(), count=Count("pk"))
+        .annotate(
+            total_sum=Sum("total"),
+            bonus_sum=Sum("bonus"),
+            vetoed=_vetoed_count(),
+            count=Count("pk"),
+        )
         .order_by()
     }
     dims = defaultdict(dict)
@@ -384,7 +389,7 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
             indicators = indicators_for(version.pk, unit.category)
             items = as_items(indicators)
             by_category[unit.category] = (
-                scoring.maximum(items),
+                scoring.maximum(items, weights_for(version.pk, unit.category)),
                 scoring.dimension_maximum(items),
             )
         max_total, dim_max = by_category[unit.category]
@@ -408,6 +413,7 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
                     committees[unit.pk],
                     status=Status.PUBLISHED,
                     self_total=None,
+                    bonus=scoring.mean_over_periods(row["bonus_sum"], n),
                     gross_total=result.gross_total,
                     total=result.total,
                     max_total=result.max_total,

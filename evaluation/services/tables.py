@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from workflow.services import record_audit
 
 from .. import table_xlsx
-from ..models import Dimension, Indicator, ScoringTable, TableVersion, VersionStatus
+from ..models import (
+    Dimension,
+    DimensionWeight,
+    Indicator,
+    ScoringTable,
+    TableVersion,
+    VersionStatus,
+)
 
 
 def _require_admin(actor):
@@ -43,13 +50,15 @@ def publish_version(*, actor, pk) -> TableVersion:
 
 
 def _copy_rows(source, target):
-    for dimension in source.dimensions.prefetch_related("indicators").order_by("sort_order"):
-        indicators = list(dimension.indicators.all())
+    dimensions = source.dimensions.prefetch_related("indicators", "weights").order_by("sort_order")
+    for dimension in dimensions:
+        indicators, weights = list(dimension.indicators.all()), list(dimension.weights.all())
         dimension.pk, dimension.version = None, target
         dimension.save()
-        for indicator in indicators:
-            indicator.pk, indicator.dimension = None, dimension
+        for row in (*indicators, *weights):
+            row.pk, row.dimension = None, dimension
         Indicator.objects.bulk_create(indicators)
+        DimensionWeight.objects.bulk_create(weights)
 
 
 @transaction.atomic
@@ -64,6 +73,7 @@ def new_version(*, actor, pk) -> TableVersion:
         note=_("复制自 v%(n)d") % {"n": source.number},
         allow_negative=source.allow_negative,
         max_star_rise=source.max_star_rise,
+        bonus_cap=source.bonus_cap,
         star2_rate=source.star2_rate,
         star3_rate=source.star3_rate,
         star4_rate=source.star4_rate,
@@ -105,6 +115,7 @@ def import_table(*, actor, upload) -> TableVersion:
         note=s["note"] or _("由 Excel 导入"),
         allow_negative=s["allow_negative"],
         max_star_rise=s["max_star_rise"],
+        bonus_cap=s["bonus_cap"],
         star2_rate=s["star2_rate"],
         star3_rate=s["star3_rate"],
         star4_rate=s["star4_rate"],
@@ -124,6 +135,10 @@ def import_table(*, actor, upload) -> TableVersion:
         Indicator.objects.bulk_create(
             Indicator(dimension=dimension, sort_order=i * 10, **row)
             for i, row in enumerate(d["indicators"], 1)
+        )
+        DimensionWeight.objects.bulk_create(
+            DimensionWeight(dimension=dimension, category=category, weight=weight)
+            for category, weight in parsed.weights.get(d["code"], {}).items()
         )
     record_audit(actor=actor, obj=version, action="import", comment=upload.name[:100])
     return version

@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,13 +17,14 @@ from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
 
 from .. import charts, online
-from ..forms import DecisionForm, ReviewForm, SelfAssessmentForm
+from ..forms import BonusForm, DecisionForm, ReviewForm, SelfAssessmentForm
 from ..models import Evidence, Status
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
-from ..selectors.tables import grouped, indicators_for
+from ..selectors.tables import grouped, indicators_for, weights_for
 from ..services import assessments
+from ..services.bonus import bonus_refusal
 from ..services.fill import save_assessment_draft
 from ..windows import fill_window
 from .common import get_assessment, paginate, require
@@ -73,6 +76,30 @@ def _records(user, assessment, indicators, computed=None) -> dict:
     return online.records_behind(computed)
 
 
+def _weights_json(assessment) -> str:
+    """The category's dimension weights for the running total (static/js), as JSON."""
+    weights = weights_for(assessment.period.table_version_id, assessment.category)
+    return json.dumps({str(k): str(v) for k, v in weights.items()})
+
+
+def _bonus_context(user, assessment, form=None) -> dict:
+    """The bonus items (加分项) card: the items for those who see the result (reviewers, the
+    branch once published), the form for a reviewer above the unit while it may be used."""
+    may_record = user.has_perm("evaluation.record_bonus", assessment) and not (
+        bonus_refusal(assessment)
+    )
+    if not user.has_perm("evaluation.view_result", assessment):
+        return {}
+    if may_record and form is None:
+        version = assessments.WORKFLOW.version_of(assessment)
+        form = BonusForm(initial={"expected_version": version})
+    return {
+        "bonus_items": result_selectors.bonus_items(assessment),
+        "bonus_form": form if may_record else None,
+        "bonus_cap": assessment.period.table_version.bonus_cap,
+    }
+
+
 @login_required
 def review_queue(request):
     require(request.user, "evaluation.view_review_queue")
@@ -81,9 +108,10 @@ def review_queue(request):
 
 
 @login_required
-def detail(request, pk, review_form=None):
+def detail(request, pk, review_form=None, bonus_form=None):
     assessment = get_assessment(request, pk)
     user = request.user
+    bonus = _bonus_context(user, assessment, bonus_form)
     can_adjust = user.has_perm("evaluation.adjust_scores", assessment)
     indicators, scores = _load(assessment)
     if not can_adjust:
@@ -121,7 +149,10 @@ def detail(request, pk, review_form=None):
         ),
         "can_fill": user.has_perm("evaluation.edit_assessment", assessment),
         "can_trend": user.has_perm("evaluation.view_trend", assessment.unit),
+        **bonus,
     }
+    if review_form is not None:
+        context["weights_json"] = _weights_json(assessment)
     if show_result and assessment.total is not None:
         context["radar"] = charts.radar_svg(
             result_selectors.radar(assessment),
@@ -137,11 +168,12 @@ def detail(request, pk, review_form=None):
             context["brand_invitation"] = invitation_link(
                 user, assessment.period_id, assessment.unit_id
             )
+    bound = (review_form, bonus_form)
     return render(
         request,
         "evaluation/assessment_detail.html",
         context,
-        status=400 if review_form and review_form.is_bound and review_form.errors else 200,
+        status=400 if any(f is not None and f.is_bound and f.errors for f in bound) else 200,
     )
 
 
@@ -206,6 +238,7 @@ def fill(request, pk):
             "has_online": any(i.online_rule for i in indicators),
             "expected_version": assessments.WORKFLOW.version_of(assessment),
             "last_return": last_move_into(assessment, to_state=Status.RETURNED),
+            "weights_json": _weights_json(assessment),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -61,6 +61,18 @@ class FlagshipCycle(models.Model):
     base_share_cap = models.DecimalField(
         _("示范基地比例上限(%)"), default=Decimal(30), validators=PERCENT, **POINTS
     )
+    standing_top_share = models.DecimalField(
+        _("六好、五力排名前列比例(%)"),
+        null=True,
+        blank=True,
+        default=Decimal(30),
+        validators=PERCENT,
+        help_text=_(
+            "申报单位最近一期已发布的六好党支部和品牌五力结果，均须位居全省该期结果的前列"
+            "（名次不超过总数 × 此比例，向上取整）；留空不检查排名。"
+        ),
+        **POINTS,
+    )
     validity_years = models.PositiveSmallIntegerField(
         _("荣誉有效期(年)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )

@@ -5,6 +5,7 @@ change its internals without breaking the flagship cycle.
 
 "The relevant assessment period" for the veto rule is, per table, the latest published period
 of the unit (by the period's end date); a veto in either result makes the branch ineligible.
+The standing rule reads each result's place among that period's published results.
 """
 
 from dataclasses import asdict, dataclass
@@ -25,6 +26,9 @@ class Result:
     rate: Decimal | None
     is_vetoed: bool
     veto_reason: str = ""
+    #: Place among the period's published results (ties share one) and how many there are.
+    place: int | None = None
+    of: int | None = None
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -72,6 +76,8 @@ def latest_results_for(unit_ids) -> dict[int, LatestResults]:
             rate=row.rate,
             is_vetoed=row.is_vetoed,
             veto_reason=row.veto_reason,
+            place=row.place,
+            of=row.of,
         )
     return {uid: LatestResults(**parts) for uid, parts in found.items()}
 

@@ -15,7 +15,7 @@ from workflow.selectors import last_comments
 from workflow.windows import local_today
 from workflow.worklist import QueueCount, WorkItem
 
-from ..eligibility import eligible_unit_ids
+from ..eligibility import eligible_by_cycle
 from ..models import (
     AttachmentKind,
     Candidacy,
@@ -130,9 +130,9 @@ def secretary_items(user) -> list[WorkItem]:
     open_windows = [c for c in cycles if application_window(c).check(now)[0]]
     if open_windows:
         filed = {(c.cycle_id, c.unit_id) for c in candidacies}
-        eligible = eligible_unit_ids(branches, today)
+        eligible = eligible_by_cycle(branches, open_windows, today)
         for cycle in open_windows:
-            items += _apply_items(cycle, branches, filed, eligible)
+            items += _apply_items(cycle, branches, filed, eligible[cycle.pk])
     return items
 
 

@@ -106,6 +106,7 @@ CONFIG_FIELDS = (
     "honour_expires_on",
     "quota",
     "base_share_cap",
+    "standing_top_share",
     "validity_years",
     "votes_per_member",
     "vote_days",
@@ -114,6 +115,8 @@ CONFIG_FIELDS = (
     "vote_weight",
     "report_interval_months",
 )
+#: Settings where a blank (None) is a value: 留空不检查.
+BLANKABLE_FIELDS = ("standing_top_share",)
 #: Numbers the decision rests on: frozen once the chair has named the units.
 DECISION_FIELDS = ("quota", "base_share_cap", "votes_per_member", "score_aggregate", "vote_weight")
 
@@ -177,7 +180,13 @@ def create_cycle(*, actor, year_start: int, data: dict | None = None) -> Flagshi
     if not actor.has_perm("flagship.manage_cycle"):
         raise PermissionDenied(_("只有省公司党委（党建工作部）或系统管理员可以创建评选周期。"))
     values = default_schedule(year_start, (data or {}).get("validity_years") or 2)
-    values.update({k: v for k, v in (data or {}).items() if k in CONFIG_FIELDS and v is not None})
+    values.update(
+        {
+            k: v
+            for k, v in (data or {}).items()
+            if k in CONFIG_FIELDS and (v is not None or k in BLANKABLE_FIELDS)
+        }
+    )
     cycle = FlagshipCycle(year_start=year_start, created_by=actor, **values)
     _validate(cycle)
     try:
@@ -222,7 +231,8 @@ def update_cycle(*, actor, pk, data: dict) -> FlagshipCycle:
         raise FlagshipError(_("表彰已公布，评选周期不能再修改。"))
     changed = []
     for field in CONFIG_FIELDS:
-        if field in data and data[field] is not None and getattr(cycle, field) != data[field]:
+        given = field in data and (data[field] is not None or field in BLANKABLE_FIELDS)
+        if given and getattr(cycle, field) != data[field]:
             if field in DECISION_FIELDS and cycle.phase == Phase.VOTING:
                 raise FlagshipError(_("示范单位已确定，名额、比例、投票与计分规则不能再修改。"))
             setattr(cycle, field, data[field])

@@ -4,6 +4,9 @@
   document.querySelectorAll("[data-evaluation-form]").forEach(function (form) {
     var out = form.querySelector("[data-testid=running-total]");
     if (!out) return;
+    // dimension id → weight for the unit's category (分类权重; missing: 1) and the upper level's bonus (review only)
+    var weights = JSON.parse(form.getAttribute("data-weights") || "{}");
+    var bonus = parseFloat(form.getAttribute("data-bonus")) || 0;
     function total() {
       var sum = 0;
       var vetoed = false;
@@ -17,8 +20,11 @@
         if (isNaN(value) || value < 0) value = 0;
         var max = parseFloat(el.getAttribute("data-max"));
         if (!isNaN(max) && value > max) value = max;
-        sum += kind === "deduction" ? -value : value;
+        var weight = parseFloat(weights[el.getAttribute("data-dimension")]);
+        if (isNaN(weight)) weight = 1;
+        sum += (kind === "deduction" ? -value : value) * weight;
       });
+      sum += bonus;
       if (sum < 0 && form.getAttribute("data-allow-negative") !== "1") sum = 0;
       out.textContent = vetoed ? out.getAttribute("data-veto-text") : sum.toFixed(2);
     }

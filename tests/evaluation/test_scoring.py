@@ -214,3 +214,36 @@ def test_full_marks_earn_five_stars_unless_vetoed(items, limits):
     scores = {i.id: (i.max_points if i.kind in (BASIC, SPECIAL) else 0) for i in items}
     result = scoring.compute(items, scores, thresholds=limits)
     assert result.total == result.max_total and result.rate == 100 and result.star == 5
+
+
+bonuses = st.decimals(min_value=0, max_value=20, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(scored(), thresholds(), bonuses)
+def test_a_bonus_adds_to_the_total_never_lowers_the_star_and_a_veto_still_voids(
+    case, limits, bonus
+):
+    items, scores = case
+    plain = scoring.compute(items, scores, thresholds=limits)
+    lifted = scoring.compute(items, scores, thresholds=limits, bonus=bonus)
+    assert lifted.max_total == plain.max_total
+    if plain.vetoed:
+        assert lifted.total == 0 and lifted.star is None
+    else:
+        assert lifted.total == plain.total + bonus
+        assert lifted.star >= plain.star
+
+
+weights = st.dictionaries(
+    st.integers(1, 4),
+    st.decimals(min_value=0, max_value=10, places=2, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(scored(), weights)
+def test_weighted_totals_never_exceed_the_weighted_maximum(case, weighting):
+    items, scores = case
+    result = scoring.compute(items, scores, weights=weighting)
+    assert result.total <= result.max_total == scoring.maximum(items, weighting)
+    assert result.rate <= 100
+    assert result.dimensions == scoring.compute(items, scores).dimensions  # radar unweighted

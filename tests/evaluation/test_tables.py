@@ -141,7 +141,7 @@ def test_xlsx_round_trip_creates_a_new_draft_version(org):
     source = TableVersion.objects.get(table__code="star-5521", number=3)  # with online items
     data = export_bytes(source)
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["评价表", "指标"]
+    assert book.sheetnames == ["评价表", "指标", "分类权重"]
     assert [c.value for c in book["指标"][1]][:5] == [
         "维度编码",
         "维度名称",
