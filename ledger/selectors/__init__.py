@@ -2,10 +2,14 @@
 
 from .group_figures import GroupMeetings, group_meetings
 from .records import (
+    OnePlusN,
     attendance_sheet,
+    is_theme_day,
+    one_plus_n,
     record_for_page,
     records_of,
     templates_for_branch,
+    theme_days_for,
 )
 from .roster import (
     branches_with_rosters,
@@ -20,6 +24,10 @@ from .roster import (
 )
 
 __all__ = [
+    "OnePlusN",
+    "is_theme_day",
+    "one_plus_n",
+    "theme_days_for",
     "GroupMeetings",
     "group_meetings",
     "attendance_sheet",
