@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Below the branch at scale (issue #17): a branch's member and group pages and a committee's
-posts overview on a small and a large province.
+posts and 五个一 overviews on a small and a large province.
 
     BENCH_DB_PREFIX=bench_mine python bench/groups.py [--small 1000] [--large 100000]
                                                        [--requests 30] [--rounds 3] [--reuse]
@@ -42,6 +42,12 @@ PAGES = [
     ),
     ("committee posts overview", lambda c: f"/groups/posts/area/{c.unit('HZ').pk}/", ["city_hz"]),
     ("province posts overview", "/groups/posts/area/", ["province"]),
+    (
+        "committee 五个一 overview",
+        lambda c: f"/groups/innovation/area/{c.unit('HZ').pk}/",
+        ["city_hz"],
+    ),
+    ("province 五个一 overview", "/groups/innovation/area/", ["province"]),
 ]
 
 
