@@ -36,6 +36,8 @@ class Dashboard:
     items: list[WorkItem] | None = None  # a secretary's work; None: not a secretary
     queues: list[QueueCount] | None = None  # a reviewer's queues; None: not a reviewer
     programme: Programme | None = None
+    #: a party group leader's desk per group they lead; None: leads no group
+    desks: list | None = None
 
 
 def is_secretary(user) -> bool:
@@ -80,8 +82,10 @@ def programme(user) -> Programme:
 
 
 def dashboard_for(user) -> Dashboard:
+    """A group leader holds no role: whether the user leads a group is one query for all."""
     return Dashboard(
         items=secretary_items(user) if is_secretary(user) else None,
         queues=reviewer_queues(user) if access.is_reviewer(user) else None,
         programme=programme(user) if sees_programme(user) else None,
+        desks=groups.leader_desks(user) or None,
     )

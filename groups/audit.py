@@ -12,6 +12,7 @@ class Action(models.TextChoices):
     INNOVATION_DECIDED = "innovation_decided"
     INNOVATION_RECOMMENDED = "innovation_recommended"
     GROUP_BRAND_SAVED = "group_brand_saved"
+    GROUP_BRAND_PHOTO_REMOVED = "group_brand_photo_removed"
     ASSESSMENT_STARTED = "group_assessment_started"
     ASSESSMENT_SAVED = "group_assessment_saved"
     ASSESSMENT_SUBMITTED = "group_assessment_submitted"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ledger import selectors as ledger_selectors
+from ledger.forms_records import MultipleFileField, MultipleFileInput
 
 from . import halves
 from .models import GroupBrand, InnovationItem, PioneerPost, PostOutcome, PostReview, SpotCheck
@@ -85,6 +86,12 @@ class DecisionForm(forms.Form):
 
 
 class GroupBrandForm(forms.ModelForm):
+    photos = MultipleFileField(
+        label=_("照片"),
+        help_text=_("JPG 或 PNG，最多 6 张；上传后重新编码，去除拍摄位置等信息。"),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+    )
+
     class Meta:
         model = GroupBrand
         fields = ["name", "idea", "highlights"]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("branch/<int:branch_pk>/records/new/", records.record_new, name="record_new"),
     path("records/<int:pk>/", records.record_detail, name="record"),
     path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
+    path("records/<int:pk>/theme-day/", records.record_theme_day, name="record_theme_day"),
     path("records/photos/<int:pk>/", records.photo, name="record_photo"),
     path("records/photos/<int:pk>/thumb/", records.photo, {"thumb": True}, name="record_thumb"),
     path("records/photos/<int:pk>/delete/", records.photo_delete, name="record_photo_delete"),

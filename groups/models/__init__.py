@@ -1,5 +1,5 @@
 from .assessment import GROUP_TABLE_CODE, AssessmentStatus, GroupAssessment, GroupScore
-from .brand import GroupBrand
+from .brand import GROUP_BRAND_MAX_PHOTOS, GroupBrand, GroupBrandPhoto
 from .brand_groups import BrandGroupNomination, NominationStatus
 from .innovation import InnovationItem, InnovationKind, InnovationStatus
 from .posts import PioneerPost, PostKind, PostOutcome, PostReview, PostStatus, SpotCheck, half_of
@@ -11,7 +11,9 @@ __all__ = [
     "AssessmentStatus",
     "GroupAssessment",
     "GroupScore",
+    "GROUP_BRAND_MAX_PHOTOS",
     "GroupBrand",
+    "GroupBrandPhoto",
     "InnovationItem",
     "InnovationKind",
     "InnovationStatus",

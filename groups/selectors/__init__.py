@@ -1,4 +1,5 @@
 from . import assessment
+from .innovation import area_overview as innovation_overview
 from .innovation import counts_by_group, items_of, my_items
 from .posts import area_overview, my_posts, post_for_page, posts_of
 
@@ -6,6 +7,7 @@ __all__ = [
     "assessment",
     "area_overview",
     "counts_by_group",
+    "innovation_overview",
     "items_of",
     "my_items",
     "my_posts",

@@ -2,8 +2,6 @@
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from branches.models import UnitType
-
 from ..models import PioneerPost, PostKind, PostReview, PostStatus
 
 
@@ -37,18 +35,19 @@ def post_for_page(pk) -> PioneerPost:
     )
 
 
-def area_overview(units: QuerySet, unit) -> QuerySet:
-    """Posts in force per branch of `unit`'s subtree (units: what the reader may see), by kind:
-    one aggregate query, rows only for branches that have posts."""
-    branches = units.filter(unit_type=UnitType.BRANCH, path__startswith=unit.path)
-    active = Q(pioneer_posts__status=PostStatus.ACTIVE)
+def area_overview(unit) -> QuerySet:
+    """Posts in force per branch of `unit`'s subtree, by kind: one aggregate query that starts
+    from the posts in force (a few per branch that names them), not from the subtree's
+    branches — a city of 16,000 branches costs what its posts cost (bench/groups.py: the
+    branch-first version took 10.8× as long on 100,000 branches as on 1,000). Rows: branch
+    id, name, path and the three counts, only for branches that have posts."""
     return (
-        branches.annotate(
-            posts=Count("pioneer_posts", filter=active & Q(pioneer_posts__kind=PostKind.POST)),
-            zones=Count("pioneer_posts", filter=active & Q(pioneer_posts__kind=PostKind.ZONE)),
-            teams=Count("pioneer_posts", filter=active & Q(pioneer_posts__kind=PostKind.TEAM)),
+        PioneerPost.objects.filter(status=PostStatus.ACTIVE, branch__path__startswith=unit.path)
+        .values("branch_id", "branch__name", "branch__path")
+        .annotate(
+            posts=Count("pk", filter=Q(kind=PostKind.POST)),
+            zones=Count("pk", filter=Q(kind=PostKind.ZONE)),
+            teams=Count("pk", filter=Q(kind=PostKind.TEAM)),
         )
-        .filter(Q(posts__gt=0) | Q(zones__gt=0) | Q(teams__gt=0))
-        .order_by("path")
-        .only("pk", "name", "path")
+        .order_by("branch__path")
     )

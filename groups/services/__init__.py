@@ -1,5 +1,5 @@
 from .assessment import AssessmentError, reopen, save_scores, start_quarter, submit_scores
-from .brand import save_group_brand
+from .brand import remove_group_brand_photo, save_group_brand
 from .brand_groups import NominationError, decide, nominable_years, propose
 from .innovation import InnovationError, decide_item, file_item, may_file_for, recommend_item
 from .posts import PostError, name_post, record_spot_check, review_post
@@ -14,6 +14,7 @@ __all__ = [
     "save_scores",
     "start_quarter",
     "submit_scores",
+    "remove_group_brand_photo",
     "save_group_brand",
     "InnovationError",
     "PostError",

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit, UnitType
+from branches.selectors import units_visible_to
+from common.pagination import paginate
 from ledger.rules import member_of
 from ledger.views.units import branch_or_404
 from workflow.views import attempt, refusal_on_form
@@ -18,6 +20,8 @@ from workflow.windows import local_today
 from .. import selectors, services
 from ..forms import DecisionForm, InnovationForm
 from ..models import InnovationItem
+
+AREA_PAGE_SIZE = 50
 
 
 def _year(request) -> int:
@@ -125,4 +129,22 @@ def mine(request):
             "items": list(selectors.my_items(request.user)),
             "member": member_of(request.user),
         },
+    )
+
+
+@login_required
+def area(request, unit_pk=None):
+    """A committee's 五个一 overview: the year's items per branch of its subtree (counts)."""
+    if unit_pk:  # another subtree's unit: 403, as everywhere (unknown ids: 404)
+        unit = get_object_or_404(OrgUnit, pk=unit_pk)
+    else:
+        unit = units_visible_to(request.user).order_by("path").first()
+    if unit is None or not request.user.has_perm("ledger.view_compliance", unit):
+        raise PermissionDenied
+    year = _year(request)
+    page, query = paginate(request, selectors.innovation_overview(unit, year), AREA_PAGE_SIZE)
+    return render(
+        request,
+        "groups/innovation_area.html",
+        {"unit": unit, "year": year, "page": page, "query": query},
     )

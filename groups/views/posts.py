@@ -126,7 +126,7 @@ def area(request, unit_pk=None):
     unit = get_object_or_404(units, pk=unit_pk) if unit_pk else units.order_by("path").first()
     if unit is None or not request.user.has_perm("ledger.view_compliance", unit):
         raise PermissionDenied
-    page, query = paginate(request, selectors.area_overview(units, unit), PAGE_SIZE)
+    page, query = paginate(request, selectors.area_overview(unit), PAGE_SIZE)
     return render(request, "groups/area.html", {"unit": unit, "page": page, "query": query})
 
 

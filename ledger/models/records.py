@@ -47,6 +47,17 @@ class MeetingRecord(models.Model):
     template = models.ForeignKey(
         MeetingTemplate, verbose_name=_("模板"), on_delete=models.PROTECT, related_name="records"
     )
+    #: 主题党日 "1+N": a party group's own record held as its part of the branch's theme day
+    #: (`services.theme_days.link_theme_day`). The group's record counts for the group, the
+    #: theme day once for the branch (`selectors.counting`).
+    theme_day = models.ForeignKey(
+        "self",
+        verbose_name=_("所属主题党日"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_activities",
+    )
     held_at = models.DateTimeField(_("会议时间"))
     place = models.CharField(_("会议地点"), max_length=128, blank=True)
     topic = models.CharField(_("会议议题"), max_length=200, blank=True)
@@ -104,6 +115,11 @@ class MeetingRecord(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(recorded_at__isnull=False),
                 name="ledger_record_recorded_has_time",
+            ),
+            # only a party group's record is attached to a theme day (the "N" of "1+N")
+            models.CheckConstraint(
+                condition=models.Q(theme_day__isnull=True) | models.Q(party_group__isnull=False),
+                name="ledger_record_theme_day_part_is_a_groups",
             ),
         ]
 

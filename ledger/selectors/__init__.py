@@ -2,16 +2,21 @@
 
 from .group_figures import GroupMeetings, group_meetings
 from .records import (
+    OnePlusN,
     attendance_sheet,
+    is_theme_day,
+    one_plus_n,
     record_for_page,
     records_of,
     templates_for_branch,
+    theme_days_for,
 )
 from .roster import (
     branches_with_rosters,
     group_for_page,
     group_member_names,
     group_member_users,
+    groups_led_by,
     groups_of,
     member_for_page,
     members_filed_for_by,
@@ -20,6 +25,10 @@ from .roster import (
 )
 
 __all__ = [
+    "OnePlusN",
+    "is_theme_day",
+    "one_plus_n",
+    "theme_days_for",
     "GroupMeetings",
     "group_meetings",
     "attendance_sheet",
@@ -27,6 +36,7 @@ __all__ = [
     "group_for_page",
     "group_member_names",
     "group_member_users",
+    "groups_led_by",
     "groups_of",
     "member_for_page",
     "members_filed_for_by",

@@ -10,7 +10,11 @@ scores all read these figures, so the rule lives here once:
 * held is counted per (branch, key, party group, frequency period) and capped at the current
   template's `required_count` before it is summed — three 支委会 in January do not make up
   for none in February, and each 党小组's meetings count for that group only;
-* 谈心谈话 (`per_member`) counts, per member, the talks they were present at, capped the same.
+* 谈心谈话 (`per_member`) counts, per member, the talks they were present at, capped the same;
+* 主题党日 "1+N": a branch's meetings count the branch's own records only — a party group's
+  activity attached to the theme day (`MeetingRecord.theme_day`) is the group's record and
+  counts for its group under its own template, never as a second branch theme day; the "N"
+  is the number of groups with a recorded activity attached (`theme_day_groups`).
 
 The cap and the sum are two levels of aggregation: the inner `GROUP BY` is built with the ORM
 (so the month of a meeting is taken in Asia/Shanghai on every backend), the outer one wraps it
@@ -29,7 +33,16 @@ from django.utils import timezone
 
 from workflow.windows import end_of_local_day, start_of_local_day
 
-from ..models import Attendance, AttendanceStatus, MeetingRecord, Member, PartyGroup, RecordStatus
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    Attendees,
+    MeetingKind,
+    MeetingRecord,
+    Member,
+    PartyGroup,
+    RecordStatus,
+)
 from ..spans import FREQUENCY_MONTHS, Span, month_start
 
 
@@ -121,6 +134,14 @@ def _summed(inner, columns: str) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _counts_at_its_level(prefix: str = "") -> Q:
+    """A group's record counts under a group template only: a branch meeting's figure is the
+    branch's own records (the "1" of a theme day's "1+N", whatever is attached to it)."""
+    return Q(**{f"{prefix}party_group__isnull": True}) | Q(
+        **{f"{prefix}template__attendees": Attendees.GROUP}
+    )
+
+
 def held_per_period(which: Branches, span: Span, templates, *, per_group: bool = False) -> dict:
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
     `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
@@ -136,6 +157,7 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
             MeetingRecord.objects.filter(
                 in_due_windows({t.key: windows[t.key] for t in meetings}),
                 which.q(),
+                _counts_at_its_level(),
                 status=RecordStatus.RECORDED,
             )
             .values(b=F("branch_id"), k=F("template__key"), g=F("party_group_id"))
@@ -241,3 +263,27 @@ def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
         if kind == "records_total":
             sizes[branch_id]["records_recorded"] = recorded
     return sizes
+
+
+def theme_day_groups(which: Branches, span: Span | None = None, *, ids=()) -> dict[int, int]:
+    """主题党日 "1+N": {theme day record id: N} — the party groups with a recorded activity of
+    their own attached to the branch's theme day, each group once however many records it
+    attached — for the theme days held in `span` (or these record `ids`). One query, a row
+    per theme day."""
+    days = MeetingRecord.objects.filter(
+        which.q(), template__kind=MeetingKind.THEME_DAY, party_group__isnull=True
+    )
+    if span is not None:
+        days = days.filter(
+            held_at__gte=start_of_local_day(span.start), held_at__lt=end_of_local_day(span.end)
+        )
+    if ids:
+        days = days.filter(pk__in=list(ids))
+    rows = days.annotate(
+        n=Count(
+            "group_activities__party_group",
+            filter=Q(group_activities__status=RecordStatus.RECORDED),
+            distinct=True,
+        )
+    ).values_list("pk", "n")
+    return dict(rows.order_by())

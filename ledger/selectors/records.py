@@ -14,11 +14,13 @@ from workflow.windows import end_of_local_day, start_of_local_day
 from ..models import (
     Attendance,
     AttendanceStatus,
+    MeetingKind,
     MeetingRecord,
     MeetingTemplate,
     Member,
 )
 from ..rules import led_group_ids, reads_roster_of
+from .counting import Branches, theme_day_groups
 
 
 def templates_for_branch(branch: OrgUnit) -> QuerySet[MeetingTemplate]:
@@ -91,7 +93,7 @@ def record_for_page(pk) -> MeetingRecord:
     """A record with its attendance (and members), photos and materials: four queries."""
     return (
         MeetingRecord.objects.select_related(
-            "branch", "party_group", "template", "host", "recorder", "created_by"
+            "branch", "party_group", "template", "host", "recorder", "created_by", "theme_day"
         )
         .prefetch_related(
             Prefetch(
@@ -129,3 +131,55 @@ def attendance_sheet(branch, group=None, record: MeetingRecord | None = None) ->
     if group is not None:
         members = members.filter(party_group=group)
     return [SheetRow(m, AttendanceStatus.PRESENT) for m in members.order_by("name", "pk")]
+
+
+def is_theme_day(record: MeetingRecord) -> bool:
+    """A branch's own 主题党日 record: the "1" that groups' activities attach to."""
+    return record.party_group_id is None and record.template.kind == MeetingKind.THEME_DAY
+
+
+def _same_month(record: MeetingRecord) -> Q:
+    start, end = month_range(timezone.localdate(record.held_at))
+    return Q(branch=record.branch_id, held_at__gte=start, held_at__lt=end)
+
+
+@dataclass
+class OnePlusN:
+    """A theme day's page: the groups' activities attached, N (groups with a recorded
+    activity, as `counting.theme_day_groups` counts them) and, for the secretary, the month's
+    group records not yet attached anywhere."""
+
+    activities: list
+    groups: int
+    candidates: list
+
+
+def one_plus_n(record: MeetingRecord, *, with_candidates: bool) -> OnePlusN:
+    """Three queries (two without the candidates), whatever the number of groups."""
+    activities = list(
+        record.group_activities.select_related("party_group", "template").order_by("held_at", "pk")
+    )
+    groups = theme_day_groups(Branches(ids=(record.branch_id,)), ids=(record.pk,))
+    candidates = []
+    if with_candidates:
+        candidates = list(
+            MeetingRecord.objects.filter(
+                _same_month(record), party_group__isnull=False, theme_day__isnull=True
+            )
+            .select_related("party_group", "template")
+            .order_by("party_group__name", "held_at", "pk")
+        )
+    return OnePlusN(activities, groups.get(record.pk, 0), candidates)
+
+
+def theme_days_for(activity: MeetingRecord) -> list[MeetingRecord]:
+    """The branch's theme days a group's activity may be attached to: those of its month."""
+    return list(
+        MeetingRecord.objects.filter(
+            _same_month(activity),
+            party_group__isnull=True,
+            template__kind=MeetingKind.THEME_DAY,
+        )
+        .select_related("template")
+        .order_by("held_at", "pk")
+    )

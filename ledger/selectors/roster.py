@@ -87,6 +87,16 @@ def members_filed_for_by(user, branch: OrgUnit) -> QuerySet[Member]:
     return members.order_by("name", "pk")
 
 
+def groups_led_by(user) -> QuerySet[PartyGroup]:
+    """The active groups whose active leader is the member linked to `user`, with their
+    branch: one query (what `rules.leads_group` asks of one group, for all of them)."""
+    return (
+        PartyGroup.objects.filter(leader__user=user, leader__is_active=True, is_active=True)
+        .select_related("branch")
+        .order_by("name", "pk")
+    )
+
+
 def group_for_page(pk) -> PartyGroup:
     """A party group with its branch and leader (raises DoesNotExist)."""
     return PartyGroup.objects.select_related("branch", "leader").get(pk=pk)

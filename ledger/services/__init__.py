@@ -18,6 +18,7 @@ from .roster import (
     set_group_leader,
 )
 from .templates import publish_template, revise_template
+from .theme_days import link_theme_day
 
 __all__ = [
     "RecordError",
@@ -27,6 +28,7 @@ __all__ = [
     "deactivate_member",
     "edit_member",
     "finalise",
+    "link_theme_day",
     "move_member",
     "publish_template",
     "remove_attachment",

@@ -4,8 +4,10 @@ the permission, call a selector or a service, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -35,6 +37,8 @@ ACTION_LABELS = {
     "record_edit": _lazy("修改"),
     "record_finalise": _lazy("确认记录"),
     "record_correct": _lazy("补录/更正"),
+    "record_theme_day_link": _lazy("关联主题党日"),
+    "record_theme_day_unlink": _lazy("取消关联主题党日"),
 }
 
 
@@ -203,16 +207,48 @@ def record_detail(request, pk):
     entries = list(timeline(record))
     for e in entries:
         e.action_label = ACTION_LABELS.get(e.action, e.action)
-    return render(
+    can_edit = request.user.has_perm("ledger.edit_record", record)
+    context = {
+        "record": record,
+        "branch": record.branch,
+        "can_edit": can_edit,
+        "timeline": entries,
+    }
+    if selectors.is_theme_day(record):  # the "1" of 主题党日 1+N: its groups' activities
+        context["one_plus_n"] = selectors.one_plus_n(record, with_candidates=can_edit)
+    elif record.party_group_id is not None:  # a group's activity: which theme day it joined
+        context["theme_day_readable"] = record.theme_day is not None and (
+            request.user.has_perm("ledger.view_record", record.theme_day)
+        )
+        if can_edit:
+            context["theme_days"] = selectors.theme_days_for(record)
+    return render(request, "ledger/record_detail.html", context)
+
+
+@login_required
+@require_POST
+def record_theme_day(request, pk):
+    """Attach a group's activity to its branch's theme day, or detach it (empty choice)."""
+    activity = _record(request, pk, "ledger.edit_record")
+    chosen = request.POST.get("theme_day", "")
+    theme_day = None
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        theme_day = get_object_or_404(MeetingRecord, pk=chosen, branch=activity.branch_id)
+    attempt(
         request,
-        "ledger/record_detail.html",
-        {
-            "record": record,
-            "branch": record.branch,
-            "can_edit": request.user.has_perm("ledger.edit_record", record),
-            "timeline": entries,
-        },
+        services.link_theme_day,
+        actor=request.user,
+        activity=activity,
+        theme_day=theme_day,
+        reason=request.POST.get("reason", "")[:200],
+        success=_("已关联到主题党日。") if theme_day else _("已取消关联。"),
     )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("ledger:record", activity.pk)
 
 
 @login_required

@@ -363,7 +363,9 @@ def test_a_user_with_several_roles_sees_each_section(client, org):
 
 # --- constant query counts -----------------------------------------------------------------
 
-#: What the dashboard may cost at most (session, user, roles, and each section's fixed reads).
+#: What the dashboard may cost at most (session, user, roles, and each section's fixed reads;
+#: every dashboard also asks once whether the user leads a party group: tests/groups/
+#: test_leader_desk.py).
 SECRETARY_MAX_QUERIES = 15  # + the ledger's roster; + rectification: plans, brand invitations
 REVIEWER_MAX_QUERIES = 10  # + rectification: plans waiting for a decision
 

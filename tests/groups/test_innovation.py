@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups import selectors, services
-from groups.models import InnovationKind, InnovationStatus
+from groups.models import InnovationItem, InnovationKind, InnovationStatus
 from tests.clock import local
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, OrgUnitFactory, UserFactory
 from tests.ledger.conftest import READERS
 from tests.ledger.world import held
 from tests.permissions import assert_permission_matrix
@@ -163,3 +163,63 @@ def test_a_members_own_page_lists_their_posts_and_items_only(client, org, linked
     client.force_login(org.users["member"])  # not linked to the roster
     page = client.get(reverse("groups:me")).content.decode()
     assert 'data-testid="not-linked"' in page  # what to do, not an error page
+
+
+# --- a committee's overview (五个一概况) ---------------------------------------------------
+
+
+def _overview(client, user, unit, year=2026):
+    client.force_login(user)
+    return client.get(reverse("groups:innovation_area_unit", args=[unit.pk]), {"year": year})
+
+
+def test_the_overview_counts_per_branch_of_the_subtree_only(client, org, roster):
+    secretary = org.users["secretary"]
+    chosen = file(secretary, roster.li, "扫码领料")
+    services.decide_item(actor=secretary, item_id=chosen.pk, selected=True)
+    file(secretary, roster.zhao, "巡检新法")
+    file(org.sec_b1, roster.sun, "乙市建议")  # the sibling city's
+    response = _overview(client, org.users["city_reviewer"], org.city_a)
+    assert response.status_code == 200
+    rows = list(response.context["page"])
+    assert [(r["branch_id"], r["filed"], r["chosen"]) for r in rows] == [(org.a1.pk, 2, 1)]
+    assert _overview(client, org.users["city_reviewer"], org.city_b).status_code == 403
+    assert not list(_overview(client, org.users["city_reviewer"], org.city_a, 2025).context["page"])
+
+
+def test_the_overview_matrix(client, org, roster):
+    """A city's overview: its reviewer and those above; a branch's secretary or a general
+    branch's reviewer below it reads its own branch's page, not the city's."""
+    assert_permission_matrix(
+        client,
+        org,
+        lambda unit: reverse("groups:innovation_area_unit", args=[unit.pk]),
+        READERS | {"secretary": 403, "general_branch_reviewer": 403},
+        own=org.city_a,
+        other=org.city_b,
+    )
+
+
+def test_the_overview_costs_the_same_for_1_or_5_branches(client, org, roster):
+    secretary = org.users["secretary"]
+    file(secretary, roster.li)
+    _overview(client, org.users["city_reviewer"], org.city_a)  # logged in, caches warm
+    url = reverse("groups:innovation_area_unit", args=[org.city_a.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(4):
+        branch = OrgUnitFactory(parent=org.general_a, code=f"IA{i}")
+        member = MemberFactory(branch=branch)
+        InnovationItem.objects.create(
+            branch=branch,
+            member=member,
+            kind="suggestion",
+            title=f"建议{i}",
+            description="好",
+            year=2026,
+            filed_by=secretary,
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["page"]) == 5
+    assert len(many) == len(few)

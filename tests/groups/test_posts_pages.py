@@ -143,3 +143,17 @@ def test_lists_cost_the_same_queries_at_any_size(
     with CaptureQueriesContext(connection) as many:
         assert client.get(url(org)).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_area_overview_counts_posts_in_force_per_branch_of_the_subtree(client, org, roster):
+    name_post(org, roster.li, title="岗位")
+    name_post(org, roster.wang, kind="zone", title="责任区")
+    withdrawn = name_post(org, roster.zhao, title="已撤销")
+    withdrawn.status = "withdrawn"
+    withdrawn.save()
+    name_post(org, roster.sun, branch=org.b1, actor=org.sec_b1, title="乙市岗")
+    client.force_login(org.users["city_reviewer"])
+    response = client.get(reverse("groups:posts_area_unit", args=[org.city_a.pk]))
+    rows = [(r["branch_id"], r["posts"], r["zones"], r["teams"]) for r in response.context["page"]]
+    assert rows == [(org.a1.pk, 1, 1, 0)]
+    assert org.a1.name in response.content.decode()
