@@ -101,8 +101,9 @@ def in_due_windows(windows, prefix="") -> Q:
     return due
 
 
-#: The outer grouping of `_summed`: per (branch, key, period), or per group too.
-SUMMED_BY = {False: "b, k, p", True: "b, k, g, p"}
+#: The outer grouping of `_summed`: per (branch, key, period), per group too, or per (branch,
+#: key) over all the periods (what a score reads: the capped counts added up).
+BY_PERIOD, BY_GROUP, IN_TOTAL = "b, k, p", "b, k, g, p", "b, k"
 
 
 def _summed(inner, columns: str) -> list[tuple]:
@@ -114,7 +115,7 @@ def _summed(inner, columns: str) -> list[tuple]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            # `columns` is one of SUMMED_BY's two constants; `sql` the ORM's, with its params
+            # `columns` is one of the three constants above; `sql` the ORM's, with its params
             f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608  # nosec B608
             params,
         )
@@ -125,11 +126,23 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
     `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
     id, key, party group id) instead — each group's own figures (党小组会)."""
-    columns = SUMMED_BY[per_group]
+    held = defaultdict(dict)
+    for *key, period, n in _held_rows(which, span, templates, BY_GROUP if per_group else BY_PERIOD):
+        held[tuple(key)][period] = int(n)
+    return held
+
+
+def held_totals(which: Branches, span: Span, templates) -> dict[tuple[int, str], int]:
+    """{(branch id, key): meetings counted, capped per frequency period, added up}: what
+    `held_per_period` counts, summed over the periods by the database (a score reads the
+    total, not each period; fewer rows over a quarter or a year)."""
+    return {(b, k): int(n) for b, k, n in _held_rows(which, span, templates, IN_TOTAL)}
+
+
+def _held_rows(which: Branches, span: Span, templates, columns: str) -> list[tuple]:
     windows = due_windows(span, templates)
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
-    held = defaultdict(dict)
     rows = []
     if meetings:
         rows += _summed(
@@ -169,9 +182,7 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
             .order_by(),
             columns,
         )
-    for *key, period, n in rows:
-        held[tuple(key)][period] = int(n)
-    return held
+    return rows
 
 
 @dataclass(frozen=True)
