@@ -158,7 +158,7 @@ def count(
     """The queries of `compliance()` (see there), without the fold. `totals`: the meetings
     held summed over the frequency periods by the database (`counting.held_totals`)."""
     if within is not None:
-        which = counting.Branches(under=within.path)
+        which = counting.Branches.under_unit(within)
     else:
         which = counting.Branches(ids=tuple(b.pk for b in branches))
     templates = current_templates()

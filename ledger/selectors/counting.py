@@ -40,9 +40,19 @@ class Branches:
     prefix, as a hand-written statement would, instead of a list of 100,000 ids)."""
 
     ids: tuple = ()
-    under: str | None = None  # a unit's path
+    under: str | None = None  # a unit's path; "": a root's, so no filter (see `under_unit`)
+
+    @classmethod
+    def under_unit(cls, unit) -> "Branches":
+        """Every branch under `unit`. Under a root (the province) that is every row: the
+        counts then scan each table without joining the tree to test a path (as the
+        hand-written statement does); rows of another tree, if there were one, are counted
+        and never read — the folds read the branches they are given."""
+        return cls(under="" if unit.depth == 1 else unit.path)
 
     def q(self, field: str = "branch") -> Q:
+        if self.under == "":
+            return Q()
         if self.under is not None:
             return Q(**{f"{field}__path__startswith": self.under})
         return Q(**{f"{field}_id__in": self.ids})
