@@ -219,8 +219,9 @@ def records_behind(which: Branches, span: Span, templates) -> tuple[dict, dict]:
         .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
         .order_by("held_at", "pk")
     )
+    zone = timezone.get_current_timezone()  # `timezone.localdate`, its zone looked up once
     for pk, branch_id, key, name, status, held_at in rows:
-        ref = RecordRef(pk, timezone.localdate(held_at), name, status == RecordStatus.RECORDED)
+        ref = RecordRef(pk, held_at.astimezone(zone).date(), name, status == RecordStatus.RECORDED)
         if start <= held_at < end:
             in_span[branch_id].append(ref)
         window = windows.get(key)
