@@ -15,7 +15,7 @@ Which template kinds a ledger rule counts is part of the rule, not a parameter o
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, partial
@@ -244,6 +244,10 @@ class _Batch:
 
     language: str | None
     texts: dict
+    #: Results shared by the units that read the same objects (keys hold their ids; `alive`
+    #: keeps those objects, so no id is reused within the batch).
+    shared: dict = field(default_factory=dict)
+    alive: list = field(default_factory=list)
 
 
 _BATCH: ContextVar[_Batch | None] = ContextVar("online_batch", default=None)
@@ -419,7 +423,18 @@ def _records_of(figures, refs, kinds=None, *, recorded_only=True):
 def _register_meeting_rule(code, label, kinds):
     @rule(code, label)
     def compute(facts, indicator) -> Online:
-        return meetings_score(facts.ledger, kinds, indicator.max_points)
+        figures = facts.ledger
+        batch = _BATCH.get()
+        if batch is None or figures.records:  # one unit, or with the records: one each
+            return meetings_score(figures, kinds, indicator.max_points)
+        # a meeting rule reads the meetings (and the batch's period): within a batch, the
+        # branches handed the same `meetings` object share its result
+        key = (code, indicator.max_points, id(figures.meetings))
+        scored = batch.shared.get(key)
+        if scored is None:
+            scored = batch.shared[key] = meetings_score(figures, kinds, indicator.max_points)
+            batch.alive.append(figures.meetings)  # its id stays its own for the batch
+        return scored
 
     return compute
 

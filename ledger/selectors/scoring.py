@@ -4,8 +4,9 @@ queries of `compliance.count` and folded here without `compliance()`'s rows.
 
 A province's batch is 100,000 branches: the fold is the Python that scoring them costs beyond
 the database, so it builds tuples, and without the meetings' dates (a figure, not a record) the
-figures of branches that counted the same are one object (`_Interned`) — the rules' results
-can then be shared by the branches that read the same figures (`evaluation.online`)."""
+figures of branches that counted the same are one object (`_Interned`), and so are their
+`meetings` — the rules' results can then be shared by the branches that read the same
+figures, or the same meetings (`evaluation.online`)."""
 
 import datetime
 from decimal import Decimal
@@ -124,30 +125,28 @@ class _WithDates(_Fold):
 
 
 class _Interned(_Fold):
-    """Without dates the figures are a few counts: equal ones are built once, and shared."""
+    """Without dates the figures are a few counts: equal ones are built once, and shared —
+    the whole figures, and the meetings' part of them on its own (branches that held the same
+    meetings but counted other attendance still share their `meetings` tuple)."""
 
     def __init__(self, counts, start, end):
         super().__init__(counts, start, end)
         self.seen: dict[tuple, ScoringFigures] = {}
+        self.meetings: dict[tuple, tuple[TemplateFigures, ...]] = {}
 
     def __call__(self, branch) -> ScoringFigures:
-        meetings = self.figures(branch)
-        key = (
-            tuple((id(t), required, held) for t, required, held in meetings),
-            *self.totals(branch.pk),
-        )
+        counted = self.figures(branch)
+        which = tuple((id(t), required, held) for t, required, held in counted)
+        key = (which, *self.totals(branch.pk))
         figures = self.seen.get(key)
         if figures is None:
-            figures = self.seen[key] = ScoringFigures(
-                tuple(
+            meetings = self.meetings.get(which)
+            if meetings is None:
+                meetings = self.meetings[which] = tuple(
                     TemplateFigures(t.kind, t.name, required, held, ())
-                    for t, required, held in meetings
-                ),
-                *key[1:],
-                (),
-                self.start,
-                self.end,
-            )
+                    for t, required, held in counted
+                )
+            figures = self.seen[key] = ScoringFigures(meetings, *key[1:], (), self.start, self.end)
         return figures
 
 
