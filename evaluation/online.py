@@ -15,13 +15,13 @@ Which template kinds a ledger rule counts is part of the rule, not a parameter o
 
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _lazy
 
 from brands.selectors.scoring import (
@@ -70,13 +70,58 @@ class LedgerRecords:
         return urlencode(query, doseq=True)
 
 
-@dataclass(frozen=True)
 class Online:
-    score: Decimal
-    #: What the score rests on, in words: stored as the item's evidence text.
-    basis: str
-    #: The ledger records behind the score (ledger rules that counted any), for the links.
-    records: LedgerRecords | None = None
+    """A rule's result: the score, and what it rests on.
+
+    `basis` — the score's grounds in words, stored as the item's evidence text — and `records`
+    — the ledger records behind it, for the links — may be handed in as functions of no
+    arguments: they are called when first read, in the language and with the translations of
+    the batch that scored (`scores_of_units`). A province's batch computes a million scores
+    and shows none of them; a form reads one unit's. Immutable; equal when score, basis and
+    records are (which formats both sides)."""
+
+    __slots__ = ("score", "_basis", "_records", "_batch")
+
+    def __init__(self, score: Decimal, basis, records=None):
+        setattr_ = object.__setattr__
+        setattr_(self, "score", score)
+        setattr_(self, "_basis", basis)
+        setattr_(self, "_records", records)
+        setattr_(self, "_batch", _BATCH.get() if callable(basis) or callable(records) else None)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Online is immutable ({name})")
+
+    @property
+    def basis(self) -> str:
+        """What the score rests on, in words: stored as the item's evidence text."""
+        if callable(self._basis):
+            object.__setattr__(self, "_basis", _in_batch(self._batch, self._basis))
+        return self._basis
+
+    @property
+    def records(self) -> LedgerRecords | None:
+        """The ledger records behind the score (ledger rules that counted any), for the links."""
+        if callable(self._records):
+            object.__setattr__(self, "_records", _in_batch(self._batch, self._records))
+        return self._records
+
+    def _key(self):
+        return (self.score, self.basis, self.records)
+
+    def __eq__(self, other):
+        if not isinstance(other, Online):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __reduce__(self):  # copy and pickle the formatted values (no setattr on rebuild)
+        return (Online, self._key())
+
+    def __repr__(self):
+        return f"Online(score={self.score!r}, basis={self.basis!r}, records={self.records!r})"
 
 
 @dataclass(frozen=True)
@@ -126,7 +171,7 @@ class Facts:
     @cached_property
     def ledger(self):
         """The branch's ledger figures over the period (`ledger.selectors.compliance`)."""
-        from ledger.selectors.compliance import for_scoring
+        from ledger.selectors.scoring import for_scoring
 
         return for_scoring(self.unit, self.period.starts_on, self.period.ends_on)
 
@@ -140,11 +185,15 @@ def scores_of_units(
     indicators, units, period, *, with_dates=True, within=None
 ) -> dict[int, dict[int, Online]]:
     """`scores()` of many units over one period, by unit id: the ledger figures of all of them
-    are counted at once (`ledger.selectors.compliance.scoring_figures`: a fixed number of
+    are counted at once (`ledger.selectors.scoring.scoring_figures`: a fixed number of
     queries), so scoring a province costs about what the database takes to count it.
     `with_dates=False` leaves the meetings' dates out of the basis (a figure, not a record);
-    `within`: the units are the branches under this unit (a committee's batch)."""
-    from ledger.selectors.compliance import scoring_figures
+    `within`: the units are the branches under this unit (a committee's batch).
+
+    A ledger rule reads nothing but `facts.ledger` and the indicator, so units handed the same
+    figures object (`scoring_figures` shares equal ones without dates) share its results; the
+    basis and the records behind a score are formatted when first read (`Online`)."""
+    from ledger.selectors.scoring import scoring_figures
 
     ruled = [i for i in indicators if i.online_rule in RULES and i.online_rule not in GROUP_RULES]
     units = list(units)
@@ -159,30 +208,73 @@ def scores_of_units(
         brands = brands_for_scoring(known, period.starts_on, period.ends_on)
         for pk, facts in known.items():
             facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+    ledger_ruled = [i for i in ruled if i.online_rule.startswith(LEDGER_PREFIX)]
+    others = [i for i in ruled if not i.online_rule.startswith(LEDGER_PREFIX)]
+    shared = {}  # id(ledger figures) → their ledger rules' results (kept alive by `known`)
     result = {}
-    texts = _TEXTS.set({})  # the rules' messages translated once for the whole batch
+    batch = _BATCH.set(_Batch(get_language(), {}))  # translated once, formatted when read
     try:
         for unit in units:
-            facts = Facts(unit, period, **known[unit.pk])
-            result[unit.pk] = {i.pk: RULES[i.online_rule].compute(facts, i) for i in ruled}
+            facts = known[unit.pk]
+            scored = shared.get(id(facts.get("ledger"))) if ledger_ruled else {}
+            if scored is None:
+                scored = _computed(ledger_ruled, Facts(unit, period, **facts))
+                shared[id(facts["ledger"])] = scored
+            if others:
+                scored = {**scored, **_computed(others, Facts(unit, period, **facts))}
+                result[unit.pk] = {i.pk: scored[i.pk] for i in ruled}  # in the indicators' order
+            else:
+                result[unit.pk] = dict(scored)
     finally:
-        _TEXTS.reset(texts)
+        _BATCH.reset(batch)
     return result
 
 
-#: Within `scores_of_units`: {message: its translation}, so a province's batch translates
-#: each of the rules' messages once, not once per branch (the active language cannot change
-#: inside the call; a context variable, so concurrent requests keep their own).
-_TEXTS: ContextVar[dict | None] = ContextVar("online_texts", default=None)
+def _computed(indicators, facts) -> dict[int, Online]:
+    return {i.pk: RULES[i.online_rule].compute(facts, i) for i in indicators}
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Within `scores_of_units`: the active language, and {message: its translation}, so a
+    province's batch translates each of the rules' messages once, not once per branch (the
+    active language cannot change inside the call). A basis formatted later, when read, is
+    formatted in the same language with the same texts. A context variable, so concurrent
+    requests keep their own."""
+
+    language: str | None
+    texts: dict
+    #: Results shared by the units that read the same objects (keys hold their ids; `alive`
+    #: keeps those objects, so no id is reused within the batch).
+    shared: dict = field(default_factory=dict)
+    alive: list = field(default_factory=list)
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("online_batch", default=None)
 
 
 def _(message: str) -> str:
-    texts = _TEXTS.get()
-    if texts is None:
+    batch = _BATCH.get()
+    if batch is None:
         return gettext(message)
-    if message not in texts:
-        texts[message] = gettext(message)
-    return texts[message]
+    text = batch.texts.get(message)
+    if text is None:
+        text = batch.texts[message] = gettext(message)
+    return text
+
+
+def _in_batch(batch: _Batch | None, format_):
+    """`format_()` (a basis, records) as the batch that scored would have formatted it."""
+    if batch is None:
+        return format_()
+    token = _BATCH.set(batch)
+    try:
+        if batch.language == get_language():
+            return format_()
+        with override(batch.language):
+            return format_()
+    finally:
+        _BATCH.reset(token)
 
 
 def records_behind(results: dict[int, Online]) -> dict[int, LedgerRecords]:
@@ -294,6 +386,16 @@ def meetings_score(figures, kinds, maximum: Decimal) -> Online:
     rows = [m for m in figures.meetings if m.required and (kinds is None or m.kind in kinds)]
     if not rows:
         return Online(maximum, _("系统评分（台账）：本期没有到期应开的会议，不扣分。"))
+    required = sum(m.required for m in rows)
+    held = sum(min(m.held, m.required) for m in rows)
+    return Online(
+        _share(maximum, Decimal(held) / Decimal(required)),
+        partial(_meetings_basis, rows),
+        _records_of(figures, [m.records for m in rows if m.records], kinds),
+    )
+
+
+def _meetings_basis(rows) -> str:
     parts = []
     for m in rows:
         text = _("应开%(name)s %(required)d 次，已开 %(held)d 次") % {
@@ -302,17 +404,37 @@ def meetings_score(figures, kinds, maximum: Decimal) -> Online:
             "held": m.held,
         }
         parts.append(text + (_("（%(dates)s）") % {"dates": _dates(m.dates)} if m.dates else ""))
-    required = sum(m.required for m in rows)
-    held = sum(min(m.held, m.required) for m in rows)
-    basis = _("系统评分（台账）：本期%(parts)s。") % {"parts": "；".join(parts)}
-    records = ledger_records(figures, (r for m in rows for r in m.records), kinds)
-    return Online(_share(maximum, Decimal(held) / Decimal(required)), basis, records)
+    return _("系统评分（台账）：本期%(parts)s。") % {"parts": "；".join(parts)}
+
+
+def _records_of(figures, refs, kinds=None, *, recorded_only=True):
+    """`ledger_records` of these groups of refs, when first read; None without any."""
+    if not any(refs):
+        return None
+    return partial(
+        ledger_records,
+        figures,
+        [r for group in refs for r in group],
+        kinds,
+        recorded_only=recorded_only,
+    )
 
 
 def _register_meeting_rule(code, label, kinds):
     @rule(code, label)
     def compute(facts, indicator) -> Online:
-        return meetings_score(facts.ledger, kinds, indicator.max_points)
+        figures = facts.ledger
+        batch = _BATCH.get()
+        if batch is None or figures.records:  # one unit, or with the records: one each
+            return meetings_score(figures, kinds, indicator.max_points)
+        # a meeting rule reads the meetings (and the batch's period): within a batch, the
+        # branches handed the same `meetings` object share its result
+        key = (code, indicator.max_points, id(figures.meetings))
+        scored = batch.shared.get(key)
+        if scored is None:
+            scored = batch.shared[key] = meetings_score(figures, kinds, indicator.max_points)
+            batch.alive.append(figures.meetings)  # its id stays its own for the batch
+        return scored
 
     return compute
 
@@ -329,7 +451,20 @@ def ledger_attendance(facts, indicator) -> Online:
     if not figures.attendance_listed:
         return Online(Decimal(0), _("系统评分（台账）：本期没有已记录出席情况的会议。"))
     rate = Decimal(figures.attendance_present) / Decimal(figures.attendance_listed)
-    basis = _(
+    points = _share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1)))
+    return Online(
+        points,
+        partial(_attendance_basis, figures),
+        partial(_recorded_refs, figures) if figures.records else None,
+    )
+
+
+def _recorded_refs(figures) -> LedgerRecords | None:
+    return ledger_records(figures, [r for r in figures.records if r.recorded])
+
+
+def _attendance_basis(figures) -> str:
+    return _(
         "系统评分（台账）：本期会议应到 %(listed)d 人次，实到 %(present)d 人次，"
         "出席率 %(rate)s%%（90%% 及以上得满分）。"
     ) % {
@@ -337,9 +472,6 @@ def ledger_attendance(facts, indicator) -> Online:
         "present": figures.attendance_present,
         "rate": figures.attendance_rate,
     }
-    records = ledger_records(figures, (r for r in figures.records if r.recorded))
-    points = _share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1)))
-    return Online(points, basis, records)
 
 
 @rule("ledger_completeness", _lazy("台账：台账完整率（已完整记录/全部台账）"))
@@ -350,18 +482,23 @@ def ledger_completeness(facts, indicator) -> Online:
     figures = facts.ledger
     if not figures.records_total:
         return Online(Decimal(0), _("系统评分（台账）：本期没有台账记录。"))
-    drafts = figures.records_total - figures.records_recorded
-    basis = _(
+    share = Decimal(figures.records_recorded) / Decimal(figures.records_total)
+    return Online(
+        _share(indicator.max_points, share),
+        partial(_completeness_basis, figures),
+        _records_of(figures, [figures.records], recorded_only=False),
+    )
+
+
+def _completeness_basis(figures) -> str:
+    return _(
         "系统评分（台账）：本期台账 %(total)d 条，已完整记录 %(done)d 条，"
         "草稿未完成 %(drafts)d 条。"
     ) % {
         "total": figures.records_total,
         "done": figures.records_recorded,
-        "drafts": drafts,
+        "drafts": figures.records_total - figures.records_recorded,
     }
-    share = Decimal(figures.records_recorded) / Decimal(figures.records_total)
-    records = ledger_records(figures, figures.records, recorded_only=False)
-    return Online(_share(indicator.max_points, share), basis, records)
 
 
 # --- party groups (党小组动态考评, run by the branch in the groups app) ---------------------------

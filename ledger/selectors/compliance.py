@@ -131,6 +131,70 @@ def applies_to(template: MeetingTemplate, branch: OrgUnit) -> bool:
     return template.owner is None or branch.path.startswith(template.owner.path)
 
 
+@dataclass
+class Counts:
+    """What the database counted for a batch of branches in a span (`count`): the folds
+    (`compliance`'s rows, `scoring.scoring_figures`' plain figures) read these."""
+
+    templates: list[MeetingTemplate]
+    #: Per template, read once: who owns it (a path prefix; "" for the province's), what
+    #: multiplies its count ("groups", "members" or None), how many of its periods fall due.
+    plan: list[tuple[MeetingTemplate, str, str | None, int]]
+    sizes: dict[int, dict]
+    #: {(branch id, key): {period: held}}, or with `totals` {(branch id, key): held}.
+    held: dict
+    #: {branch id: (listed, present)} at the span's recorded meetings.
+    attendance: dict[int, tuple[int, int]]
+    #: `with_dates`: the records behind the figures (`counting.records_behind`).
+    counted: dict = field(default_factory=dict)
+    in_span: dict = field(default_factory=dict)
+
+    EMPTY_SIZE = {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
+
+
+def count(
+    branches, span: Span, *, with_dates: bool = False, within=None, totals: bool = False
+) -> Counts:
+    """The queries of `compliance()` (see there), without the fold. `totals`: the meetings
+    held summed over the frequency periods by the database (`counting.held_totals`)."""
+    if within is not None:
+        which = counting.Branches.under_unit(within)
+    else:
+        which = counting.Branches(ids=tuple(b.pk for b in branches))
+    templates = current_templates()
+    sizes = counting.branch_sizes(which, span)
+    if totals:
+        held = counting.held_totals(which, span, templates)
+    else:
+        held = counting.held_per_period(which, span, templates)
+    counted, in_span = counting.records_behind(which, span, templates) if with_dates else ({}, {})
+    attendance = {
+        branch_id: (listed, present)
+        for branch_id, listed, present in Attendance.objects.filter(
+            which.q("record__branch"),
+            record__status=RecordStatus.RECORDED,
+            record__held_at__gte=start_of_local_day(span.start),
+            record__held_at__lt=end_of_local_day(span.end),
+        )
+        .values("record__branch_id")
+        .annotate(
+            listed=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))
+        )
+        .values_list("record__branch_id", "listed", "present")
+        .order_by()
+    }
+    plan = [
+        (
+            t,
+            t.owner.path if t.owner_id else "",
+            "groups" if t.attendees == Attendees.GROUP else "members" if t.per_member else None,
+            len(span.due_buckets(t.frequency)),
+        )
+        for t in templates
+    ]
+    return Counts(templates, plan, sizes, held, attendance, counted, in_span)
+
+
 def compliance(
     branches, span: Span, *, with_dates: bool = False, within: OrgUnit | None = None
 ) -> dict[int, BranchCompliance]:
@@ -145,48 +209,16 @@ def compliance(
     `within`: the branches are those under this unit (a committee's or the province's batch),
     so the counts filter on its path instead of listing the branches' ids."""
     branches = list(branches)
-    if within is not None:
-        which = counting.Branches(under=within.path)
-    else:
-        which = counting.Branches(ids=tuple(b.pk for b in branches))
-    templates = current_templates()
-    sizes = counting.branch_sizes(which, span)
-    held = counting.held_per_period(which, span, templates)
-    counted, in_span = counting.records_behind(which, span, templates) if with_dates else ({}, {})
-    attendance = {
-        row["record__branch_id"]: row
-        for row in Attendance.objects.filter(
-            which.q("record__branch"),
-            record__status=RecordStatus.RECORDED,
-            record__held_at__gte=start_of_local_day(span.start),
-            record__held_at__lt=end_of_local_day(span.end),
-        )
-        .values("record__branch_id")
-        .annotate(
-            listed=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))
-        )
-        .order_by()
-    }
-    # per template, read once: who owns it (a path prefix), what multiplies its count, and
-    # how many of its periods fall due in the span
-    plan = [
-        (
-            t,
-            t.owner.path if t.owner_id else "",
-            "groups" if t.attendees == Attendees.GROUP else "members" if t.per_member else None,
-            len(span.due_buckets(t.frequency)),
-        )
-        for t in templates
-    ]
-    empty = {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
-    no_periods = {}
+    counts = count(branches, span, with_dates=with_dates, within=within)
+    sizes, held, counted = counts.sizes, counts.held, counts.counted
+    empty, no_periods = Counts.EMPTY_SIZE, {}
 
     result = {}
     for branch in branches:
         pk, path = branch.pk, branch.path
         size = sizes.get(pk, empty)
         rows = []
-        for t, owner, times, due in plan:
+        for t, owner, times, due in counts.plan:
             if not path.startswith(owner):  # `applies_to`
                 continue
             per_period = t.required_count * (size[times] if times else 1)
@@ -203,16 +235,16 @@ def compliance(
                     periods=periods,
                 )
             )
-        seen = attendance.get(pk, {})
+        listed, present = counts.attendance.get(pk, (0, 0))
         result[pk] = BranchCompliance(
             branch,
             span,
             rows,
-            attendance_listed=seen.get("listed", 0),
-            attendance_present=seen.get("present", 0),
+            attendance_listed=listed,
+            attendance_present=present,
             records_total=size["records_total"],
             records_recorded=size["records_recorded"],
-            span_records=tuple(in_span.get(branch.pk, ())),
+            span_records=tuple(counts.in_span.get(branch.pk, ())),
         )
     return result
 
@@ -392,78 +424,14 @@ def _rows_by_child(visible, children, figures_of, make_row) -> list:
     return rows
 
 
-@dataclass(frozen=True)
-class TemplateFigures:
-    """Plain figures of one template for another app's scoring (no model instances)."""
-
-    kind: str
-    name: str
-    required: int
-    held: int
-    dates: tuple[datetime.date, ...]
-    #: The recorded meetings counted, for the pages to link (`RecordRef`, by date).
-    records: tuple[RecordRef, ...] = ()
+#: What evaluation's online rules read moved to `scoring.py`; still found here, where they were
+#: first (read on demand: `scoring` imports this module).
+SCORING_NAMES = frozenset({"ScoringFigures", "TemplateFigures", "for_scoring", "scoring_figures"})
 
 
-@dataclass(frozen=True)
-class ScoringFigures:
-    meetings: tuple[TemplateFigures, ...]
-    attendance_listed: int
-    attendance_present: int
-    records_total: int
-    records_recorded: int
-    #: Every record between `start` and `end`, drafts included (`RecordRef.recorded`).
-    records: tuple[RecordRef, ...] = ()
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+def __getattr__(name: str):
+    if name in SCORING_NAMES:
+        from . import scoring
 
-    @property
-    def attendance_rate(self) -> Decimal | None:
-        """Present of listed, in per cent to one decimal (as the compliance pages show it)."""
-        return percent(self.attendance_present, self.attendance_listed)
-
-
-def scoring_figures(
-    units,
-    start: datetime.date,
-    end: datetime.date,
-    *,
-    with_dates: bool = True,
-    within: OrgUnit | None = None,
-) -> dict[int, ScoringFigures]:
-    """What evaluation's online rules read of each unit's ledger between two local dates (an
-    assessment period), by unit id: plain numbers, counted for all the units at once (the
-    queries of `compliance()`, whatever their number). A unit that is not a branch keeps no
-    ledger. `with_dates`: each template's figures name the dates of the meetings counted.
-    `within`: the units are the branches under this unit (`compliance`'s batch form)."""
-    units = list(units)
-    branches = [u for u in units if u.unit_type == UnitType.BRANCH]
-    span = Span(start, end)
-    figures = compliance(branches, span, with_dates=with_dates, within=within) if branches else {}
-    none = ScoringFigures((), 0, 0, 0, 0, start=start, end=end)
-    result = {}
-    for unit in units:
-        branch = figures.get(unit.pk)
-        result[unit.pk] = none if branch is None else _plain(branch, start, end)
-    return result
-
-
-def _plain(figures: BranchCompliance, start, end) -> ScoringFigures:
-    return ScoringFigures(
-        tuple(
-            TemplateFigures(r.kind, r.template.name, r.required, r.held, tuple(r.dates), r.records)
-            for r in figures.rows
-        ),
-        figures.attendance_listed,
-        figures.attendance_present,
-        figures.records_total,
-        figures.records_recorded,
-        figures.span_records,
-        start,
-        end,
-    )
-
-
-def for_scoring(unit: OrgUnit, start: datetime.date, end: datetime.date) -> ScoringFigures:
-    """One unit's `scoring_figures`, with the dates of the meetings counted."""
-    return scoring_figures([unit], start, end)[unit.pk]
+        return getattr(scoring, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -53,9 +53,19 @@ class Branches:
     prefix, as a hand-written statement would, instead of a list of 100,000 ids)."""
 
     ids: tuple = ()
-    under: str | None = None  # a unit's path
+    under: str | None = None  # a unit's path; "": a root's, so no filter (see `under_unit`)
+
+    @classmethod
+    def under_unit(cls, unit) -> "Branches":
+        """Every branch under `unit`. Under a root (the province) that is every row: the
+        counts then scan each table without joining the tree to test a path (as the
+        hand-written statement does); rows of another tree, if there were one, are counted
+        and never read — the folds read the branches they are given."""
+        return cls(under="" if unit.depth == 1 else unit.path)
 
     def q(self, field: str = "branch") -> Q:
+        if self.under == "":
+            return Q()
         if self.under is not None:
             return Q(**{f"{field}__path__startswith": self.under})
         return Q(**{f"{field}_id__in": self.ids})
@@ -114,8 +124,9 @@ def in_due_windows(windows, prefix="") -> Q:
     return due
 
 
-#: The outer grouping of `_summed`: per (branch, key, period), or per group too.
-SUMMED_BY = {False: "b, k, p", True: "b, k, g, p"}
+#: The outer grouping of `_summed`: per (branch, key, period), per group too, or per (branch,
+#: key) over all the periods (what a score reads: the capped counts added up).
+BY_PERIOD, BY_GROUP, IN_TOTAL = "b, k, p", "b, k, g, p", "b, k"
 
 
 def _summed(inner, columns: str) -> list[tuple]:
@@ -127,7 +138,7 @@ def _summed(inner, columns: str) -> list[tuple]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            # `columns` is one of SUMMED_BY's two constants; `sql` the ORM's, with its params
+            # `columns` is one of the three constants above; `sql` the ORM's, with its params
             f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608  # nosec B608
             params,
         )
@@ -146,11 +157,23 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
     `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
     id, key, party group id) instead — each group's own figures (党小组会)."""
-    columns = SUMMED_BY[per_group]
+    held = defaultdict(dict)
+    for *key, period, n in _held_rows(which, span, templates, BY_GROUP if per_group else BY_PERIOD):
+        held[tuple(key)][period] = int(n)
+    return held
+
+
+def held_totals(which: Branches, span: Span, templates) -> dict[tuple[int, str], int]:
+    """{(branch id, key): meetings counted, capped per frequency period, added up}: what
+    `held_per_period` counts, summed over the periods by the database (a score reads the
+    total, not each period; fewer rows over a quarter or a year)."""
+    return {(b, k): int(n) for b, k, n in _held_rows(which, span, templates, IN_TOTAL)}
+
+
+def _held_rows(which: Branches, span: Span, templates, columns: str) -> list[tuple]:
     windows = due_windows(span, templates)
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
-    held = defaultdict(dict)
     rows = []
     if meetings:
         rows += _summed(
@@ -191,9 +214,7 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
             .order_by(),
             columns,
         )
-    for *key, period, n in rows:
-        held[tuple(key)][period] = int(n)
-    return held
+    return rows
 
 
 @dataclass(frozen=True)
@@ -220,8 +241,9 @@ def records_behind(which: Branches, span: Span, templates) -> tuple[dict, dict]:
         .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
         .order_by("held_at", "pk")
     )
+    zone = timezone.get_current_timezone()  # `timezone.localdate`, its zone looked up once
     for pk, branch_id, key, name, status, held_at in rows:
-        ref = RecordRef(pk, timezone.localdate(held_at), name, status == RecordStatus.RECORDED)
+        ref = RecordRef(pk, held_at.astimezone(zone).date(), name, status == RecordStatus.RECORDED)
         if start <= held_at < end:
             in_span[branch_id].append(ref)
         window = windows.get(key)
