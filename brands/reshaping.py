@@ -28,9 +28,9 @@ from common.uploads import clean_image, store_all
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     Workflow,
+    chain_approval,
     chain_review,
     chain_version,
-    climb_chain,
     decision_telling_applicant,
     enter_chain,
 )
@@ -197,38 +197,29 @@ def _replace_brand(reshaping, actor, comment):
     reshaping.application = app
 
 
-def approve_reshaping(*, actor, pk, comment="", expected_version=None):
-    """Approve at the current level: on up the chain, or, after the last, the reshaping is
-    approved and replaces the brand's content (the brand's next revision)."""
-    decided_at = {}
+def _approved_by_province(reshaping):
+    reshaping.status = RS.APPROVED
+    reshaping.approved_at = timezone.now()
 
-    def before_save(reshaping, _t):
-        decided_at["level"] = reshaping.current_level
-        if climb_chain(reshaping, approval_chain(reshaping.unit)):
-            reshaping.status = RS.APPROVED
-            reshaping.approved_at = timezone.now()
 
-    def after_save(reshaping, _t, _from):
-        if reshaping.status == RS.APPROVED:
-            _replace_brand(reshaping, actor, comment)
-            title = _("品牌重塑“%(name)s”已获通过，品牌已更新") % {"name": reshaping}
-        else:
-            title = _("品牌重塑“%(name)s”已通过%(level)s审核") % {
-                "name": reshaping,
-                "level": decided_at["level"],
-            }
-            _notify_level(reshaping, comment)
-        notify([reshaping.applicant], title=title, body=comment, url=_link(reshaping))
+def _tell_approved(reshaping, level, comment, actor):
+    if reshaping.status == RS.APPROVED:
+        _replace_brand(reshaping, actor, comment)
+        title = _("品牌重塑“%(name)s”已获通过，品牌已更新") % {"name": reshaping}
+    else:
+        title = _("品牌重塑“%(name)s”已通过%(level)s审核") % {"name": reshaping, "level": level}
+        _notify_level(reshaping, comment)
+    notify([reshaping.applicant], title=title, body=comment, url=_link(reshaping))
 
-    return RESHAPING.apply(
-        pk,
-        "approve",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+
+approve_reshaping = chain_approval(
+    RESHAPING,
+    chain_of=lambda reshaping: approval_chain(reshaping.unit),
+    on_top=_approved_by_province,
+    tell=_tell_approved,
+)
+approve_reshaping.__doc__ = """Approve at the current level: on up the chain, or, after the
+last, the reshaping is approved and replaces the brand's content (the brand's next revision)."""
 
 
 #: Return (the holder edits and resubmits) or reject (the reshaping ends); the brand as

@@ -21,9 +21,10 @@ from workflow.transitions import (
     Transition,
     TransitionError,
     Workflow,
+    chain_approval,
     chain_review,
     chain_version,
-    climb_chain,
+    decision_telling_applicant,
     enter_chain,
 )
 
@@ -169,47 +170,38 @@ def submit_application(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def approve_application(*, actor, pk, comment="", expected_version=None):
-    """Approve at the current level: on to the next level of the chain, or, after the last
-    (the province), the brand is approved and enters implementation (实施推进)."""
-    decided_at = {}
+def _approved_by_province(app):
+    app.status = S.IMPLEMENTING
+    app.approved_at = timezone.now()
 
-    def before_save(app, _t):
-        decided_at["level"] = app.current_level
-        if climb_chain(app, approval_chain(app.unit)):
-            app.status = S.IMPLEMENTING
-            app.approved_at = timezone.now()
 
-    def after_save(app, _t, _from):
-        messages = []
-        if app.status == S.IMPLEMENTING:
-            title = _("品牌“%(name)s”已获批立项，进入实施推进阶段") % {"name": app}
-        else:
-            title = _("品牌“%(name)s”已通过%(level)s审核") % {
-                "name": app,
-                "level": decided_at["level"],
-            }
-            messages.append(
-                Message(
-                    reviewers_at(app.current_level),
-                    title=_("待审核：%(unit)s 品牌申报“%(name)s”")
-                    % {"unit": app.unit, "name": app},
-                    body=comment,
-                    url=_link(app),
-                )
+def _tell_approved(app, level, comment, _actor):
+    messages = []
+    if app.status == S.IMPLEMENTING:
+        title = _("品牌“%(name)s”已获批立项，进入实施推进阶段") % {"name": app}
+    else:
+        title = _("品牌“%(name)s”已通过%(level)s审核") % {"name": app, "level": level}
+        messages.append(
+            Message(
+                reviewers_at(app.current_level),
+                title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
+                body=comment,
+                url=_link(app),
             )
-        messages.append(Message([app.applicant], title=title, body=comment, url=_link(app)))
-        notify_all(messages)  # the next level and the applicant: one INSERT
+        )
+    messages.append(Message([app.applicant], title=title, body=comment, url=_link(app)))
+    notify_all(messages)  # the next level and the applicant: one INSERT
 
-    return WORKFLOW.apply(
-        pk,
-        Action.APPROVE,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+
+approve_application = chain_approval(
+    WORKFLOW,
+    chain_of=lambda app: approval_chain(app.unit),
+    on_top=_approved_by_province,
+    tell=_tell_approved,
+)
+approve_application.__doc__ = """Approve at the current level: on to the next level of the
+chain, or, after the last (the province), the brand is approved and enters implementation
+(实施推进)."""
 
 
 @dataclass(frozen=True)
@@ -248,47 +240,18 @@ def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]
     return decisions
 
 
-def return_application(*, actor, pk, comment="", expected_version=None):
-    """Return to the branch with a required comment; it edits and resubmits a new revision,
-    which comes back to the level that returned it."""
-
-    def after_save(app, _t, _from):
-        notify(
-            [app.applicant],
-            title=_("品牌“%(name)s”被退回修改") % {"name": app},
-            body=comment,
-            url=_link(app),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        Action.RETURN,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        after_save=after_save,
+def _decided(action, title):
+    return decision_telling_applicant(
+        WORKFLOW, action, title, subject=lambda app: {"name": app}, link=_link
     )
 
 
-def reject_application(*, actor, pk, comment="", expected_version=None):
-    """Reject with a required comment; the branch may file a new brand later."""
-
-    def after_save(app, _t, _from):
-        notify(
-            [app.applicant],
-            title=_("品牌“%(name)s”未获通过") % {"name": app},
-            body=comment,
-            url=_link(app),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        Action.REJECT,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        after_save=after_save,
-    )
+return_application = _decided(Action.RETURN, _lazy("品牌“%(name)s”被退回修改"))
+return_application.__doc__ = """Return to the branch with a required comment; it edits and
+resubmits a new revision, which comes back to the level that returned it."""
+reject_application = _decided(Action.REJECT, _lazy("品牌“%(name)s”未获通过"))
+reject_application.__doc__ = """Reject with a required comment; the branch may file a new brand
+later."""
 
 
 def request_acceptance(*, actor, pk, comment="", expected_version=None):

@@ -19,9 +19,9 @@ from workflow.transitions import (
     AlreadyHandled,
     Transition,
     Workflow,
+    chain_approval,
     chain_review,
     chain_version,
-    climb_chain,
     decision_telling_applicant,
     enter_chain,
 )
@@ -263,48 +263,40 @@ def submit_candidacy(*, actor, pk, comment="", expected_version=None, now=None):
     )
 
 
-def approve_candidacy(*, actor, pk, comment="", expected_version=None):
-    """Approve at the current level: on up the chain, or after the province the candidacy is
-    accepted onto the candidate list (入围)."""
-    decided = {}
+def _accepted_by_province(candidacy):
+    candidacy.status = S.ACCEPTED
+    candidacy.accepted_at = timezone.now()
 
-    def before_save(candidacy, _t):
-        decided["level"] = candidacy.current_level
-        if climb_chain(candidacy, approval_chain(candidacy.unit)):
-            candidacy.status = S.ACCEPTED
-            candidacy.accepted_at = timezone.now()
 
-    def after_save(candidacy, _t, _from):
-        messages = []
-        if candidacy.status == S.ACCEPTED:
-            title = _("%(unit)s 旗舰品牌申报已通过审核，入围候选名单") % {"unit": candidacy.unit}
-        else:
-            title = _("%(unit)s 旗舰品牌申报已通过%(level)s审核") % {
-                "unit": candidacy.unit,
-                "level": decided["level"],
-            }
-            messages.append(
-                Message(
-                    reviewers_at(candidacy.current_level),
-                    title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
-                    body=comment,
-                    url=_link(candidacy),
-                )
-            )
+def _tell_approved(candidacy, level, comment, _actor):
+    messages = []
+    if candidacy.status == S.ACCEPTED:
+        title = _("%(unit)s 旗舰品牌申报已通过审核，入围候选名单") % {"unit": candidacy.unit}
+    else:
+        title = _("%(unit)s 旗舰品牌申报已通过%(level)s审核") % {
+            "unit": candidacy.unit,
+            "level": level,
+        }
         messages.append(
-            Message([candidacy.applicant], title=title, body=comment, url=_link(candidacy))
+            Message(
+                reviewers_at(candidacy.current_level),
+                title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
+                body=comment,
+                url=_link(candidacy),
+            )
         )
-        notify_all(messages)  # the next level and the applicant: one INSERT
+    messages.append(Message([candidacy.applicant], title=title, body=comment, url=_link(candidacy)))
+    notify_all(messages)  # the next level and the applicant: one INSERT
 
-    return WORKFLOW.apply(
-        pk,
-        "approve",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+
+approve_candidacy = chain_approval(
+    WORKFLOW,
+    chain_of=lambda candidacy: approval_chain(candidacy.unit),
+    on_top=_accepted_by_province,
+    tell=_tell_approved,
+)
+approve_candidacy.__doc__ = """Approve at the current level: on up the chain, or after the
+province the candidacy is accepted onto the candidate list (入围)."""
 
 
 def _decided(action, title):
