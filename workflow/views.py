@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -147,6 +148,21 @@ def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_mess
         messages.info(request, _("内容已保存为草稿。"))
         return redirect(edit_url)
     return redirect(done_url)
+
+
+def submit_after_saving(request, workflow, submit, obj, *, edit: str, done: str, done_message):
+    """`save_then_submit` for the draft `obj` of `workflow` a form has just saved: `submit` (a
+    decision service: actor, pk, expected_version) at the version the save left it, so a change
+    by someone else in between is refused as already handled; `edit` and `done` are the URL
+    names of its form and its page."""
+    version = workflow.version_of(obj)
+    return save_then_submit(
+        request,
+        lambda: submit(actor=request.user, pk=obj.pk, expected_version=version),
+        edit_url=reverse(edit, args=[obj.pk]),
+        done_url=reverse(done, args=[obj.pk]),
+        done_message=done_message,
+    )
 
 
 def found_or_404(request, fetch: Callable, pk, perm: str, *, checked_on: Callable | None = None):
