@@ -137,6 +137,39 @@ def perform_action(request, actions: dict, action: str, pk: int, *, form_class, 
     return redirect(back)
 
 
+def decision_view(actions: dict, *, fetch: Callable, back: str, form_class):
+    """The POST view `act(request, pk, action)` of a detail page's decisions: the object as
+    `fetch(request, pk)` gives it to the user (404/403 as on its page), then `perform_action`
+    with `actions`, back to the page (`back`: its URL name, taking the object's pk)."""
+
+    @login_required
+    @require_POST
+    def act(request, pk, action):
+        obj = fetch(request, pk)
+        page = reverse(back, args=[obj.pk])
+        return perform_action(request, actions, action, obj.pk, form_class=form_class, back=page)
+
+    act.__doc__ = "Perform one workflow action; refusals come back as a clear message."
+    return act
+
+
+def decide_on_form(request, form, call: Callable, *, success: str, done: str, back: str, **kwargs):
+    """A decision form (a comment and the version the actor saw, besides what `kwargs` take
+    from it) posted and valid: `call(actor=…, comment=…, expected_version=…, **kwargs)`; on
+    success to `done` with `success` said, a refusal back to `back` with the reason."""
+    data = form.cleaned_data
+    outcome = attempt(
+        request,
+        call,
+        actor=request.user,
+        comment=data["comment"],
+        expected_version=data["expected_version"],
+        success=success,
+        **kwargs,
+    )
+    return redirect(done if outcome else back)
+
+
 def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_message: str):
     """After a form saved its draft: back to the form, or, when the "submit" button was the
     one pressed, `submit()` and on to `done_url`. A refused submission keeps the draft and says

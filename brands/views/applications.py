@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +13,7 @@ from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, perform_action
+from workflow.views import attempt, decision_view
 
 from .. import services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
@@ -199,13 +198,7 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    """Perform one workflow action; refusals come back as a clear message."""
-    app = _application(request, pk)
-    back = reverse("brands:detail", args=[app.pk])
-    return perform_action(request, ACTIONS, action, app.pk, form_class=DecisionForm, back=back)
+act = decision_view(ACTIONS, fetch=_application, back="brands:detail", form_class=DecisionForm)
 
 
 @login_required

@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.selectors import approval_chain
 from common.uploads import image_response
 from workflow.selectors import timeline
-from workflow.views import attempt, found_or_404, perform_action
+from workflow.views import attempt, decision_view, found_or_404
 
 from .. import reshaping as services
 from ..forms import DecisionForm, ReshapingForm, StartReshapingForm
@@ -101,14 +100,7 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    reshaping = _reshaping(request, pk)
-    back = reverse("brands:reshaping", args=[reshaping.pk])
-    return perform_action(
-        request, ACTIONS, action, reshaping.pk, form_class=DecisionForm, back=back
-    )
+act = decision_view(ACTIONS, fetch=_reshaping, back="brands:reshaping", form_class=DecisionForm)
 
 
 @login_required

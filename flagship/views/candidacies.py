@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +11,7 @@ from brands.selectors.applications import recent_activities
 from common.uploads import document_response, uploaded_message
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, perform_action, submit_after_saving
+from workflow.views import attempt, decision_view, submit_after_saving
 
 from ..eligibility import check_eligibility
 from ..forms import (
@@ -209,15 +208,9 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    """Perform one workflow action; refusals come back as a clear message."""
-    candidacy = get_candidacy(request, pk)
-    back = reverse("flagship:candidacy", args=[candidacy.pk])
-    return perform_action(
-        request, ACTIONS, action, candidacy.pk, form_class=DecisionForm, back=back
-    )
+act = decision_view(
+    ACTIONS, fetch=get_candidacy, back="flagship:candidacy", form_class=DecisionForm
+)
 
 
 @login_required
