@@ -15,7 +15,7 @@ alone (at most one reshaping is live per brand, a unique constraint), so none wa
 other in reverse.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +30,11 @@ from workflow.transitions import (
     Workflow,
     chain_approval,
     chain_review,
+    chain_submission,
     chain_version,
     decision_telling_applicant,
-    enter_chain,
+    require_complete,
+    submitted_revision,
 )
 
 from .models import (
@@ -139,37 +141,20 @@ def _notify_level(reshaping, body=""):
     )
 
 
-def submit_reshaping(*, actor, pk, comment="", expected_version=None):
-    """Submit a draft or returned reshaping: complete content, frozen as its next revision,
-    to the first level of the brand's chain (a resubmission to the level that returned it)."""
+def _complete(reshaping, _actor):
+    require_complete(missing_elements(reshaping))
 
-    def before_save(reshaping, _t):
-        missing = missing_elements(reshaping)
-        if missing:
-            raise ValidationError(
-                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
-            )
-        enter_chain(
-            reshaping,
-            approval_chain(reshaping.unit),
-            snapshot=content_of(reshaping),
-            actor=actor,
-        )
 
-    def after_save(reshaping, _t, _from):
-        _notify_level(
-            reshaping, _("第 %(n)d 版已提交，请审核。") % {"n": reshaping.revision_number}
-        )
-
-    return RESHAPING.apply(
-        pk,
-        "submit",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+submit_reshaping = chain_submission(
+    RESHAPING,
+    prepare=_complete,
+    chain_of=lambda reshaping: approval_chain(reshaping.unit),
+    snapshot=content_of,
+    tell=lambda reshaping, _comment: _notify_level(reshaping, submitted_revision(reshaping)),
+)
+submit_reshaping.__doc__ = """Submit a draft or returned reshaping: complete content, frozen
+as its next revision, to the first level of the brand's chain (a resubmission to the level
+that returned it)."""
 
 
 def _replace_brand(reshaping, actor, comment):

@@ -23,9 +23,12 @@ from workflow.transitions import (
     Workflow,
     chain_approval,
     chain_review,
+    chain_submission,
     chain_version,
     decision_telling_applicant,
-    enter_chain,
+    require_complete,
+    submitted_revision,
+    telling,
 )
 
 from . import cache
@@ -138,36 +141,26 @@ def snapshot(app: BrandApplication) -> dict:
     return data
 
 
-def submit_application(*, actor, pk, comment="", expected_version=None):
-    """Submit a draft or a returned application. Everything must be complete; the content is
-    frozen as a new revision; a first submission goes to the first level of the approval
-    chain, a resubmission back to the level that returned it."""
+def _complete(app, _actor):
+    require_complete(missing_elements(app))
 
-    def before_save(app, _t):
-        missing = missing_elements(app)
-        if missing:
-            raise ValidationError(
-                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
-            )
-        enter_chain(app, approval_chain(app.unit), snapshot=snapshot(app), actor=actor)
 
-    def after_save(app, _t, _from):
-        notify(
-            reviewers_at(app.current_level),
-            title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
-            body=_("第 %(n)d 版已提交，请审核。") % {"n": app.revision_number},
-            url=_link(app),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        Action.SUBMIT,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+submit_application = chain_submission(
+    WORKFLOW,
+    prepare=_complete,
+    chain_of=lambda app: approval_chain(app.unit),
+    snapshot=snapshot,
+    tell=telling(
+        lambda app: reviewers_at(app.current_level),
+        _lazy("待审核：%(unit)s 品牌申报“%(name)s”"),
+        subject=lambda app: {"unit": app.unit, "name": app},
+        link=_link,
+        body=submitted_revision,
+    ),
+)
+submit_application.__doc__ = """Submit a draft or a returned application. Everything must be
+complete; the content is frozen as a new revision; a first submission goes to the first level
+of the approval chain, a resubmission back to the level that returned it."""
 
 
 def _approved_by_province(app):

@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -239,6 +240,32 @@ def decision_telling_applicant(workflow: "Workflow", name: str, title, *, subjec
     rejection, in every chain-reviewed app."""
     applicant = telling(lambda obj: [obj.applicant], title, subject=subject, link=link)
     return decision(workflow, name, tell=applicant)
+
+
+def require_complete(missing: list) -> None:
+    """Refuse a submission (a ValidationError naming them) while `missing` lists elements."""
+    if missing:
+        raise ValidationError(_("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)})
+
+
+def submitted_revision(obj) -> str:
+    """The body that tells a reviewer which revision now waits for them."""
+    return _("第 %(n)d 版已提交，请审核。") % {"n": obj.revision_number}
+
+
+def chain_submission(
+    workflow: "Workflow", *, prepare: Callable, chain_of: Callable, snapshot: Callable, tell
+):
+    """The "submit" decision of a chain-reviewed object (see `decision`): `prepare(obj, actor)`
+    checks it may go (`require_complete`, windows…) and freezes what else it must; then it
+    enters the chain `chain_of(obj)` with `snapshot(obj)` as its next revision (`enter_chain`),
+    and `tell(obj, comment)` tells the reviewers at the level it now waits at."""
+
+    def before(obj, actor):
+        prepare(obj, actor)
+        enter_chain(obj, chain_of(obj), snapshot=snapshot(obj), actor=actor)
+
+    return decision(workflow, "submit", prepare=before, tell=tell)
 
 
 def chain_approval(workflow: "Workflow", *, chain_of: Callable, on_top: Callable, tell: Callable):
