@@ -16,7 +16,7 @@ from branches.models import UnitType
 from branches.selectors import approval_chain
 from common.errors import DomainError, error_text
 from common.uploads import clean_image, save_document, store_all
-from workflow.services import Message, notify, notify_all, record_audit
+from workflow.services import notify, record_audit
 from workflow.transitions import (
     Transition,
     TransitionError,
@@ -29,6 +29,7 @@ from workflow.transitions import (
     require_complete,
     submitted_revision,
     telling,
+    telling_approval,
 )
 
 from . import cache
@@ -168,29 +169,21 @@ def _approved_by_province(app):
     app.approved_at = timezone.now()
 
 
-def _tell_approved(app, level, comment, _actor):
-    messages = []
-    if app.status == S.IMPLEMENTING:
-        title = _("品牌“%(name)s”已获批立项，进入实施推进阶段") % {"name": app}
-    else:
-        title = _("品牌“%(name)s”已通过%(level)s审核") % {"name": app, "level": level}
-        messages.append(
-            Message(
-                reviewers_at(app.current_level),
-                title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
-                body=comment,
-                url=_link(app),
-            )
-        )
-    messages.append(Message([app.applicant], title=title, body=comment, url=_link(app)))
-    notify_all(messages)  # the next level and the applicant: one INSERT
-
-
 approve_application = chain_approval(
     WORKFLOW,
     chain_of=lambda app: approval_chain(app.unit),
     on_top=_approved_by_province,
-    tell=_tell_approved,
+    tell=telling_approval(
+        done=lambda app: app.status == S.IMPLEMENTING,
+        reviewers=lambda app: reviewers_at(app.current_level),
+        titles={
+            "done": _lazy("品牌“%(name)s”已获批立项，进入实施推进阶段"),
+            "level": _lazy("品牌“%(name)s”已通过%(level)s审核"),
+            "next": _lazy("待审核：%(unit)s 品牌申报“%(name)s”"),
+        },
+        subject=lambda app: {"name": app, "unit": app.unit},
+        link=_link,
+    ),
 )
 approve_application.__doc__ = """Approve at the current level: on to the next level of the
 chain, or, after the last (the province), the brand is approved and enters implementation

@@ -242,6 +242,34 @@ def decision_telling_applicant(workflow: "Workflow", name: str, title, *, subjec
     return decision(workflow, name, tell=applicant)
 
 
+def telling_approval(
+    *, done: Callable, reviewers: Callable, titles: dict, subject: Callable, link: Callable
+):
+    """A `tell` for `chain_approval`: the applicant hears that the object passed the whole
+    chain (`titles["done"]`, when `done(obj)`) or a level (`titles["level"]`, with the
+    level's name); while it climbs, `reviewers(obj)` at its next level are asked to review
+    (`titles["next"]`). The titles are lazy messages formatted with `subject(obj)`; the
+    comment is every body; one `notify_all`."""
+    from .services import Message, notify_all
+
+    def tell(obj, level, comment, _actor):
+        values = {**subject(obj), "level": level}
+        messages = []
+        if done(obj):
+            title = str(titles["done"]) % values
+        else:
+            title = str(titles["level"]) % values
+            messages.append(
+                Message(
+                    reviewers(obj), title=str(titles["next"]) % values, body=comment, url=link(obj)
+                )
+            )
+        messages.append(Message([obj.applicant], title=title, body=comment, url=link(obj)))
+        notify_all(messages)  # the next level and the applicant: one INSERT
+
+    return tell
+
+
 def require_complete(missing: list) -> None:
     """Refuse a submission (a ValidationError naming them) while `missing` lists elements."""
     if missing:

@@ -14,7 +14,7 @@ from branches.access import reviewers_at
 from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
 from common.uploads import save_document
-from workflow.services import Message, notify_all, record_audit
+from workflow.services import record_audit
 from workflow.transitions import (
     AlreadyHandled,
     Transition,
@@ -27,6 +27,7 @@ from workflow.transitions import (
     require_complete,
     submitted_revision,
     telling,
+    telling_approval,
 )
 
 from ..eligibility import check_eligibility
@@ -262,32 +263,21 @@ def _accepted_by_province(candidacy):
     candidacy.accepted_at = timezone.now()
 
 
-def _tell_approved(candidacy, level, comment, _actor):
-    messages = []
-    if candidacy.status == S.ACCEPTED:
-        title = _("%(unit)s 旗舰品牌申报已通过审核，入围候选名单") % {"unit": candidacy.unit}
-    else:
-        title = _("%(unit)s 旗舰品牌申报已通过%(level)s审核") % {
-            "unit": candidacy.unit,
-            "level": level,
-        }
-        messages.append(
-            Message(
-                reviewers_at(candidacy.current_level),
-                title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
-                body=comment,
-                url=_link(candidacy),
-            )
-        )
-    messages.append(Message([candidacy.applicant], title=title, body=comment, url=_link(candidacy)))
-    notify_all(messages)  # the next level and the applicant: one INSERT
-
-
 approve_candidacy = chain_approval(
     WORKFLOW,
     chain_of=lambda candidacy: approval_chain(candidacy.unit),
     on_top=_accepted_by_province,
-    tell=_tell_approved,
+    tell=telling_approval(
+        done=lambda candidacy: candidacy.status == S.ACCEPTED,
+        reviewers=lambda candidacy: reviewers_at(candidacy.current_level),
+        titles={
+            "done": _lazy("%(unit)s 旗舰品牌申报已通过审核，入围候选名单"),
+            "level": _lazy("%(unit)s 旗舰品牌申报已通过%(level)s审核"),
+            "next": _lazy("待审核：%(unit)s 旗舰品牌申报"),
+        },
+        subject=lambda candidacy: {"unit": candidacy.unit},
+        link=_link,
+    ),
 )
 approve_candidacy.__doc__ = """Approve at the current level: on up the chain, or after the
 province the candidacy is accepted onto the candidate list (入围)."""
