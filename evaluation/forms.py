@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory, OrgUnit, Region
 from common.formats import points
+from common.forms import FilterForm
 from common.uploads import safe_display_name
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
@@ -238,13 +239,6 @@ class RescheduleForm(forms.ModelForm):
         fields = ["name", "opens_on", "closes_on"]
         widgets = {"opens_on": DATE, "closes_on": DATE}
         help_texts = {"closes_on": _("延长截止日期后，未提交的支部可以继续填报。")}
-
-
-class FilterForm(forms.Form):
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class PeriodFilterForm(FilterForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.formats import points
+from common.forms import CommitteeFilterForm
 
 from .models import CandidacyStatus, CriterionSource, FlagshipCycle
 from .services.cycle import CONFIG_FIELDS
@@ -278,20 +279,9 @@ class ObligationForm(forms.Form):
     )
 
 
-class CandidacyFilterForm(forms.Form):
+class CandidacyFilterForm(CommitteeFilterForm):
     q = forms.CharField(label=_("支部或品牌名称"), required=False, max_length=60)
-    city = forms.ModelChoiceField(
-        label=_("市/直属党委"), required=False, queryset=None, empty_label=_("全部")
-    )
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), *CandidacyStatus.choices]
     )
-
-    def __init__(self, *args, committees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = committees
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+    field_order = ["q", "city"]
