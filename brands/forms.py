@@ -81,16 +81,6 @@ class AttachmentForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("审核意见"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
-
-
 class BrandFilterForm(CommitteeFilterForm):
     """The filters a list of brands offers (the applications, the showcase)."""
 

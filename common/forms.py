@@ -24,3 +24,28 @@ class CommitteeFilterForm(FilterForm):
     def __init__(self, *args, committees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = committees
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's "Uploading multiple files"); cleans to a list,
+    each file cleaned as a FileField cleans one. Optional unless `required=True` (then at least
+    one file)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(d, initial) for d in data if d]
+        else:
+            files = [single(data, initial)] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files

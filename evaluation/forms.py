@@ -8,6 +8,7 @@ from branches.models import BranchCategory, OrgUnit, Region
 from common.formats import points
 from common.forms import FilterForm
 from common.uploads import safe_display_name
+from workflow import forms as workflow_forms
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
 from .selectors.tables import published_versions
@@ -176,11 +177,9 @@ class ReviewForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+class DecisionForm(workflow_forms.DecisionForm):
+    comment_label = _("意见")
+    comment_rows = 2
 
 
 class PeriodForm(forms.ModelForm):

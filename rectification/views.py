@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 from common.pagination import paginate
 from common.uploads import document_response
 from evaluation.selectors.published import weakest_items
+from workflow.forms import DecisionForm
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError
 from workflow.views import attempt, decision_view, found_or_404, refusal_on_form
 
 from . import services
-from .forms import DecisionForm, PlanFilterForm, PlanForm, ReportForm
+from .forms import PlanFilterForm, PlanForm, ReportForm
 from .models import EDITABLE, PlanEvidence, PlanStatus
 from .selectors import plans as selectors
 

@@ -11,12 +11,13 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
+from workflow.forms import DecisionForm
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, decision_view
 
 from .. import services
-from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
+from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm
 from ..models import LIVE_RESHAPING_STATUSES, Attachment, BrandApplication, Revision, Status
 from ..selectors import applications as selectors
 from ..selectors import reshaping as reshaping_selectors

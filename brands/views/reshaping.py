@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from branches.selectors import approval_chain
 from common.uploads import image_response
+from workflow.forms import DecisionForm
 from workflow.selectors import timeline
 from workflow.views import attempt, decision_view, found_or_404
 
 from .. import reshaping as services
-from ..forms import DecisionForm, ReshapingForm, StartReshapingForm
+from ..forms import ReshapingForm, StartReshapingForm
 from ..models import BrandApplication, ReshapingRevision
 from ..selectors import applications as application_selectors
 from ..selectors import reshaping as selectors
