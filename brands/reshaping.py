@@ -33,7 +33,6 @@ from workflow.transitions import (
     chain_submission,
     chain_version,
     decision_telling_applicant,
-    require_complete,
     submitted_revision,
 )
 
@@ -43,7 +42,7 @@ from .models import (
     Reshaping,
     ReshapingStatus,
 )
-from .services import CONTENT_FIELDS, BrandError, missing_elements
+from .services import CONTENT_FIELDS, BrandError, require_elements
 
 RS = ReshapingStatus
 RESHAPING = Workflow(
@@ -141,13 +140,9 @@ def _notify_level(reshaping, body=""):
     )
 
 
-def _complete(reshaping, _actor):
-    require_complete(missing_elements(reshaping))
-
-
 submit_reshaping = chain_submission(
     RESHAPING,
-    prepare=_complete,
+    prepare=require_elements,
     chain_of=lambda reshaping: approval_chain(reshaping.unit),
     snapshot=content_of,
     tell=lambda reshaping, _comment: _notify_level(reshaping, submitted_revision(reshaping)),

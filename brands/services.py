@@ -142,13 +142,15 @@ def snapshot(app: BrandApplication) -> dict:
     return data
 
 
-def _complete(app, _actor):
-    require_complete(missing_elements(app))
+def require_elements(brand, _actor=None) -> None:
+    """A brand's content (an application's or a reshaping's) goes to review only with every
+    element filled in (`missing_elements`)."""
+    require_complete(missing_elements(brand))
 
 
 submit_application = chain_submission(
     WORKFLOW,
-    prepare=_complete,
+    prepare=require_elements,
     chain_of=lambda app: approval_chain(app.unit),
     snapshot=snapshot,
     tell=telling(
