@@ -3,9 +3,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory
+from common.forms import CommitteeFilterForm
 from common.uploads import LOGO_MAX_BYTES
 
-from .models import BrandApplication, BrandType, Reshaping, Status
+from .models import BrandApplication, BrandType, Level, Reshaping, Status
 
 
 class BrandApplicationForm(forms.ModelForm):
@@ -80,27 +81,20 @@ class AttachmentForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("审核意见"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+class BrandFilterForm(CommitteeFilterForm):
+    """The filters a list of brands offers (the applications, the showcase)."""
 
-
-class ApplicationFilterForm(forms.Form):
     q = forms.CharField(label=_("品牌或支部名称"), required=False, max_length=60)
-    city = forms.ModelChoiceField(
-        label=_("市/直属党委"), required=False, queryset=None, empty_label=_("全部")
-    )
     category = forms.ChoiceField(
         label=_("支部类别"), required=False, choices=[("", _("全部")), *BranchCategory.choices]
     )
     brand_type = forms.ChoiceField(
         label=_("创建类型"), required=False, choices=[("", _("全部")), *BrandType.choices]
     )
+    field_order = ["q", "city", "category", "brand_type"]
+
+
+class ApplicationFilterForm(BrandFilterForm):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices]
     )
@@ -108,11 +102,8 @@ class ApplicationFilterForm(forms.Form):
         label=_("等待天数≥"), required=False, min_value=0, max_value=3650
     )
 
-    def __init__(self, *args, committees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = committees
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+class ShowcaseFilterForm(BrandFilterForm):
+    level = forms.ChoiceField(
+        label=_("品牌级别"), required=False, choices=[("", _("全部")), *Level.choices]
+    )

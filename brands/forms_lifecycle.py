@@ -8,32 +8,12 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField, MultipleFileInput
+
 from .lifecycle import MAX_PHOTOS, current_period, recent_periods
 from .models import BrandActivity, MediaPublication, Pairing, ShineRecord
 
 TEXT_MAX_LENGTH = 5000
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; cleans to a list (Django's "Uploading multiple files")."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single_file_clean = super().clean
-        if isinstance(data, list | tuple):
-            files = [single_file_clean(d, initial) for d in data if d]
-        else:
-            files = [single_file_clean(data, initial)] if data else []
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return files
 
 
 class DateInput(forms.DateInput):

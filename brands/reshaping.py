@@ -15,7 +15,7 @@ alone (at most one reshaping is live per brand, a unique constraint), so none wa
 other in reverse.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +28,12 @@ from common.uploads import clean_image, store_all
 from workflow.services import notify, record_audit
 from workflow.transitions import (
     Workflow,
+    chain_approval,
     chain_review,
+    chain_submission,
     chain_version,
-    climb_chain,
     decision_telling_applicant,
-    enter_chain,
+    submitted_revision,
 )
 
 from .models import (
@@ -41,7 +42,7 @@ from .models import (
     Reshaping,
     ReshapingStatus,
 )
-from .services import CONTENT_FIELDS, BrandError, missing_elements
+from .services import CONTENT_FIELDS, BrandError, require_elements
 
 RS = ReshapingStatus
 RESHAPING = Workflow(
@@ -139,37 +140,16 @@ def _notify_level(reshaping, body=""):
     )
 
 
-def submit_reshaping(*, actor, pk, comment="", expected_version=None):
-    """Submit a draft or returned reshaping: complete content, frozen as its next revision,
-    to the first level of the brand's chain (a resubmission to the level that returned it)."""
-
-    def before_save(reshaping, _t):
-        missing = missing_elements(reshaping)
-        if missing:
-            raise ValidationError(
-                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
-            )
-        enter_chain(
-            reshaping,
-            approval_chain(reshaping.unit),
-            snapshot=content_of(reshaping),
-            actor=actor,
-        )
-
-    def after_save(reshaping, _t, _from):
-        _notify_level(
-            reshaping, _("第 %(n)d 版已提交，请审核。") % {"n": reshaping.revision_number}
-        )
-
-    return RESHAPING.apply(
-        pk,
-        "submit",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+submit_reshaping = chain_submission(
+    RESHAPING,
+    prepare=require_elements,
+    chain_of=lambda reshaping: approval_chain(reshaping.unit),
+    snapshot=content_of,
+    tell=lambda reshaping, _comment: _notify_level(reshaping, submitted_revision(reshaping)),
+)
+submit_reshaping.__doc__ = """Submit a draft or returned reshaping: complete content, frozen
+as its next revision, to the first level of the brand's chain (a resubmission to the level
+that returned it)."""
 
 
 def _replace_brand(reshaping, actor, comment):
@@ -197,38 +177,29 @@ def _replace_brand(reshaping, actor, comment):
     reshaping.application = app
 
 
-def approve_reshaping(*, actor, pk, comment="", expected_version=None):
-    """Approve at the current level: on up the chain, or, after the last, the reshaping is
-    approved and replaces the brand's content (the brand's next revision)."""
-    decided_at = {}
+def _approved_by_province(reshaping):
+    reshaping.status = RS.APPROVED
+    reshaping.approved_at = timezone.now()
 
-    def before_save(reshaping, _t):
-        decided_at["level"] = reshaping.current_level
-        if climb_chain(reshaping, approval_chain(reshaping.unit)):
-            reshaping.status = RS.APPROVED
-            reshaping.approved_at = timezone.now()
 
-    def after_save(reshaping, _t, _from):
-        if reshaping.status == RS.APPROVED:
-            _replace_brand(reshaping, actor, comment)
-            title = _("品牌重塑“%(name)s”已获通过，品牌已更新") % {"name": reshaping}
-        else:
-            title = _("品牌重塑“%(name)s”已通过%(level)s审核") % {
-                "name": reshaping,
-                "level": decided_at["level"],
-            }
-            _notify_level(reshaping, comment)
-        notify([reshaping.applicant], title=title, body=comment, url=_link(reshaping))
+def _tell_approved(reshaping, level, comment, actor):
+    if reshaping.status == RS.APPROVED:
+        _replace_brand(reshaping, actor, comment)
+        title = _("品牌重塑“%(name)s”已获通过，品牌已更新") % {"name": reshaping}
+    else:
+        title = _("品牌重塑“%(name)s”已通过%(level)s审核") % {"name": reshaping, "level": level}
+        _notify_level(reshaping, comment)
+    notify([reshaping.applicant], title=title, body=comment, url=_link(reshaping))
 
-    return RESHAPING.apply(
-        pk,
-        "approve",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+
+approve_reshaping = chain_approval(
+    RESHAPING,
+    chain_of=lambda reshaping: approval_chain(reshaping.unit),
+    on_top=_approved_by_province,
+    tell=_tell_approved,
+)
+approve_reshaping.__doc__ = """Approve at the current level: on up the chain, or, after the
+last, the reshaping is approved and replaces the brand's content (the brand's next revision)."""
 
 
 #: Return (the holder edits and resubmits) or reject (the reshaping ends); the brand as

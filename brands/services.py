@@ -16,15 +16,20 @@ from branches.models import UnitType
 from branches.selectors import approval_chain
 from common.errors import DomainError, error_text
 from common.uploads import clean_image, save_document, store_all
-from workflow.services import Message, notify, notify_all, record_audit
+from workflow.services import notify, record_audit
 from workflow.transitions import (
     Transition,
     TransitionError,
     Workflow,
+    chain_approval,
     chain_review,
+    chain_submission,
     chain_version,
-    climb_chain,
-    enter_chain,
+    decision_telling_applicant,
+    require_complete,
+    submitted_revision,
+    telling,
+    telling_approval,
 )
 
 from . import cache
@@ -137,79 +142,54 @@ def snapshot(app: BrandApplication) -> dict:
     return data
 
 
-def submit_application(*, actor, pk, comment="", expected_version=None):
-    """Submit a draft or a returned application. Everything must be complete; the content is
-    frozen as a new revision; a first submission goes to the first level of the approval
-    chain, a resubmission back to the level that returned it."""
-
-    def before_save(app, _t):
-        missing = missing_elements(app)
-        if missing:
-            raise ValidationError(
-                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
-            )
-        enter_chain(app, approval_chain(app.unit), snapshot=snapshot(app), actor=actor)
-
-    def after_save(app, _t, _from):
-        notify(
-            reviewers_at(app.current_level),
-            title=_("待审核：%(unit)s 品牌申报“%(name)s”") % {"unit": app.unit, "name": app},
-            body=_("第 %(n)d 版已提交，请审核。") % {"n": app.revision_number},
-            url=_link(app),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        Action.SUBMIT,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+def require_elements(brand, _actor=None) -> None:
+    """A brand's content (an application's or a reshaping's) goes to review only with every
+    element filled in (`missing_elements`)."""
+    require_complete(missing_elements(brand))
 
 
-def approve_application(*, actor, pk, comment="", expected_version=None):
-    """Approve at the current level: on to the next level of the chain, or, after the last
-    (the province), the brand is approved and enters implementation (实施推进)."""
-    decided_at = {}
+submit_application = chain_submission(
+    WORKFLOW,
+    prepare=require_elements,
+    chain_of=lambda app: approval_chain(app.unit),
+    snapshot=snapshot,
+    tell=telling(
+        lambda app: reviewers_at(app.current_level),
+        _lazy("待审核：%(unit)s 品牌申报“%(name)s”"),
+        subject=lambda app: {"unit": app.unit, "name": app},
+        link=_link,
+        body=submitted_revision,
+    ),
+)
+submit_application.__doc__ = """Submit a draft or a returned application. Everything must be
+complete; the content is frozen as a new revision; a first submission goes to the first level
+of the approval chain, a resubmission back to the level that returned it."""
 
-    def before_save(app, _t):
-        decided_at["level"] = app.current_level
-        if climb_chain(app, approval_chain(app.unit)):
-            app.status = S.IMPLEMENTING
-            app.approved_at = timezone.now()
 
-    def after_save(app, _t, _from):
-        messages = []
-        if app.status == S.IMPLEMENTING:
-            title = _("品牌“%(name)s”已获批立项，进入实施推进阶段") % {"name": app}
-        else:
-            title = _("品牌“%(name)s”已通过%(level)s审核") % {
-                "name": app,
-                "level": decided_at["level"],
-            }
-            messages.append(
-                Message(
-                    reviewers_at(app.current_level),
-                    title=_("待审核：%(unit)s 品牌申报“%(name)s”")
-                    % {"unit": app.unit, "name": app},
-                    body=comment,
-                    url=_link(app),
-                )
-            )
-        messages.append(Message([app.applicant], title=title, body=comment, url=_link(app)))
-        notify_all(messages)  # the next level and the applicant: one INSERT
+def _approved_by_province(app):
+    app.status = S.IMPLEMENTING
+    app.approved_at = timezone.now()
 
-    return WORKFLOW.apply(
-        pk,
-        Action.APPROVE,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+
+approve_application = chain_approval(
+    WORKFLOW,
+    chain_of=lambda app: approval_chain(app.unit),
+    on_top=_approved_by_province,
+    tell=telling_approval(
+        done=lambda app: app.status == S.IMPLEMENTING,
+        reviewers=lambda app: reviewers_at(app.current_level),
+        titles={
+            "done": _lazy("品牌“%(name)s”已获批立项，进入实施推进阶段"),
+            "level": _lazy("品牌“%(name)s”已通过%(level)s审核"),
+            "next": _lazy("待审核：%(unit)s 品牌申报“%(name)s”"),
+        },
+        subject=lambda app: {"name": app, "unit": app.unit},
+        link=_link,
+    ),
+)
+approve_application.__doc__ = """Approve at the current level: on to the next level of the
+chain, or, after the last (the province), the brand is approved and enters implementation
+(实施推进)."""
 
 
 @dataclass(frozen=True)
@@ -248,47 +228,18 @@ def approve_applications(*, actor, seen: dict, comment="") -> list[ItemDecision]
     return decisions
 
 
-def return_application(*, actor, pk, comment="", expected_version=None):
-    """Return to the branch with a required comment; it edits and resubmits a new revision,
-    which comes back to the level that returned it."""
-
-    def after_save(app, _t, _from):
-        notify(
-            [app.applicant],
-            title=_("品牌“%(name)s”被退回修改") % {"name": app},
-            body=comment,
-            url=_link(app),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        Action.RETURN,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        after_save=after_save,
+def _decided(action, title):
+    return decision_telling_applicant(
+        WORKFLOW, action, title, subject=lambda app: {"name": app}, link=_link
     )
 
 
-def reject_application(*, actor, pk, comment="", expected_version=None):
-    """Reject with a required comment; the branch may file a new brand later."""
-
-    def after_save(app, _t, _from):
-        notify(
-            [app.applicant],
-            title=_("品牌“%(name)s”未获通过") % {"name": app},
-            body=comment,
-            url=_link(app),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        Action.REJECT,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        after_save=after_save,
-    )
+return_application = _decided(Action.RETURN, _lazy("品牌“%(name)s”被退回修改"))
+return_application.__doc__ = """Return to the branch with a required comment; it edits and
+resubmits a new revision, which comes back to the level that returned it."""
+reject_application = _decided(Action.REJECT, _lazy("品牌“%(name)s”未获通过"))
+reject_application.__doc__ = """Reject with a required comment; the branch may file a new brand
+later."""
 
 
 def request_acceptance(*, actor, pk, comment="", expected_version=None):

@@ -81,14 +81,7 @@ def request_bulletin(
 def _send(bulletin_id: int):
     from .tasks import generate_bulletin
 
-    try:
-        result = generate_bulletin.delay(bulletin_id)
-    except Exception as exc:  # kombu raises several types; eagerly, the generation's own error
-        background.not_sent(Bulletin, bulletin_id, exc)
-        return
-    if result.id:
-        # In eager mode the task has already run (and may have finished): only fill the id.
-        Bulletin.objects.filter(pk=bulletin_id, task_id="").update(task_id=result.id)
+    background.send(Bulletin, generate_bulletin, bulletin_id)
 
 
 def _file_names(bulletin: Bulletin) -> dict[str, str]:

@@ -6,7 +6,9 @@ from django.utils.translation import pgettext_lazy
 
 from branches.models import BranchCategory, OrgUnit, Region
 from common.formats import points
+from common.forms import FilterForm
 from common.uploads import safe_display_name
+from workflow import forms as workflow_forms
 
 from .models import AssessmentPeriod, IndicatorKind, PeriodKind, Status
 from .selectors.tables import published_versions
@@ -179,11 +181,9 @@ class ReviewForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+class DecisionForm(workflow_forms.DecisionForm):
+    comment_label = _("意见")
+    comment_rows = 2
 
 
 class BonusForm(forms.Form):
@@ -279,13 +279,6 @@ class RescheduleForm(forms.ModelForm):
         fields = ["name", "opens_on", "closes_on"]
         widgets = {"opens_on": DATE, "closes_on": DATE}
         help_texts = {"closes_on": _("延长截止日期后，未提交的支部可以继续填报。")}
-
-
-class FilterForm(forms.Form):
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class PeriodFilterForm(FilterForm):

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.formats import points
+from common.forms import CommitteeFilterForm, MultipleFileField, MultipleFileInput
+from workflow import forms as workflow_forms
 
 from .models import CandidacyStatus, CriterionSource, FlagshipCycle
 from .services.cycle import CONFIG_FIELDS
@@ -126,11 +128,8 @@ class AttachmentForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
+class DecisionForm(workflow_forms.DecisionForm):
+    comment_label = _("意见")
 
 
 class PlanForm(forms.Form):
@@ -191,19 +190,6 @@ class ScoreForm(forms.Form):
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    widget = MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleImageField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
 class SiteVisitForm(forms.Form):
     visited_on = forms.DateField(label=_("考察日期"), widget=DATE)
     members = forms.ModelMultipleChoiceField(
@@ -212,8 +198,10 @@ class SiteVisitForm(forms.Form):
     findings = forms.CharField(
         label=_("考察情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    photos = MultipleImageField(
-        label=_("现场照片"), required=False, help_text=_("最多 9 张，每张不超过 5 MB。")
+    photos = MultipleFileField(
+        label=_("现场照片"),
+        widget=MultipleFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("最多 9 张，每张不超过 5 MB。"),
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -278,20 +266,9 @@ class ObligationForm(forms.Form):
     )
 
 
-class CandidacyFilterForm(forms.Form):
+class CandidacyFilterForm(CommitteeFilterForm):
     q = forms.CharField(label=_("支部或品牌名称"), required=False, max_length=60)
-    city = forms.ModelChoiceField(
-        label=_("市/直属党委"), required=False, queryset=None, empty_label=_("全部")
-    )
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), *CandidacyStatus.choices]
     )
-
-    def __init__(self, *args, committees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = committees
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+    field_order = ["q", "city"]

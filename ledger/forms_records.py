@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField, MultipleFileInput
+
 from .models import (
     AttendanceStatus,
     Attendees,
@@ -20,25 +22,6 @@ from .selectors.records import SheetRow
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 REQUIRED_BY_TEMPLATE = _("本模板要求填写")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class MemberChoice(forms.ModelChoiceField):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import MultipleFileField
+
 from .models import PlanStatus, RectificationPlan
 from .selectors.plans import OVERDUE, WAITING
 
@@ -26,22 +28,6 @@ class PlanForm(forms.ModelForm):
         }
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
 class ReportForm(forms.Form):
     completion = forms.CharField(
         label=_("整改完成情况"),
@@ -53,16 +39,6 @@ class ReportForm(forms.Form):
         label=_("整改佐证材料"),
         required=False,
         help_text=_("PDF、Word、Excel、PowerPoint 或图片，可多选；手机照片可直接上传。"),
-    )
-    expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
-
-
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("审核意见"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
     expected_version = forms.CharField(max_length=100, widget=forms.HiddenInput)
 

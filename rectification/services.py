@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.access import reviewers_at, secretaries_at
 from common.uploads import clean_documents, save_document
-from workflow.services import notify, record_audit
-from workflow.transitions import Transition, TransitionError, Workflow
+from workflow.services import record_audit
+from workflow.transitions import Transition, TransitionError, Workflow, decision, telling
 from workflow.windows import local_today
 
 from .models import EDITABLE, PlanEvidence, PlanStatus, RectificationPlan
@@ -145,64 +145,56 @@ def save_plan(*, actor, pk, data: dict, expected_version=None) -> RectificationP
     return plan
 
 
-def submit_plan(*, actor, pk, comment="", expected_version=None) -> RectificationPlan:
-    """The plan goes to the reviewer at the branch's first approval level, complete."""
+def _ready_for_review(plan, _actor):
+    validate_plan(plan)
+    _check_target(plan)
+    plan.submitted_at = timezone.now()
+    plan.revision += 1
 
-    def before(plan, _t):
-        validate_plan(plan)
-        _check_target(plan)
-        plan.submitted_at = timezone.now()
-        plan.revision += 1
 
-    def after(plan, _t, _from):
-        notify(
-            reviewers_at(plan.reviewing_unit_id),
-            title=_("%(unit)s 提交了整改计划，请审核") % {"unit": plan.unit},
-            url=_link(plan),
-        )
+def _reviewers(plan):
+    return reviewers_at(plan.reviewing_unit_id)
 
-    return WORKFLOW.apply(
-        pk,
-        "submit",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before,
-        after_save=after,
+
+def _branch(plan):
+    return secretaries_at(plan.unit_id)
+
+
+def _tell(recipients, title):
+    """Tell `recipients(plan)` what became of the plan: a title and the link, no body."""
+    return telling(
+        recipients,
+        title,
+        subject=lambda plan: {"unit": plan.unit},
+        link=_link,
+        body=lambda _plan: "",
     )
 
 
-def _tell_branch(title):
-    def after(plan, _t, _from):
-        notify(secretaries_at(plan.unit_id), title=title % {"unit": plan.unit}, url=_link(plan))
+def _stamp(field):
+    def prepare(plan, _actor):
+        setattr(plan, field, timezone.now())
 
-    return after
-
-
-def approve_plan(*, actor, pk, comment="", expected_version=None) -> RectificationPlan:
-    def before(plan, _t):
-        plan.approved_at = timezone.now()
-
-    return WORKFLOW.apply(
-        pk,
-        "approve",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before,
-        after_save=_tell_branch(_("%(unit)s 的整改计划已审核通过，请按计划整改并报告完成情况")),
-    )
+    return prepare
 
 
-def return_plan(*, actor, pk, comment="", expected_version=None) -> RectificationPlan:
-    return WORKFLOW.apply(
-        pk,
-        "return",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        after_save=_tell_branch(_("%(unit)s 的整改计划被退回修改")),
-    )
+submit_plan = decision(
+    WORKFLOW,
+    "submit",
+    prepare=_ready_for_review,
+    tell=_tell(_reviewers, _lazy("%(unit)s 提交了整改计划，请审核")),
+)
+submit_plan.__doc__ = """The plan goes to the reviewer at the branch's first approval level,
+complete."""
+approve_plan = decision(
+    WORKFLOW,
+    "approve",
+    prepare=_stamp("approved_at"),
+    tell=_tell(_branch, _lazy("%(unit)s 的整改计划已审核通过，请按计划整改并报告完成情况")),
+)
+return_plan = decision(
+    WORKFLOW, "return", tell=_tell(_branch, _lazy("%(unit)s 的整改计划被退回修改"))
+)
 
 
 @transaction.atomic
@@ -234,43 +226,31 @@ def report_completion(
         p.reported_at = timezone.now()
         p.revision += 1
 
-    def after(p, _t, _from):
-        notify(
-            reviewers_at(p.reviewing_unit_id),
-            title=_("%(unit)s 报告整改完成，请验收") % {"unit": p.unit},
-            url=_link(p),
-        )
-
-    return WORKFLOW.apply(pk, "report", actor=actor, before_save=before, after_save=after)
-
-
-def accept_completion(*, actor, pk, comment="", expected_version=None) -> RectificationPlan:
-    """The reviewer accepts the completion: the rectification is closed (闭环, 销号)."""
-
-    def before(plan, _t):
-        plan.closed_at = timezone.now()
-
+    tell = _tell(_reviewers, _lazy("%(unit)s 报告整改完成，请验收"))
     return WORKFLOW.apply(
         pk,
-        "accept",
+        "report",
         actor=actor,
-        comment=comment,
-        expected_version=expected_version,
         before_save=before,
-        after_save=_tell_branch(_("%(unit)s 的整改已验收销号")),
+        after_save=lambda p, _t, _from: tell(p, ""),
     )
 
 
-def reopen_plan(*, actor, pk, comment="", expected_version=None) -> RectificationPlan:
-    """The completion is not accepted: back to rectifying, with the reason."""
-    return WORKFLOW.apply(
-        pk,
-        "reopen",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        after_save=_tell_branch(_("%(unit)s 的整改完成情况未通过验收，请继续整改")),
-    )
+accept_completion = decision(
+    WORKFLOW,
+    "accept",
+    prepare=_stamp("closed_at"),
+    tell=_tell(_branch, _lazy("%(unit)s 的整改已验收销号")),
+)
+accept_completion.__doc__ = (
+    "The reviewer accepts the completion: the rectification is closed (闭环, 销号)."
+)
+reopen_plan = decision(
+    WORKFLOW,
+    "reopen",
+    tell=_tell(_branch, _lazy("%(unit)s 的整改完成情况未通过验收，请继续整改")),
+)
+reopen_plan.__doc__ = "The completion is not accepted: back to rectifying, with the reason."
 
 
 #: The reviewer's and the secretary's decisions from the plan page (`views.act`).

@@ -6,19 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.pagination import paginate
 from common.uploads import document_response
 from evaluation.selectors.published import weakest_items
+from workflow.forms import DecisionForm
 from workflow.selectors import last_move_into, timeline
-from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, found_or_404, perform_action
+from workflow.transitions import TransitionError
+from workflow.views import attempt, decision_view, found_or_404, refusal_on_form
 
 from . import services
-from .forms import DecisionForm, PlanFilterForm, PlanForm, ReportForm
+from .forms import PlanFilterForm, PlanForm, ReportForm
 from .models import EDITABLE, PlanEvidence, PlanStatus
 from .selectors import plans as selectors
 
@@ -121,7 +121,7 @@ def save(request, pk):
                 expected_version=form.cleaned_data["expected_version"],
             )
         except (ValidationError, TransitionError) as exc:
-            _add_errors(form, exc)
+            refusal_on_form(form, exc)
         else:
             if "submit" not in request.POST:
                 messages.success(request, _("整改计划已保存，可随时回来继续填写。"))
@@ -141,14 +141,6 @@ def save(request, pk):
     return _render_plan(request, plan, plan_form=form, status=400)
 
 
-def _add_errors(form, exc):
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error_text(exc))
-
-
 @login_required
 @require_POST
 def report(request, pk):
@@ -165,22 +157,16 @@ def report(request, pk):
                 expected_version=form.cleaned_data["expected_version"],
             )
         except (ValidationError, TransitionError) as exc:
-            _add_errors(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("已报告整改完成，等待上级验收。"))
             return redirect("rectification:plan", plan.pk)
     return _render_plan(request, plan, report_form=form, status=400)
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    """A reviewer's decision (approve, return, accept, send back); refusals as messages."""
-    plan = _plan(request, pk)
-    back = reverse("rectification:plan", args=[plan.pk])
-    return perform_action(
-        request, services.ACTIONS, action, plan.pk, form_class=DecisionForm, back=back
-    )
+act = decision_view(
+    services.ACTIONS, fetch=_plan, back="rectification:plan", form_class=DecisionForm
+)
 
 
 @login_required

@@ -84,6 +84,21 @@ def not_sent(model, pk: int, error: BaseException | None = None) -> None:
     outbox.keep(model, pk, error)
 
 
+def send(model, task, pk: int) -> None:
+    """Queue `task` (a job's generation) for job `pk` of `model`, as the request's transaction
+    commits: a broker that refuses it leaves the job in the outbox (`not_sent`); a job model
+    with a `task_id` keeps the queued task's id — unless, run eagerly, the task has already
+    run and set one."""
+    try:
+        result = task.delay(pk)
+    except Exception as exc:  # kombu raises several types; eagerly, the generation's own error
+        not_sent(model, pk, exc)
+        return
+    has_task_id = any(f.name == "task_id" for f in model._meta.get_fields())
+    if has_task_id and result.id:
+        model.objects.filter(pk=pk, task_id="").update(task_id=result.id)
+
+
 def failed(model, pk: int, error: str, *, retrying: bool) -> None:
     """A generation raised: back to the queue for the retry, or failed, with `error`."""
     model.objects.filter(pk=pk).update(

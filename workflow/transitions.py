@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -196,27 +197,134 @@ class Workflow:
             return obj
 
 
-def decision_telling_applicant(workflow: "Workflow", name: str, title, *, subject, link):
-    """A decision service `(actor, pk, comment="", expected_version=None)` that applies
-    transition `name` of `workflow` and tells the object's applicant: `title` (a lazy message)
-    formatted with `subject(obj)`, the decision's comment as the body, `link(obj)` to open —
-    a return or a rejection, in every chain-reviewed app."""
-    from .services import notify
+def decision(workflow: "Workflow", name: str, *, prepare=None, tell=None):
+    """A decision service `(*, actor, pk, comment="", expected_version=None)` that applies
+    transition `name` of `workflow`: `prepare(obj, actor)` may set further fields (or refuse)
+    before the save, `tell(obj, comment)` notifies after it — both inside the transaction, under
+    the row lock. The services that only stamp and tell are this, declared in one line."""
 
     def decide(*, actor, pk, comment="", expected_version=None):
-        def after_save(obj, _transition, _from):
-            notify([obj.applicant], title=str(title) % subject(obj), body=comment, url=link(obj))
-
         return workflow.apply(
             pk,
             name,
             actor=actor,
             comment=comment,
             expected_version=expected_version,
-            after_save=after_save,
+            before_save=prepare and (lambda obj, _t: prepare(obj, actor)),
+            after_save=tell and (lambda obj, _t, _from: tell(obj, comment)),
         )
 
     return decide
+
+
+def telling(recipients: Callable, title, *, subject: Callable, link: Callable, body=None):
+    """A `tell` for `decision`: notifies `recipients(obj)` of `title` (a lazy message) formatted
+    with `subject(obj)`, `link(obj)` to open; the body is the decision's comment, or `body(obj)`
+    where given."""
+    from .services import notify
+
+    def tell(obj, comment):
+        notify(
+            recipients(obj),
+            title=str(title) % subject(obj),
+            body=comment if body is None else body(obj),
+            url=link(obj),
+        )
+
+    return tell
+
+
+def decision_telling_applicant(workflow: "Workflow", name: str, title, *, subject, link):
+    """A decision (see `decision`) that tells the object's applicant: `title` formatted with
+    `subject(obj)`, the decision's comment as the body, `link(obj)` to open — a return or a
+    rejection, in every chain-reviewed app."""
+    applicant = telling(lambda obj: [obj.applicant], title, subject=subject, link=link)
+    return decision(workflow, name, tell=applicant)
+
+
+def telling_approval(
+    *, done: Callable, reviewers: Callable, titles: dict, subject: Callable, link: Callable
+):
+    """A `tell` for `chain_approval`: the applicant hears that the object passed the whole
+    chain (`titles["done"]`, when `done(obj)`) or a level (`titles["level"]`, with the
+    level's name); while it climbs, `reviewers(obj)` at its next level are asked to review
+    (`titles["next"]`). The titles are lazy messages formatted with `subject(obj)`; the
+    comment is every body; one `notify_all`."""
+    from .services import Message, notify_all
+
+    def tell(obj, level, comment, _actor):
+        values = {**subject(obj), "level": level}
+        messages = []
+        if done(obj):
+            title = str(titles["done"]) % values
+        else:
+            title = str(titles["level"]) % values
+            messages.append(
+                Message(
+                    reviewers(obj), title=str(titles["next"]) % values, body=comment, url=link(obj)
+                )
+            )
+        messages.append(Message([obj.applicant], title=title, body=comment, url=link(obj)))
+        notify_all(messages)  # the next level and the applicant: one INSERT
+
+    return tell
+
+
+def require_complete(missing: list) -> None:
+    """Refuse a submission (a ValidationError naming them) while `missing` lists elements."""
+    if missing:
+        raise ValidationError(_("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)})
+
+
+def submitted_revision(obj) -> str:
+    """The body that tells a reviewer which revision now waits for them."""
+    return _("第 %(n)d 版已提交，请审核。") % {"n": obj.revision_number}
+
+
+def chain_submission(
+    workflow: "Workflow", *, prepare: Callable, chain_of: Callable, snapshot: Callable, tell
+):
+    """The "submit" decision of a chain-reviewed object (see `decision`): `prepare(obj, actor)`
+    checks it may go (`require_complete`, windows…) and freezes what else it must; then it
+    enters the chain `chain_of(obj)` with `snapshot(obj)` as its next revision (`enter_chain`),
+    and `tell(obj, comment)` tells the reviewers at the level it now waits at."""
+
+    def before(obj, actor):
+        prepare(obj, actor)
+        enter_chain(obj, chain_of(obj), snapshot=snapshot(obj), actor=actor)
+
+    return decision(workflow, "submit", prepare=before, tell=tell)
+
+
+def chain_approval(workflow: "Workflow", *, chain_of: Callable, on_top: Callable, tell: Callable):
+    """The "approve" decision of a chain-reviewed object (see `decision`): at the current level
+    it moves on up `chain_of(obj)` (`climb_chain`), and after the chain's last level
+    `on_top(obj)` sets the state the whole chain's approval leads to; then
+    `tell(obj, level, comment, actor)` — `level` the unit that decided — notifies (the next
+    level, the applicant; whatever else the approval sets off runs there too)."""
+
+    def approve(*, actor, pk, comment="", expected_version=None):
+        decided_at = {}
+
+        def before_save(obj, _t):
+            decided_at["level"] = obj.current_level
+            if climb_chain(obj, chain_of(obj)):
+                on_top(obj)
+
+        def after_save(obj, _t, _from):
+            tell(obj, decided_at["level"], comment, actor)
+
+        return workflow.apply(
+            pk,
+            "approve",
+            actor=actor,
+            comment=comment,
+            expected_version=expected_version,
+            before_save=before_save,
+            after_save=after_save,
+        )
+
+    return approve
 
 
 def _comparable(value):

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -136,6 +137,39 @@ def perform_action(request, actions: dict, action: str, pk: int, *, form_class, 
     return redirect(back)
 
 
+def decision_view(actions: dict, *, fetch: Callable, back: str, form_class):
+    """The POST view `act(request, pk, action)` of a detail page's decisions: the object as
+    `fetch(request, pk)` gives it to the user (404/403 as on its page), then `perform_action`
+    with `actions`, back to the page (`back`: its URL name, taking the object's pk)."""
+
+    @login_required
+    @require_POST
+    def act(request, pk, action):
+        obj = fetch(request, pk)
+        page = reverse(back, args=[obj.pk])
+        return perform_action(request, actions, action, obj.pk, form_class=form_class, back=page)
+
+    act.__doc__ = "Perform one workflow action; refusals come back as a clear message."
+    return act
+
+
+def decide_on_form(request, form, call: Callable, *, success: str, done: str, back: str, **kwargs):
+    """A decision form (a comment and the version the actor saw, besides what `kwargs` take
+    from it) posted and valid: `call(actor=…, comment=…, expected_version=…, **kwargs)`; on
+    success to `done` with `success` said, a refusal back to `back` with the reason."""
+    data = form.cleaned_data
+    outcome = attempt(
+        request,
+        call,
+        actor=request.user,
+        comment=data["comment"],
+        expected_version=data["expected_version"],
+        success=success,
+        **kwargs,
+    )
+    return redirect(done if outcome else back)
+
+
 def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_message: str):
     """After a form saved its draft: back to the form, or, when the "submit" button was the
     one pressed, `submit()` and on to `done_url`. A refused submission keeps the draft and says
@@ -147,6 +181,21 @@ def save_then_submit(request, submit, *, edit_url: str, done_url: str, done_mess
         messages.info(request, _("内容已保存为草稿。"))
         return redirect(edit_url)
     return redirect(done_url)
+
+
+def submit_after_saving(request, workflow, submit, obj, *, edit: str, done: str, done_message):
+    """`save_then_submit` for the draft `obj` of `workflow` a form has just saved: `submit` (a
+    decision service: actor, pk, expected_version) at the version the save left it, so a change
+    by someone else in between is refused as already handled; `edit` and `done` are the URL
+    names of its form and its page."""
+    version = workflow.version_of(obj)
+    return save_then_submit(
+        request,
+        lambda: submit(actor=request.user, pk=obj.pk, expected_version=version),
+        edit_url=reverse(edit, args=[obj.pk]),
+        done_url=reverse(done, args=[obj.pk]),
+        done_message=done_message,
+    )
 
 
 def found_or_404(request, fetch: Callable, pk, perm: str, *, checked_on: Callable | None = None):

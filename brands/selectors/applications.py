@@ -52,9 +52,9 @@ def application_count(user) -> int:
     )
 
 
-def filter_applications(
-    qs, *, q="", city=None, category="", brand_type="", status="", min_waiting_days=None
-):
+def filter_brands(qs, *, q="", city=None, category="", brand_type=""):
+    """The filters every list of brands offers (`brands.forms.BrandFilterForm`): a name of the
+    brand or its branch, a committee's subtree, the branch's category, the brand's type."""
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
     if city is not None:
@@ -63,6 +63,11 @@ def filter_applications(
         qs = qs.filter(unit__category=category)
     if brand_type:
         qs = qs.filter(brand_type=brand_type)
+    return qs
+
+
+def filter_applications(qs, *, status="", min_waiting_days=None, **brand_filters):
+    qs = filter_brands(qs, **brand_filters)
     if status:
         qs = qs.filter(status=status)
     if min_waiting_days:

@@ -12,7 +12,7 @@ the showcase (`brands.cache.SHOWCASE`)."""
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from branches.models import CITY_COMMITTEE_TYPES, OrgUnit
@@ -20,6 +20,7 @@ from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, committee_ke
 
 from .. import cache
 from ..models import SHOWCASE_STATUSES, BrandApplication, Level, Status, showcase_order
+from .applications import filter_brands
 
 #: City and directly-affiliated committees sit at depth 2 (the province is the root), so the
 #: first `COMMITTEE_KEY_LENGTH` characters of any unit's materialized path name its committee
@@ -51,15 +52,8 @@ def showcase_committees() -> QuerySet[OrgUnit]:
     )
 
 
-def filter_showcase(qs, *, q="", city=None, category="", brand_type="", level=""):
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
-    if city is not None:
-        qs = qs.filter(unit__path__startswith=city.path)
-    if category:
-        qs = qs.filter(unit__category=category)
-    if brand_type:
-        qs = qs.filter(brand_type=brand_type)
+def filter_showcase(qs, *, level="", **brand_filters):
+    qs = filter_brands(qs, **brand_filters)
     if level:
         qs = qs.filter(level=level)
     return qs

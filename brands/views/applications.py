@@ -2,9 +2,8 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,15 +11,17 @@ from branches.models import OrgUnit
 from branches.selectors import approval_chain
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
+from workflow.forms import DecisionForm
 from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, perform_action, save_then_submit
+from workflow.views import attempt, decision_view
 
 from .. import services
-from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm, DecisionForm
+from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm
 from ..models import LIVE_RESHAPING_STATUSES, Attachment, BrandApplication, Revision, Status
 from ..selectors import applications as selectors
 from ..selectors import reshaping as reshaping_selectors
+from .drafts import save_draft_then_submit
 
 PAGE_SIZE = 30
 
@@ -109,29 +110,24 @@ def _edit(request, app, unit=None, initial=None):
         request.POST or None, request.FILES or None, instance=app, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            app = services.save_application_draft(
+        saved = save_draft_then_submit(
+            request,
+            form,
+            lambda content, logo: services.save_application_draft(
                 actor=request.user,
                 unit=unit,
                 application=app if app.pk else None,
-                data=form.content(),
-                logo=form.cleaned_data.get("logo_upload"),
-            )
-        except (ValidationError, TransitionError, PermissionDenied) as exc:
-            form.add_error(
-                "logo_upload" if isinstance(exc, ValidationError) else None, error_text(exc)
-            )
-        else:
-            version = services.WORKFLOW.version_of(app)
-            return save_then_submit(
-                request,
-                lambda: services.submit_application(
-                    actor=request.user, pk=app.pk, expected_version=version
-                ),
-                edit_url=reverse("brands:edit", args=[app.pk]),
-                done_url=reverse("brands:detail", args=[app.pk]),
-                done_message=_("已提交审核，审核结果将通过通知告知您。"),
-            )
+                data=content,
+                logo=logo,
+            ),
+            workflow=services.WORKFLOW,
+            submit=services.submit_application,
+            edit="brands:edit",
+            done="brands:detail",
+            done_message=_("已提交审核，审核结果将通过通知告知您。"),
+        )
+        if saved:
+            return saved
     return render(
         request,
         "brands/form.html",
@@ -208,13 +204,7 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    """Perform one workflow action; refusals come back as a clear message."""
-    app = _application(request, pk)
-    back = reverse("brands:detail", args=[app.pk])
-    return perform_action(request, ACTIONS, action, app.pk, form_class=DecisionForm, back=back)
+act = decision_view(ACTIONS, fetch=_application, back="brands:detail", form_class=DecisionForm)
 
 
 @login_required

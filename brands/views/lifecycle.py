@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from common.uploads import image_response
@@ -98,134 +99,112 @@ def overview(request, pk):
     return _page(request, _application(request, pk))
 
 
-@login_required
-@require_POST
-def add_activity(request, pk):
-    app = _application(request, pk, lifecycle.RECORD)
-    form = ActivityForm(request.POST, request.FILES)
-    return _save(
-        request,
-        app,
-        form,
-        "activity_form",
-        "activities",
-        lambda data: lifecycle.add_activity(actor=request.user, application=app, **data),
-        _("品牌活动已发布。"),
-    )
+def _adding(perm, form_of, name, anchor, add, done):
+    """A POST view adding one record to the brand's life: `form_of(request, app)` the bound
+    form (shown again as `name` when invalid), `add(actor, application, **cleaned_data)` the
+    service, back to the page's `anchor` with `done`."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        app = _application(request, pk, perm)
+        return _save(
+            request,
+            app,
+            form_of(request, app),
+            name,
+            anchor,
+            lambda data: add(actor=request.user, application=app, **data),
+            done,
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def add_shine_record(request, pk):
-    app = _application(request, pk, lifecycle.RECORD)
-    return _save(
-        request,
-        app,
-        ShineRecordForm(request.POST),
-        "shine_form",
-        "shine",
-        lambda data: lifecycle.add_shine_record(actor=request.user, application=app, **data),
-        _("擦亮记录已保存。"),
-    )
+add_activity = _adding(
+    lifecycle.RECORD,
+    lambda request, _app: ActivityForm(request.POST, request.FILES),
+    "activity_form",
+    "activities",
+    lifecycle.add_activity,
+    _lazy("品牌活动已发布。"),
+)
+add_shine_record = _adding(
+    lifecycle.RECORD,
+    lambda request, _app: ShineRecordForm(request.POST),
+    "shine_form",
+    "shine",
+    lifecycle.add_shine_record,
+    _lazy("擦亮记录已保存。"),
+)
+add_pairing = _adding(
+    lifecycle.PAIR,
+    lambda request, app: PairingForm(
+        request.POST, candidates=lifecycle.pairing_candidates(app, request.user)
+    ),
+    "pairing_form",
+    "pairings",
+    lifecycle.add_pairing,
+    _lazy("结对帮扶已登记。"),
+)
+add_publication = _adding(
+    lifecycle.RECORD,
+    lambda request, _app: PublicationForm(request.POST),
+    "publication_form",
+    "publications",
+    lifecycle.add_publication,
+    _lazy("媒体发表已登记。"),
+)
 
 
-@login_required
-@require_POST
-def add_pairing(request, pk):
-    app = _application(request, pk, lifecycle.PAIR)
-    form = PairingForm(request.POST, candidates=lifecycle.pairing_candidates(app, request.user))
-    return _save(
-        request,
-        app,
-        form,
-        "pairing_form",
-        "pairings",
-        lambda data: lifecycle.add_pairing(actor=request.user, application=app, **data),
-        _("结对帮扶已登记。"),
-    )
+def _removing(model, perm, anchor, remove, done):
+    """A POST view removing one record (`model`) of the brand's life: `remove(actor, obj)` the
+    service; back to the page's `anchor` with `done`, or with the refusal."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        obj = get_object_or_404(model, pk=pk)
+        app = _application(request, obj.application_id, perm)
+        try:
+            remove(request.user, obj)
+        except TransitionError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, done)
+        return _back(app, anchor)
+
+    return view
 
 
-@login_required
-@require_POST
-def add_publication(request, pk):
-    app = _application(request, pk, lifecycle.RECORD)
-    return _save(
-        request,
-        app,
-        PublicationForm(request.POST),
-        "publication_form",
-        "publications",
-        lambda data: lifecycle.add_publication(actor=request.user, application=app, **data),
-        _("媒体发表已登记。"),
-    )
-
-
-def _delete(request, model, pk, perm, anchor, remove, done):
-    obj = get_object_or_404(model, pk=pk)
-    app = _application(request, obj.application_id, perm)
-    try:
-        remove(obj)
-    except TransitionError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, done)
-    return _back(app, anchor)
-
-
-@login_required
-@require_POST
-def delete_activity(request, pk):
-    return _delete(
-        request,
-        BrandActivity,
-        pk,
-        lifecycle.RECORD,
-        "activities",
-        lambda obj: lifecycle.remove_activity(actor=request.user, activity=obj),
-        _("品牌活动已删除。"),
-    )
-
-
-@login_required
-@require_POST
-def delete_shine_record(request, pk):
-    return _delete(
-        request,
-        ShineRecord,
-        pk,
-        lifecycle.RECORD,
-        "shine",
-        lambda obj: lifecycle.remove_shine_record(actor=request.user, record=obj),
-        _("擦亮记录已删除。"),
-    )
-
-
-@login_required
-@require_POST
-def delete_pairing(request, pk):
-    return _delete(
-        request,
-        Pairing,
-        pk,
-        lifecycle.PAIR,
-        "pairings",
-        lambda obj: lifecycle.remove_pairing(actor=request.user, pairing=obj),
-        _("结对帮扶记录已删除。"),
-    )
-
-
-@login_required
-@require_POST
-def delete_publication(request, pk):
-    return _delete(
-        request,
-        MediaPublication,
-        pk,
-        lifecycle.RECORD,
-        "publications",
-        lambda obj: lifecycle.remove_publication(actor=request.user, publication=obj),
-        _("媒体发表记录已删除。"),
-    )
+delete_activity = _removing(
+    BrandActivity,
+    lifecycle.RECORD,
+    "activities",
+    lambda actor, obj: lifecycle.remove_activity(actor=actor, activity=obj),
+    _lazy("品牌活动已删除。"),
+)
+delete_shine_record = _removing(
+    ShineRecord,
+    lifecycle.RECORD,
+    "shine",
+    lambda actor, obj: lifecycle.remove_shine_record(actor=actor, record=obj),
+    _lazy("擦亮记录已删除。"),
+)
+delete_pairing = _removing(
+    Pairing,
+    lifecycle.PAIR,
+    "pairings",
+    lambda actor, obj: lifecycle.remove_pairing(actor=actor, pairing=obj),
+    _lazy("结对帮扶记录已删除。"),
+)
+delete_publication = _removing(
+    MediaPublication,
+    lifecycle.RECORD,
+    "publications",
+    lambda actor, obj: lifecycle.remove_publication(actor=actor, publication=obj),
+    _lazy("媒体发表记录已删除。"),
+)
 
 
 @login_required

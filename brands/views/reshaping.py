@@ -3,23 +3,23 @@ level; its revisions read back. Thin: every rule is in brands/reshaping.py and b
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.selectors import approval_chain
 from common.uploads import image_response
+from workflow.forms import DecisionForm
 from workflow.selectors import last_move_into, timeline
-from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, found_or_404, perform_action, save_then_submit
+from workflow.views import attempt, decision_view, found_or_404
 
 from .. import reshaping as services
-from ..forms import DecisionForm, ReshapingForm, StartReshapingForm
+from ..forms import ReshapingForm, StartReshapingForm
 from ..models import BrandApplication, ReshapingRevision, ReshapingStatus
 from ..selectors import applications as application_selectors
 from ..selectors import reshaping as selectors
+from .drafts import save_draft_then_submit
 
 
 def _reshaping(request, pk, perm="brands.see_reshaping"):
@@ -54,28 +54,20 @@ def edit(request, pk):
         return redirect("brands:reshaping", reshaping.pk)
     form = ReshapingForm(request.POST or None, request.FILES or None, instance=reshaping)
     if request.method == "POST" and form.is_valid():
-        try:
-            reshaping = services.save_reshaping_draft(
-                actor=request.user,
-                reshaping=reshaping,
-                data=form.content(),
-                logo=form.cleaned_data.get("logo_upload"),
-            )
-        except (ValidationError, TransitionError) as exc:
-            form.add_error(
-                "logo_upload" if isinstance(exc, ValidationError) else None, error_text(exc)
-            )
-        else:
-            version = services.RESHAPING.version_of(reshaping)
-            return save_then_submit(
-                request,
-                lambda: services.submit_reshaping(
-                    actor=request.user, pk=reshaping.pk, expected_version=version
-                ),
-                edit_url=reverse("brands:edit_reshaping", args=[reshaping.pk]),
-                done_url=reverse("brands:reshaping", args=[reshaping.pk]),
-                done_message=_("重塑已提交审核，通过前原品牌保持有效。"),
-            )
+        saved = save_draft_then_submit(
+            request,
+            form,
+            lambda content, logo: services.save_reshaping_draft(
+                actor=request.user, reshaping=reshaping, data=content, logo=logo
+            ),
+            workflow=services.RESHAPING,
+            submit=services.submit_reshaping,
+            edit="brands:edit_reshaping",
+            done="brands:reshaping",
+            done_message=_("重塑已提交审核，通过前原品牌保持有效。"),
+        )
+        if saved:
+            return saved
     return render(
         request,
         "brands/reshaping_form.html",
@@ -117,14 +109,7 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    reshaping = _reshaping(request, pk)
-    back = reverse("brands:reshaping", args=[reshaping.pk])
-    return perform_action(
-        request, ACTIONS, action, reshaping.pk, form_class=DecisionForm, back=back
-    )
+act = decision_view(ACTIONS, fetch=_reshaping, back="brands:reshaping", form_class=DecisionForm)
 
 
 @login_required

@@ -1,45 +1,17 @@
 """The brand showcase (品牌展示): the brand wall, one brand's public page, the "1+N" clusters.
 Open to every logged-in user (`brands.view_showcase`)."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
-from branches.models import BranchCategory
 from common.pagination import paginate
 
-from ..models import BrandType, Level
+from ..forms import ShowcaseFilterForm
 from ..selectors import showcase as selectors
 
 PAGE_SIZE = 24
-
-
-class ShowcaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("品牌或支部名称"), required=False, max_length=60)
-    city = forms.ModelChoiceField(
-        label=_("市/直属党委"), required=False, queryset=None, empty_label=_("全部")
-    )
-    category = forms.ChoiceField(
-        label=_("支部类别"), required=False, choices=[("", _("全部")), *BranchCategory.choices]
-    )
-    brand_type = forms.ChoiceField(
-        label=_("创建类型"), required=False, choices=[("", _("全部")), *BrandType.choices]
-    )
-    level = forms.ChoiceField(
-        label=_("品牌级别"), required=False, choices=[("", _("全部")), *Level.choices]
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = selectors.showcase_committees()
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 def _require_showcase(request):
@@ -51,7 +23,7 @@ def _require_showcase(request):
 def showcase(request):
     """The brand wall (品牌矩阵): every approved brand as a card, filterable, 24 a page."""
     _require_showcase(request)
-    form = ShowcaseFilterForm(request.GET or None)
+    form = ShowcaseFilterForm(request.GET or None, committees=selectors.showcase_committees())
     filters = form.filters()
     page, query = paginate(
         request,

@@ -17,7 +17,14 @@ from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, approval_cha
 from common.formats import points
 from common.uploads import save_document
 from workflow.services import notify, record_audit
-from workflow.transitions import AlreadyHandled, Transition, TransitionError, Workflow
+from workflow.transitions import (
+    AlreadyHandled,
+    Transition,
+    TransitionError,
+    Workflow,
+    decision,
+    telling,
+)
 
 from .. import cache, online, scoring
 from ..models import (
@@ -350,66 +357,39 @@ def adjust_scores(*, actor, pk, changes: dict, expected_version=None):
     return changed
 
 
-def accept(*, actor, pk, comment="", expected_version=None):
-    """Offline acceptance (线下验收): the reviewer confirms the (adjusted) scores."""
-
-    def before_save(assessment, _t):
-        assessment.reviewed_at = timezone.now()
-        assessment.reviewed_by = actor
-        assessment.revision += 1
-
-    return WORKFLOW.apply(
-        pk,
-        "accept",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-    )
+def _reviewed(assessment, actor):
+    assessment.reviewed_at = timezone.now()
+    assessment.reviewed_by = actor
+    assessment.revision += 1
 
 
-def return_for_revision(*, actor, pk, comment="", expected_version=None):
-    """Return to the branch with a required comment; it may revise and resubmit until the
-    close date."""
-
-    def before_save(assessment, _t):
-        assessment.revision += 1
-
-    def after_save(assessment, _t, _from):
-        notify(
-            [assessment.submitted_by],
-            title=_("“%(period)s”自评被退回修改") % {"period": assessment.period},
-            body=comment,
-            url=_link(assessment),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        "return",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+def _unreviewed(assessment, _actor):
+    assessment.reviewed_at = None
+    assessment.reviewed_by = None
+    assessment.revision += 1
 
 
-def reopen(*, actor, pk, comment="", expected_version=None):
-    """Withdraw an acceptance before publication, to adjust again."""
+def _next_revision(assessment, _actor):
+    assessment.revision += 1
 
-    def before_save(assessment, _t):
-        assessment.reviewed_at = None
-        assessment.reviewed_by = None
-        assessment.revision += 1
 
-    return WORKFLOW.apply(
-        pk,
-        "reopen",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-    )
+accept = decision(WORKFLOW, "accept", prepare=_reviewed)
+accept.__doc__ = "Offline acceptance (线下验收): the reviewer confirms the (adjusted) scores."
+return_for_revision = decision(
+    WORKFLOW,
+    "return",
+    prepare=_next_revision,
+    tell=telling(
+        lambda assessment: [assessment.submitted_by],
+        _lazy("“%(period)s”自评被退回修改"),
+        subject=lambda assessment: {"period": assessment.period},
+        link=_link,
+    ),
+)
+return_for_revision.__doc__ = """Return to the branch with a required comment; it may revise
+and resubmit until the close date."""
+reopen = decision(WORKFLOW, "reopen", prepare=_unreviewed)
+reopen.__doc__ = "Withdraw an acceptance before publication, to adjust again."
 
 
 @transaction.atomic

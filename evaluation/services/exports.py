@@ -87,10 +87,7 @@ def csv_download(*, actor, period):
 def _send(export_id: int):
     from ..tasks import generate_results_export
 
-    try:
-        generate_results_export.delay(export_id)
-    except Exception as exc:  # kombu raises several types; eagerly, the generation's own error
-        background.not_sent(ResultsExport, export_id, exc)
+    background.send(ResultsExport, generate_results_export, export_id)
 
 
 def generate(export_id: int, *, final_attempt: bool = True, transient=()) -> ResultsExport | None:

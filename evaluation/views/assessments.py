@@ -14,7 +14,7 @@ from rectification.selectors.plans import plan_for_result
 from rectification.selectors.worklist import invitation_link
 from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, perform_action, refusal_on_form, save_then_submit
+from workflow.views import attempt, decision_view, refusal_on_form, save_then_submit
 
 from .. import charts, online
 from ..forms import BonusForm, DecisionForm, ReviewForm, SelfAssessmentForm
@@ -281,15 +281,9 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    """Perform one workflow action; refusals come back as a clear message."""
-    assessment = get_assessment(request, pk)
-    back = reverse("evaluation:assessment", args=[assessment.pk])
-    return perform_action(
-        request, ACTIONS, action, assessment.pk, form_class=DecisionForm, back=back
-    )
+act = decision_view(
+    ACTIONS, fetch=get_assessment, back="evaluation:assessment", form_class=DecisionForm
+)
 
 
 @login_required

@@ -14,16 +14,20 @@ from branches.access import reviewers_at
 from branches.selectors import approval_chain
 from brands.selectors.applications import recent_activities
 from common.uploads import save_document
-from workflow.services import Message, notify, notify_all, record_audit
+from workflow.services import record_audit
 from workflow.transitions import (
     AlreadyHandled,
     Transition,
     Workflow,
+    chain_approval,
     chain_review,
+    chain_submission,
     chain_version,
-    climb_chain,
     decision_telling_applicant,
-    enter_chain,
+    require_complete,
+    submitted_revision,
+    telling,
+    telling_approval,
 )
 
 from ..eligibility import check_eligibility
@@ -225,86 +229,58 @@ def submit_candidacy(*, actor, pk, comment="", expected_version=None, now=None):
     the first level of the approval chain (a resubmission: back to the level that returned
     it)."""
 
-    def before_save(candidacy, _t):
+    def prepare(candidacy, _actor):
         cycle = candidacy.cycle
         first = candidacy.revision_number == 0
         application_window(cycle, first_submission=first).require_open(FlagshipError, now)
         error = _eligibility_error(candidacy.unit, cycle)
         if error:
             raise FlagshipError(error)
-        missing = missing_content(candidacy)
-        if missing:
-            raise ValidationError(
-                _("请补全以下内容后再提交：%(m)s。") % {"m": _("、").join(missing)}
-            )
+        require_complete(missing_content(candidacy))
         from ..selectors.results import latest_results
 
         candidacy.brand_snapshot = brand_elements(candidacy.brand)
         candidacy.results_snapshot = latest_results(candidacy.unit).as_json()
-        chain = approval_chain(candidacy.unit)
-        enter_chain(candidacy, chain, snapshot=snapshot(candidacy), actor=actor)
 
-    def after_save(candidacy, _t, _from):
-        notify(
-            reviewers_at(candidacy.current_level),
-            title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
-            body=_("第 %(n)d 版已提交，请审核。") % {"n": candidacy.revision_number},
-            url=_link(candidacy),
-        )
-
-    return WORKFLOW.apply(
-        pk,
-        "submit",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
+    submit = chain_submission(
+        WORKFLOW,
+        prepare=prepare,
+        chain_of=lambda candidacy: approval_chain(candidacy.unit),
+        snapshot=snapshot,
+        tell=telling(
+            lambda candidacy: reviewers_at(candidacy.current_level),
+            _lazy("待审核：%(unit)s 旗舰品牌申报"),
+            subject=lambda candidacy: {"unit": candidacy.unit},
+            link=_link,
+            body=submitted_revision,
+        ),
     )
+    return submit(actor=actor, pk=pk, comment=comment, expected_version=expected_version)
 
 
-def approve_candidacy(*, actor, pk, comment="", expected_version=None):
-    """Approve at the current level: on up the chain, or after the province the candidacy is
-    accepted onto the candidate list (入围)."""
-    decided = {}
+def _accepted_by_province(candidacy):
+    candidacy.status = S.ACCEPTED
+    candidacy.accepted_at = timezone.now()
 
-    def before_save(candidacy, _t):
-        decided["level"] = candidacy.current_level
-        if climb_chain(candidacy, approval_chain(candidacy.unit)):
-            candidacy.status = S.ACCEPTED
-            candidacy.accepted_at = timezone.now()
 
-    def after_save(candidacy, _t, _from):
-        messages = []
-        if candidacy.status == S.ACCEPTED:
-            title = _("%(unit)s 旗舰品牌申报已通过审核，入围候选名单") % {"unit": candidacy.unit}
-        else:
-            title = _("%(unit)s 旗舰品牌申报已通过%(level)s审核") % {
-                "unit": candidacy.unit,
-                "level": decided["level"],
-            }
-            messages.append(
-                Message(
-                    reviewers_at(candidacy.current_level),
-                    title=_("待审核：%(unit)s 旗舰品牌申报") % {"unit": candidacy.unit},
-                    body=comment,
-                    url=_link(candidacy),
-                )
-            )
-        messages.append(
-            Message([candidacy.applicant], title=title, body=comment, url=_link(candidacy))
-        )
-        notify_all(messages)  # the next level and the applicant: one INSERT
-
-    return WORKFLOW.apply(
-        pk,
-        "approve",
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+approve_candidacy = chain_approval(
+    WORKFLOW,
+    chain_of=lambda candidacy: approval_chain(candidacy.unit),
+    on_top=_accepted_by_province,
+    tell=telling_approval(
+        done=lambda candidacy: candidacy.status == S.ACCEPTED,
+        reviewers=lambda candidacy: reviewers_at(candidacy.current_level),
+        titles={
+            "done": _lazy("%(unit)s 旗舰品牌申报已通过审核，入围候选名单"),
+            "level": _lazy("%(unit)s 旗舰品牌申报已通过%(level)s审核"),
+            "next": _lazy("待审核：%(unit)s 旗舰品牌申报"),
+        },
+        subject=lambda candidacy: {"unit": candidacy.unit},
+        link=_link,
+    ),
+)
+approve_candidacy.__doc__ = """Approve at the current level: on up the chain, or after the
+province the candidacy is accepted onto the candidate list (入围)."""
 
 
 def _decided(action, title):

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +11,7 @@ from brands.selectors.applications import recent_activities
 from common.uploads import document_response, uploaded_message
 from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
-from workflow.views import attempt, perform_action, save_then_submit
+from workflow.views import attempt, decision_view, submit_after_saving
 
 from ..eligibility import check_eligibility
 from ..forms import (
@@ -63,23 +62,11 @@ def apply(request, cycle_pk, unit_pk):
         )
     initial = candidacies.prefill_for(unit, verdict.brand, verdict.results)
     form = CandidacyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            request,
-            candidacies.save_candidacy_draft,
-            actor=request.user,
-            cycle=cycle,
-            unit=unit,
-            data=form.cleaned_data,
-            form=form,
-        )
-        if saved:
-            return _after_save(request, saved.value)
-    return render(
+    return _save_or_show(
         request,
-        "flagship/candidacy_form.html",
-        {
-            "form": form,
+        form,
+        {"cycle": cycle, "unit": unit},
+        lambda: {
             "cycle": cycle,
             "unit": unit,
             "brand": verdict.brand,
@@ -90,15 +77,32 @@ def apply(request, cycle_pk, unit_pk):
     )
 
 
+def _save_or_show(request, form, target: dict, page):
+    """The candidacy form posted: the draft saved (`target`: a new one's cycle and unit, or the
+    candidacy) and, when asked, submitted; else the form again with `page()` (computed only
+    then) and the refusal, if any, on it."""
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(
+            request,
+            candidacies.save_candidacy_draft,
+            actor=request.user,
+            data=form.cleaned_data,
+            form=form,
+            **target,
+        )
+        if saved:
+            return _after_save(request, saved.value)
+    return render(request, "flagship/candidacy_form.html", {"form": form, **page()})
+
+
 def _after_save(request, candidacy):
-    version = candidacies.WORKFLOW.version_of(candidacy)
-    return save_then_submit(
+    return submit_after_saving(
         request,
-        lambda: candidacies.submit_candidacy(
-            actor=request.user, pk=candidacy.pk, expected_version=version
-        ),
-        edit_url=reverse("flagship:edit", args=[candidacy.pk]),
-        done_url=reverse("flagship:candidacy", args=[candidacy.pk]),
+        candidacies.WORKFLOW,
+        candidacies.submit_candidacy,
+        candidacy,
+        edit="flagship:edit",
+        done="flagship:candidacy",
         done_message=_("已提交审核，审核结果将通过通知告知您。"),
     )
 
@@ -119,22 +123,11 @@ def edit(request, pk):
             "highlights": candidacy.highlights,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            request,
-            candidacies.save_candidacy_draft,
-            actor=request.user,
-            candidacy=candidacy,
-            data=form.cleaned_data,
-            form=form,
-        )
-        if saved:
-            return _after_save(request, saved.value)
-    return render(
+    return _save_or_show(
         request,
-        "flagship/candidacy_form.html",
-        {
-            "form": form,
+        form,
+        {"candidacy": candidacy},
+        lambda: {
             "cycle": candidacy.cycle,
             "unit": candidacy.unit,
             "brand": candidacy.brand,
@@ -216,15 +209,9 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def act(request, pk, action):
-    """Perform one workflow action; refusals come back as a clear message."""
-    candidacy = get_candidacy(request, pk)
-    back = reverse("flagship:candidacy", args=[candidacy.pk])
-    return perform_action(
-        request, ACTIONS, action, candidacy.pk, form_class=DecisionForm, back=back
-    )
+act = decision_view(
+    ACTIONS, fetch=get_candidacy, back="flagship:candidacy", form_class=DecisionForm
+)
 
 
 @login_required

@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow.views import attempt
+from workflow.views import attempt, decide_on_form
 
 from ..forms import BasesForm, ObligationForm, UnitsForm, VoteForm
 from ..models import Honour, HonourKind, HonourStatus, Obligation, Phase
@@ -33,18 +34,16 @@ def decide(request, pk):
         initial={"units": proposed, "expected_version": WORKFLOW.version_of(cycle)},
     )
     if request.method == "POST" and form.is_valid():
-        if attempt(
+        return decide_on_form(
             request,
+            form,
             decisions.decide_units,
-            actor=request.user,
             cycle_pk=cycle.pk,
             candidacy_ids=form.cleaned_data["units"],
-            comment=form.cleaned_data["comment"],
-            expected_version=form.cleaned_data["expected_version"],
             success=_("示范单位已确定，公开投票已开始。"),
-        ):
-            return redirect("flagship:cycle", cycle.pk)
-        return redirect("flagship:decide", cycle.pk)
+            done=reverse("flagship:cycle", args=[cycle.pk]),
+            back=reverse("flagship:decide", args=[cycle.pk]),
+        )
     return render(
         request,
         "flagship/decide.html",
@@ -104,18 +103,16 @@ def bases(request, pk):
         initial={"base_count": cap, "expected_version": WORKFLOW.version_of(cycle)},
     )
     if request.method == "POST" and form.is_valid():
-        if attempt(
+        return decide_on_form(
             request,
+            form,
             decisions.publish_awards,
-            actor=request.user,
             cycle_pk=cycle.pk,
             base_count=form.cleaned_data["base_count"],
-            comment=form.cleaned_data["comment"],
-            expected_version=form.cleaned_data["expected_version"],
             success=_("示范基地已确定，表彰名单已公布。"),
-        ):
-            return redirect("flagship:awards", cycle.pk)
-        return redirect("flagship:bases", cycle.pk)
+            done=reverse("flagship:awards", args=[cycle.pk]),
+            back=reverse("flagship:bases", args=[cycle.pk]),
+        )
     return render(
         request,
         "flagship/bases.html",

@@ -98,13 +98,7 @@ def request_print(*, actor, branch: OrgUnit, period: str, day) -> tuple[LedgerPr
 def _send(job_id: int):
     from .tasks import generate_ledger_print
 
-    try:
-        result = generate_ledger_print.delay(job_id)
-    except Exception:  # kombu raises several types; eagerly, the generation's own error
-        background.not_sent(LedgerPrint, job_id, _("任务队列暂不可用，请稍后重新生成。"))
-        return
-    if result.id:
-        LedgerPrint.objects.filter(pk=job_id, task_id="").update(task_id=result.id)
+    background.send(LedgerPrint, generate_ledger_print, job_id)
 
 
 def _recipients(job: LedgerPrint):

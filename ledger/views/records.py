@@ -267,35 +267,32 @@ def attachment(request, pk):
     return document_response(item)
 
 
-@login_required
-@require_POST
-def photo_delete(request, pk):
-    item = get_object_or_404(MeetingPhoto.objects.select_related("record__branch"), pk=pk)
-    if not request.user.has_perm("ledger.edit_record", item.record):
-        raise PermissionDenied
-    attempt(
-        request,
-        services.remove_photo,
-        actor=request.user,
-        photo=item,
-        reason=request.POST.get("reason", "")[:200],
-        success=_("照片已删除。"),
-    )
-    return redirect("ledger:record_edit", item.record_id)
+def _removing(model, remove, success):
+    """A POST view removing a record's item (`model`: a photo or an attachment) with the
+    reason given: `remove(actor, item, reason)`, back to the record's edit page."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        item = get_object_or_404(model.objects.select_related("record__branch"), pk=pk)
+        if not request.user.has_perm("ledger.edit_record", item.record):
+            raise PermissionDenied
+        reason = request.POST.get("reason", "")[:200]
+        attempt(request, remove, request.user, item, reason, success=success)
+        return redirect("ledger:record_edit", item.record_id)
+
+    return view
 
 
-@login_required
-@require_POST
-def attachment_delete(request, pk):
-    item = get_object_or_404(MeetingAttachment.objects.select_related("record__branch"), pk=pk)
-    if not request.user.has_perm("ledger.edit_record", item.record):
-        raise PermissionDenied
-    attempt(
-        request,
-        services.remove_attachment,
-        actor=request.user,
-        attachment=item,
-        reason=request.POST.get("reason", "")[:200],
-        success=_("材料已删除。"),
-    )
-    return redirect("ledger:record_edit", item.record_id)
+photo_delete = _removing(
+    MeetingPhoto,
+    lambda actor, photo, reason: services.remove_photo(actor=actor, photo=photo, reason=reason),
+    _lazy("照片已删除。"),
+)
+attachment_delete = _removing(
+    MeetingAttachment,
+    lambda actor, item, reason: services.remove_attachment(
+        actor=actor, attachment=item, reason=reason
+    ),
+    _lazy("材料已删除。"),
+)
