@@ -81,6 +81,10 @@ def test_flagship_cycle_from_opening_to_awards(page, live_server, province, arti
     expect(form.locator("input[name=quota]")).to_have_value("20")
     expect(form.locator("input[name=base_share_cap]")).to_have_value("30")
     expect(form.locator("input[name=summary_deadline]")).to_have_value(re.compile(r"-09-30$"))
+    # The standing rule (six-good and five-force results in the top 30 %) would let two of the
+    # four branches below apply; this province opens the cycle to every branch with a result.
+    expect(form.locator("input[name=standing_top_share]")).to_have_value("30")
+    form.locator("input[name=standing_top_share]").fill("100")
     page.get_by_test_id("cycle-save").click()
     expect(page.get_by_test_id("cycle-phase")).to_have_text("筹备中")
     accept_confirm(page)
