@@ -1,17 +1,27 @@
-"""The demo's party-group assessment: the showcase secretary's branch has its groups' last
-closed quarter scored and published, made only through the services, so the demo `member`
-(leader of one of its groups) finds a result on their own page and the secretary a year table;
-the current quarter is opened as drafts once its last month has begun."""
+"""The demo below the branch, in the showcase secretary's branch, made only through the
+services (so the audit trail exists as it would for a real branch):
 
+- two pioneer posts (a 先锋示范岗 and a 责任区) for this half year;
+- three 五个一 items filed this year, one selected in the latest group meeting of the ledger;
+- 主题党日 1+N: the latest closed month's theme day with two groups' meetings attached;
+- the groups' last closed quarter scored and published, so the demo `member` (leader of one of
+  its groups) finds a result on their own page and the secretary a year table; the current
+  quarter is opened as drafts once its last month has begun."""
+
+import datetime
 import random
 from decimal import Decimal
+
+from django.utils import timezone
 
 from branches.access import secretaries_at
 from branches.demo import SHOWCASE_SECRETARY
 from branches.models import OrgUnit, Role, UnitType
+from ledger import selectors as ledger_selectors
+from ledger import services as ledger_services
 from workflow.windows import local_today
 
-from . import services
+from . import halves, services
 from .models import GroupAssessment
 from .quarters import Quarter, open_quarters
 
@@ -40,12 +50,99 @@ def _typed(rng, assessment) -> dict:
     return values
 
 
+POSTS = (
+    ("post", "网络运维先锋示范岗", "机房巡检日日清，故障处置不过夜"),
+    ("zone", "营业厅服务责任区", "责任区内客户投诉当日响应、一周闭环"),
+)
+ITEMS = (
+    ("improvement", "巡检路线优化", "按设备告警频次重排巡检路线，单次巡检缩短约二十分钟。"),
+    ("suggestion", "装维工单分级派发", "按紧急程度分级派单，减少重复上门。"),
+    ("achievement", "基站节能小改造", "空调联动温控，试点基站月均节电约百分之八。"),
+)
+THEME_DAY_NOTE = "各党小组结合岗位分组开展主题党日活动"
+
+
+def _posts(secretary, branch, members, today) -> int:
+    first, last = halves.bounds(halves.reviewable(today)[0])  # this half year
+    for (kind, title, commitment), member in zip(POSTS, members, strict=False):
+        services.name_post(
+            actor=secretary,
+            branch=branch,
+            member=member,
+            kind=kind,
+            title=title,
+            commitment=commitment,
+            term_start=first,
+            term_end=last,
+        )
+    return min(len(POSTS), len(members))
+
+
+def _items(secretary, branch, members) -> int:
+    """Three items filed by the secretary; the first selected in the latest group meeting."""
+    filed = [
+        services.file_item(
+            actor=secretary, member=member, kind=kind, title=title, description=description
+        )
+        for (kind, title, description), member in zip(ITEMS, members, strict=False)
+    ]
+    meeting = (
+        ledger_selectors.records_of(secretary, branch, kind="group_meeting", status="recorded")
+        .order_by("-held_at")
+        .first()
+    )
+    if filed:
+        services.decide_item(
+            actor=secretary,
+            item_id=filed[0].pk,
+            selected=True,
+            meeting=meeting,
+            note="小组会评议：成效明显，建议推广",
+        )
+    return len(filed)
+
+
+def _theme_day(secretary, branch, today) -> int:
+    """1+N: the latest recorded theme day before this month that has two recorded group
+    meetings in its month gets them attached (a closed month: the link carries a reason)."""
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    theme_days = ledger_selectors.records_of(
+        secretary, branch, kind="theme_day", status="recorded", until=last_month_end
+    ).filter(party_group__isnull=True)
+    for theme_day in theme_days:
+        month = timezone.localdate(theme_day.held_at)
+        by_group = {}  # one activity per group: N counts groups
+        for record in ledger_selectors.records_of(
+            secretary, branch, kind="group_meeting", month=month, status="recorded"
+        ).filter(theme_day__isnull=True):
+            by_group.setdefault(record.party_group_id, record)
+        meetings = list(by_group.values())[:2]
+        if len(meetings) < 2:
+            continue
+        for activity in meetings:
+            ledger_services.link_theme_day(
+                actor=secretary, activity=activity, theme_day=theme_day, reason=THEME_DAY_NOTE
+            )
+        return len(meetings)
+    return 0
+
+
 def seed_groups(rng: random.Random) -> dict[str, int]:
     branch = _showcase_branch()
     if branch is None:
         return {}
     secretary = secretaries_at(branch)[0]
     today = local_today()
+    members = list(
+        ledger_selectors.roster(secretary, branch)
+        .filter(party_group__isnull=False)
+        .order_by("party_group__name", "pk")
+    )
+    made = {
+        "党员先锋岗": _posts(secretary, branch, members[::7], today),
+        "五个一项目": _items(secretary, branch, members[1::5]),
+        "主题党日关联的小组活动": _theme_day(secretary, branch, today),
+    }
     closed = Quarter.of(today).previous
     services.start_quarter(actor=secretary, branch=branch, quarter=closed)
     published = 0
@@ -59,4 +156,4 @@ def seed_groups(rng: random.Random) -> dict[str, int]:
     current = Quarter.of(today)
     if current in open_quarters(today):
         services.start_quarter(actor=secretary, branch=branch, quarter=current)
-    return {"党小组季度考评（已公布）": published}
+    return {**made, "党小组季度考评（已公布）": published}
