@@ -54,7 +54,26 @@ def showcase_order():
     ]
 
 
-class BrandApplication(ChainReviewed):
+class BrandElements(models.Model):
+    """A brand's content (创建六要素 plus type and core idea), declared once for the brand
+    application and for a reshaping that proposes new content for it. The logo stays on each
+    (they are stored in different folders)."""
+
+    name = models.CharField(_("品牌名称"), max_length=60, blank=True)
+    slogan = models.CharField(_("品牌传播语"), max_length=120, blank=True)
+    brand_type = models.CharField(
+        _("创建类型"), max_length=20, choices=BrandType.choices, blank=True
+    )
+    core_idea = models.TextField(_("核心理念"), blank=True)
+    goal = models.TextField(_("建设目标"), blank=True)
+    measures = models.JSONField(_("创建举措"), default=list, blank=True)
+    results = models.TextField(_("创建成效"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class BrandApplication(ChainReviewed, BrandElements):
     in_review_state = Status.IN_REVIEW
 
     unit = models.ForeignKey(
@@ -70,18 +89,9 @@ class BrandApplication(ChainReviewed):
         _("品牌级别"), max_length=20, choices=Level.choices, default=Level.BRANCH
     )
 
-    # The six elements (创建六要素) plus type and core idea.
-    name = models.CharField(_("品牌名称"), max_length=60, blank=True)
+    # The content is BrandElements'; the logo is declared here (a reshaping's has its own folder).
     logo = models.ImageField(_("品牌标识"), upload_to="brands/logos/", blank=True)
     logo_thumb = models.ImageField(upload_to="brands/logos/thumbs/", blank=True, editable=False)
-    slogan = models.CharField(_("品牌传播语"), max_length=120, blank=True)
-    brand_type = models.CharField(
-        _("创建类型"), max_length=20, choices=BrandType.choices, blank=True
-    )
-    core_idea = models.TextField(_("核心理念"), blank=True)
-    goal = models.TextField(_("建设目标"), blank=True)
-    measures = models.JSONField(_("创建举措"), default=list, blank=True)
-    results = models.TextField(_("创建成效"), blank=True)
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -329,7 +339,7 @@ LIVE_RESHAPING_STATUSES = (
 )
 
 
-class Reshaping(ChainReviewed):
+class Reshaping(ChainReviewed, BrandElements):
     """品牌重塑: an approved brand's holder proposes new content for it, reviewed level by level
     up the same chain as the application (brands/reshaping.py). The approved brand stays as it
     is, shown and valid, until the reshaping is approved: then its content becomes the brand's
@@ -353,19 +363,10 @@ class Reshaping(ChainReviewed):
     #: The brand's revision number it was started from (what the diff compares against).
     based_on = models.PositiveIntegerField(_("重塑前版本"))
     reason = models.TextField(_("重塑说明"), blank=True)
-    name = models.CharField(_("品牌名称"), max_length=60, blank=True)
     logo = models.ImageField(_("品牌标识"), upload_to="brands/reshapings/logos/", blank=True)
     logo_thumb = models.ImageField(
         upload_to="brands/reshapings/logos/thumbs/", blank=True, editable=False
     )
-    slogan = models.CharField(_("品牌传播语"), max_length=120, blank=True)
-    brand_type = models.CharField(
-        _("创建类型"), max_length=20, choices=BrandType.choices, blank=True
-    )
-    core_idea = models.TextField(_("核心理念"), blank=True)
-    goal = models.TextField(_("建设目标"), blank=True)
-    measures = models.JSONField(_("创建举措"), default=list, blank=True)
-    results = models.TextField(_("创建成效"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     approved_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
