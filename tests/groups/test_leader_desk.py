@@ -95,6 +95,18 @@ def test_the_dashboard_shows_the_desk_to_leaders_only(client, org, roster, li):
     assert worklist.dashboard_for(wang).desks is None
 
 
+def test_the_desk_leads_to_its_groups_meeting_form_and_to_filing_an_item(client, org, roster, li):
+    """The meetings row opens the record form with the leader's group chosen (a leader of two
+    groups would otherwise pick one), and the 五个一 row has its own 申报 link."""
+    client.force_login(li)
+    page = client.get(reverse("dashboard")).content.decode()
+    record_form = reverse("ledger:record_new", args=[org.a1.pk]) + f"?group={roster.g1.pk}"
+    filing = reverse("groups:innovation_new", args=[org.a1.pk])
+    assert f'href="{record_form}"' in page and f'href="{filing}"' in page
+    assert client.get(record_form).status_code == 200
+    assert client.get(filing).status_code == 200
+
+
 def test_a_leader_who_left_has_no_desk(org, roster, li):
     roster.li.is_active = False
     roster.li.save()
