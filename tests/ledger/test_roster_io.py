@@ -214,3 +214,18 @@ def test_export_and_import_matrix(client, org, roster):
     exports = AuditEntry.objects.filter(action="roster_export")
     # every export that was served left its trace: own + other for province and admin
     assert exports.count() == 3 + 2 + 2
+
+
+def test_ten_thousand_rows_with_three_bad_ones_save_nothing_and_name_each(org, roster):
+    """The issue's size: a branch committee's whole roster file of 10,000 rows with three bad
+    rows far apart is refused as a whole, each bad row named in Chinese, nothing half-saved."""
+    rows = [good_row(i) for i in range(10_000)]
+    rows[0][4] = "2005年13月"  # sheet row 2
+    rows[4_998][1] = "未知"  # row 5000
+    rows[9_999][6], rows[9_999][5] = "预备党员", "2006-07-01"  # row 10001
+    before = (Member.objects.count(), AuditEntry.objects.count())
+    result = roster_io.import_roster_workbook(
+        workbook(rows), actor=org.users["secretary"], branch=org.a1
+    )
+    assert [m.split("：")[0] for m in result.messages()] == ["第 2 行", "第 5000 行", "第 10001 行"]
+    assert (Member.objects.count(), AuditEntry.objects.count()) == before
