@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from common.formats import points
 from workflow.services import record_audit
@@ -27,6 +28,8 @@ from .. import scoring
 from ..models import BonusItem, Status
 from ..selectors.tables import indicators_for
 from .assessments import EvaluationError, _locked, apply_result
+
+WITHDRAWN = _lazy("该加分已被撤销，请刷新页面。")
 
 #: Statuses in which the assessment carries a reviewed result to recompute.
 SCORED = (Status.SUBMITTED, Status.REVIEWED)
@@ -115,14 +118,18 @@ def record_bonus(*, actor, pk, points_value, reason, expected_version=None) -> B
 @transaction.atomic
 def withdraw_bonus(*, actor, item_pk, reason="") -> Decimal:
     """Withdraw a bonus item (a reason is required: the audit says why). Returns the new sum."""
-    assessment_id = BonusItem.objects.filter(pk=item_pk).values_list("assessment_id", flat=True)
-    assessment = _open(actor, assessment_id.first(), None)
+    assessment_id = (
+        BonusItem.objects.filter(pk=item_pk).values_list("assessment_id", flat=True).first()
+    )
+    if assessment_id is None:  # withdrawn by someone else before this request read it
+        raise EvaluationError(WITHDRAWN)
+    assessment = _open(actor, assessment_id, None)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("撤销加分须填写理由。")})
     item = BonusItem.objects.filter(pk=item_pk, assessment=assessment).first()
     if item is None:  # withdrawn by someone else while we waited for the lock
-        raise EvaluationError(_("该加分已被撤销，请刷新页面。"))
+        raise EvaluationError(WITHDRAWN)
     current = _sum(assessment)
     item.delete()
     total = current - item.points

@@ -94,6 +94,9 @@ def test_withdrawing_recomputes_and_is_audited(org, submitted):
     assert bonus.withdraw_bonus(actor=reviewer, item_pk=item.pk, reason="重复记录") == 0
     assert Assessment.objects.get(pk=submitted.pk).total == total
     assert AuditEntry.objects.filter(object_id=submitted.pk, action="withdraw_bonus").exists()
+    # the same withdrawal again (a second click, another reviewer's page): told, not a 500
+    with pytest.raises(EvaluationError, match="已被撤销"):
+        bonus.withdraw_bonus(actor=reviewer, item_pk=item.pk, reason="重复记录")
 
 
 def test_a_bonus_recorded_on_a_draft_counts_once_submitted(org, capped, a1):
