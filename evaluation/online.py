@@ -36,6 +36,10 @@ from ledger.kinds import MeetingKind as K
 CENT = Decimal("0.01")
 #: The rules that read the branch's ledger are named ledger_…, its brand's brand_….
 LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
+#: …and those that read the groups app's figures (pioneer posts, 五个一), groups_… (not group_…:
+#: those score a party group's own quarterly table, `GROUP_RULES`), in `online_groups.py`
+#: (registered at the end of this module).
+GROUPS_PREFIX = "groups_"
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,13 @@ class Facts:
         return publication_levels(self.application, self.period.starts_on, self.period.ends_on)
 
     @cached_property
+    def groups(self):
+        """The branch's pioneer posts and 五个一 figures over the period (groups app)."""
+        from groups.selectors.scoring import scoring_figures as groups_figures
+
+        return groups_figures([self.unit], self.period.starts_on, self.period.ends_on)[self.unit.pk]
+
+    @cached_property
     def ledger(self):
         """The branch's ledger figures over the period (`ledger.selectors.compliance`)."""
         from ledger.selectors.scoring import for_scoring
@@ -208,6 +219,12 @@ def scores_of_units(
         brands = brands_for_scoring(known, period.starts_on, period.ends_on)
         for pk, facts in known.items():
             facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+    if any(i.online_rule.startswith(GROUPS_PREFIX) for i in ruled):
+        from groups.selectors.scoring import scoring_figures as groups_figures
+
+        members = groups_figures(units, period.starts_on, period.ends_on, within=within)
+        for pk, facts in known.items():
+            facts["groups"] = members[pk]
     ledger_ruled = [i for i in ruled if i.online_rule.startswith(LEDGER_PREFIX)]
     others = [i for i in ruled if not i.online_rule.startswith(LEDGER_PREFIX)]
     shared = {}  # id(ledger figures) → their ledger rules' results (kept alive by `known`)
@@ -584,3 +601,7 @@ def group_posts(facts, indicator) -> Online | None:
     ) % {"n": reviews, "led": facts.reviews_led}
     share = Decimal(facts.reviews_led) / Decimal(reviews)
     return Online(_share(indicator.max_points, share), basis)
+
+
+# the groups app's rules (pioneer posts, 五个一) live in their own module; registered here
+from . import online_groups  # noqa: E402, F401
