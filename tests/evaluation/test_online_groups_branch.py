@@ -216,3 +216,18 @@ def test_the_fill_page_shows_the_item_as_scored_online(client, org, members_work
     assert 'data-testid="online-zyfh-2"' in body and "线上评分" in body
     field = re.search(rf'<input[^>]*name="s{zyfh2}"[^>]*>', body).group(0)
     assert "disabled" in field and 'value="5.00"' in field
+
+
+def test_the_basis_reads_in_the_language_of_the_batch(org, members_work, q1):
+    """The counted basis is formatted when first read, in the batch's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        scored = online.scores(groups_items(q1), org.a1, q1)
+        empty = online.scores(groups_items(q1), org.a2, q1)
+    bases = {i.code: scored[i.pk].basis for i in groups_items(q1)}  # read outside the override
+    assert bases["zyfh-2"].startswith(
+        "Scored by the system (pioneer posts): 3 pioneer posts (zones and teams included)"
+    )
+    assert "filed 3 items in this period, the branch selected 2" in bases["zyfh-1"]
+    assert any("no pioneer post" in r.basis for r in empty.values())
