@@ -36,6 +36,10 @@ from ledger.kinds import MeetingKind as K
 CENT = Decimal("0.01")
 #: The rules that read the branch's ledger are named ledger_…, its brand's brand_….
 LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
+#: …and those that read the groups app's figures (pioneer posts, 五个一), groups_… (not group_…:
+#: those score a party group's own quarterly table, `GROUP_RULES`), in `online_groups.py`
+#: (registered at the end of this module).
+GROUPS_PREFIX = "groups_"
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,13 @@ class Facts:
         return publication_levels(self.application, self.period.starts_on, self.period.ends_on)
 
     @cached_property
+    def groups(self):
+        """The branch's pioneer posts and 五个一 figures over the period (groups app)."""
+        from groups.selectors.scoring import scoring_figures as groups_figures
+
+        return groups_figures([self.unit], self.period.starts_on, self.period.ends_on)[self.unit.pk]
+
+    @cached_property
     def ledger(self):
         """The branch's ledger figures over the period (`ledger.selectors.compliance`)."""
         from ledger.selectors.scoring import for_scoring
@@ -208,6 +219,12 @@ def scores_of_units(
         brands = brands_for_scoring(known, period.starts_on, period.ends_on)
         for pk, facts in known.items():
             facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+    if any(i.online_rule.startswith(GROUPS_PREFIX) for i in ruled):
+        from groups.selectors.scoring import scoring_figures as groups_figures
+
+        members = groups_figures(units, period.starts_on, period.ends_on, within=within)
+        for pk, facts in known.items():
+            facts["groups"] = members[pk]
     ledger_ruled = [i for i in ruled if i.online_rule.startswith(LEDGER_PREFIX)]
     others = [i for i in ruled if not i.online_rule.startswith(LEDGER_PREFIX)]
     shared = {}  # id(ledger figures) → their ledger rules' results (kept alive by `known`)
@@ -501,86 +518,6 @@ def _completeness_basis(figures) -> str:
     }
 
 
-# --- party groups (党小组动态考评, run by the branch in the groups app) ---------------------------
-
-
-@dataclass(frozen=True)
-class GroupFacts:
-    """What the party-group rules read of one group in one quarter: plain numbers the groups
-    app gathers (ledger group meetings, 五个一 items, pioneer-post reviews). Evaluation reads
-    no group data itself; these rules only turn the numbers into points."""
-
-    meetings_required: int = 0
-    meetings_held: int = 0
-    meeting_dates: tuple = ()
-    items_filed: int = 0
-    items_selected: int = 0
-    reviews: int = 0
-    reviews_led: int = 0
-
-
-#: 五个一: points per item a group's members filed in the quarter, and more for each the branch
-#: selected or recommended; capped at the item's maximum.
-ITEM_FILED_POINTS = Decimal(2)
-ITEM_SELECTED_POINTS = Decimal(3)
-GROUP_RULES = ("group_meetings", "group_innovation", "group_posts")
-
-
-def group_scores(indicators, facts: GroupFacts) -> dict[int, Online | None]:
-    """The prefilled score of each of `indicators` bound to a party-group rule, by indicator id;
-    None where the portal holds nothing to score it on (the branch types it)."""
-    return {
-        i.pk: RULES[i.online_rule].compute(facts, i)
-        for i in indicators
-        if i.online_rule in GROUP_RULES
-    }
-
-
-@rule("group_meetings", _lazy("党小组：党小组会按期召开（台账）"))
-def group_meetings(facts, indicator) -> Online:
-    """The held share of the group meetings due in the quarter; full points when none fell due."""
-    if not isinstance(facts, GroupFacts) or not facts.meetings_required:
-        basis = _("系统评分（台账）：本期没有到期应开的党小组会，不扣分。")
-        return Online(indicator.max_points, basis)
-    basis = _("系统评分（台账）：本季度应开党小组会 %(required)d 次，已开 %(held)d 次") % {
-        "required": facts.meetings_required,
-        "held": facts.meetings_held,
-    }
-    if facts.meeting_dates:
-        basis += _("（%(dates)s）") % {"dates": _dates(facts.meeting_dates)}
-    share = Decimal(facts.meetings_held) / Decimal(facts.meetings_required)
-    return Online(_share(indicator.max_points, share), basis + _("。"))
-
-
-@rule("group_innovation", _lazy("党小组：“五个一”项目申报与评选"))
-def group_innovation(facts, indicator) -> Online:
-    """Each 五个一 item the group's members filed in the quarter earns ITEM_FILED_POINTS, each of
-    them the branch selected ITEM_SELECTED_POINTS more, up to the item's maximum."""
-    filed = getattr(facts, "items_filed", 0)
-    selected = getattr(facts, "items_selected", 0)
-    points = min(filed * ITEM_FILED_POINTS + selected * ITEM_SELECTED_POINTS, indicator.max_points)
-    basis = _(
-        "系统评分（五个一）：本季度小组党员申报 %(filed)d 项，支部评选 %(selected)d 项"
-        "（每项申报 %(per)s 分，评选再加 %(more)s 分，最高 %(max)s 分）。"
-    ) % {
-        "filed": filed,
-        "selected": selected,
-        "per": ITEM_FILED_POINTS,
-        "more": ITEM_SELECTED_POINTS,
-        "max": indicator.max_points,
-    }
-    return Online(points.quantize(CENT), basis)
-
-
-@rule("group_posts", _lazy("党小组：党员先锋岗评估（发挥作用的比例）"))
-def group_posts(facts, indicator) -> Online | None:
-    """The share of the quarter's pioneer-post reviews of the group's members that found the
-    member led by example; None (the branch scores it) when no review fell in the quarter."""
-    reviews = getattr(facts, "reviews", 0)
-    if not reviews:
-        return None
-    basis = _(
-        "系统评分（先锋岗）：本季度小组党员先锋岗评估 %(n)d 次，发挥先锋模范作用 %(led)d 次。"
-    ) % {"n": reviews, "led": facts.reviews_led}
-    share = Decimal(facts.reviews_led) / Decimal(reviews)
-    return Online(_share(indicator.max_points, share), basis)
+# the groups app's rules live in their own module, registered here: the party groups' own
+# quarterly table (GroupFacts, group_…) and the branch's tables (先锋岗, 五个一: groups_…)
+from .online_groups import GROUP_RULES, GroupFacts, group_scores  # noqa: E402, F401

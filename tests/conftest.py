@@ -92,6 +92,7 @@ SHIPPING = [
             ("evaluation", "0005_indicator_online_rule", "ship_online_version"),
             ("evaluation", "0012_ledger_online_versions", "ship_ledger_versions"),
             ("evaluation", "0016_party_group_rules", "ship_group_version"),
+            ("evaluation", "0018_six_good_groups_online_version", "ship_groups_version"),
         ],
     ),
     ("ledger.MeetingTemplate", [("ledger", "0002_default_templates", "install")]),
