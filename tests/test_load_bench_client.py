@@ -3,6 +3,7 @@ browser would submit, the links) and from the wire (chunked and sized bodies, co
 kept-alive connection the server closed). No database: a loopback asyncio server answers."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from bench.load_client import Browser, Recorder, forms, links
 
@@ -21,6 +22,13 @@ PAGE = """
 <a href="/brands/5/">x</a><a href="/brands/5/logo/">y</a>
 <a href="/brands/6/">z</a><a href="/brands/5/">x</a>
 """
+
+
+def run_in_own_loop(coroutine_function):
+    """asyncio.run in a thread of its own: a browser test earlier in the same process (sync
+    Playwright) leaves an event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result(timeout=60)
 
 
 def test_forms_submit_what_a_browser_would():
@@ -68,7 +76,7 @@ def test_bodies_cookies_and_a_closed_keep_alive_connection():
         server.close()
         return first, second, browser.cookies
 
-    first, second, cookies = asyncio.run(run())
+    first, second, cookies = run_in_own_loop(run)
     assert (first.status, first.body) == (200, b"foobar!")
     assert (second.status, second.location) == (302, "/next/?a=1")
     assert cookies == {"sessionid": "s1"}
