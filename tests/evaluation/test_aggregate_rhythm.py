@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from evaluation import scoring
 from evaluation.models import AssessmentPeriod, PeriodKind
 from evaluation.services import assessments as services
 from evaluation.services import periods as period_services
@@ -73,3 +74,29 @@ def test_two_published_months_of_three_divide_by_three(org, q4_without_december)
     a1 = q4_without_december.assessments.get(unit=org.a1)
     # (90 + 90.6 + 0) / 3, not (90 + 90.6) / 2 = 90.30
     assert a1.total == Decimal("60.20") and a1.source_count == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("values", "n"),
+    [
+        (["0.01", "0.01"], 4),  # 0.005 → 0.01 (half up)
+        (["0.01"], 4),  # 0.0025 → 0.00
+        (["0.03", "0.03"], 4),  # 0.015 → 0.02
+        (["-0.01", "-0.01"], 4),  # -0.005 → -0.01 (half away from zero, as Decimal's HALF_UP)
+        (["90", "90.6"], 3),  # 60.20, the quarter above
+        (["0.01", "0.02"], 2),  # 0.015 → 0.02
+        (["33.33", "33.33", "33.34"], 3),  # 33.333… → 33.33
+    ],
+)
+def test_the_means_written_in_sql_round_as_scoring_does(values, n):
+    """The aggregate's dimension and item rows are averaged by the database
+    (`periods._mean`): the same cents as `scoring.mean_over_periods`, halves included."""
+    from django.db import connection
+
+    rows = " UNION ALL ".join(["SELECT CAST(%s AS DECIMAL(7, 2)) AS v"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {period_services._mean('t.v', n)} FROM ({rows}) t", values)  # noqa: S608
+        (got,) = cursor.fetchone()
+    expected = scoring.mean_over_periods(sum(Decimal(v) for v in values), n)
+    assert Decimal(str(got)).quantize(Decimal("0.01")) == expected
