@@ -45,6 +45,11 @@ VOTING_CALENDAR = {
     "review_starts_on": -30,
     "decision_deadline": 30,
 }
+#: The demo's evaluation results are drawn at random, so the standing rule (six-good and
+#: five-force results in the cycle's top share) would let a random set of branches apply — at
+#: the default size not the showcase branch (rank 292 of 300). The demo's cycles leave it
+#: blank (no check), as cycles opened before the rule do; tests/flagship/test_standing.py has it.
+NO_STANDING_CHECK = {"standing_top_share": None}
 #: How long the demo's vote stays open after seeding.
 VOTE_DAYS = 21
 
@@ -60,6 +65,7 @@ def seed_flagship(rng: random.Random) -> dict[str, int]:
             "application_opens_on": today - timedelta(days=OPENED_DAYS_AGO),
             "application_closes_on": today + timedelta(days=CLOSES_IN_DAYS),
             "notice_starts_on": today + timedelta(days=NOTICE_AFTER_DAYS),
+            **NO_STANDING_CHECK,
         },
     )
     advance(actor=actor, pk=cycle.pk, name="open_application")
@@ -96,7 +102,7 @@ def _seed_voting_cycle(rng, actor, today) -> int:
     cycle = create_cycle(
         actor=actor,
         year_start=today.year - 1,
-        data={**dates, "year_end": today.year, "vote_days": VOTE_DAYS},
+        data={**dates, "year_end": today.year, "vote_days": VOTE_DAYS, **NO_STANDING_CHECK},
     )
     cycle = advance(
         actor=actor, pk=cycle.pk, name="open_application", now=_at(dates["application_opens_on"])
