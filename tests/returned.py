@@ -15,14 +15,15 @@ HOSTILE = '<script>alert("x")</script>请补充成效数据'
 
 
 def return_at(obj, at=STRADDLING):
-    """Move the audit entry of `obj`'s latest return to `at` (its time is the test's subject)."""
+    """Move the audit entry of `obj`'s return written last to `at` (its time is the test's
+    subject). Picked by id, not by time: an earlier call may have dated an entry after now."""
     entry = (
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(obj),
             object_id=obj.pk,
             to_state="returned",
         )
-        .order_by("-at", "-pk")
+        .order_by("-pk")
         .first()
     )
     AuditEntry.objects.filter(pk=entry.pk).update(at=at)

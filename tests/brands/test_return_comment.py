@@ -2,12 +2,20 @@
 who, when (Asia/Shanghai), the comment escaped — the latest return's, not an earlier one; a
 draft's form shows none. One query (`workflow.selectors.last_move_into`), none for a draft."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from brands import reshaping as reshapes
 from brands import services
 from brands.models import Status
-from tests.returned import HOSTILE, assert_shows_no_return, assert_shows_return, return_at
+from tests.returned import (
+    HOSTILE,
+    STRADDLING,
+    assert_shows_no_return,
+    assert_shows_return,
+    return_at,
+)
 from workflow.selectors import last_move_into
 
 from .test_reshaping_views import reshapings  # noqa: F401 (fixture)
@@ -16,6 +24,8 @@ from .test_reshaping_views import reshapings  # noqa: F401 (fixture)
 def test_returned_application_form_shows_the_latest_return(client, org, submitted):
     reviewer, secretary = org.users["general_branch_reviewer"], org.users["secretary"]
     services.return_application(actor=reviewer, pk=submitted.pk, comment="第一次意见")
+    # the first return a day before the second: both are dated, so "latest" holds on any clock
+    return_at(submitted, at=STRADDLING - timedelta(days=1))
     services.submit_application(actor=secretary, pk=submitted.pk)
     services.return_application(actor=reviewer, pk=submitted.pk, comment=HOSTILE)
     return_at(submitted)
