@@ -16,9 +16,17 @@ from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, decision_view
 
-from .. import services
+from .. import clusters, services
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm
-from ..models import LIVE_RESHAPING_STATUSES, Attachment, BrandApplication, Revision, Status
+from ..forms_lifecycle import ClusterForm
+from ..models import (
+    LIVE_RESHAPING_STATUSES,
+    SHOWCASE_STATUSES,
+    Attachment,
+    BrandApplication,
+    Revision,
+    Status,
+)
 from ..selectors import applications as selectors
 from ..selectors import reshaping as reshaping_selectors
 from .drafts import save_draft_then_submit
@@ -147,6 +155,13 @@ def detail(request, pk):
     revisions = list(app.revisions.select_related("created_by").order_by("-number"))
     reshapings = reshaping_selectors.history(app)
     live_reshaping = next((r for r in reshapings if r.status in LIVE_RESHAPING_STATUSES), None)
+    cluster = clusters.cluster_of(app)
+    can_gather = (
+        cluster is not None
+        and cluster.lead.pk == app.pk
+        and app.status in SHOWCASE_STATUSES
+        and request.user.has_perm(clusters.GATHER, app)
+    )
     return render(
         request,
         "brands/detail.html",
@@ -159,6 +174,11 @@ def detail(request, pk):
             "attachments": app.attachments.all(),
             "revisions": revisions,
             "reshapings": reshapings,
+            "cluster": cluster,
+            "can_gather": can_gather,
+            "cluster_form": ClusterForm(candidates=clusters.cluster_candidates(app))
+            if can_gather
+            else None,
             "live_reshaping": live_reshaping,
             "can_reshape": live_reshaping is None
             and request.user.has_perm("brands.reshape_brand", app),
