@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from branches.access import secretaries_at
-from branches.models import OrgUnit, UnitType
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
 from common.uploads import clean_photos, discard, save_photo
 from workflow.services import notify, record_audit
@@ -160,8 +160,9 @@ def shine_status(application, pairings, publications) -> ShineStatus:
 def _pairing_area(application, actor) -> Q:
     """Where a partner may be chosen: the brand's city (or directly-affiliated) committee's
     subtree, and whatever the actor sees (the province sees the whole tree)."""
-    chain = approval_chain(application.unit)
-    committees = [u for u in chain if u.unit_type != UnitType.GENERAL_BRANCH]
+    # a committee's own brand pairs within its own subtree (its chain is the province only)
+    chain = [application.unit, *approval_chain(application.unit)]
+    committees = [u for u in chain if u.unit_type in CITY_COMMITTEE_TYPES]
     paths = list(scope_paths(actor)) + ([committees[0].path] if committees else [])
     area = Q(pk__in=[])
     for path in paths:

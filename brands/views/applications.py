@@ -150,7 +150,11 @@ def _edit(request, app, unit=None, initial=None):
 
 @login_required
 def detail(request, pk):
-    app = _application(request, pk)
+    return detail_page(request, _application(request, pk))
+
+
+def detail_page(request, app, *, cluster_form=None):
+    """The application's page; `cluster_form` a gathering form that failed, with its errors."""
     available = services.WORKFLOW.available(request.user, app)
     revisions = list(app.revisions.select_related("created_by").order_by("-number"))
     reshapings = reshaping_selectors.history(app)
@@ -176,7 +180,9 @@ def detail(request, pk):
             "reshapings": reshapings,
             "cluster": cluster,
             "can_gather": can_gather,
-            "cluster_form": ClusterForm(candidates=clusters.cluster_candidates(app))
+            "cluster_form": (
+                cluster_form or ClusterForm(candidates=clusters.cluster_candidates(app))
+            )
             if can_gather
             else None,
             "live_reshaping": live_reshaping,

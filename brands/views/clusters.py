@@ -15,7 +15,7 @@ from workflow.transitions import TransitionError, error_text
 from .. import clusters, pairing
 from ..forms_lifecycle import ClusterForm, PairingNoteForm
 from ..models import ClusterMember, Pairing, PairingNote
-from .applications import _application
+from .applications import _application, detail_page
 from .lifecycle import _attach, _page
 
 
@@ -32,13 +32,16 @@ def gather(request, pk):
     if form.is_valid():
         try:
             clusters.gather_brand(actor=request.user, lead=app, brand=form.cleaned_data["brand"])
-        except (ValidationError, TransitionError) as exc:
+        except ValidationError as exc:
+            _attach(form, exc)
+        except TransitionError as exc:
             messages.error(request, error_text(exc))
+            return _back_to_cluster(app)
         else:
             messages.success(request, _("品牌已纳入“1+N”品牌集群。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return _back_to_cluster(app)
+            return _back_to_cluster(app)
+    messages.error(request, _("提交的内容有误，请根据提示修改后重新提交。"))
+    return detail_page(request, app, cluster_form=form)
 
 
 @login_required

@@ -284,3 +284,15 @@ def test_pages_do_not_grow_with_pairings(
     with django_assert_max_num_queries(at_two):
         body = client.get(url).content.decode()
     assert body.count('data-testid="pairing"') == 10
+
+
+def test_a_committee_one_brand_pairs_within_its_own_subtree(org):
+    """A city committee's own provincial-level brand (its chain is the province only) pairs
+    with un-branded branches of its city, not the province's (the province reviewer, who
+    sees the whole tree, may still pick any)."""
+    sec_city_a = grant(UserFactory(username="sec_city_a"), org.city_a, Role.SECRETARY)
+    lead = brand(org, org.city_a, Status.BUILT, level=Level.PROVINCIAL)
+    assert list(lifecycle.pairing_candidates(lead, sec_city_a)) == [org.a1, org.a2]
+    with pytest.raises(ValidationError, match="只能选择本市"):
+        pair(sec_city_a, lead, org.b1)
+    assert pair(sec_city_a, lead, org.a2).partner == org.a2
