@@ -287,3 +287,30 @@ def test_cluster_pages_do_not_grow_with_members(
         body = client.get(url).content.decode()
     expected = {"member_detail": "共 10 个成员品牌", "member_showcase": "共 10 个成员品牌"}
     assert expected.get(which, "1 + 10") in body
+
+
+# --- concurrency (PostgreSQL) ----------------------------------------------------------------
+
+
+def test_two_clusters_gathering_one_brand_at_once_exactly_one_wins(transactional_db, postgres):
+    """The city and its 党总支 gather A1 at the same moment: the member's row is locked with
+    the lead's, so one gathers it and the other is told it already belongs to a cluster."""
+    from tests.conftest import run_concurrently
+    from tests.factories import Org
+
+    org = Org()
+    sec_city_a = grant(UserFactory(username="sec_city_a"), org.city_a, Role.SECRETARY)
+    sec_ga = grant(UserFactory(username="sec_ga"), org.general_a, Role.SECRETARY)
+    city = brand(org, org.city_a, name="甲市红色矩阵")
+    general = brand(org, org.general_a, name="网络先锋")
+    a1 = brand(org, org.a1, name="红色引擎")
+    results = run_concurrently(
+        lambda: clusters.gather_brand(actor=sec_city_a, lead=city, brand=a1),
+        lambda: clusters.gather_brand(actor=sec_ga, lead=general, brand=a1),
+    )
+    winners = [r for r in results if isinstance(r, ClusterMember)]
+    losers = [r for r in results if isinstance(r, ValidationError)]
+    assert (len(winners), len(losers)) == (1, 1), results
+    assert "已属于一个品牌集群" in str(losers[0])
+    assert ClusterMember.objects.get().brand == a1
+    assert AuditEntry.objects.filter(action="gather_cluster").count() == 1
