@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from branches.access import secretaries_at
@@ -63,11 +63,19 @@ def cluster_of(application) -> Cluster | None:
     return Cluster(lead=lead, members=members)
 
 
-def cluster_candidates(lead) -> QuerySet[BrandApplication]:
+#: How many candidates the gathering form lists at once; a name narrows them down.
+CANDIDATES_SHOWN = 200
+
+
+def cluster_candidates(lead, q: str = "") -> QuerySet[BrandApplication]:
     """The approved brands the lead may still gather: 党支部 and 党总支 brands strictly inside
-    its subtree, in no cluster and leading none, in tree order. One query."""
+    its subtree, in no cluster and leading none, in tree order; `q` narrows to brand or unit
+    names containing it. One query."""
+    qs = BrandApplication.objects.all()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
     return (
-        BrandApplication.objects.filter(
+        qs.filter(
             status__in=SHOWCASE_STATUSES,
             unit__unit_type__in=BRAND_HOLDER_TYPES,
             unit__path__startswith=lead.unit.path,

@@ -180,11 +180,9 @@ def detail_page(request, app, *, cluster_form=None):
             "reshapings": reshapings,
             "cluster": cluster,
             "can_gather": can_gather,
-            "cluster_form": (
-                cluster_form or ClusterForm(candidates=clusters.cluster_candidates(app))
-            )
-            if can_gather
-            else None,
+            "cluster_form": (cluster_form or _cluster_form(request, app)) if can_gather else None,
+            "cluster_q": request.GET.get("cluster_q", "")[:60],
+            "cluster_shown": clusters.CANDIDATES_SHOWN,
             "live_reshaping": live_reshaping,
             "can_reshape": live_reshaping is None
             and request.user.has_perm("brands.reshape_brand", app),
@@ -203,6 +201,14 @@ def detail_page(request, app, *, cluster_form=None):
             and app.level != "provincial",
         },
     )
+
+
+def _cluster_form(request, app):
+    """The gathering form, listing at most `CANDIDATES_SHOWN` candidates (a city may have
+    thousands of approved brands): those whose name holds `?cluster_q=`, in tree order."""
+    q = request.GET.get("cluster_q", "").strip()[:60]
+    shown = clusters.cluster_candidates(app, q)[: clusters.CANDIDATES_SHOWN]
+    return ClusterForm(candidates=shown)
 
 
 @login_required

@@ -250,6 +250,29 @@ def test_cluster_on_the_lead_member_and_showcase_pages(client, ladder, leads):
     assert body.count('data-testid="cluster-gathered"') == 1
 
 
+def test_the_form_lists_a_bounded_number_of_candidates_found_by_name(
+    client, ladder, leads, monkeypatch
+):
+    monkeypatch.setattr(clusters, "CANDIDATES_SHOWN", 1)
+    client.force_login(ladder.sec_city_a)
+    url = reverse("brands:detail", args=[leads["A"].pk])
+
+    def offered(query=""):
+        body = client.get(url, {"cluster_q": query} if query else {}).content.decode()
+        form = body.split('data-testid="cluster-form"', 1)[1].split("</form>", 1)[0]
+        return [n for n in ("红色引擎", "市场尖兵", "网络先锋") if n in form]
+
+    assert offered() == ["网络先锋"]  # the first in tree order (GA before A1, A2)
+    assert offered("市场") == ["市场尖兵"]  # a brand name
+    assert offered("运维") == ["红色引擎"]  # a unit name (甲市网络运维党支部)
+    # a candidate not listed on the page may still be gathered (the post checks them all)
+    response = client.post(
+        reverse("brands:gather_cluster", args=[leads["A"].pk]), {"brand": leads["A2"].pk}
+    )
+    assert response.status_code == 302
+    assert ClusterMember.objects.get().brand == leads["A2"]
+
+
 # --- query counts --------------------------------------------------------------------------
 
 
