@@ -425,7 +425,7 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
                 scoring.maximum(items, weights_for(version.pk, unit.category)),
                 scoring.dimension_maximum(items),
             )
-        max_total, _dim_max = by_category[unit.category]
+        max_total = by_category[unit.category][0]
         row = totals[unit.pk]
         result = scoring.aggregate(
             row["total_sum"],
