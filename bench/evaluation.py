@@ -94,17 +94,25 @@ def score_sql(shift: int = 0) -> str:
 SCORE_SQL = score_sql()
 
 
-def insert_published_results(cursor, *, period, version, scope, thresholds, score) -> dict:
-    """A published result for every active branch under `scope` (a path) in `period`, made as
+def insert_published_results(period, score: str) -> dict:
+    """A published result for every active branch of `period`'s scope, made as
     the portal would score them, in five `INSERT/UPDATE … SELECT` statements: the assessments,
     their item scores (`score`: SQL of `score_sql`), dimension rows (earned − deducted, not
-    below 0), then totals, veto, rate, star by the `thresholds` and tier. Returns the row
+    below 0), then totals, veto, rate, star by the version's thresholds and tier. Returns the row
     counts and the seconds of the first steps. Shared by bench/evaluation.py and
     bench/rhythm.py (its months)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return _insert_results(cursor, period, score)
+
+
+def _insert_results(cursor, period, score: str) -> dict:
     from branches.selectors import COMMITTEE_PATH_LEN
 
-    t = thresholds
-    params = {"period": period, "version": version}
+    t = period.table_version.thresholds
+    scope = period.scope.path
+    params = {"period": period.pk, "version": period.table_version_id}
     info = {}
     step = time.monotonic()
     cursor.execute(
@@ -230,7 +238,7 @@ def make_period() -> dict:
     import django
 
     django.setup()
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from branches.models import OrgUnit
     from evaluation import scoring
@@ -263,17 +271,7 @@ def make_period() -> dict:
             opens_on=date(2020, 2, 1),
             closes_on=date(2020, 2, 10),
         )
-        with connection.cursor() as cursor:
-            info.update(
-                insert_published_results(
-                    cursor,
-                    period=period.pk,
-                    version=version.pk,
-                    scope=province.path,
-                    thresholds=version.thresholds,
-                    score=SCORE_SQL,
-                )
-            )
+        info.update(insert_published_results(period, SCORE_SQL))
         step = time.monotonic()
         info["refresh_ranks_rows"] = refresh_ranks(period.pk)
         info["refresh_ranks_s"] = round(time.monotonic() - step, 2)

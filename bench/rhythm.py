@@ -107,15 +107,7 @@ def make_months(reuse: bool) -> dict:
                 opens_on=month,
                 closes_on=date(2020, month.month + 1, 10),
             )
-            with connection.cursor() as cursor:
-                insert_published_results(
-                    cursor,
-                    period=period.pk,
-                    version=version.pk,
-                    scope=province.path,
-                    thresholds=version.thresholds,
-                    score=score_sql(shift * 37),
-                )
+            insert_published_results(period, score_sql(shift * 37))
     with connection.cursor() as cursor:
         for name in ("assessment", "assessmentscore", "dimensionscore"):
             cursor.execute(f"VACUUM (ANALYZE) evaluation_{name}")
