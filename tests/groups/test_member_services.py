@@ -207,4 +207,3 @@ def test_withdrawing_a_publication_needs_a_reason(org, roster):
     assert period.is_open
     entry = AuditEntry.objects.get(action="member_period_withdrawn")
     assert entry.comment == "分数录错"
-
