@@ -125,8 +125,11 @@ def open_period(*, actor, branch, table: str, year: int) -> MemberPeriod:
 
 
 def _locked(assessment_id) -> MemberAssessment:
+    """The assessment and its period, both locked: a score or a self-assessment waits for a
+    publication under way and then sees the period as published (PostgreSQL re-reads a
+    locked row that changed), so nothing is written into a published period."""
     return (
-        MemberAssessment.objects.select_for_update(of=("self",))
+        MemberAssessment.objects.select_for_update(of=("self", "period"))
         .select_related("period__branch", "period__version", "member")
         .get(pk=assessment_id)
     )
