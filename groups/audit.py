@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     BRAND_GROUP_PROPOSED = "brand_group_proposed"
     BRAND_GROUP_DECIDED = "brand_group_decided"
     MEMBER_PERIOD_OPENED = "member_period_opened"
+    MEMBER_PERIOD_EXTENDED = "member_period_extended"
     MEMBER_SELF_ASSESSED = "member_self_assessed"
     MEMBER_SCORED = "member_scored"
     MEMBER_PERIOD_PUBLISHED = "member_period_published"

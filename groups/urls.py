@@ -36,6 +36,7 @@ urlpatterns = [
     path("branch/<int:branch_pk>/members/", members.branch_periods, name="member_periods"),
     path("member-periods/<int:pk>/", members.period_page, name="member_period"),
     path("member-periods/<int:pk>/coefficients/", members.coefficients, name="member_coefficients"),
+    path("member-periods/<int:pk>/include/", members.include_new, name="member_include"),
     path("member-periods/<int:pk>/withdraw/", members.withdraw, name="member_withdraw"),
     path("member-assessments/<int:pk>/", members.assessment_page, name="member_assessment"),
     path("brand-groups/", brand_groups.queue, name="brand_groups"),

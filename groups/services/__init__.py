@@ -4,6 +4,7 @@ from .brand_groups import NominationError, decide, nominable_years, propose
 from .innovation import InnovationError, decide_item, file_item, may_file_for, recommend_item
 from .members import (
     MemberAssessmentError,
+    include_new_members,
     open_period,
     publish_period,
     save_self_assessment,
@@ -16,6 +17,7 @@ from .posts import PostError, name_post, record_spot_check, review_post
 
 __all__ = [
     "MemberAssessmentError",
+    "include_new_members",
     "open_period",
     "publish_period",
     "save_self_assessment",

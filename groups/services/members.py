@@ -90,12 +90,26 @@ def open_period(*, actor, branch, table: str, year: int) -> MemberPeriod:
         branch=branch, table=table, year=year, version=version, created_by=actor
     )
     coefficients = S.coefficients_of(branch, year) if table == MemberTable.POST_KPI else {}
+    _add_assessments(period, indicators, members, coefficients)
+    record_audit(
+        actor=actor,
+        obj=period,
+        action=Action.MEMBER_PERIOD_OPENED,
+        to_state=period.status,
+        comment=_("%(n)d 名党员") % {"n": len(members)},
+        unit=branch,
+    )
+    return period
+
+
+def _add_assessments(period, indicators, members, coefficients) -> list[MemberAssessment]:
+    """Empty assessments (and their item rows) for `members`: three statements for any number."""
     empty = {i.pk: (None if i.kind in scoring.EARNING_KINDS else Decimal(0)) for i in indicators}
-    result = _computed(version, indicators, empty)
+    result = _computed(period.version, indicators, empty)
     assessments = []
     for member in members:
         coefficient = None
-        if table == MemberTable.POST_KPI:
+        if period.is_kpi:
             coefficient = coefficients.get(member.pk, COEFFICIENT_DEFAULT)
         assessments.append(
             MemberAssessment(
@@ -113,15 +127,31 @@ def open_period(*, actor, branch, table: str, year: int) -> MemberPeriod:
         for a in assessments
         for pk, points in empty.items()
     )
+    return assessments
+
+
+@transaction.atomic
+def include_new_members(*, actor, period_id) -> int:
+    """Add to an open period the roster's active members it does not list yet (joined or
+    transferred in since it was opened). Returns how many were added."""
+    period = _locked_period(actor, period_id)
+    if not period.is_open:
+        raise MemberAssessmentError(_("考评结果已公布，如需补充请先撤回公布。"))
+    listed = set(period.assessments.values_list("member_id", flat=True))
+    members = [m for m in ledger_selectors.roster(actor, period.branch) if m.pk not in listed]
+    if not members:
+        return 0
+    indicators = evaluation_tables.indicators_for(period.version_id)
+    coefficients = S.coefficients_of(period.branch, period.year) if period.is_kpi else {}
+    _add_assessments(period, indicators, members, coefficients)
     record_audit(
         actor=actor,
         obj=period,
-        action=Action.MEMBER_PERIOD_OPENED,
-        to_state=period.status,
-        comment=_("%(n)d 名党员") % {"n": len(assessments)},
-        unit=branch,
+        action=Action.MEMBER_PERIOD_EXTENDED,
+        comment=_("补充 %(n)d 名党员") % {"n": len(members)},
+        unit=period.branch,
     )
-    return period
+    return len(members)
 
 
 def _locked(assessment_id) -> MemberAssessment:

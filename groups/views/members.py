@@ -110,6 +110,22 @@ def coefficients(request, pk):
 
 @login_required
 @require_POST
+def include_new(request, pk):
+    period = _period(request, pk)
+    try:
+        added = services.include_new_members(actor=request.user, period_id=period.pk)
+    except services.MemberAssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        if added:
+            messages.success(request, _("已补充 %(n)d 名新入册党员。") % {"n": added})
+        else:
+            messages.info(request, _("名册中的在册党员均已列入。"))
+    return redirect("groups:member_period", period.pk)
+
+
+@login_required
+@require_POST
 def withdraw(request, pk):
     period = _period(request, pk)
     form = WithdrawForm(request.POST)

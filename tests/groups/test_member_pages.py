@@ -228,3 +228,14 @@ def test_the_score_form_keeps_what_was_typed_on_a_refusal(client, org, periods):
     assert response.context["form"].errors[first] == ["不能超过本项分值。"]
     assert 'value="999"' in response.content.decode()
     assert field_name(0) == "score_0"
+
+
+def test_the_secretary_adds_newcomers_from_the_period_page(client, org, periods):
+    a1, _ = periods
+    MemberFactory(branch=org.a1, name="新党员")
+    client.force_login(org.users["secretary"])
+    url = reverse("groups:member_include", args=[a1.pk])
+    assert client.post(url).status_code == 302
+    assert a1.assessments.count() == 4
+    client.force_login(org.sec_b1)
+    assert client.post(url).status_code == 403

@@ -207,3 +207,23 @@ def test_withdrawing_a_publication_needs_a_reason(org, roster):
     assert period.is_open
     entry = AuditEntry.objects.get(action="member_period_withdrawn")
     assert entry.comment == "分数录错"
+
+
+def test_members_who_join_later_are_added_to_the_open_period(org, roster):
+    secretary = org.users["secretary"]
+    services.set_coefficient(actor=secretary, member=roster.li, year=2026, value="1.1")
+    period = open_(org, table=MemberTable.POST_KPI)
+    assert services.include_new_members(actor=secretary, period_id=period.pk) == 0
+    newcomer = MemberFactory(branch=org.a1, name="新党员")
+    services.set_coefficient(actor=secretary, member=newcomer, year=2026, value="0.9")
+    assert services.include_new_members(actor=secretary, period_id=period.pk) == 1
+    added = period.assessments.get(member=newcomer)
+    assert added.coefficient == Decimal("0.90") and added.scores.count() == 8
+    assert AuditEntry.objects.filter(action="member_period_extended").count() == 1
+    with pytest.raises(PermissionDenied):
+        services.include_new_members(actor=org.sec_b1, period_id=period.pk)
+    settle_all(period, secretary)
+    services.publish_period(actor=secretary, period_id=period.pk)
+    MemberFactory(branch=org.a1, name="更晚的")
+    with pytest.raises(services.MemberAssessmentError):
+        services.include_new_members(actor=secretary, period_id=period.pk)
