@@ -40,6 +40,9 @@ LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
 #: those score a party group's own quarterly table, `GROUP_RULES`), in `online_groups.py`
 #: (registered at the end of this module).
 GROUPS_PREFIX = "groups_"
+#: …and those that read the branch's member assessments (counts only), members_…, in
+#: `online_members.py`.
+MEMBERS_PREFIX = "members_"
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,13 @@ class Facts:
         return groups_figures([self.unit], self.period.starts_on, self.period.ends_on)[self.unit.pk]
 
     @cached_property
+    def members(self):
+        """The branch's member-assessment counts (groups app; `online_members.py`)."""
+        from groups.selectors.scoring import member_figures
+
+        return member_figures([self.unit], self.period.starts_on, self.period.ends_on)[self.unit.pk]
+
+    @cached_property
     def ledger(self):
         """The branch's ledger figures over the period (`ledger.selectors.compliance`)."""
         from ledger.selectors.scoring import for_scoring
@@ -225,6 +235,12 @@ def scores_of_units(
         members = groups_figures(units, period.starts_on, period.ends_on, within=within)
         for pk, facts in known.items():
             facts["groups"] = members[pk]
+    if any(i.online_rule.startswith(MEMBERS_PREFIX) for i in ruled):
+        from groups.selectors.scoring import member_figures
+
+        counted = member_figures(units, period.starts_on, period.ends_on, within=within)
+        for pk, facts in known.items():
+            facts["members"] = counted[pk]
     ledger_ruled = [i for i in ruled if i.online_rule.startswith(LEDGER_PREFIX)]
     others = [i for i in ruled if not i.online_rule.startswith(LEDGER_PREFIX)]
     shared = {}  # id(ledger figures) → their ledger rules' results (kept alive by `known`)
@@ -361,11 +377,12 @@ def _dates(dates) -> str:
     return shown + (_("等") if len(dates) > MAX_DATES else "")
 
 
-# the ledger's rules (台账: meetings, attendance, completeness) and the groups app's (the party
+# the ledger's rules (台账: meetings, attendance, completeness), the groups app's (the party
 # groups' own quarterly table, GroupFacts, group_…; the branch's tables, 先锋岗, 五个一: groups_…)
-# live in modules of their own, registered here
+# and the member assessments' (members_…) live in modules of their own, registered here
 # (registration order is the rules' order in the choices, hence in migrations)
 # isort: off
 from .online_ledger import LEDGER_MEETING_RULES  # noqa: E402, F401
 from .online_groups import GROUP_RULES, GroupFacts, group_scores  # noqa: E402, F401
+from .online_members import members_assessment  # noqa: E402, F401
 # isort: on
