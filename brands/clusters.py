@@ -9,6 +9,9 @@ subtree; a brand belongs to at most one cluster (a one-to-one row), and clusters
 gathers and releases (perm `brands.gather_cluster`); both lock the lead's and the member's
 rows (in id order, so two gatherings cannot cross) and are audited on the membership.
 
+A move of the org tree that takes a member out of its lead's subtree releases it
+(`drop_strays`, wired to `branches.signals.subtree_moved`).
+
 Reads: `cluster_of(brand)` — the cluster a brand leads or belongs to, two queries whatever its
 size; `cluster_candidates(lead)` — what the lead may still gather, one query.
 """
@@ -187,3 +190,31 @@ def release_brand(*, actor, member):
         comment=str(rows.get(member.brand_id, "")),
     )
     ClusterMember.objects.filter(pk=member.pk).delete()
+
+
+def drop_strays(path: str) -> int:
+    """The unit at `path` moved with its subtree (`branches.signals.subtree_moved`): a cluster
+    keeps only brands of its lead's subtree, so memberships the move took out of it are
+    released, each audited (no actor: the org tree changed). Returns how many."""
+    rows = ClusterMember.objects.filter(
+        Q(brand__unit__path__startswith=path) | Q(lead__unit__path__startswith=path)
+    ).select_related("lead__unit", "brand__unit")
+    strays = [
+        m
+        for m in rows
+        if not (
+            m.brand.unit.path.startswith(m.lead.unit.path)
+            and m.brand.unit.depth > m.lead.unit.depth
+        )
+    ]
+    for member in strays:
+        record_audit(
+            actor=None,
+            obj=member,
+            action="release_cluster",
+            unit=member.lead.unit,
+            comment=_("组织调整：%(unit)s 已不在 %(lead)s 下")
+            % {"unit": member.brand.unit, "lead": member.lead.unit},
+        )
+    ClusterMember.objects.filter(pk__in=[m.pk for m in strays]).delete()
+    return len(strays)

@@ -150,6 +150,26 @@ def test_a_brand_belongs_to_one_cluster_and_clusters_do_not_nest(ladder, leads):
     assert [b.name for b in clusters.cluster_candidates(leads["A"])] == ["红色引擎", "市场尖兵"]
 
 
+def test_a_member_moved_out_of_the_subtree_leaves_the_cluster(ladder, leads):
+    from branches.models import OrgUnit
+
+    org = ladder
+    clusters.gather_brand(actor=org.sec_city_a, lead=leads["A"], brand=leads["A1"])
+    clusters.gather_brand(actor=org.sec_city_a, lead=leads["A"], brand=leads["A2"])
+    # A1 moves within city A (from its 党总支 to the city itself): it stays
+    OrgUnit.objects.move(
+        OrgUnit.objects.get(pk=org.a1.pk), OrgUnit.objects.get(pk=org.city_a.pk), "last-child"
+    )
+    assert ClusterMember.objects.filter(brand=leads["A1"]).exists()
+    # A2 moves to city B: it leaves city A's cluster, audited
+    OrgUnit.objects.move(
+        OrgUnit.objects.get(pk=org.a2.pk), OrgUnit.objects.get(pk=org.city_b.pk), "last-child"
+    )
+    assert list(ClusterMember.objects.values_list("brand__name", flat=True)) == ["红色引擎"]
+    entry = AuditEntry.objects.get(action="release_cluster")
+    assert entry.actor is None and "组织调整" in entry.comment
+
+
 # --- permission matrix ---------------------------------------------------------------------
 
 #: role → may gather into (city A's "1" brand, city B's).
