@@ -21,16 +21,20 @@ QUALITY_WEIGHT = Decimal("0.5")
 
 @rule("members_assessment", _lazy("党员“双百”考核：参评率与合格率（党员考评）"))
 def members_assessment(facts, indicator) -> Online:
-    """max × (½ × min(1, assessed / on the roster) + ½ × qualified / assessed), over the newest
-    published 双百 member results of the period's year or the year before; a result is
-    qualified from 60 % of the table's maximum, unless vetoed. None published: 0."""
+    """max × (½ × min(1, assessed / (on the roster − exempt)) + ½ × qualified / assessed), over
+    the newest published 双百 member results of the period's year or the year before; a result
+    is qualified from 60 % of the table's maximum, unless vetoed. Members the branch exempted
+    in that period (免评: long ill, abroad) are out of both shares: they have no result and are
+    taken off the roster's count (one who has left is off the roster already). None
+    published: 0."""
     figures = facts.members
     if not figures.assessed:
         return Online(
             Decimal(0),
             _("系统评分（党员考评）：本年度和上一年度没有已公布的党员“双百”考核结果。"),
         )
-    coverage = min(Decimal(1), Decimal(figures.assessed) / Decimal(max(figures.active, 1)))
+    expected = max(figures.active - figures.exempt, 1)
+    coverage = min(Decimal(1), Decimal(figures.assessed) / Decimal(expected))
     quality = Decimal(figures.qualified) / Decimal(figures.assessed)
     share = COVERAGE_WEIGHT * coverage + QUALITY_WEIGHT * quality
     return Online(
@@ -40,7 +44,7 @@ def members_assessment(facts, indicator) -> Online:
 
 
 def _basis(figures, maximum) -> str:
-    return _(
+    text = _(
         "系统评分（党员考评）：%(year)d 年度党员“双百”考核已公布 %(assessed)d 人"
         "（在册党员 %(active)d 人），其中合格（得分率 60%% 及以上）%(qualified)d 人"
         "（参评率、合格率各占一半，满分 %(max)s 分）。"
@@ -51,3 +55,6 @@ def _basis(figures, maximum) -> str:
         "qualified": figures.qualified,
         "max": maximum,
     }
+    if figures.exempt:
+        text += _("在册党员中免评 %(n)d 人，不计入参评率。") % {"n": figures.exempt}
+    return text

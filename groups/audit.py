@@ -26,3 +26,5 @@ class Action(models.TextChoices):
     MEMBER_PERIOD_PUBLISHED = "member_period_published"
     MEMBER_PERIOD_WITHDRAWN = "member_period_withdrawn"
     KPI_COEFFICIENT_SET = "kpi_coefficient_set"
+    MEMBER_EXEMPTED = "member_exempted"
+    MEMBER_EXEMPTION_LIFTED = "member_exemption_lifted"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.scoring import VETO
 
 from .models import COEFFICIENT_MAX, COEFFICIENT_MIN, MemberTable
-from .services.assessment import field_name
+from .services.assessment import field_name, note_name
 from .services.members import coefficient_name
 
 
@@ -23,7 +23,8 @@ class OpenPeriodForm(forms.Form):
 
 
 class MemberScoresForm(forms.Form):
-    """`own`: the member's self-assessment (their self points), else the branch's points."""
+    """`own`: the member's self-assessment (their self points), else the branch's points, with
+    a reason field beside a pre-filled item (changing the portal's figure needs one)."""
 
     def __init__(self, *args, scores, own=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,11 +48,17 @@ class MemberScoresForm(forms.Form):
                     initial=value,
                     error_messages={"invalid": _("请填写数字。")},
                 )
+            note = None
+            if not own and score.system_points is not None:
+                note = note_name(indicator.pk)
+                self.fields[note] = forms.CharField(
+                    label=_("调整理由"), required=False, max_length=200, initial=score.note
+                )
             dimension = indicator.dimension
             if dimension.pk not in by_dimension:
                 by_dimension[dimension.pk] = (dimension, [])
                 self.sections.append(by_dimension[dimension.pk])
-            by_dimension[dimension.pk][1].append((score, self[name]))
+            by_dimension[dimension.pk][1].append((score, self[name], self[note] if note else None))
 
 
 class CoefficientsForm(forms.Form):
@@ -81,3 +88,11 @@ class CoefficientsForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回公布理由"), max_length=200)
+
+
+class ExemptForm(forms.Form):
+    reason = forms.CharField(
+        label=_("免评理由"),
+        max_length=200,
+        error_messages={"required": _("请说明免评理由（如调离本支部、长期病假、出国）。")},
+    )

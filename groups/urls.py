@@ -39,6 +39,12 @@ urlpatterns = [
     path("member-periods/<int:pk>/include/", members.include_new, name="member_include"),
     path("member-periods/<int:pk>/withdraw/", members.withdraw, name="member_withdraw"),
     path("member-assessments/<int:pk>/", members.assessment_page, name="member_assessment"),
+    path("member-assessments/<int:pk>/exempt/", members.exempt, name="member_exempt"),
+    path(
+        "member-assessments/<int:pk>/lift-exemption/",
+        members.lift_exemption,
+        name="member_lift_exemption",
+    ),
     path("brand-groups/", brand_groups.queue, name="brand_groups"),
     path("brand-groups/<int:pk>/decide/", brand_groups.decide, name="brand_group_decide"),
 ]

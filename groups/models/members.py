@@ -113,6 +113,10 @@ class MemberAssessment(models.Model):
     scored_at = models.DateTimeField(_("定分时间"), null=True, blank=True)
     self_total = models.DecimalField(_("自评得分"), null=True, blank=True, **POINTS)
     self_submitted_at = models.DateTimeField(_("自评时间"), null=True, blank=True)
+    #: 免评: the branch leaves the member out of this period (left the branch, long ill,
+    #: abroad), with a reason read by the branch only; no score, no result, not counted.
+    exempt = models.BooleanField(_("免评"), default=False)
+    exempt_reason = models.CharField(_("免评理由"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("党员考评结果")
@@ -129,7 +133,8 @@ class MemberAssessment(models.Model):
 
 
 class MemberScore(models.Model):
-    """One item of one member's assessment: the member's self-assessment and the branch's score."""
+    """One item of one member's assessment: the member's self-assessment and the branch's score
+    (a pre-filled item: the portal's figure, or the branch's change with a reason)."""
 
     assessment = models.ForeignKey(
         MemberAssessment, on_delete=models.CASCADE, related_name="scores"
@@ -139,6 +144,12 @@ class MemberScore(models.Model):
     )
     self_points = models.DecimalField(_("自评分"), null=True, blank=True, **POINTS)
     points = models.DecimalField(_("得分"), null=True, blank=True, **POINTS)
+    #: A figure the portal already knows (the 双百 岗位KPI完成 item from the member's published
+    #: KPI result of the year) with its basis; `points` follows it unless the branch changed
+    #: it with a `note`.
+    system_points = models.DecimalField(_("系统预填"), null=True, blank=True, **POINTS)
+    basis = models.CharField(_("预填依据"), max_length=300, blank=True)
+    note = models.CharField(_("调整理由"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("党员考评得分")

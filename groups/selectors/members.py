@@ -10,6 +10,7 @@ from ..models import (
     MemberAssessment,
     MemberPeriod,
     MemberScore,
+    MemberTable,
     PeriodStatus,
 )
 
@@ -24,6 +25,7 @@ def periods_of(branch) -> QuerySet[MemberPeriod]:
             self_assessed=Count(
                 "assessments", filter=Q(assessments__self_submitted_at__isnull=False)
             ),
+            exempted=Count("assessments", filter=Q(assessments__exempt=True)),
         )
         .order_by("-year", "table")
     )
@@ -68,7 +70,10 @@ def my_results(user) -> QuerySet[MemberAssessment]:
     their own, never anyone else's."""
     return (
         MemberAssessment.objects.filter(
-            member__user=user, member__user__isnull=False, period__status=PeriodStatus.PUBLISHED
+            member__user=user,
+            member__user__isnull=False,
+            period__status=PeriodStatus.PUBLISHED,
+            exempt=False,
         )
         .select_related("period")
         .order_by("-period__year", "period__table")
@@ -79,11 +84,27 @@ def my_open(user) -> QuerySet[MemberAssessment]:
     """The user's assessments in periods still open (where they may self-assess)."""
     return (
         MemberAssessment.objects.filter(
-            member__user=user, member__user__isnull=False, period__status=PeriodStatus.OPEN
+            member__user=user,
+            member__user__isnull=False,
+            period__status=PeriodStatus.OPEN,
+            exempt=False,
         )
         .select_related("period")
         .order_by("-period__year", "period__table")
     )
+
+
+def published_kpi_results(year: int, member_ids) -> dict[int, MemberAssessment]:
+    """{member id: their published post-KPI assessment of `year`} (one query): what the 双百
+    table's 岗位KPI完成 item is pre-filled from. Exempt members have no result."""
+    rows = MemberAssessment.objects.filter(
+        member_id__in=list(member_ids),
+        exempt=False,
+        period__table=MemberTable.POST_KPI,
+        period__year=year,
+        period__status=PeriodStatus.PUBLISHED,
+    ).only("member_id", "total", "max_total", "coefficient", "result", "vetoed")
+    return {a.member_id: a for a in rows}
 
 
 def coefficients_of(branch, year: int) -> dict[int, object]:

@@ -118,6 +118,8 @@ class MemberFigures(NamedTuple):
     year: int = 0
     assessed: int = 0
     qualified: int = 0
+    #: Members on the roster today whom that period exempted (免评): out of the denominator.
+    exempt: int = 0
 
 
 NO_MEMBERS = MemberFigures()
@@ -129,7 +131,8 @@ def member_figures(
     """Each unit's `MemberFigures` for an assessment period ending on `end`: two aggregate
     queries whatever the number of units. The newest published 双百 member results of the
     period's year or the year before count (the member table runs yearly, the branch's tables
-    monthly: a month of 2027 reads the 2026 results until 2027's are published)."""
+    monthly: a month of 2027 reads the 2026 results until 2027's are published). Exempt members
+    (免评) have no result; those still on the roster are counted apart (`exempt`)."""
     ids = [u.pk for u in units]
     if not ids:
         return {}
@@ -144,10 +147,14 @@ def member_figures(
         ids,
         within,
     )
-    qualified = Q(vetoed=False, total__gte=F("max_total") * QUALIFIED_SHARE)
+    qualified = Q(exempt=False, vetoed=False, total__gte=F("max_total") * QUALIFIED_SHARE)
     rows = (
         rows.values("period__branch_id", "period__year")
-        .annotate(n=Count("pk"), ok=Count("pk", filter=qualified))
+        .annotate(
+            n=Count("pk", filter=Q(exempt=False)),
+            ok=Count("pk", filter=qualified),
+            ex=Count("pk", filter=Q(exempt=True, member__is_active=True)),
+        )
         .order_by("period__branch_id", "period__year")
     )
     newest = {r["period__branch_id"]: r for r in rows}  # ordered by year: the last one wins
@@ -162,5 +169,6 @@ def member_figures(
             year=row["period__year"] if row else 0,
             assessed=row["n"] if row else 0,
             qualified=row["ok"] if row else 0,
+            exempt=row["ex"] if row else 0,
         )
     return found

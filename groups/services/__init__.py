@@ -2,6 +2,7 @@ from .assessment import AssessmentError, reopen, save_scores, start_quarter, sub
 from .brand import remove_group_brand_photo, save_group_brand
 from .brand_groups import NominationError, decide, nominable_years, propose
 from .innovation import InnovationError, decide_item, file_item, may_file_for, recommend_item
+from .member_exempt import exempt_member, lift_exemption
 from .members import (
     MemberAssessmentError,
     include_new_members,
@@ -17,6 +18,8 @@ from .posts import PostError, name_post, record_spot_check, review_post
 
 __all__ = [
     "MemberAssessmentError",
+    "exempt_member",
+    "lift_exemption",
     "include_new_members",
     "open_period",
     "publish_period",

@@ -36,7 +36,9 @@ from ..models import (
     PeriodStatus,
 )
 from ..selectors import members as S
-from .assessment import field_name
+from .assessment import field_name, note_name
+from .member_prefill import computed as _computed
+from .member_prefill import follow, kpi_item, prefills, refresh_open_double_hundred
 
 
 class MemberAssessmentError(DomainError):
@@ -56,15 +58,6 @@ def open_years(today) -> list[int]:
 
 def _kpi_result(total, coefficient):
     return None if coefficient is None else scoring.q(Decimal(total) * Decimal(coefficient))
-
-
-def _computed(version, indicators, points_by_id):
-    return scoring.compute(
-        evaluation_tables.as_items(indicators),
-        points_by_id,
-        thresholds=version.thresholds,
-        allow_negative=version.allow_negative,
-    )
 
 
 @transaction.atomic
@@ -103,11 +96,19 @@ def open_period(*, actor, branch, table: str, year: int) -> MemberPeriod:
 
 
 def _add_assessments(period, indicators, members, coefficients) -> list[MemberAssessment]:
-    """Empty assessments (and their item rows) for `members`: three statements for any number."""
+    """Empty assessments (and their item rows) for `members`, the 双百 KPI item pre-filled from
+    a published KPI result: four statements for any number."""
     empty = {i.pk: (None if i.kind in scoring.EARNING_KINDS else Decimal(0)) for i in indicators}
     result = _computed(period.version, indicators, empty)
+    found = prefills(period, indicators, [m.pk for m in members])
+    item = kpi_item(indicators) if found else None
     assessments = []
     for member in members:
+        total = result
+        if member.pk in found:
+            total = _computed(
+                period.version, indicators, {**empty, item.pk: found[member.pk].score}
+            )
         coefficient = None
         if period.is_kpi:
             coefficient = coefficients.get(member.pk, COEFFICIENT_DEFAULT)
@@ -115,18 +116,22 @@ def _add_assessments(period, indicators, members, coefficients) -> list[MemberAs
             MemberAssessment(
                 period=period,
                 member=member,
-                total=result.total,
-                max_total=result.max_total,
+                total=total.total,
+                max_total=total.max_total,
                 coefficient=coefficient,
-                result=_kpi_result(result.total, coefficient),
+                result=_kpi_result(total.total, coefficient),
             )
         )
     MemberAssessment.objects.bulk_create(assessments)
-    MemberScore.objects.bulk_create(
-        MemberScore(assessment=a, indicator_id=pk, points=points)
-        for a in assessments
-        for pk, points in empty.items()
-    )
+    scores = []
+    for a in assessments:
+        for pk, points in empty.items():
+            score = MemberScore(assessment=a, indicator_id=pk, points=points)
+            hit = found.get(a.member_id) if item is not None and pk == item.pk else None
+            if hit is not None:
+                score.points, score.system_points, score.basis = hit.score, hit.score, hit.basis
+            scores.append(score)
+    MemberScore.objects.bulk_create(scores)
     return assessments
 
 
@@ -193,6 +198,8 @@ def save_self_assessment(*, actor, assessment_id, values: dict) -> MemberAssessm
     assessment = _locked(assessment_id)
     if not actor.has_perm("groups.self_assess", assessment):
         raise PermissionDenied(_("只能在考评期间填写本人的自评。"))
+    if assessment.exempt:
+        raise MemberAssessmentError(_("您本期免评，无需自评。"))
     scores = list(S.scores_of(assessment))
     indicators = [s.indicator for s in scores]
     typed = _typed(scores, values)
@@ -225,17 +232,24 @@ def score_member(*, actor, assessment_id, values: dict, done: bool = False) -> M
         raise PermissionDenied(_("只有本支部书记或系统管理员可以考评党员。"))
     if not assessment.period.is_open:
         raise MemberAssessmentError(_("考评结果已公布，如需修改请先撤回公布。"))
+    if assessment.exempt:
+        raise MemberAssessmentError(_("该党员本期免评，如需评分请先取消免评。"))
     scores = list(S.scores_of(assessment))
     indicators = [s.indicator for s in scores]
     typed = _typed(scores, values)
     errors = _refusals(evaluation_tables.as_items(indicators), typed)
+    item = kpi_item(indicators) if assessment.period.table == MemberTable.DOUBLE_HUNDRED else None
+    found = prefills(assessment.period, indicators, [assessment.member_id]) if item else {}
     for s in scores:
         s.points = scoring.to_decimal(typed[s.indicator_id])
+        if item is not None and s.indicator_id == item.pk:
+            note = (values.get(note_name(s.indicator_id)) or "").strip()
+            follow(s, found.get(assessment.member_id), s.points, note, errors, note_name(item.pk))
         if done and s.points is None and s.indicator.kind in scoring.EARNING_KINDS:
             errors.setdefault(field_name(s.indicator_id), _("定分前请为本项评分。"))
     if errors:
         raise ValidationError(errors)
-    MemberScore.objects.bulk_update(scores, ["points"])
+    MemberScore.objects.bulk_update(scores, ["points", "system_points", "basis", "note"])
     result = _computed(
         assessment.period.version, indicators, {s.indicator_id: s.points for s in scores}
     )
@@ -270,12 +284,13 @@ def _locked_period(actor, period_id) -> MemberPeriod:
 
 @transaction.atomic
 def publish_period(*, actor, period_id) -> MemberPeriod:
-    """Publish the period to its members, once every member's score is settled (定分); each
-    member is told their own result, nobody else's."""
+    """Publish the period to its members, once every member's score is settled (定分) or the
+    member exempt (免评); each assessed member is told their own result, nobody else's. A KPI
+    period's results pre-fill the same year's open 双百 drafts."""
     period = _locked_period(actor, period_id)
     if not period.is_open:
         raise MemberAssessmentError(_("考评结果已公布。"))
-    rows = list(period.assessments.select_related("member__user"))
+    rows = list(period.assessments.filter(exempt=False).select_related("member__user"))
     pending = sum(1 for a in rows if not a.scored)
     if pending:
         raise MemberAssessmentError(
@@ -292,6 +307,8 @@ def publish_period(*, actor, period_id) -> MemberPeriod:
         to_state=PeriodStatus.PUBLISHED,
         unit=period.branch,
     )
+    if period.is_kpi:
+        refresh_open_double_hundred(period)
     for a in rows:  # one message each: the title carries the member's own result
         if a.member.user_id is not None:
             notify(
@@ -324,6 +341,8 @@ def withdraw_publication(*, actor, period_id, reason: str) -> MemberPeriod:
         comment=reason,
         unit=period.branch,
     )
+    if period.is_kpi:
+        refresh_open_double_hundred(period)
     return period
 
 

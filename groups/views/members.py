@@ -15,7 +15,13 @@ from workflow.views import found_or_404, refusal_on_form
 from workflow.windows import local_today
 
 from .. import services
-from ..forms_members import CoefficientsForm, MemberScoresForm, OpenPeriodForm, WithdrawForm
+from ..forms_members import (
+    CoefficientsForm,
+    ExemptForm,
+    MemberScoresForm,
+    OpenPeriodForm,
+    WithdrawForm,
+)
 from ..selectors import members as S
 from ..services.members import coefficient_name, open_years
 
@@ -64,7 +70,9 @@ def _period_page(request, period, *, coefficients=None, withdraw=None, status=20
             "period": period,
             "branch": period.branch,
             "rows": rows,
-            "pending": sum(1 for r in rows if not r.scored),
+            "pending": sum(1 for r in rows if not r.scored and not r.exempt),
+            # left the roster while the period is open: offered for 免评, not silently dropped
+            "left": [r for r in rows if period.is_open and not r.exempt and not r.member.is_active],
             "coefficients": coefficients,
             "withdraw": withdraw,
         },
@@ -142,14 +150,16 @@ def withdraw(request, pk):
     return _period_page(request, period, withdraw=form, status=400)
 
 
-def _assessment_page(request, assessment, *, form=None, status=200):
+def _assessment_page(request, assessment, *, form=None, exempt=None, status=200):
     user = request.user
     manages = user.has_perm("groups.manage_member_assessment", assessment)
     own = not manages and user.has_perm("groups.self_assess", assessment)
     scores = list(S.scores_of(assessment))
     period = assessment.period
-    if form is None and period.is_open and (manages or own):
+    if form is None and period.is_open and (manages or own) and not assessment.exempt:
         form = MemberScoresForm(scores=scores, own=own)
+    if exempt is None and manages and period.is_open and not assessment.exempt:
+        exempt = ExemptForm()
     return render(
         request,
         "groups/member_assessment.html",
@@ -161,6 +171,7 @@ def _assessment_page(request, assessment, *, form=None, status=200):
             "manages": manages,
             "own": own,
             "form": form,
+            "exempt_form": exempt,
             "sections": S.grouped_scores(scores),
         },
         status=status,
@@ -196,3 +207,41 @@ def assessment_page(request, pk):
             messages.success(request, message)
             return redirect("groups:member_assessment", assessment.pk)
     return _assessment_page(request, S.assessment_for_page(assessment.pk), form=form, status=400)
+
+
+def _managed(request, pk):
+    return found_or_404(request, S.assessment_for_page, pk, "groups.manage_member_assessment")
+
+
+@login_required
+@require_POST
+def exempt(request, pk):
+    """免评 with a reason; refusals at the field of the member's page."""
+    assessment = _managed(request, pk)
+    form = ExemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.exempt_member(
+                actor=request.user, assessment_id=assessment.pk, **form.cleaned_data
+            )
+        except (ValidationError, services.MemberAssessmentError) as exc:
+            refusal_on_form(form, exc)
+        else:
+            messages.success(
+                request, _("已将%(name)s设为本期免评。") % {"name": assessment.member.name}
+            )
+            return redirect("groups:member_period", assessment.period_id)
+    return _assessment_page(request, assessment, exempt=form, status=400)
+
+
+@login_required
+@require_POST
+def lift_exemption(request, pk):
+    assessment = _managed(request, pk)
+    try:
+        services.lift_exemption(actor=request.user, assessment_id=assessment.pk)
+    except services.MemberAssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已取消免评，请为该党员评分。"))
+    return redirect("groups:member_assessment", assessment.pk)

@@ -133,3 +133,44 @@ def test_two_or_ten_branches_cost_the_same_queries(org, january, count, django_a
     with django_assert_num_queries(2):  # members on the rosters, published results
         scored = online.scores_of_units(items, units, january)
     assert {r.score for s in scored.values() for r in s.values()} == {Decimal(5)}
+
+
+def test_exempt_members_are_out_of_the_denominator():
+    # 3 of 4 on the roster assessed, the fourth exempt: full coverage
+    full = run(5, active=4, year=2026, assessed=3, qualified=3, exempt=1)
+    assert full.score == Decimal(5) and "免评 1 人" in full.basis
+    # all on the roster exempt: no division by zero
+    assert run(5, active=1, year=2026, assessed=1, qualified=1, exempt=1).score == Decimal(5)
+
+
+def test_an_exempt_member_has_no_result_and_is_not_expected(org, clock, january):
+    from groups.selectors.scoring import member_figures
+
+    secretary = org.users["secretary"]
+    members = [MemberFactory(branch=org.a1, name=f"党员{n}") for n in range(4)]
+    period = services.open_period(
+        actor=secretary, branch=org.a1, table=MemberTable.DOUBLE_HUNDRED, year=2026
+    )
+    ill, gone = (period.assessments.get(member=m) for m in members[:2])
+    services.exempt_member(actor=secretary, assessment_id=ill.pk, reason="长期病假")
+    services.exempt_member(actor=secretary, assessment_id=gone.pk, reason="调离")
+    members[1].is_active, members[1].left_on = False, datetime.date(2026, 11, 1)
+    members[1].save()  # left the roster: not counted twice
+    for a in period.assessments.filter(exempt=False):
+        values = {
+            field_name(s.indicator_id): (
+                False
+                if s.indicator.kind == "veto"
+                else 0
+                if s.indicator.kind == "deduction"
+                else s.indicator.max_points
+            )
+            for s in a.scores.select_related("indicator")
+        }
+        services.score_member(actor=secretary, assessment_id=a.pk, values=values, done=True)
+    services.publish_period(actor=secretary, period_id=period.pk)
+    figures = member_figures([org.a1], *JANUARY)[org.a1.pk]
+    assert (figures.active, figures.assessed, figures.qualified, figures.exempt) == (3, 2, 2, 1)
+    clock.move_to(local(2027, 2, 2, 10))
+    scored = online.scores(members_items(january), org.a1, january)
+    assert [r.score for r in scored.values()] == [Decimal(5)]

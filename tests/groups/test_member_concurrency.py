@@ -45,3 +45,41 @@ def test_publishing_racing_draft_saves_never_publishes_an_unsettled_member(
         assert all(MemberAssessment.objects.filter(period=period).values_list("scored", flat=True))
     else:
         assert not MemberAssessment.objects.get(pk=li.pk).scored
+
+
+def test_publishing_racing_exemptions_never_publishes_an_unsettled_member(
+    transactional_db, postgres
+):
+    """Li is not settled; the branch exempts him and lifts it again and again while another
+    tab publishes. Published means Li was exempt at that moment, and stays so (the period is
+    closed to both actions)."""
+    org = Org()
+    roster = Roster(org)
+    secretary = org.users["secretary"]
+    period = services.open_period(
+        actor=secretary, branch=org.a1, table=MemberTable.DOUBLE_HUNDRED, year=2026
+    )
+    settle_all(period, secretary)
+    li = period.assessments.get(member=roster.li)
+    services.score_member(actor=secretary, assessment_id=li.pk, values=scores(li))  # a draft
+
+    def toggle():
+        if MemberAssessment.objects.get(pk=li.pk).exempt:
+            return services.lift_exemption(actor=secretary, assessment_id=li.pk)
+        return services.exempt_member(actor=secretary, assessment_id=li.pk, reason="出国")
+
+    def publish():
+        return services.publish_period(actor=secretary, period_id=period.pk)
+
+    calls = [toggle] * (SAVES // 2) + [publish] * 3 + [toggle] * (SAVES // 2)
+    results = race(calls)
+    unexpected = [
+        r
+        for r in results
+        if isinstance(r, Exception) and not isinstance(r, services.MemberAssessmentError)
+    ]
+    assert not unexpected, unexpected[:3]
+    period = MemberPeriod.objects.get(pk=period.pk)
+    li = MemberAssessment.objects.get(pk=li.pk)
+    if period.status == PeriodStatus.PUBLISHED:
+        assert li.exempt and not li.scored
