@@ -420,3 +420,7 @@ class ReshapingRevision(SubmittedRevision):
 
     def __str__(self):
         return f"{self.reshaping} v{self.number}"
+
+
+# 验收评审 scored on the five-force table: its own module, registered with this app's models.
+from .acceptance_models import AcceptanceItemScore, AcceptanceReview  # noqa: E402, F401
