@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from common.formats import points
 from evaluation import online, scoring
 from evaluation.selectors.published import FIVE_FORCES
-from evaluation.selectors.tables import as_items, latest_published, weights_for
+from evaluation.selectors.tables import as_items, grouped, latest_published, weights_for
 from workflow.services import notify
 from workflow.windows import local_today
 
@@ -64,8 +64,6 @@ class AcceptanceSheet:
 
     @property
     def grouped(self):
-        from evaluation.selectors.tables import grouped
-
         return grouped(self.indicators)
 
 

@@ -85,7 +85,6 @@ def round_detail(request, pk):
             "can_decide": can_decide,
             "score_form": ScoreForm(),
             "propose_form": ProposeForm(),
-            "decision_form": ProposalDecisionForm(),
         },
     )
 
