@@ -74,3 +74,47 @@ def test_a_committee_reviewer_scores_an_acceptance(page, live_server, org, scree
     page.get_by_test_id(f"score-submit-{proposal.pk}").click()
     expect(page.get_by_test_id(f"score-{proposal.pk}")).to_have_text("90")
     assert_no_horizontal_scroll(page)
+
+
+def test_the_province_decides_the_round_and_publishes(page, live_server, org, screen):
+    from selection.models import Proposal
+
+    today = timezone.localdate()
+    round_ = selection.open_round(
+        actor=org.users["province_reviewer"],
+        year=today.year,
+        title=f"{today.year}年省公司级品牌评选",
+        quota=1,
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today - datetime.timedelta(days=1),  # proposals closed: the province decides
+    )
+    proposals = {}
+    for unit, committee, sec in (
+        (org.a1, org.city_a, org.users["secretary"]),
+        (org.b1, org.city_b, org.sec_b1),
+    ):
+        app = BrandApplicationFactory(unit=unit, applicant=sec, status=Status.BUILT)
+        proposals[unit.code] = Proposal.objects.create(
+            round=round_, application=app, unit=unit, committee=committee, reason="成效突出",
+            proposed_by=org.users["city_reviewer"], score=90,
+        )  # fmt: skip
+
+    login(page, live_server, "rev_p")
+    page.goto(f"{live_server.url}/selection/{round_.pk}/")
+    assert_no_horizontal_scroll(page)
+    a1, b1 = proposals["A1"], proposals["B1"]
+    page.get_by_test_id(f"proposal-{a1.pk}").get_by_label("评定理由").fill("五力领先，示范作用突出")
+    page.get_by_test_id(f"select-{a1.pk}").click()
+    expect(page.get_by_test_id(f"status-{a1.pk}")).to_have_text("入选")
+    page.get_by_test_id(f"select-{b1.pk}").click()  # the one place is taken
+    expect(page.locator(".alert-danger")).to_contain_text("入选名额已满")
+    page.get_by_test_id(f"proposal-{b1.pk}").get_by_label("评定理由").fill("成效有待提升")
+    page.get_by_test_id(f"not_select-{b1.pk}").click()
+    expect(page.get_by_test_id(f"status-{b1.pk}")).to_have_text("未入选")
+    assert_no_horizontal_scroll(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("publish").click()
+    expect(page.locator(".alert-success")).to_contain_text("已成为省公司级品牌")
+    page.goto(f"{live_server.url}/brands/{a1.application_id}/")
+    expect(page.locator("h1")).to_contain_text("省公司级品牌")
+    assert_no_horizontal_scroll(page)
