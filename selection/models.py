@@ -101,7 +101,7 @@ class Proposal(models.Model):
     decided_at = models.DateTimeField(_("评定时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "-score", "-acceptance_rate", "pk"]
+        ordering = ["round", "pk"]
         verbose_name = _("品牌推荐")
         verbose_name_plural = _("品牌推荐")
         constraints = [

@@ -1,7 +1,7 @@
 """Reads of 省级品牌评选: the rounds a user may open, a round's proposals within the reader's
 reach, and the brands a committee's reviewer may still propose."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from branches import access
 from branches.models import CITY_COMMITTEE_TYPES, Role
@@ -36,7 +36,7 @@ def proposals_visible_to(user, round_) -> QuerySet[Proposal]:
     while the round is open; once published, everyone with a role the whole list."""
     proposals = round_.proposals.select_related(
         "application", "unit", "committee", "proposed_by", "scored_by", "decided_by"
-    ).order_by("-score", "-acceptance_rate", "pk")
+    ).order_by(F("score").desc(nulls_last=True), F("acceptance_rate").desc(nulls_last=True), "pk")
     if round_.status == RoundStatus.PUBLISHED or has_role(user, Role.PROVINCE_REVIEWER, Role.ADMIN):
         return proposals
     return scope_filter(proposals, user)

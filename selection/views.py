@@ -83,6 +83,7 @@ def round_detail(request, pk):
             "deciding": deciding,
             "why_not_deciding": why_not_deciding,
             "can_decide": can_decide,
+            "decides": user.has_perm("selection.decide"),
             "score_form": ScoreForm(),
             "propose_form": ProposeForm(),
         },

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '品牌推荐',
                 'verbose_name_plural': '品牌推荐',
-                'ordering': ['round', '-score', '-acceptance_rate', 'pk'],
+                'ordering': ['round', 'pk'],
             },
         ),
         migrations.AddConstraint(

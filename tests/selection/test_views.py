@@ -192,3 +192,14 @@ def test_the_round_page_reads_a_constant_number_of_queries(client, org, round_, 
         deciding = _queries(client, url)
         _more_brands(org, 3)
         assert _queries(client, url) == deciding
+
+
+def test_the_province_sees_when_it_may_decide_and_the_best_scored_first(client, org, proposed):
+    services.score_proposal(actor=org.rev_b, pk=proposed["b1"].pk, score=95)
+    services.score_proposal(actor=org.users["city_reviewer"], pk=proposed["a2"].pk, score=70)
+    client.force_login(org.users["province_reviewer"])
+    round_ = proposed["a1"].round
+    response = client.get(reverse("selection:round", args=[round_.pk]))
+    assert "推荐截止（2030-03-31）后，省公司方可评定。" in response.content.decode()
+    order = [p.pk for p in response.context["proposals"]]
+    assert order == [proposed["b1"].pk, proposed["a2"].pk, proposed["a1"].pk]  # unscored last
