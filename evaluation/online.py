@@ -24,13 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _lazy
 
-from brands.selectors.scoring import (
-    BrandStage,
-    MediaLevel,
-    brand_stage,
-    brands_for_scoring,
-    publication_levels,
-)
+from brands.selectors.scoring import brands_for_scoring, pairing_counts, publication_levels
 from ledger.kinds import MeetingKind as K
 
 CENT = Decimal("0.01")
@@ -173,6 +167,13 @@ class Facts:
         return publication_levels(self.application, self.period.starts_on, self.period.ends_on)
 
     @cached_property
+    def pairings(self) -> int:
+        """How many pairings (结对帮扶) the brand has recorded (online_brands)."""
+        if self.application is None:
+            return 0
+        return pairing_counts([self.application.pk]).get(self.application.pk, 0)
+
+    @cached_property
     def groups(self):
         """The branch's pioneer posts and 五个一 figures over the period (groups app)."""
         from groups.selectors.scoring import scoring_figures as groups_figures
@@ -219,6 +220,8 @@ def scores_of_units(
         brands = brands_for_scoring(known, period.starts_on, period.ends_on)
         for pk, facts in known.items():
             facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+        if any(i.online_rule == "brand_pairing" for i in ruled):
+            load_pairings(known)
     if any(i.online_rule.startswith(GROUPS_PREFIX) for i in ruled):
         from groups.selectors.scoring import scoring_figures as groups_figures
 
@@ -302,55 +305,6 @@ def records_behind(results: dict[int, Online]) -> dict[int, LedgerRecords]:
 
 def _share(maximum: Decimal, fraction: Decimal) -> Decimal:
     return (maximum * fraction).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-#: The 5521 table's 品牌创建 item: built 8 of 8, in implementation 5 of 8, otherwise nothing.
-IMPLEMENTING_SHARE = Decimal(5) / Decimal(8)
-
-
-@rule("brand_status", _lazy("品牌创建进度（一支部一品牌）"))
-def brand_status(facts, indicator) -> Online:
-    """Full points for a built brand, 5/8 of them while it is being implemented or in
-    acceptance review, none before approval (the brand's status when the score is taken)."""
-    app = facts.application
-    if app is None:
-        return Online(Decimal(0), _("系统评分：本支部尚未申报品牌。"))
-    basis = _("系统评分：品牌“%(name)s”当前状态为“%(status)s”。") % {
-        "name": app.name,
-        "status": app.get_status_display(),
-    }
-    stage = brand_stage(app)
-    if stage == BrandStage.BUILT:
-        return Online(indicator.max_points, basis)
-    if stage == BrandStage.IMPLEMENTING:
-        return Online(_share(indicator.max_points, IMPLEMENTING_SHARE), basis)
-    return Online(Decimal(0), basis)
-
-
-#: Points per publication about the brand, by the medium's level (闪亮); any other level (in
-#: the company) earns INTERNAL_POINTS.
-MEDIA_POINTS = {
-    MediaLevel.NATIONAL: Decimal(3),
-    MediaLevel.PROVINCIAL: Decimal(2),
-    MediaLevel.CITY: Decimal(1),
-}
-INTERNAL_POINTS = Decimal("0.5")
-
-
-@rule("brand_media", _lazy("品牌传播（期内媒体发表，按级别计分）"))
-def brand_media(facts, indicator) -> Online:
-    """Per publication about the branch's brand dated within the period: national 3, provincial
-    2, city 1, in-company 0.5 points, up to the item's maximum."""
-    app, period = facts.application, facts.period
-    if app is None:
-        return Online(Decimal(0), _("系统评分：本支部尚未申报品牌，期内无品牌传播记录。"))
-    levels = facts.publication_levels
-    earned = sum((MEDIA_POINTS.get(level, INTERNAL_POINTS) for level in levels), Decimal(0))
-    return Online(
-        min(earned, indicator.max_points).quantize(CENT),
-        _("系统评分：期内媒体发表 %(n)d 篇（%(start)s 至 %(end)s）。")
-        % {"n": len(levels), "start": period.starts_on, "end": period.ends_on},
-    )
 
 
 # --- the branch's ledger (台账) ----------------------------------------------------------------
@@ -520,4 +474,7 @@ def _completeness_basis(figures) -> str:
 
 # the groups app's rules live in their own module, registered here: the party groups' own
 # quarterly table (GroupFacts, group_…) and the branch's tables (先锋岗, 五个一: groups_…)
+# …and the brand's rules (the 5521 star table's 品牌创建 and 品牌传播; the five-force table's
+# elements, promotion, pairing and media), likewise
+from .online_brands import load_pairings  # noqa: E402
 from .online_groups import GROUP_RULES, GroupFacts, group_scores  # noqa: E402, F401

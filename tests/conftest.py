@@ -93,6 +93,7 @@ SHIPPING = [
             ("evaluation", "0012_ledger_online_versions", "ship_ledger_versions"),
             ("evaluation", "0016_party_group_rules", "ship_group_version"),
             ("evaluation", "0018_six_good_groups_online_version", "ship_groups_version"),
+            ("evaluation", "0019_five_force_online_version", "ship_five_force_version"),
         ],
     ),
     ("ledger.MeetingTemplate", [("ledger", "0002_default_templates", "install")]),

@@ -140,7 +140,8 @@ def test_a_second_acceptance_keeps_the_first_and_starts_from_its_scores(org):
     )
     services.request_acceptance(actor=org.users["secretary"], pk=app.pk)
     app.refresh_from_db()
-    assert set(sheet_for(app).initial.values()) == {Decimal(5)}
+    sheet = sheet_for(app)  # the items the portal scores start from today's facts instead
+    assert {sheet.initial[i.pk] for i in sheet.indicators if not i.online_rule} == {Decimal(5)}
     second = score_acceptance(
         actor=org.users["city_reviewer"], pk=app.pk, scores=five_force_scores("7.5")
     )
@@ -150,22 +151,37 @@ def test_a_second_acceptance_keeps_the_first_and_starts_from_its_scores(org):
     assert AcceptanceReview.objects.filter(application=app).count() == 2
 
 
-def test_an_item_with_an_online_rule_is_prefilled_with_its_basis(org, monkeypatch):
-    """A five-force version that binds a rule (none shipped binds one yet) pre-fills it."""
-    import brands.acceptance as acceptance
+def test_the_items_the_portal_knows_are_prefilled_with_their_basis(org):
+    """Five-force v2 (evaluation 0019) binds 品牌要素完整, 宣传推广, 示范带动 and 媒体报道 to
+    what the portal knows since the brand's approval; the reviewer's score is what is kept,
+    with the rule's basis."""
+    from brands.models import MediaPublication, Pairing
 
     version, indicators = latest_published(FIVE_FORCES)
-    ruled = indicators[0]
-    ruled.online_rule = "brand_status"  # not saved: the published version stays frozen
-    monkeypatch.setattr(acceptance, "latest_published", lambda code: (version, indicators))
-    app = in_acceptance(org)
-    sheet = sheet_for(app)
-    assert sheet.initial[ruled.pk] == Decimal("6.25")  # 5/8 of 10 while in acceptance
-    assert "验收评审" in sheet.bases[ruled.pk]
-    review = score_acceptance(
-        actor=org.users["city_reviewer"], pk=app.pk, scores=five_force_scores(9)
+    bound = {i.code: i for i in indicators if i.online_rule}
+    assert set(bound) == {"cbl-1", "cbl-2", "yxl-1", "yxl-2"} and version.number == 2
+    app = in_acceptance(org)  # no logo: one of the six elements missing
+    today = timezone.localdate()
+    for level in ("city", "internal"):
+        MediaPublication.objects.create(
+            application=app, outlet="报", media_level=level, title="t", published_on=today,
+            created_by=org.users["secretary"],
+        )  # fmt: skip
+    Pairing.objects.create(
+        application=app, partner=org.a2, started_on=today, created_by=org.users["secretary"]
     )
-    assert "验收评审" in review.items.get(indicator=ruled).basis
+    sheet = sheet_for(app)
+    assert {code: sheet.initial[i.pk] for code, i in bound.items()} == {
+        "cbl-1": Decimal(8),  # the logo is missing: 2 off
+        "cbl-2": Decimal(4),  # two publications, 2 each
+        "yxl-1": Decimal(10),  # a pairing
+        "yxl-2": Decimal(6),  # the best is a city medium
+    }
+    assert "品牌标识" in sheet.bases[bound["cbl-1"].pk]
+    city = org.users["city_reviewer"]
+    review = score_acceptance(actor=city, pk=app.pk, scores=five_force_scores(9))
+    kept = review.items.get(indicator=bound["yxl-2"])
+    assert kept.score == Decimal(9) and "市级" in kept.basis
 
 
 def test_the_standing_among_brands_is_by_rate(org):
