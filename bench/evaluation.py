@@ -73,17 +73,124 @@ PAGES = [
 
 # --- the data (runs inside Django, against one database) ------------------------------------
 
+
 # A score per (assessment, indicator), deterministic: h in [0, 1000) from the unit and
 # indicator ids. Basic/special: 50–100 % of the maximum; deduction: 1 point off for 1 in 10;
 # veto: triggered for 1 unit in 997.
-H = "mod(u.id::bigint * 7919 + i.id::bigint * 104729, 1000)"
-SCORE_SQL = f"""
+def score_sql(shift: int = 0) -> str:
+    """An item's score, drawn from the unit and item ids (`shift` gives another month): a veto
+    on about one branch in 997, a deduction on one item in ten, otherwise 50–100 % of the item's
+    maximum."""
+    h = f"mod(u.id::bigint * 7919 + i.id::bigint * 104729 + {int(shift)}, 1000)"
+    return f"""
     CASE i.kind
-      WHEN 'veto' THEN CASE WHEN mod(u.id, 997) = 0 THEN 1 ELSE 0 END
-      WHEN 'deduction' THEN CASE WHEN mod({H}, 10) = 0 THEN LEAST(1, i.max_points) ELSE 0 END
-      ELSE round(i.max_points * (0.5 + {H} / 2000.0), 2)
+      WHEN 'veto' THEN CASE WHEN mod(u.id + {int(shift)}, 997) = 0 THEN 1 ELSE 0 END
+      WHEN 'deduction' THEN CASE WHEN mod({h}, 10) = 0 THEN LEAST(1, i.max_points) ELSE 0 END
+      ELSE round(i.max_points * (0.5 + {h} / 2000.0), 2)
     END
 """
+
+
+SCORE_SQL = score_sql()
+
+
+def insert_published_results(period, score: str) -> dict:
+    """A published result for every active branch of `period`'s scope, made as
+    the portal would score them, in five `INSERT/UPDATE … SELECT` statements: the assessments,
+    their item scores (`score`: SQL of `score_sql`), dimension rows (earned − deducted, not
+    below 0), then totals, veto, rate, star by the version's thresholds and tier. Returns the row
+    counts and the seconds of the first steps. Shared by bench/evaluation.py and
+    bench/rhythm.py (its months)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return _insert_results(cursor, period, score)
+
+
+def _insert_results(cursor, period, score: str) -> dict:
+    from branches.selectors import COMMITTEE_PATH_LEN
+
+    t = period.table_version.thresholds
+    scope = period.scope.path
+    params = {"period": period.pk, "version": period.table_version_id}
+    info = {}
+    step = time.monotonic()
+    cursor.execute(
+        "INSERT INTO evaluation_assessment (period_id, unit_id, category, region_id,"
+        " committee_id, status, revision, is_vetoed, veto_reason, created_at,"
+        " updated_at, published_at)"
+        " SELECT %(period)s, u.id, u.category, u.region_id, c.id, 'published', 1,"
+        " false, '', now(), now(), now() FROM branches_orgunit u"
+        " LEFT JOIN branches_orgunit c ON c.path = left(u.path, %(committee)s)"
+        " WHERE u.unit_type = 'branch' AND u.is_active AND u.path LIKE %(scope)s",
+        {**params, "scope": scope + "%", "committee": COMMITTEE_PATH_LEN},
+    )
+    info["assessments"] = cursor.rowcount
+    info["assessments_s"] = round(time.monotonic() - step, 1)
+    step = time.monotonic()
+    # Every six-good indicator is universal (no category variants); were there
+    # variants, `i.category IN ('', u.category)` keeps the ones that apply.
+    cursor.execute(
+        "INSERT INTO evaluation_assessmentscore (assessment_id, indicator_id,"  # noqa: S608 -- our constants
+        f" self_score, reviewed_score, evidence, reason) SELECT a.id, i.id, {score},"
+        f" {score}, '', '' FROM evaluation_assessment a"
+        " JOIN branches_orgunit u ON u.id = a.unit_id"
+        " JOIN evaluation_dimension d ON d.version_id = %(version)s"
+        " JOIN evaluation_indicator i ON i.dimension_id = d.id"
+        " AND (i.category = '' OR i.category = a.category)"
+        " WHERE a.period_id = %(period)s",
+        params,
+    )
+    info["score_rows"] = cursor.rowcount
+    info["score_rows_s"] = round(time.monotonic() - step, 1)
+    step = time.monotonic()
+    # Per dimension: earned − deducted, not below 0 (allow_negative is off).
+    cursor.execute(
+        "INSERT INTO evaluation_dimensionscore (assessment_id, dimension_id, score,"
+        " max_points) SELECT s.assessment_id, i.dimension_id,"
+        " GREATEST(0, sum(CASE i.kind WHEN 'deduction' THEN -s.reviewed_score"
+        "  WHEN 'veto' THEN 0 ELSE s.reviewed_score END)),"
+        " sum(CASE WHEN i.kind IN ('basic', 'special') THEN i.max_points ELSE 0 END)"
+        " FROM evaluation_assessmentscore s"
+        " JOIN evaluation_assessment a ON a.id = s.assessment_id"
+        " JOIN evaluation_indicator i ON i.id = s.indicator_id"
+        " WHERE a.period_id = %(period)s GROUP BY s.assessment_id, i.dimension_id",
+        params,
+    )
+    info["dimension_rows"] = cursor.rowcount
+    # Totals, veto, rate, star (the version's thresholds), tier, as scoring does.
+    cursor.execute(
+        "WITH g AS (SELECT d.assessment_id, sum(d.score) AS gross,"
+        "  sum(d.max_points) AS max_total FROM evaluation_dimensionscore d"
+        "  JOIN evaluation_assessment a ON a.id = d.assessment_id"
+        "  WHERE a.period_id = %(period)s GROUP BY d.assessment_id),"
+        " v AS (SELECT s.assessment_id, bool_or(s.reviewed_score > 0) AS vetoed"
+        "  FROM evaluation_assessmentscore s"
+        "  JOIN evaluation_assessment a ON a.id = s.assessment_id"
+        "  JOIN evaluation_indicator i ON i.id = s.indicator_id"
+        "  WHERE a.period_id = %(period)s AND i.kind = 'veto' GROUP BY 1),"
+        " r AS (SELECT g.assessment_id, g.gross, g.max_total,"
+        "  coalesce(v.vetoed, false) AS vetoed,"
+        "  CASE WHEN coalesce(v.vetoed, false) THEN 0 ELSE g.gross END AS total"
+        "  FROM g LEFT JOIN v USING (assessment_id)),"
+        " s AS (SELECT r.*, CASE WHEN r.max_total = 0 THEN 0"
+        "  ELSE round(r.total * 100 / r.max_total, 2) END AS rate FROM r)"
+        " UPDATE evaluation_assessment a SET self_total = s.gross,"
+        " gross_total = s.gross, total = s.total, max_total = s.max_total,"
+        " rate = s.rate, is_vetoed = s.vetoed,"
+        " veto_reason = CASE WHEN s.vetoed THEN '否决项目（基准测试）' ELSE '' END,"
+        " star = CASE WHEN s.vetoed THEN NULL WHEN s.rate >= %(s5)s THEN 5"
+        "  WHEN s.rate >= %(s4)s THEN 4 WHEN s.rate >= %(s3)s THEN 3"
+        "  WHEN s.rate >= %(s2)s THEN 2 ELSE 1 END"
+        " FROM s WHERE a.id = s.assessment_id",
+        {**params, "s2": t.star2, "s3": t.star3, "s4": t.star4, "s5": t.star5},
+    )
+    cursor.execute(
+        "UPDATE evaluation_assessment SET tier = CASE WHEN star IS NULL OR star < 3"
+        " THEN 3 WHEN star >= 5 THEN 1 ELSE 2 END WHERE period_id = %(period)s",
+        params,
+    )
+    return info
 
 
 def bench_period():
@@ -131,10 +238,9 @@ def make_period() -> dict:
     import django
 
     django.setup()
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from branches.models import OrgUnit
-    from branches.selectors import COMMITTEE_PATH_LEN
     from evaluation import scoring
     from evaluation.models import AssessmentPeriod, TableVersion
     from evaluation.selectors.tables import as_items, indicators_for
@@ -165,85 +271,7 @@ def make_period() -> dict:
             opens_on=date(2020, 2, 1),
             closes_on=date(2020, 2, 10),
         )
-        t = version.thresholds
-        params = {"period": period.pk, "version": version.pk}
-        with connection.cursor() as cursor:
-            step = time.monotonic()
-            cursor.execute(
-                "INSERT INTO evaluation_assessment (period_id, unit_id, category, region_id,"
-                " committee_id, status, revision, is_vetoed, veto_reason, created_at,"
-                " updated_at, published_at)"
-                " SELECT %(period)s, u.id, u.category, u.region_id, c.id, 'published', 1,"
-                " false, '', now(), now(), now() FROM branches_orgunit u"
-                " LEFT JOIN branches_orgunit c ON c.path = left(u.path, %(committee)s)"
-                " WHERE u.unit_type = 'branch' AND u.is_active AND u.path LIKE %(scope)s",
-                {**params, "scope": province.path + "%", "committee": COMMITTEE_PATH_LEN},
-            )
-            info["assessments"] = cursor.rowcount
-            info["assessments_s"] = round(time.monotonic() - step, 1)
-            step = time.monotonic()
-            # Every six-good indicator is universal (no category variants); were there
-            # variants, `i.category IN ('', u.category)` keeps the ones that apply.
-            cursor.execute(
-                "INSERT INTO evaluation_assessmentscore (assessment_id, indicator_id,"  # noqa: S608 -- our constants
-                f" self_score, reviewed_score, evidence, reason) SELECT a.id, i.id, {SCORE_SQL},"
-                f" {SCORE_SQL}, '', '' FROM evaluation_assessment a"
-                " JOIN branches_orgunit u ON u.id = a.unit_id"
-                " JOIN evaluation_dimension d ON d.version_id = %(version)s"
-                " JOIN evaluation_indicator i ON i.dimension_id = d.id"
-                " AND (i.category = '' OR i.category = a.category)"
-                " WHERE a.period_id = %(period)s",
-                params,
-            )
-            info["score_rows"] = cursor.rowcount
-            info["score_rows_s"] = round(time.monotonic() - step, 1)
-            step = time.monotonic()
-            # Per dimension: earned − deducted, not below 0 (allow_negative is off).
-            cursor.execute(
-                "INSERT INTO evaluation_dimensionscore (assessment_id, dimension_id, score,"
-                " max_points) SELECT s.assessment_id, i.dimension_id,"
-                " GREATEST(0, sum(CASE i.kind WHEN 'deduction' THEN -s.reviewed_score"
-                "  WHEN 'veto' THEN 0 ELSE s.reviewed_score END)),"
-                " sum(CASE WHEN i.kind IN ('basic', 'special') THEN i.max_points ELSE 0 END)"
-                " FROM evaluation_assessmentscore s"
-                " JOIN evaluation_assessment a ON a.id = s.assessment_id"
-                " JOIN evaluation_indicator i ON i.id = s.indicator_id"
-                " WHERE a.period_id = %(period)s GROUP BY s.assessment_id, i.dimension_id",
-                params,
-            )
-            info["dimension_rows"] = cursor.rowcount
-            # Totals, veto, rate, star (the version's thresholds), tier, as scoring does.
-            cursor.execute(
-                "WITH g AS (SELECT d.assessment_id, sum(d.score) AS gross,"
-                "  sum(d.max_points) AS max_total FROM evaluation_dimensionscore d"
-                "  JOIN evaluation_assessment a ON a.id = d.assessment_id"
-                "  WHERE a.period_id = %(period)s GROUP BY d.assessment_id),"
-                " v AS (SELECT s.assessment_id, bool_or(s.reviewed_score > 0) AS vetoed"
-                "  FROM evaluation_assessmentscore s"
-                "  JOIN evaluation_assessment a ON a.id = s.assessment_id"
-                "  JOIN evaluation_indicator i ON i.id = s.indicator_id"
-                "  WHERE a.period_id = %(period)s AND i.kind = 'veto' GROUP BY 1),"
-                " r AS (SELECT g.assessment_id, g.gross, g.max_total,"
-                "  coalesce(v.vetoed, false) AS vetoed,"
-                "  CASE WHEN coalesce(v.vetoed, false) THEN 0 ELSE g.gross END AS total"
-                "  FROM g LEFT JOIN v USING (assessment_id)),"
-                " s AS (SELECT r.*, CASE WHEN r.max_total = 0 THEN 0"
-                "  ELSE round(r.total * 100 / r.max_total, 2) END AS rate FROM r)"
-                " UPDATE evaluation_assessment a SET self_total = s.gross,"
-                " gross_total = s.gross, total = s.total, max_total = s.max_total,"
-                " rate = s.rate, is_vetoed = s.vetoed,"
-                " veto_reason = CASE WHEN s.vetoed THEN '否决项目（基准测试）' ELSE '' END,"
-                " star = CASE WHEN s.vetoed THEN NULL WHEN s.rate >= %(s5)s THEN 5"
-                "  WHEN s.rate >= %(s4)s THEN 4 WHEN s.rate >= %(s3)s THEN 3"
-                "  WHEN s.rate >= %(s2)s THEN 2 ELSE 1 END"
-                " FROM s WHERE a.id = s.assessment_id",
-                {**params, "s2": t.star2, "s3": t.star3, "s4": t.star4, "s5": t.star5},
-            )
-            cursor.execute(
-                "UPDATE evaluation_assessment SET tier = CASE WHEN star IS NULL OR star < 3"
-                " THEN 3 WHEN star >= 5 THEN 1 ELSE 2 END WHERE period_id = %(period)s",
-                params,
-            )
+        info.update(insert_published_results(period, SCORE_SQL))
         step = time.monotonic()
         info["refresh_ranks_rows"] = refresh_ranks(period.pk)
         info["refresh_ranks_s"] = round(time.monotonic() - step, 2)

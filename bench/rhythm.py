@@ -36,7 +36,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.evaluation import table  # noqa: E402
+from bench.evaluation import insert_published_results, score_sql, table  # noqa: E402
 from bench.run import SERVE_ENV, database_url, db_name, run_script, write_results  # noqa: E402
 
 RESULTS = BASE_DIR / "bench" / "results" / "rhythm.json"
@@ -50,17 +50,6 @@ NEW_MONTH = date(2031, 1, 1)  # the month beat creates (no period of the table t
 
 
 # --- the data (runs inside Django, against one database) ------------------------------------
-
-
-def _score_sql(shift: int) -> str:
-    h = f"mod(u.id::bigint * 7919 + i.id::bigint * 104729 + {int(shift)}, 1000)"
-    return f"""
-        CASE i.kind
-          WHEN 'veto' THEN CASE WHEN mod(u.id + {int(shift)}, 997) = 0 THEN 1 ELSE 0 END
-          WHEN 'deduction' THEN CASE WHEN mod({h}, 10) = 0 THEN LEAST(1, i.max_points) ELSE 0 END
-          ELSE round(i.max_points * (0.5 + {h} / 2000.0), 2)
-        END
-    """
 
 
 def _version():
@@ -97,7 +86,6 @@ def make_months(reuse: bool) -> dict:
     from django.db import connection, transaction
 
     from branches.models import OrgUnit
-    from branches.selectors import COMMITTEE_PATH_LEN
     from evaluation.models import AssessmentPeriod
     from evaluation.rhythm import add_months
 
@@ -106,7 +94,6 @@ def make_months(reuse: bool) -> dict:
         return {"reused": True}
     started = time.monotonic()
     province = OrgUnit.objects.get(depth=1)
-    t = version.thresholds
     with transaction.atomic():
         AssessmentPeriod.objects.filter(name__startswith="BENCH 节奏").delete()
         for shift, month in enumerate(MONTHS):
@@ -120,78 +107,7 @@ def make_months(reuse: bool) -> dict:
                 opens_on=month,
                 closes_on=date(2020, month.month + 1, 10),
             )
-            p = {
-                "period": period.pk,
-                "version": version.pk,
-                "scope": province.path + "%",
-                "committee": COMMITTEE_PATH_LEN,
-                "s2": t.star2,
-                "s3": t.star3,
-                "s4": t.star4,
-                "s5": t.star5,
-            }
-            score = _score_sql(shift * 37)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO evaluation_assessment (period_id, unit_id, category, region_id,"
-                    " committee_id, status, revision, is_vetoed, veto_reason, bonus, created_at,"
-                    " updated_at, published_at)"
-                    " SELECT %(period)s, u.id, u.category, u.region_id, c.id, 'published', 1,"
-                    " false, '', 0, now(), now(), now() FROM branches_orgunit u"
-                    " LEFT JOIN branches_orgunit c ON c.path = left(u.path, %(committee)s)"
-                    " WHERE u.unit_type = 'branch' AND u.is_active AND u.path LIKE %(scope)s",
-                    p,
-                )
-                cursor.execute(
-                    "INSERT INTO evaluation_assessmentscore (assessment_id, indicator_id,"  # noqa: S608 -- our constants
-                    f" self_score, reviewed_score, evidence, reason) SELECT a.id, i.id, {score},"
-                    f" {score}, '', '' FROM evaluation_assessment a"
-                    " JOIN branches_orgunit u ON u.id = a.unit_id"
-                    " JOIN evaluation_dimension d ON d.version_id = %(version)s"
-                    " JOIN evaluation_indicator i ON i.dimension_id = d.id"
-                    " AND (i.category = '' OR i.category = a.category)"
-                    " WHERE a.period_id = %(period)s",
-                    p,
-                )
-                cursor.execute(
-                    "INSERT INTO evaluation_dimensionscore (assessment_id, dimension_id, score,"
-                    " max_points) SELECT s.assessment_id, i.dimension_id,"
-                    " GREATEST(0, sum(CASE i.kind WHEN 'deduction' THEN -s.reviewed_score"
-                    "  WHEN 'veto' THEN 0 ELSE s.reviewed_score END)),"
-                    " sum(CASE WHEN i.kind IN ('basic', 'special') THEN i.max_points ELSE 0 END)"
-                    " FROM evaluation_assessmentscore s"
-                    " JOIN evaluation_assessment a ON a.id = s.assessment_id"
-                    " JOIN evaluation_indicator i ON i.id = s.indicator_id"
-                    " WHERE a.period_id = %(period)s GROUP BY s.assessment_id, i.dimension_id",
-                    p,
-                )
-                cursor.execute(
-                    "WITH g AS (SELECT d.assessment_id, sum(d.score) AS gross,"
-                    "  sum(d.max_points) AS max_total FROM evaluation_dimensionscore d"
-                    "  JOIN evaluation_assessment a ON a.id = d.assessment_id"
-                    "  WHERE a.period_id = %(period)s GROUP BY d.assessment_id),"
-                    " v AS (SELECT s.assessment_id, bool_or(s.reviewed_score > 0) AS vetoed"
-                    "  FROM evaluation_assessmentscore s"
-                    "  JOIN evaluation_assessment a ON a.id = s.assessment_id"
-                    "  JOIN evaluation_indicator i ON i.id = s.indicator_id"
-                    "  WHERE a.period_id = %(period)s AND i.kind = 'veto' GROUP BY 1),"
-                    " r AS (SELECT g.*, coalesce(v.vetoed, false) AS vetoed,"
-                    "  CASE WHEN coalesce(v.vetoed, false) THEN 0 ELSE g.gross END AS total"
-                    "  FROM g LEFT JOIN v USING (assessment_id)),"
-                    " s AS (SELECT r.*, CASE WHEN r.max_total = 0 THEN 0"
-                    "  ELSE round(r.total * 100 / r.max_total, 2) END AS rate FROM r)"
-                    " UPDATE evaluation_assessment a SET self_total = s.gross,"
-                    " gross_total = s.gross, total = s.total, max_total = s.max_total,"
-                    " rate = s.rate, is_vetoed = s.vetoed,"
-                    " veto_reason = CASE WHEN s.vetoed THEN '否决项目（基准测试）' ELSE '' END,"
-                    " star = CASE WHEN s.vetoed THEN NULL WHEN s.rate >= %(s5)s THEN 5"
-                    "  WHEN s.rate >= %(s4)s THEN 4 WHEN s.rate >= %(s3)s THEN 3"
-                    "  WHEN s.rate >= %(s2)s THEN 2 ELSE 1 END,"
-                    " tier = CASE WHEN s.vetoed OR s.rate < %(s3)s THEN 3"
-                    "  WHEN s.rate >= %(s5)s THEN 1 ELSE 2 END"
-                    " FROM s WHERE a.id = s.assessment_id",
-                    p,
-                )
+            insert_published_results(period, score_sql(shift * 37))
     with connection.cursor() as cursor:
         for name in ("assessment", "assessmentscore", "dimensionscore"):
             cursor.execute(f"VACUUM (ANALYZE) evaluation_{name}")

@@ -6,9 +6,11 @@ from .models import (
     Attachment,
     BrandActivity,
     BrandApplication,
+    ClusterMember,
     CoverageTarget,
     MediaPublication,
     Pairing,
+    PairingNote,
     Reshaping,
     ReshapingRevision,
     Revision,
@@ -95,11 +97,27 @@ class ShineRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["application", "created_by"]
 
 
+class PairingNoteInline(admin.TabularInline):
+    model = PairingNote
+    extra = 0
+    raw_id_fields = ["created_by"]
+
+
 @admin.register(Pairing)
 class PairingAdmin(admin.ModelAdmin):
     list_display = ["application", "partner", "started_on"]
     list_select_related = ["application", "partner"]
     raw_id_fields = ["application", "partner", "created_by"]
+    inlines = [PairingNoteInline]
+
+
+@admin.register(ClusterMember)
+class ClusterMemberAdmin(admin.ModelAdmin):
+    """Read here; gathered and released in the portal (brands/clusters.py, audited)."""
+
+    list_display = ["lead", "brand", "added_by", "added_at"]
+    list_select_related = ["lead", "brand", "added_by"]
+    raw_id_fields = ["lead", "brand", "added_by"]
 
 
 @admin.register(MediaPublication)

@@ -115,3 +115,31 @@ class PublicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _up_to_today(self, "published_on")
+
+
+class PairingNoteForm(forms.Form):
+    """A dated follow-up note on a pairing (帮扶跟进)."""
+
+    date = forms.DateField(label=_("跟进日期"), widget=DateInput())
+    text = forms.CharField(
+        label=_("跟进情况"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        _up_to_today(self, "date")
+
+
+class ClusterForm(forms.Form):
+    """Gather one approved brand of the subtree into the 1+N cluster."""
+
+    brand = forms.ModelChoiceField(label=_("纳入品牌"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brand"].queryset = candidates
+        self.fields["brand"].empty_label = _("请选择本组织下级党组织的品牌")
+        self.fields["brand"].label_from_instance = lambda b: f"{b.unit.name} · {b.name}"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from branches.access import secretaries_at
-from branches.models import OrgUnit, UnitType
+from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
 from common.uploads import clean_photos, discard, save_photo
 from workflow.services import notify, record_audit
@@ -37,6 +37,7 @@ from .models import (
     ShineRecord,
     Status,
 )
+from .rules import may_pair
 from .services import BrandError
 
 #: The statuses of a brand's life after approval, in which it keeps records.
@@ -159,8 +160,9 @@ def shine_status(application, pairings, publications) -> ShineStatus:
 def _pairing_area(application, actor) -> Q:
     """Where a partner may be chosen: the brand's city (or directly-affiliated) committee's
     subtree, and whatever the actor sees (the province sees the whole tree)."""
-    chain = approval_chain(application.unit)
-    committees = [u for u in chain if u.unit_type != UnitType.GENERAL_BRANCH]
+    # a committee's own brand pairs within its own subtree (its chain is the province only)
+    chain = [application.unit, *approval_chain(application.unit)]
+    committees = [u for u in chain if u.unit_type in CITY_COMMITTEE_TYPES]
     paths = list(scope_paths(actor)) + ([committees[0].path] if committees else [])
     area = Q(pk__in=[])
     for path in paths:
@@ -320,11 +322,12 @@ def remove_shine_record(*, actor, record):
 
 @transaction.atomic
 def add_pairing(*, actor, application, partner, started_on, note="") -> Pairing:
-    """Pair (结对帮扶) a provincial-level brand with an active branch that has no live brand,
-    once per partner; recorded by the brand's secretary or the province reviewer."""
+    """Pair (结对帮扶) a provincial-level brand or a demonstration unit's brand
+    (`rules.may_pair`) with an active branch that has no live brand, once per partner;
+    recorded by the brand's secretary or the province reviewer."""
     app = _checked(application.pk, actor, PAIR, _PAIR_ONLY, lock=True)
-    if app.level != Level.PROVINCIAL:
-        raise BrandError(_("只有省公司级品牌才能开展结对帮扶。"))
+    if not may_pair(app):
+        raise BrandError(_("只有省公司级品牌和示范单位的品牌才能开展结对帮扶。"))
     _not_after_today(started_on, "started_on", _("结对日期不能晚于今天。"))
     partner = OrgUnit.objects.filter(pk=getattr(partner, "pk", partner)).first()
     if partner is None or partner.unit_type != UnitType.BRANCH or not partner.is_active:
@@ -349,8 +352,7 @@ def add_pairing(*, actor, application, partner, started_on, note="") -> Pairing:
     record_audit(actor=actor, obj=pairing, action="add_pairing", unit=app.unit, comment=note)
     notify(
         secretaries_at(partner),
-        title=_("省公司级品牌“%(brand)s”（%(unit)s）与贵支部结对帮扶")
-        % {"brand": app, "unit": app.unit},
+        title=_("品牌“%(brand)s”（%(unit)s）与贵支部结对帮扶") % {"brand": app, "unit": app.unit},
         body=note,
     )
     return pairing

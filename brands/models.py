@@ -422,5 +422,60 @@ class ReshapingRevision(SubmittedRevision):
         return f"{self.reshaping} v{self.number}"
 
 
+class PairingNote(models.Model):
+    """A dated follow-up (帮扶跟进) on a pairing, written by the pairing brand's holder."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="notes")
+    date = models.DateField(_("跟进日期"))
+    text = models.TextField(_("跟进情况"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("帮扶跟进")
+        verbose_name_plural = _("帮扶跟进")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.text[:30]}"
+
+
+class ClusterMember(models.Model):
+    """A brand gathered into a "1+N" cluster (品牌集群): the cluster is its "1", the brand of a
+    committee or 党总支 (`lead`), and the approved brands of its subtree it gathers (the "N").
+    A brand belongs to at most one cluster (brands/clusters.py)."""
+
+    lead = models.ForeignKey(
+        BrandApplication,
+        verbose_name=_("集群主品牌"),
+        on_delete=models.CASCADE,
+        related_name="cluster_members",
+    )
+    brand = models.OneToOneField(
+        BrandApplication,
+        verbose_name=_("成员品牌"),
+        on_delete=models.CASCADE,
+        related_name="cluster_membership",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("品牌集群成员")
+        verbose_name_plural = _("品牌集群成员")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(lead=F("brand")), name="cluster_member_not_its_lead"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lead} ⊃ {self.brand}"
+
+
 # 验收评审 scored on the five-force table: its own module, registered with this app's models.
 from .acceptance_models import AcceptanceItemScore, AcceptanceReview  # noqa: E402, F401

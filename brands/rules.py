@@ -6,7 +6,7 @@ from branches import access
 from branches.models import Role, UnitType
 from branches.selectors import approval_chain, has_role, in_scope
 
-from .models import EDITABLE_STATUSES, SHOWCASE_STATUSES
+from .models import EDITABLE_STATUSES, SHOWCASE_STATUSES, Level
 
 #: The units that may hold a brand (and so file one, and stand for the flagship honour): the
 #: 党支部 and, since seed 000 opens the ladder to 党(总)支部, the 党总支. The one answer to
@@ -18,6 +18,47 @@ def may_hold_brand(unit) -> bool:
     """The unit is a 党支部 or a 党总支: it may file a brand application and a flagship
     candidacy (its own secretary files; the approval chain runs from its parent upward)."""
     return unit is not None and unit.unit_type in BRAND_HOLDER_TYPES
+
+
+#: The units that may lead a "1+N" brand cluster (品牌集群) with their own "1" brand: the
+#: committees under the province (市分公司党委, 直属党委) and the 党总支 (seed 000: "各分公司党委、
+#: 各党总支 … 形成品牌集群"). A committee's "1" brand is filed like any brand, by its own
+#: secretary, and climbs the chain from its parent upward (`approval_chain` never holds the
+#: unit itself): its own reviewer decides nothing on it.
+CLUSTER_LEAD_TYPES = (UnitType.CITY, UnitType.DIRECT, UnitType.GENERAL_BRANCH)
+
+
+def may_lead_cluster(unit) -> bool:
+    """The unit is a committee or a 党总支: its brand is the "1" of a 1+N cluster that gathers
+    approved brands of its subtree (brands/clusters.py)."""
+    return unit is not None and unit.unit_type in CLUSTER_LEAD_TYPES
+
+
+def may_file_brand(unit) -> bool:
+    """A unit files a brand if it may hold one (党支部, 党总支) or lead a cluster (a committee's
+    "1" brand). Flagship and coverage keep asking `may_hold_brand` / 党支部 only."""
+    return may_hold_brand(unit) or may_lead_cluster(unit)
+
+
+#: The unit types that may file a brand (`may_file_brand`), for querysets.
+BRAND_FILER_TYPES = tuple(dict.fromkeys((*BRAND_HOLDER_TYPES, *CLUSTER_LEAD_TYPES)))
+
+
+def is_demonstration_unit(unit, today=None) -> bool:
+    """示范单位 for pairing (结对帮扶, seed 000's 闪亮: "省公司级的24家支部品牌和12家支部品牌建设
+    示范单位，要结对帮扶…"): the unit holds a valid flagship honour — 旗舰品牌示范单位 or 示范基地
+    (flagship's `honours_for_units`: active, not past its validity). One query."""
+    if unit is None:
+        return False
+    from flagship.selectors.awards import honours_for_units  # flagship imports brands.rules
+
+    return bool(honours_for_units([unit.pk], today=today).get(unit.pk))
+
+
+def may_pair(application, today=None) -> bool:
+    """A brand pairs with un-branded branches (结对帮扶) when it is a provincial-level brand
+    or its unit is a demonstration unit (`is_demonstration_unit`)."""
+    return application.level == Level.PROVINCIAL or is_demonstration_unit(application.unit, today)
 
 
 @rules.predicate
@@ -34,7 +75,7 @@ def is_branch_secretary(user, application):
 
 @rules.predicate
 def can_file_for_unit(user, unit):
-    return may_hold_brand(unit) and access.secretary_covers(user, unit)
+    return may_file_brand(unit) and access.secretary_covers(user, unit)
 
 
 @rules.predicate
@@ -72,6 +113,13 @@ def judges_acceptance(user, application):
     )
 
 
+@rules.predicate
+def leads_cluster(user, application):
+    """The brand is a committee's or 党总支's own ("1") brand: its secretary gathers the
+    cluster."""
+    return may_lead_cluster(application.unit)
+
+
 is_reviewer = rules.predicate(access.is_reviewer)
 
 
@@ -92,6 +140,12 @@ rules.add_perm("brands.record_lifecycle", rules.is_authenticated & is_branch_sec
 rules.add_perm(
     "brands.pair_brand",
     rules.is_authenticated & (is_branch_secretary | (is_province_reviewer & sees_unit)),
+)
+# Follow-up notes on a pairing (帮扶跟进): the pairing brand's holder, its secretary.
+rules.add_perm("brands.follow_pairing", rules.is_authenticated & is_branch_secretary)
+# 1+N clusters (brands/clusters.py): the "1" brand's secretary gathers and releases members.
+rules.add_perm(
+    "brands.gather_cluster", rules.is_authenticated & is_branch_secretary & leads_cluster
 )
 rules.add_perm("brands.view_showcase", rules.is_authenticated)
 # 品牌重塑 (brands/reshaping.py): the holder (the brand's secretary) starts, edits and submits a

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import acceptance as acceptance_views
 from .views import applications as views
+from .views import clusters as cluster_views
 from .views import coverage as coverage_views
 from .views import lifecycle as lifecycle_views
 from .views import reshaping as reshaping_views
@@ -53,6 +54,11 @@ urlpatterns = [
     ),
     path("shine/<int:pk>/delete/", lifecycle_views.delete_shine_record, name="delete_shine_record"),
     path("pairings/<int:pk>/delete/", lifecycle_views.delete_pairing, name="delete_pairing"),
+    path("pairings/<int:pk>/notes/", cluster_views.add_note, name="add_pairing_note"),
+    path("pairing-notes/<int:pk>/delete/", cluster_views.delete_note, name="delete_pairing_note"),
+    # 1+N brand clusters: the "1" brand gathers approved brands of its subtree.
+    path("<int:pk>/cluster/", cluster_views.gather, name="gather_cluster"),
+    path("cluster-members/<int:pk>/delete/", cluster_views.release, name="release_cluster"),
     path(
         "publications/<int:pk>/delete/",
         lifecycle_views.delete_publication,

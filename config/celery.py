@@ -13,6 +13,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_configure.connect
+def _eager_needs_no_broker(sender, **kwargs):
+    """On the embedded default (no CELERY_BROKER_URL, tasks eager) `delay()` still takes a
+    producer from the pool; with no broker named, kombu fills in amqp://localhost and logs "No
+    hostname was supplied" once per thread. The in-memory transport (named with a host, or
+    kombu warns again) is what eager means."""
+    if sender.conf.task_always_eager and not sender.conf.broker_url:
+        sender.conf.broker_url = "memory://localhost/"
+
+
 #: The log context each running task replaced, by task id (restored when it ends).
 _previous = {}
 

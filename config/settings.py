@@ -234,6 +234,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's widget templates, a select's options rendered without an include each (#19: same
+# HTML, tests/test_form_renderer.py).
+FORM_RENDERER = "common.renderers.FormRenderer"
 
 # E-mail: console in the embedded default; EMAIL_URL (smtp://user:pass@host:587) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

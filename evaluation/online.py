@@ -2,7 +2,8 @@
 already filed here, so the secretary neither retypes nor estimates it. The reviewer still
 checks and may adjust it with a reason (线上考核 + 线下验收, "dual control").
 
-An indicator opts in with `Indicator.online_rule`, one of the rules registered below; the
+An indicator opts in with `Indicator.online_rule`, one of the rules registered here (brand),
+in `online_ledger.py` (台账) and in `online_groups.py` (党小组, 先锋岗, 五个一); the
 shipped 5521 star table uses them for its brand index (星级品牌, from the brands data) and,
 from v3 on, with the six-good v2 for the items the branch's ledger (台账) answers: meetings
 held against the work templates, attendance, records kept complete. A rule is a plain function
@@ -18,14 +19,20 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, partial
+from functools import cached_property
 
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _lazy
 
-from brands.selectors.scoring import brands_for_scoring, pairing_counts, publication_levels
-from ledger.kinds import MeetingKind as K
+from brands.selectors.scoring import (
+    BrandStage,
+    MediaLevel,
+    brand_stage,
+    brands_for_scoring,
+    pairing_counts,
+    publication_levels,
+)
 
 CENT = Decimal("0.01")
 #: The rules that read the branch's ledger are named ledger_…, its brand's brand_….
@@ -34,6 +41,9 @@ LEDGER_PREFIX, BRAND_PREFIX = "ledger_", "brand_"
 #: those score a party group's own quarterly table, `GROUP_RULES`), in `online_groups.py`
 #: (registered at the end of this module).
 GROUPS_PREFIX = "groups_"
+#: …and those that read the branch's member assessments (counts only), members_…, in
+#: `online_members.py`.
+MEMBERS_PREFIX = "members_"
 
 
 @dataclass(frozen=True)
@@ -181,6 +191,13 @@ class Facts:
         return groups_figures([self.unit], self.period.starts_on, self.period.ends_on)[self.unit.pk]
 
     @cached_property
+    def members(self):
+        """The branch's member-assessment counts (groups app; `online_members.py`)."""
+        from groups.selectors.scoring import member_figures
+
+        return member_figures([self.unit], self.period.starts_on, self.period.ends_on)[self.unit.pk]
+
+    @cached_property
     def ledger(self):
         """The branch's ledger figures over the period (`ledger.selectors.compliance`)."""
         from ledger.selectors.scoring import for_scoring
@@ -228,6 +245,12 @@ def scores_of_units(
         members = groups_figures(units, period.starts_on, period.ends_on, within=within)
         for pk, facts in known.items():
             facts["groups"] = members[pk]
+    if any(i.online_rule.startswith(MEMBERS_PREFIX) for i in ruled):
+        from groups.selectors.scoring import member_figures
+
+        counted = member_figures(units, period.starts_on, period.ends_on, within=within)
+        for pk, facts in known.items():
+            facts["members"] = counted[pk]
     ledger_ruled = [i for i in ruled if i.online_rule.startswith(LEDGER_PREFIX)]
     others = [i for i in ruled if not i.online_rule.startswith(LEDGER_PREFIX)]
     shared = {}  # id(ledger figures) → their ledger rules' results (kept alive by `known`)
@@ -307,29 +330,55 @@ def _share(maximum: Decimal, fraction: Decimal) -> Decimal:
     return (maximum * fraction).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-# --- the branch's ledger (台账) ----------------------------------------------------------------
+#: The 5521 table's 品牌创建 item: built 8 of 8, in implementation 5 of 8, otherwise nothing.
+IMPLEMENTING_SHARE = Decimal(5) / Decimal(8)
 
-#: 三会一课: the branch assembly, the committee meeting, the group meeting and the party lecture.
-THREE_ONE = (K.BRANCH_ASSEMBLY, K.COMMITTEE_MEETING, K.GROUP_MEETING, K.PARTY_LECTURE)
-#: Rule code → (label, the template kinds it counts; None: every template due).
-LEDGER_MEETING_RULES = {
-    "ledger_meetings": (_lazy("台账：各类会议按期开展（应开/已开）"), None),
-    "ledger_three_one": (_lazy("台账：“三会一课”按期开展"), THREE_ONE),
-    "ledger_theme_day": (_lazy("台账：主题党日按期开展"), (K.THEME_DAY,)),
-    "ledger_decisions": (
-        _lazy("台账：支委会、支部党员大会按期召开"),
-        (K.COMMITTEE_MEETING, K.BRANCH_ASSEMBLY),
-    ),
-    "ledger_group_meetings": (_lazy("台账：党小组会按期召开（每个党小组）"), (K.GROUP_MEETING,)),
-    "ledger_annual_meetings": (
-        _lazy("台账：组织生活会、民主评议党员"),
-        (K.LIFE_MEETING, K.MEMBER_REVIEW),
-    ),
-    "ledger_life_and_talks": (_lazy("台账：组织生活会、谈心谈话"), (K.LIFE_MEETING, K.HEART_TALK)),
-    "ledger_member_review": (_lazy("台账：民主评议党员"), (K.MEMBER_REVIEW,)),
+
+@rule("brand_status", _lazy("品牌创建进度（一支部一品牌）"))
+def brand_status(facts, indicator) -> Online:
+    """Full points for a built brand, 5/8 of them while it is being implemented or in
+    acceptance review, none before approval (the brand's status when the score is taken)."""
+    app = facts.application
+    if app is None:
+        return Online(Decimal(0), _("系统评分：本支部尚未申报品牌。"))
+    basis = _("系统评分：品牌“%(name)s”当前状态为“%(status)s”。") % {
+        "name": app.name,
+        "status": app.get_status_display(),
+    }
+    stage = brand_stage(app)
+    if stage == BrandStage.BUILT:
+        return Online(indicator.max_points, basis)
+    if stage == BrandStage.IMPLEMENTING:
+        return Online(_share(indicator.max_points, IMPLEMENTING_SHARE), basis)
+    return Online(Decimal(0), basis)
+
+
+#: Points per publication about the brand, by the medium's level (闪亮); any other level (in
+#: the company) earns INTERNAL_POINTS.
+MEDIA_POINTS = {
+    MediaLevel.NATIONAL: Decimal(3),
+    MediaLevel.PROVINCIAL: Decimal(2),
+    MediaLevel.CITY: Decimal(1),
 }
-#: Attendance at or above this rate earns full points; below, points fall linearly to 0.
-FULL_ATTENDANCE = Decimal("0.9")
+INTERNAL_POINTS = Decimal("0.5")
+
+
+@rule("brand_media", _lazy("品牌传播（期内媒体发表，按级别计分）"))
+def brand_media(facts, indicator) -> Online:
+    """Per publication about the branch's brand dated within the period: national 3, provincial
+    2, city 1, in-company 0.5 points, up to the item's maximum."""
+    app, period = facts.application, facts.period
+    if app is None:
+        return Online(Decimal(0), _("系统评分：本支部尚未申报品牌，期内无品牌传播记录。"))
+    levels = facts.publication_levels
+    earned = sum((MEDIA_POINTS.get(level, INTERNAL_POINTS) for level in levels), Decimal(0))
+    return Online(
+        min(earned, indicator.max_points).quantize(CENT),
+        _("系统评分：期内媒体发表 %(n)d 篇（%(start)s 至 %(end)s）。")
+        % {"n": len(levels), "start": period.starts_on, "end": period.ends_on},
+    )
+
+
 MAX_DATES = 6
 
 
@@ -338,143 +387,15 @@ def _dates(dates) -> str:
     return shown + (_("等") if len(dates) > MAX_DATES else "")
 
 
-def ledger_records(figures, refs, kinds=None, *, recorded_only=True) -> LedgerRecords | None:
-    """The records behind a ledger score, by date, for the pages (None when there are none).
-    The full list runs over the figures' dates, from the earliest record counted when a
-    frequency period began before them (a quarter's 党课 counted in March)."""
-    refs = tuple(sorted(refs, key=lambda r: (r.date, r.pk)))
-    if not refs:
-        return None
-    since = min(d for d in (figures.start, refs[0].date) if d is not None)
-    until = figures.end or refs[-1].date
-    return LedgerRecords(refs, since, until, tuple(kinds or ()), recorded_only)
-
-
-def meetings_score(figures, kinds, maximum: Decimal) -> Online:
-    """Full points when every meeting due in the period was held, the held share otherwise;
-    full points too when none fell due (nothing was missed). The basis names each template's
-    count and the dates of the meetings counted; `records`, the meetings themselves."""
-    rows = [m for m in figures.meetings if m.required and (kinds is None or m.kind in kinds)]
-    if not rows:
-        return Online(maximum, _("系统评分（台账）：本期没有到期应开的会议，不扣分。"))
-    required = sum(m.required for m in rows)
-    held = sum(min(m.held, m.required) for m in rows)
-    return Online(
-        _share(maximum, Decimal(held) / Decimal(required)),
-        partial(_meetings_basis, rows),
-        _records_of(figures, [m.records for m in rows if m.records], kinds),
-    )
-
-
-def _meetings_basis(rows) -> str:
-    parts = []
-    for m in rows:
-        text = _("应开%(name)s %(required)d 次，已开 %(held)d 次") % {
-            "name": m.name,
-            "required": m.required,
-            "held": m.held,
-        }
-        parts.append(text + (_("（%(dates)s）") % {"dates": _dates(m.dates)} if m.dates else ""))
-    return _("系统评分（台账）：本期%(parts)s。") % {"parts": "；".join(parts)}
-
-
-def _records_of(figures, refs, kinds=None, *, recorded_only=True):
-    """`ledger_records` of these groups of refs, when first read; None without any."""
-    if not any(refs):
-        return None
-    return partial(
-        ledger_records,
-        figures,
-        [r for group in refs for r in group],
-        kinds,
-        recorded_only=recorded_only,
-    )
-
-
-def _register_meeting_rule(code, label, kinds):
-    @rule(code, label)
-    def compute(facts, indicator) -> Online:
-        figures = facts.ledger
-        batch = _BATCH.get()
-        if batch is None or figures.records:  # one unit, or with the records: one each
-            return meetings_score(figures, kinds, indicator.max_points)
-        # a meeting rule reads the meetings (and the batch's period): within a batch, the
-        # branches handed the same `meetings` object share its result
-        key = (code, indicator.max_points, id(figures.meetings))
-        scored = batch.shared.get(key)
-        if scored is None:
-            scored = batch.shared[key] = meetings_score(figures, kinds, indicator.max_points)
-            batch.alive.append(figures.meetings)  # its id stays its own for the batch
-        return scored
-
-    return compute
-
-
-for _code, (_label, _kinds) in LEDGER_MEETING_RULES.items():
-    _register_meeting_rule(_code, _label, _kinds)
-
-
-@rule("ledger_attendance", _lazy("台账：党员出席率（90%及以上得满分）"))
-def ledger_attendance(facts, indicator) -> Online:
-    """Present / listed over the period's recorded meetings (leave is not presence): 90 % or
-    more earns full points, below that the points fall linearly to none at 0 %."""
-    figures = facts.ledger
-    if not figures.attendance_listed:
-        return Online(Decimal(0), _("系统评分（台账）：本期没有已记录出席情况的会议。"))
-    rate = Decimal(figures.attendance_present) / Decimal(figures.attendance_listed)
-    points = _share(indicator.max_points, min(rate / FULL_ATTENDANCE, Decimal(1)))
-    return Online(
-        points,
-        partial(_attendance_basis, figures),
-        partial(_recorded_refs, figures) if figures.records else None,
-    )
-
-
-def _recorded_refs(figures) -> LedgerRecords | None:
-    return ledger_records(figures, [r for r in figures.records if r.recorded])
-
-
-def _attendance_basis(figures) -> str:
-    return _(
-        "系统评分（台账）：本期会议应到 %(listed)d 人次，实到 %(present)d 人次，"
-        "出席率 %(rate)s%%（90%% 及以上得满分）。"
-    ) % {
-        "listed": figures.attendance_listed,
-        "present": figures.attendance_present,
-        "rate": figures.attendance_rate,
-    }
-
-
-@rule("ledger_completeness", _lazy("台账：台账完整率（已完整记录/全部台账）"))
-def ledger_completeness(facts, indicator) -> Online:
-    """The share of the period's meetings whose record is complete: a record is recorded only
-    once it holds everything its template asks (`ledger.standard`), so drafts are the
-    incomplete ones."""
-    figures = facts.ledger
-    if not figures.records_total:
-        return Online(Decimal(0), _("系统评分（台账）：本期没有台账记录。"))
-    share = Decimal(figures.records_recorded) / Decimal(figures.records_total)
-    return Online(
-        _share(indicator.max_points, share),
-        partial(_completeness_basis, figures),
-        _records_of(figures, [figures.records], recorded_only=False),
-    )
-
-
-def _completeness_basis(figures) -> str:
-    return _(
-        "系统评分（台账）：本期台账 %(total)d 条，已完整记录 %(done)d 条，"
-        "草稿未完成 %(drafts)d 条。"
-    ) % {
-        "total": figures.records_total,
-        "done": figures.records_recorded,
-        "drafts": figures.records_total - figures.records_recorded,
-    }
-
-
-# the groups app's rules live in their own module, registered here: the party groups' own
-# quarterly table (GroupFacts, group_…) and the branch's tables (先锋岗, 五个一: groups_…)
-# …and the brand's rules (the 5521 star table's 品牌创建 and 品牌传播; the five-force table's
-# elements, promotion, pairing and media), likewise
-from .online_brands import load_pairings  # noqa: E402
+# the ledger's rules (台账: meetings, attendance, completeness), the groups app's (the party
+# groups' own quarterly table, GroupFacts, group_…; the branch's tables, 先锋岗, 五个一: groups_…)
+# and the member assessments' (members_…) live in modules of their own, registered here
+# (registration order is the rules' order in the choices, hence in migrations)
+# isort: off
+from .online_ledger import LEDGER_MEETING_RULES  # noqa: E402, F401
 from .online_groups import GROUP_RULES, GroupFacts, group_scores  # noqa: E402, F401
+from .online_members import members_assessment  # noqa: E402, F401
+
+# the brand five-force table's (品牌五力: elements, promotion, pairing, media)
+from .online_brands import load_pairings  # noqa: E402
+# isort: on

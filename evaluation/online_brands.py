@@ -1,11 +1,10 @@
-"""Online rules that read the branch's brand, registered in `online.RULES` when
-`evaluation.online` is imported: the 5521 star table's 品牌创建 and 品牌传播 (`brand_status`,
-`brand_media`), and the brand five-force table's (品牌五力, issue #18 item 3). What the
-portal knows about a brand — its six elements, its publications in the period, its pairings
-(结对帮扶) — pre-fills the five-force items whose method text scores exactly that; the
-committee still checks and adjusts them at acceptance (线上考核 + 线下验收). Brands are read
-only through `brands.selectors.scoring`. Each score is the item's method as a share of its
-maximum, so an edited maximum keeps the rule:
+"""Online rules of the brand five-force table (品牌五力, issue #18 item 3), registered in
+`online.RULES` when `evaluation.online` is imported (the 5521 table's brand rules stay in
+`online.py`). What the portal knows about a brand — its six elements, its publications in
+the period, its pairings (结对帮扶) — pre-fills the five-force items whose method text scores
+exactly that; the committee still checks and adjusts them at acceptance (线上考核 +
+线下验收). Brands are read only through `brands.selectors.scoring`. Each score is the item's
+method as a share of its maximum, so an edited maximum keeps the rule:
 
 * `brand_elements` (cbl-1 品牌要素完整): full points, a fifth off per missing element of six;
 * `brand_promotion` (cbl-2 宣传推广): a fifth per publication in the period (any level: 公司级
@@ -20,64 +19,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _lazy
 
-from brands.selectors.scoring import (
-    BrandStage,
-    MediaLevel,
-    brand_stage,
-    missing_six_elements,
-    pairing_counts,
-)
+from brands.selectors.scoring import MediaLevel, missing_six_elements, pairing_counts
 
 from .online import CENT, Online, _, _share, rule
-
-#: The 5521 table's 品牌创建 item: built 8 of 8, in implementation 5 of 8, otherwise nothing.
-IMPLEMENTING_SHARE = Decimal(5) / Decimal(8)
-
-
-@rule("brand_status", _lazy("品牌创建进度（一支部一品牌）"))
-def brand_status(facts, indicator) -> Online:
-    """Full points for a built brand, 5/8 of them while it is being implemented or in
-    acceptance review, none before approval (the brand's status when the score is taken)."""
-    app = facts.application
-    if app is None:
-        return Online(Decimal(0), _("系统评分：本支部尚未申报品牌。"))
-    basis = _("系统评分：品牌“%(name)s”当前状态为“%(status)s”。") % {
-        "name": app.name,
-        "status": app.get_status_display(),
-    }
-    stage = brand_stage(app)
-    if stage == BrandStage.BUILT:
-        return Online(indicator.max_points, basis)
-    if stage == BrandStage.IMPLEMENTING:
-        return Online(_share(indicator.max_points, IMPLEMENTING_SHARE), basis)
-    return Online(Decimal(0), basis)
-
-
-#: Points per publication about the brand, by the medium's level (闪亮); any other level (in
-#: the company) earns INTERNAL_POINTS.
-MEDIA_POINTS = {
-    MediaLevel.NATIONAL: Decimal(3),
-    MediaLevel.PROVINCIAL: Decimal(2),
-    MediaLevel.CITY: Decimal(1),
-}
-INTERNAL_POINTS = Decimal("0.5")
-
-
-@rule("brand_media", _lazy("品牌传播（期内媒体发表，按级别计分）"))
-def brand_media(facts, indicator) -> Online:
-    """Per publication about the branch's brand dated within the period: national 3, provincial
-    2, city 1, in-company 0.5 points, up to the item's maximum."""
-    app, period = facts.application, facts.period
-    if app is None:
-        return Online(Decimal(0), _("系统评分：本支部尚未申报品牌，期内无品牌传播记录。"))
-    levels = facts.publication_levels
-    earned = sum((MEDIA_POINTS.get(level, INTERNAL_POINTS) for level in levels), Decimal(0))
-    return Online(
-        min(earned, indicator.max_points).quantize(CENT),
-        _("系统评分：期内媒体发表 %(n)d 篇（%(start)s 至 %(end)s）。")
-        % {"n": len(levels), "start": period.starts_on, "end": period.ends_on},
-    )
-
 
 # --- the five-force table (品牌五力) ---------------------------------------------------------
 

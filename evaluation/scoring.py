@@ -275,23 +275,20 @@ def aggregate(
     any_vetoed: bool,
     max_total: Decimal,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    dimension_sums: Mapping[int, object] | None = None,
-    dimension_max: Mapping[int, Decimal] | None = None,
     previous_star: int | None = None,
     max_rise: int | None = None,
 ) -> Result:
     """The result of an aggregate period from the sums over its sources' published results
     (computed by the database): mean over all source periods; any veto voids it. A quarter
     under the step rule (`max_rise`) rises at most that far above `previous_star`
-    (`stepped_star`)."""
+    (`stepped_star`). The aggregate's dimension and item rows are the same mean written in SQL
+    (`evaluation.services.periods._mean`, tested against `mean_over_periods`)."""
     gross = mean_over_periods(total_sum, periods)
     result = _result(
         gross,
         max_total,
         vetoed=any_vetoed,
         thresholds=thresholds,
-        dimensions={k: mean_over_periods(v, periods) for k, v in (dimension_sums or {}).items()},
-        dimension_max=dict(dimension_max or {}),
     )
     star = stepped_star(result.star, previous_star, max_rise)
     if star == result.star:

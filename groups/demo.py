@@ -6,7 +6,9 @@ services (so the audit trail exists as it would for a real branch):
 - 主题党日 1+N: the latest closed month's theme day with two groups' meetings attached;
 - the groups' last closed quarter scored and published, so the demo `member` (leader of one of
   its groups) finds a result on their own page and the secretary a year table; the current
-  quarter is opened as drafts once its last month has begun."""
+  quarter is opened as drafts once its last month has begun;
+- 党员考评: last year's 双百 and post-KPI assessments scored and published (a few coefficients
+  set), this year's 双百 open for self-assessment, so the demo `member` finds their own results."""
 
 import datetime
 import random
@@ -22,7 +24,7 @@ from ledger import services as ledger_services
 from workflow.windows import local_today
 
 from . import halves, services
-from .models import GroupAssessment
+from .models import GroupAssessment, MemberTable
 from .quarters import Quarter, open_quarters
 
 
@@ -127,6 +129,45 @@ def _theme_day(secretary, branch, today) -> int:
     return 0
 
 
+#: Coefficients the branch set for last year's post KPI (every seventh member above 1, every
+#: eleventh below; the rest keep 1.00).
+DEMO_COEFFICIENTS = ((7, Decimal("1.20")), (11, Decimal("0.90")))
+
+
+def _member_assessments(rng, secretary, branch, today) -> int:
+    """Last year's 双百 and post-KPI published (70–100 % of each item, no deduction, no veto);
+    this year's 双百 opened. Returns the results published."""
+    last = today.year - 1
+    roster = list(ledger_selectors.roster(secretary, branch))
+    for n, member in enumerate(roster):
+        for every, value in DEMO_COEFFICIENTS:
+            if n % every == every - 1:
+                services.set_coefficient(actor=secretary, member=member, year=last, value=value)
+                break
+    published = 0
+    for table in (MemberTable.DOUBLE_HUNDRED, MemberTable.POST_KPI):
+        period = services.open_period(actor=secretary, branch=branch, table=table, year=last)
+        for assessment in period.assessments.all():
+            values = {}
+            for score in assessment.scores.select_related("indicator"):
+                indicator = score.indicator
+                if indicator.kind in ("basic", "special"):
+                    share = Decimal(rng.randint(70, 100)) / 100
+                    points = (indicator.max_points * share).quantize(Decimal("0.5"))
+                    values[f"score_{indicator.pk}"] = points
+                elif indicator.kind == "deduction":
+                    values[f"score_{indicator.pk}"] = Decimal(0)
+            services.score_member(
+                actor=secretary, assessment_id=assessment.pk, values=values, done=True
+            )
+            published += 1
+        services.publish_period(actor=secretary, period_id=period.pk)
+    services.open_period(
+        actor=secretary, branch=branch, table=MemberTable.DOUBLE_HUNDRED, year=today.year
+    )
+    return published
+
+
 def seed_groups(rng: random.Random) -> dict[str, int]:
     branch = _showcase_branch()
     if branch is None:
@@ -156,4 +197,8 @@ def seed_groups(rng: random.Random) -> dict[str, int]:
     current = Quarter.of(today)
     if current in open_quarters(today):
         services.start_quarter(actor=secretary, branch=branch, quarter=current)
-    return {**made, "党小组季度考评（已公布）": published}
+    return {
+        **made,
+        "党小组季度考评（已公布）": published,
+        "党员考评结果（已公布）": _member_assessments(rng, secretary, branch, today),
+    }

@@ -125,3 +125,55 @@ def holds_a_review_queue(user):
 rules.add_perm("groups.propose_brand_group", rules.is_authenticated & manages_group_assessments_of)
 rules.add_perm("groups.confirm_brand_group", rules.is_authenticated & confirms_brand_groups_of)
 rules.add_perm("groups.view_brand_group_queue", rules.is_authenticated & holds_a_review_queue)
+
+
+# --- 党员考评 (双百 党员百分制, 党员岗位KPI): the branch scores its own members ---------------
+# Restraint (issue #17): a member's result is read by the branch that scored it (its keepers:
+# the secretary doing the committee's work, administrators) and by the member, once
+# published. Reviewers above the branch read the roster, not these results; a group leader
+# reads only their own, like any member.
+
+
+@rules.predicate
+def manages_member_assessments_of(user, branch):
+    return branch is not None and user.has_perm("ledger.edit_roster", branch)
+
+
+def _own(user, assessment) -> bool:
+    member = member_of(user)
+    return member is not None and member.pk == assessment.member_id
+
+
+@rules.predicate
+def reads_member_assessment(user, assessment):
+    """The branch's keepers; the member themselves, once the period is published."""
+    if assessment is None:
+        return False
+    if user.has_perm("ledger.edit_roster", assessment.period.branch):
+        return True
+    return not assessment.period.is_open and _own(user, assessment)
+
+
+@rules.predicate
+def self_assesses(user, assessment):
+    """The member themselves, while the period is open."""
+    return assessment is not None and assessment.period.is_open and _own(user, assessment)
+
+
+@rules.predicate
+def manages_member_assessment(user, assessment):
+    return assessment is not None and user.has_perm("ledger.edit_roster", assessment.period.branch)
+
+
+rules.add_perm(
+    "groups.manage_member_assessments", rules.is_authenticated & manages_member_assessments_of
+)
+rules.add_perm("groups.view_member_assessment", rules.is_authenticated & reads_member_assessment)
+rules.add_perm(
+    "groups.open_member_assessment",
+    rules.is_authenticated & (reads_member_assessment | self_assesses),
+)
+rules.add_perm("groups.self_assess", rules.is_authenticated & self_assesses)
+rules.add_perm(
+    "groups.manage_member_assessment", rules.is_authenticated & manages_member_assessment
+)

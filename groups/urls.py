@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessment, brand_groups, group, innovation, me, posts
+from .views import assessment, brand_groups, group, innovation, me, members, posts
 
 app_name = "groups"
 
@@ -33,6 +33,12 @@ urlpatterns = [
         brand_groups.propose,
         name="brand_group_propose",
     ),
+    path("branch/<int:branch_pk>/members/", members.branch_periods, name="member_periods"),
+    path("member-periods/<int:pk>/", members.period_page, name="member_period"),
+    path("member-periods/<int:pk>/coefficients/", members.coefficients, name="member_coefficients"),
+    path("member-periods/<int:pk>/include/", members.include_new, name="member_include"),
+    path("member-periods/<int:pk>/withdraw/", members.withdraw, name="member_withdraw"),
+    path("member-assessments/<int:pk>/", members.assessment_page, name="member_assessment"),
     path("brand-groups/", brand_groups.queue, name="brand_groups"),
     path("brand-groups/<int:pk>/decide/", brand_groups.decide, name="brand_group_decide"),
 ]

@@ -13,7 +13,7 @@ from branches.selectors import scope_filter, scope_paths, units_visible_to
 
 from .. import cache
 from ..models import BrandApplication, BrandType, Level, Status
-from ..rules import BRAND_HOLDER_TYPES
+from ..rules import BRAND_FILER_TYPES
 
 FIELD_LABELS = {
     "name": _("品牌名称"),
@@ -109,10 +109,11 @@ def committees_visible_to(user) -> QuerySet[OrgUnit]:
 
 
 def own_units(user) -> QuerySet[OrgUnit]:
-    """The units where the user is secretary that may hold a brand (`rules.may_hold_brand`:
-    党支部 and 党总支), in tree order: the ones the 品牌创建 page offers to file for."""
+    """The units where the user is secretary that may file a brand (`rules.may_file_brand`:
+    党支部, 党总支, and a committee's "1" brand), in tree order: the ones the 品牌创建 page
+    offers to file for."""
     return OrgUnit.objects.filter(
-        pk__in=unit_ids_with_role(user, Role.SECRETARY), unit_type__in=BRAND_HOLDER_TYPES
+        pk__in=unit_ids_with_role(user, Role.SECRETARY), unit_type__in=BRAND_FILER_TYPES
     ).order_by("path")
 
 

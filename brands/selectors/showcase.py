@@ -7,7 +7,8 @@ viewer's subtree; they only ever return approved brands (`SHOWCASE_STATUSES`).
 Scale: the wall's pages are read off an index in display order (`brand_wall_order`), never by
 sorting every approved brand; a cluster fetches its first brands the same way, per committee;
 the number of approved brands per committee (a scan) is cached until a brand enters or leaves
-the showcase (`brands.cache.SHOWCASE`)."""
+the showcase (`brands.cache.SHOWCASE`). A committee whose own "1" brand has gathered its
+cluster (brands/clusters.py) shows the gathered brands as its "N"."""
 
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from branches.models import CITY_COMMITTEE_TYPES, OrgUnit
 from branches.selectors import COMMITTEE_DEPTH, COMMITTEE_PATH_LEN, committee_key, committee_name
 
 from .. import cache
+from ..clusters import clusters_for_showcase
 from ..models import SHOWCASE_STATUSES, BrandApplication, Level, Status, showcase_order
 from .applications import filter_brands
 
@@ -125,6 +127,9 @@ class Cluster:
     lead: BrandApplication | None = None
     members: list[BrandApplication] = field(default_factory=list)
     member_count: int = 0
+    #: The lead gathered its "N" itself (brands/clusters.py): the members are those, not
+    #: every approved brand under the committee.
+    gathered: bool = False
 
     @property
     def more(self) -> int:
@@ -154,7 +159,23 @@ def brand_clusters(size: int = CLUSTER_SIZE) -> tuple[list[Cluster], int]:
         cluster.member_count = counts[path] - (cluster.lead is not None)
         if cluster.lead or cluster.members:
             clusters.append(cluster)
+    _use_gathered([c for c in clusters if c.lead], size)
     return clusters, len(committees) - len(clusters)
+
+
+def _use_gathered(led: list[Cluster], size: int):
+    """A committee whose "1" brand has gathered its cluster (brands/clusters.py) shows the
+    gathered brands instead of every brand under it: one query, only when a committee has a
+    brand of its own."""
+    if not led:
+        return
+    gathered = clusters_for_showcase([c.lead for c in led])
+    for cluster in led:
+        members = gathered.get(cluster.lead.pk)
+        if members:
+            cluster.members = members[:size]
+            cluster.member_count = len(members)
+            cluster.gathered = True
 
 
 def _cluster_brands(committees: list[OrgUnit], size: int):

@@ -14,10 +14,18 @@ from workflow.selectors import last_move_into, timeline
 from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, decision_view
 
-from .. import services
+from .. import clusters, services
 from ..audit import Action
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm
-from ..models import LIVE_RESHAPING_STATUSES, Attachment, BrandApplication, Revision, Status
+from ..forms_lifecycle import ClusterForm
+from ..models import (
+    LIVE_RESHAPING_STATUSES,
+    SHOWCASE_STATUSES,
+    Attachment,
+    BrandApplication,
+    Revision,
+    Status,
+)
 from ..selectors import acceptance as acceptance_selectors
 from ..selectors import applications as selectors
 from ..selectors import reshaping as reshaping_selectors
@@ -144,7 +152,11 @@ def _edit(request, app, unit=None, initial=None):
 
 @login_required
 def detail(request, pk):
-    app = _application(request, pk)
+    return detail_page(request, _application(request, pk))
+
+
+def detail_page(request, app, *, cluster_form=None):
+    """The application's page; `cluster_form` a gathering form that failed, with its errors."""
     # the acceptance is judged by scoring it on the five-force table (验收评分), not by a button
     available = [
         t
@@ -154,6 +166,13 @@ def detail(request, pk):
     revisions = list(app.revisions.select_related("created_by").order_by("-number"))
     reshapings = reshaping_selectors.history(app)
     live_reshaping = next((r for r in reshapings if r.status in LIVE_RESHAPING_STATUSES), None)
+    cluster = clusters.cluster_of(app)
+    can_gather = (
+        cluster is not None
+        and cluster.lead.pk == app.pk
+        and app.status in SHOWCASE_STATUSES
+        and request.user.has_perm(clusters.GATHER, app)
+    )
     return render(
         request,
         "brands/detail.html",
@@ -166,6 +185,11 @@ def detail(request, pk):
             "attachments": app.attachments.all(),
             "revisions": revisions,
             "reshapings": reshapings,
+            "cluster": cluster,
+            "can_gather": can_gather,
+            "cluster_form": (cluster_form or _cluster_form(request, app)) if can_gather else None,
+            "cluster_q": request.GET.get("cluster_q", "")[:60],
+            "cluster_shown": clusters.CANDIDATES_SHOWN,
             "live_reshaping": live_reshaping,
             "can_reshape": live_reshaping is None
             and request.user.has_perm("brands.reshape_brand", app),
@@ -186,6 +210,14 @@ def detail(request, pk):
             "can_edit": request.user.has_perm("brands.edit_application", app),
         },
     )
+
+
+def _cluster_form(request, app):
+    """The gathering form, listing at most `CANDIDATES_SHOWN` candidates (a city may have
+    thousands of approved brands): those whose name holds `?cluster_q=`, in tree order."""
+    q = request.GET.get("cluster_q", "").strip()[:60]
+    shown = clusters.cluster_candidates(app, q)[: clusters.CANDIDATES_SHOWN]
+    return ClusterForm(candidates=shown)
 
 
 @login_required

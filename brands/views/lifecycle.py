@@ -14,9 +14,16 @@ from django.views.decorators.http import require_POST
 from common.uploads import image_response
 from workflow.transitions import TransitionError, error_text
 
-from .. import lifecycle
-from ..forms_lifecycle import ActivityForm, PairingForm, PublicationForm, ShineRecordForm
-from ..models import ActivityPhoto, BrandActivity, Level, MediaPublication, Pairing, ShineRecord
+from .. import lifecycle, pairing
+from ..forms_lifecycle import (
+    ActivityForm,
+    PairingForm,
+    PairingNoteForm,
+    PublicationForm,
+    ShineRecordForm,
+)
+from ..models import ActivityPhoto, BrandActivity, MediaPublication, Pairing, ShineRecord
+from ..rules import may_pair
 from .applications import _application
 
 PAGE_SIZE = 20
@@ -31,8 +38,13 @@ def _page(request, app, **bound):
     user = request.user
     active = app.status in lifecycle.LIFECYCLE_STATUSES
     can_record = active and user.has_perm(lifecycle.RECORD, app)
-    can_pair = active and app.level == Level.PROVINCIAL and user.has_perm(lifecycle.PAIR, app)
-    pairings = list(app.pairings.select_related("partner"))
+    can_pair = active and user.has_perm(lifecycle.PAIR, app) and may_pair(app)
+    can_follow = user.has_perm(pairing.FOLLOW, app)
+    pairings = pairing.pairings_of(app)
+    for p in pairings if can_follow else ():
+        # a note form that failed shows again under its pairing, with what was typed
+        failed = bound.get("note_form") if bound.get("note_pairing") == p.pairing.pk else None
+        p.note_form = failed or PairingNoteForm(auto_id=f"id_note{p.pairing.pk}_%s")
     publications = list(app.publications.all())
 
     def form(name, make):
@@ -52,6 +64,7 @@ def _page(request, app, **bound):
             "shine_periods": lifecycle.shine_progress(app.shine_records.all()),
             "shine": lifecycle.shine_status(app, pairings, publications),
             "pairings": pairings,
+            "can_follow": can_follow,
             "publications": publications,
             "activity_form": form("activity_form", ActivityForm) if can_record else None,
             "shine_form": form("shine_form", ShineRecordForm) if can_record else None,

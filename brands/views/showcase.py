@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from common.pagination import paginate
 
+from .. import clusters as cluster_reads
 from ..forms import ShowcaseFilterForm
 from ..selectors import showcase as selectors
 
@@ -50,6 +51,7 @@ def showcase_detail(request, pk):
             "app": app,
             "activities": selectors.brand_activities(app),
             "publications": selectors.brand_publications(app),
+            "cluster": cluster_reads.cluster_of(app),
             "can_view_application": request.user.has_perm("brands.view_application", app),
         },
     )

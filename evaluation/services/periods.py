@@ -111,7 +111,9 @@ def insert_period(period: AssessmentPeriod, *, actor=None) -> AssessmentPeriod:
     if not version.is_published:
         raise ValidationError(_("只能使用已发布的评价表版本创建考评周期。"))
     if version.table.subject == Subject.MEMBER:
-        raise ValidationError(_("党员考评表将在党员KPI模块启用，暂不能创建考评周期。"))
+        raise ValidationError(
+            _("党员考评表由党支部在“党员考评”（党员KPI模块）中考评，不能用于考评周期。")
+        )
     if period.is_aggregate and period.kind not in SOURCE_KIND:
         raise ValidationError(_("只有季度和年度周期可以设为汇总周期。"))
     period.full_clean()
@@ -425,7 +427,7 @@ def compute_aggregate(period: AssessmentPeriod, *, actor=None) -> int:
                 scoring.maximum(items, weights_for(version.pk, unit.category)),
                 scoring.dimension_maximum(items),
             )
-        max_total, _dim_max = by_category[unit.category]
+        max_total = by_category[unit.category][0]
         row = totals[unit.pk]
         result = scoring.aggregate(
             row["total_sum"],

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from branches.models import OrgUnit
 from branches.selectors import units_visible_to
 from common.pagination import paginate
 from ledger.views.units import branch_or_404
@@ -122,8 +123,10 @@ def review(request, pk):
 @login_required
 def area(request, unit_pk=None):
     """A committee's overview: posts in force per branch of its subtree (counts by kind)."""
-    units = units_visible_to(request.user)
-    unit = get_object_or_404(units, pk=unit_pk) if unit_pk else units.order_by("path").first()
+    if unit_pk:  # another subtree's unit: 403, as everywhere (unknown ids: 404)
+        unit = get_object_or_404(OrgUnit, pk=unit_pk)
+    else:
+        unit = units_visible_to(request.user).order_by("path").first()
     if unit is None or not request.user.has_perm("ledger.view_compliance", unit):
         raise PermissionDenied
     page, query = paginate(request, selectors.area_overview(unit), PAGE_SIZE)

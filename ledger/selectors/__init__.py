@@ -12,6 +12,7 @@ from .records import (
     theme_days_for,
 )
 from .roster import (
+    active_member_counts,
     branches_with_rosters,
     group_for_page,
     group_member_names,
@@ -25,6 +26,7 @@ from .roster import (
 )
 
 __all__ = [
+    "active_member_counts",
     "OnePlusN",
     "is_theme_day",
     "one_plus_n",

@@ -157,33 +157,43 @@ def count(
 ) -> Counts:
     """The queries of `compliance()` (see there), without the fold. `totals`: the meetings
     held summed over the frequency periods by the database (`counting.held_totals`)."""
-    if within is not None:
-        which = counting.Branches.under_unit(within)
-    else:
-        which = counting.Branches(ids=tuple(b.pk for b in branches))
+    return count_in(branches, [span], with_dates=with_dates, within=within, totals=totals)[0]
+
+
+def count_in(
+    branches, spans, *, with_dates: bool = False, within=None, totals: bool = False
+) -> list[Counts]:
+    """`count` of each of `spans` (in their order) with the queries of one: the meetings held
+    are counted once over all the spans' due periods and handed to each span for its own
+    (`counting.held_per_period_in`); sizes, attendance and the records behind are grouped per
+    span in the same statements. `totals` (a score's sums): one span only."""
+    which = _which(branches, within)
     templates = current_templates()
-    sizes = counting.branch_sizes(which, span)
+    sizes = counting.branch_sizes_in(which, spans)
     if totals:
-        held = counting.held_totals(which, span, templates)
+        [span] = spans
+        held = [counting.held_totals(which, span, templates)]
     else:
-        held = counting.held_per_period(which, span, templates)
-    counted, in_span = counting.records_behind(which, span, templates) if with_dates else ({}, {})
-    attendance = {
-        branch_id: (listed, present)
-        for branch_id, listed, present in Attendance.objects.filter(
-            which.q("record__branch"),
-            record__status=RecordStatus.RECORDED,
-            record__held_at__gte=start_of_local_day(span.start),
-            record__held_at__lt=end_of_local_day(span.end),
-        )
-        .values("record__branch_id")
-        .annotate(
-            listed=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))
-        )
-        .values_list("record__branch_id", "listed", "present")
-        .order_by()
-    }
-    plan = [
+        held = counting.held_per_period_in(which, spans, templates)
+    if with_dates:
+        behind = counting.records_behind_in(which, spans, templates)
+    else:
+        behind = [({}, {})] * len(spans)
+    attendance = _attendance(which, spans)
+    return [
+        Counts(templates, _plan(templates, span), sizes[i], held[i], attendance[i], *behind[i])
+        for i, span in enumerate(spans)
+    ]
+
+
+def _which(branches, within) -> counting.Branches:
+    if within is not None:
+        return counting.Branches.under_unit(within)
+    return counting.Branches(ids=tuple(b.pk for b in branches))
+
+
+def _plan(templates, span: Span) -> list:
+    return [
         (
             t,
             t.owner.path if t.owner_id else "",
@@ -192,7 +202,41 @@ def count(
         )
         for t in templates
     ]
-    return Counts(templates, plan, sizes, held, attendance, counted, in_span)
+
+
+def _attendance(which: counting.Branches, spans) -> list[dict[int, tuple[int, int]]]:
+    """Per span, {branch id: (listed, present)} at its recorded meetings: one grouped query,
+    a pair of filtered counts per span."""
+    bounds = [(start_of_local_day(s.start), end_of_local_day(s.end)) for s in spans]
+    present = Q(status=AttendanceStatus.PRESENT)
+    figures = {}
+    for i, (start, end) in enumerate(bounds):
+        if len(spans) == 1:  # the query filters on the span itself
+            figures[f"listed{i}"] = Count("pk")
+            figures[f"present{i}"] = Count("pk", filter=present)
+        else:
+            inside = Q(record__held_at__gte=start, record__held_at__lt=end)
+            figures[f"listed{i}"] = Count("pk", filter=inside)
+            figures[f"present{i}"] = Count("pk", filter=inside & present)
+    rows = (
+        Attendance.objects.filter(
+            which.q("record__branch"),
+            record__status=RecordStatus.RECORDED,
+            record__held_at__gte=min(b[0] for b in bounds),
+            record__held_at__lt=max(b[1] for b in bounds),
+        )
+        .values("record__branch_id")
+        .annotate(**figures)
+        .values_list("record__branch_id", *figures)
+        .order_by()
+    )
+    result = [{} for _ in spans]
+    for branch_id, *counts in rows:
+        for i, per_span in enumerate(result):
+            listed, present_ = counts[2 * i], counts[2 * i + 1]
+            if listed or len(spans) == 1:
+                per_span[branch_id] = (listed, present_)
+    return result
 
 
 def compliance(
@@ -208,8 +252,21 @@ def compliance(
 
     `within`: the branches are those under this unit (a committee's or the province's batch),
     so the counts filter on its path instead of listing the branches' ids."""
+    return compliance_in(branches, [span], with_dates=with_dates, within=within)[0]
+
+
+def compliance_in(
+    branches, spans, *, with_dates: bool = False, within: OrgUnit | None = None
+) -> list[dict[int, BranchCompliance]]:
+    """`compliance()` of each of `spans` (the month, the quarter and the year of a page), in
+    their order, with the queries of one span (`count_in`): the same rule and the same
+    figures as one call per span."""
     branches = list(branches)
-    counts = count(branches, span, with_dates=with_dates, within=within)
+    counts = count_in(branches, spans, with_dates=with_dates, within=within)
+    return [_fold(branches, span, c, with_dates) for span, c in zip(spans, counts, strict=True)]
+
+
+def _fold(branches, span: Span, counts: Counts, with_dates: bool) -> dict[int, BranchCompliance]:
     sizes, held, counted = counts.sizes, counts.held, counts.counted
     empty, no_periods = Counts.EMPTY_SIZE, {}
 
@@ -252,6 +309,11 @@ def compliance(
 def for_branch(branch: OrgUnit, span: Span) -> BranchCompliance:
     """One branch's compliance, each row naming the dates of the meetings it counts."""
     return compliance([branch], span, with_dates=True)[branch.pk]
+
+
+def for_branch_in(branch: OrgUnit, spans) -> list[BranchCompliance]:
+    """`for_branch` of each of `spans`, in their order, with the queries of one."""
+    return [f[branch.pk] for f in compliance_in([branch], spans, with_dates=True)]
 
 
 def meeting_attendance(branch: OrgUnit, span: Span):

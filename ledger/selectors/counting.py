@@ -89,10 +89,50 @@ def due_windows(span: Span, templates) -> dict[str, tuple[datetime.datetime, dat
     return windows
 
 
+def covering_windows(spans, templates) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
+    """Per template key, from the earliest start to the latest end of its due windows in the
+    spans: one count over them holds every period due in any of the spans (a window starts
+    and ends on a period's bounds, so no due period is cut)."""
+    covering = {}
+    for span in spans:
+        for key, (start, end) in due_windows(span, templates).items():
+            if key in covering:
+                start, end = min(start, covering[key][0]), max(end, covering[key][1])
+            covering[key] = (start, end)
+    return covering
+
+
+def due_in(span: Span, held: dict, templates) -> dict:
+    """`held` ({(branch id, key, …): {period: n}}, counted over several spans' windows)
+    narrowed to the periods due in `span`: what `held_per_period` counts for that span
+    alone."""
+    due = {t.key: span.due_buckets(t.frequency) for t in templates}
+    narrowed = defaultdict(dict)
+    for key, periods in held.items():
+        buckets = due.get(key[1], ())
+        for period, n in periods.items():
+            if period in buckets:
+                narrowed[key][period] = n
+    return narrowed
+
+
+def _keys_by(templates, value_of) -> dict:
+    """{value: [template keys]}: the templates grouped by what an expression gives them, so a
+    CASE or a filter names each value once (`key IN (…)`) instead of once per key — the same
+    SQL meaning (a key is current once), less for the ORM to build per request."""
+    groups = {}
+    for t in templates:
+        groups.setdefault(value_of(t), []).append(t.key)
+    return groups
+
+
 def _by_key(templates, value_of, field="template__key"):
     """A CASE over the (few) current template keys."""
     return Case(
-        *(When(**{field: t.key}, then=Value(value_of(t))) for t in templates),
+        *(
+            When(**{f"{field}__in": keys}, then=Value(value))
+            for value, keys in _keys_by(templates, value_of).items()
+        ),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -103,10 +143,11 @@ def _period(templates, instant="held_at", field="template__key"):
     # EXTRACT answers numeric on PostgreSQL: cast, so the division below is an integer one
     year = Cast(ExtractYear(instant), IntegerField())
     month_index = year * 12 + Cast(ExtractMonth(instant), IntegerField()) - 1
+    by_months = _keys_by(templates, lambda t: FREQUENCY_MONTHS[t.frequency])
     return Case(
         *(
-            When(**{field: t.key}, then=month_index / Value(FREQUENCY_MONTHS[t.frequency]))
-            for t in templates
+            When(**{f"{field}__in": keys}, then=month_index / Value(months))
+            for months, keys in by_months.items()
         ),
         default=Value(-1),
         output_field=IntegerField(),
@@ -114,11 +155,15 @@ def _period(templates, instant="held_at", field="template__key"):
 
 
 def in_due_windows(windows, prefix="") -> Q:
-    """Records of each key held inside its due window (`due_windows`)."""
+    """Records of each key held inside its due window (`due_windows`); keys sharing a window
+    (a frequency's) in one `IN`."""
     due = Q(pk__in=[])
-    for key, (start, end) in windows.items():
+    by_window = {}
+    for key, window in windows.items():
+        by_window.setdefault(window, []).append(key)
+    for (start, end), keys in by_window.items():
         due |= Q(
-            **{f"{prefix}template__key": key, f"{prefix}held_at__gte": start},
+            **{f"{prefix}template__key__in": keys, f"{prefix}held_at__gte": start},
             **{f"{prefix}held_at__lt": end},
         )
     return due
@@ -157,8 +202,23 @@ def held_per_period(which: Branches, span: Span, templates, *, per_group: bool =
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
     `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
     id, key, party group id) instead — each group's own figures (党小组会)."""
+    windows = due_windows(span, templates)
+    return _held_periods(which, windows, templates, BY_GROUP if per_group else BY_PERIOD)
+
+
+def held_per_period_in(which: Branches, spans, templates) -> list[dict]:
+    """`held_per_period` of each of `spans`, in the same order, from one count over their
+    due windows together (`covering_windows`), then narrowed to each span's due periods in
+    Python (`due_in`): a page showing the month, the quarter and the year asks once."""
+    if len(spans) == 1:
+        return [held_per_period(which, spans[0], templates)]
+    held = _held_periods(which, covering_windows(spans, templates), templates, BY_PERIOD)
+    return [due_in(span, held, templates) for span in spans]
+
+
+def _held_periods(which: Branches, windows, templates, columns: str) -> dict:
     held = defaultdict(dict)
-    for *key, period, n in _held_rows(which, span, templates, BY_GROUP if per_group else BY_PERIOD):
+    for *key, period, n in _held_rows(which, windows, templates, columns):
         held[tuple(key)][period] = int(n)
     return held
 
@@ -167,11 +227,11 @@ def held_totals(which: Branches, span: Span, templates) -> dict[tuple[int, str],
     """{(branch id, key): meetings counted, capped per frequency period, added up}: what
     `held_per_period` counts, summed over the periods by the database (a score reads the
     total, not each period; fewer rows over a quarter or a year)."""
-    return {(b, k): int(n) for b, k, n in _held_rows(which, span, templates, IN_TOTAL)}
-
-
-def _held_rows(which: Branches, span: Span, templates, columns: str) -> list[tuple]:
     windows = due_windows(span, templates)
+    return {(b, k): int(n) for b, k, n in _held_rows(which, windows, templates, IN_TOTAL)}
+
+
+def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]:
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
     rows = []
@@ -231,12 +291,22 @@ def records_behind(which: Branches, span: Span, templates) -> tuple[dict, dict]:
     """The records behind the figures, by date, in one query: ({(branch id, key): the
     recorded meetings counted — for 谈心谈话 those its members were counted from}, {branch id:
     every record held in the span, drafts included})."""
-    windows = due_windows(span, templates)
-    start, end = start_of_local_day(span.start), end_of_local_day(span.end)
-    counted, in_span = defaultdict(list), defaultdict(list)
+    return records_behind_in(which, [span], templates)[0]
+
+
+def records_behind_in(which: Branches, spans, templates) -> list[tuple[dict, dict]]:
+    """`records_behind` of each of `spans`, in the same order, from one query over them all
+    (their due windows together, and from the first span's start to the last one's end)."""
+    each = [
+        (start_of_local_day(s.start), end_of_local_day(s.end), due_windows(s, templates))
+        for s in spans
+    ]
+    start, end = min(e[0] for e in each), max(e[1] for e in each)
+    covering = covering_windows(spans, templates)
+    result = [(defaultdict(list), defaultdict(list)) for _ in spans]
     rows = (
         MeetingRecord.objects.filter(
-            in_due_windows(windows) | Q(held_at__gte=start, held_at__lt=end), which.q()
+            in_due_windows(covering) | Q(held_at__gte=start, held_at__lt=end), which.q()
         )
         .values_list("pk", "branch_id", "template__key", "template__name", "status", "held_at")
         .order_by("held_at", "pk")
@@ -244,12 +314,13 @@ def records_behind(which: Branches, span: Span, templates) -> tuple[dict, dict]:
     zone = timezone.get_current_timezone()  # `timezone.localdate`, its zone looked up once
     for pk, branch_id, key, name, status, held_at in rows:
         ref = RecordRef(pk, held_at.astimezone(zone).date(), name, status == RecordStatus.RECORDED)
-        if start <= held_at < end:
-            in_span[branch_id].append(ref)
-        window = windows.get(key)
-        if ref.recorded and window and window[0] <= held_at < window[1]:
-            counted[(branch_id, key)].append(ref)
-    return counted, in_span
+        for (counted, in_span), (first, after, windows) in zip(result, each, strict=True):
+            if first <= held_at < after:
+                in_span[branch_id].append(ref)
+            window = windows.get(key)
+            if ref.recorded and window and window[0] <= held_at < window[1]:
+                counted[(branch_id, key)].append(ref)
+    return result
 
 
 def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
@@ -257,7 +328,12 @@ def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
     the span's records — all and recorded (drafts are the rest). One query: three grouped
     counts, each over its own table, stacked with UNION ALL (not a join of groups × members
     × records)."""
-    start, end = start_of_local_day(span.start), end_of_local_day(span.end)
+    return branch_sizes_in(which, [span])[0]
+
+
+def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
+    """`branch_sizes` of each of `spans`, in the same order, in one query: the groups and
+    members once, a grouped count of the records per span."""
 
     def counted(queryset, kind, **extra):
         return (
@@ -268,23 +344,41 @@ def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
         )
 
     no_more = {"m": Value(0, output_field=IntegerField())}
+    records = [
+        counted(
+            MeetingRecord.objects.filter(
+                which.q(),
+                held_at__gte=start_of_local_day(span.start),
+                held_at__lt=end_of_local_day(span.end),
+            ),
+            f"records_total:{i}",
+            m=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
+        )
+        for i, span in enumerate(spans)
+    ]
     rows = counted(PartyGroup.objects.filter(which.q(), is_active=True), "groups", **no_more).union(
         counted(Member.objects.filter(which.q(), is_active=True), "members", **no_more),
-        counted(
-            MeetingRecord.objects.filter(which.q(), held_at__gte=start, held_at__lt=end),
-            "records_total",
-            m=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
-        ),
+        *records,
         all=True,
     )
-    sizes = defaultdict(
-        lambda: {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
-    )
+    common = defaultdict(lambda: {"groups": 0, "members": 0})
+    spans_records = [{} for _ in spans]
     for branch_id, kind, n, recorded in rows:
-        sizes[branch_id][kind] = n
-        if kind == "records_total":
-            sizes[branch_id]["records_recorded"] = recorded
-    return sizes
+        if kind in ("groups", "members"):
+            common[branch_id][kind] = n
+        else:
+            spans_records[int(kind.rpartition(":")[2])][branch_id] = (n, recorded)
+    result = []
+    for in_span in spans_records:
+        sizes = defaultdict(
+            lambda: {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
+        )
+        for branch_id in common.keys() | in_span.keys():
+            size = sizes[branch_id]
+            size.update(common.get(branch_id, ()))
+            size["records_total"], size["records_recorded"] = in_span.get(branch_id, (0, 0))
+        result.append(sizes)
+    return result
 
 
 def theme_day_groups(which: Branches, span: Span | None = None, *, ids=()) -> dict[int, int]:

@@ -113,3 +113,16 @@ def group_member_users(group: PartyGroup) -> list:
     app tells when the group's results are published."""
     members = group.members.filter(is_active=True, user__isnull=False).select_related("user")
     return [m.user for m in members]
+
+
+def active_member_counts(unit_ids, *, within=None) -> dict[int, int]:
+    """{branch id: members on its roster today} for these branches (one aggregate query;
+    `within`: the branches are those under this unit, one path prefix instead of an IN list).
+    What the groups app's member-assessment figures divide by."""
+    members = Member.objects.filter(is_active=True)
+    if within is not None:
+        members = members.filter(branch__path__startswith=within.path)
+    else:
+        members = members.filter(branch_id__in=list(unit_ids))
+    rows = members.values("branch_id").annotate(n=Count("pk")).order_by()
+    return {r["branch_id"]: r["n"] for r in rows}

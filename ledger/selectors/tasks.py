@@ -135,16 +135,28 @@ def overdue_tasks(branches, today: datetime.date | None = None) -> dict[int, lis
     before today are read as rows), by branch id."""
     today = today or local_today()
     branches = list(branches)
-    if not branches:
+    tasks = past_due_tasks(branches, today)
+    if not tasks:
         return {}
-    tasks = list(
+    return overdue_of(tasks, compliance(branches, Span.year(today)), today)
+
+
+def past_due_tasks(branches, today: datetime.date) -> list[WorkTask]:
+    """The tasks of `today`'s year at `branches` due before today that may be overdue: the
+    generated ones (judged by the year's compliance, `overdue_of`) and the custom ones not
+    ticked. One query (none without branches)."""
+    if not branches:
+        return []
+    return list(
         WorkTask.objects.filter(branch__in=branches, year=today.year, due_on__lt=today)
         .filter(~Q(template_key="") | Q(done_at__isnull=True))
         .order_by("due_on", "title", "pk")
     )
-    if not tasks:
-        return {}
-    figures = compliance(branches, Span.year(today))
+
+
+def overdue_of(tasks, figures: dict, today: datetime.date) -> dict[int, list[TaskLine]]:
+    """`tasks` (`past_due_tasks`) still not done, by branch id, judged by `figures` (the
+    year's compliance of their branches)."""
     result = defaultdict(list)
     for task in tasks:
         line = status_of(task, figures.get(task.branch_id), today)

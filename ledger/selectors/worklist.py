@@ -19,8 +19,8 @@ from workflow.worklist import WorkItem
 
 from ..models import Member
 from ..spans import Span
-from .compliance import compliance
-from .tasks import overdue_tasks
+from .compliance import compliance, compliance_in
+from .tasks import overdue_of, past_due_tasks
 
 
 def secretary_items(user) -> list[WorkItem]:
@@ -32,8 +32,15 @@ def secretary_items(user) -> list[WorkItem]:
     )
     if not branches:
         return []
-    month = Span.month(local_today())
-    figures = compliance(branches, month)
+    today = local_today()
+    month = Span.month(today)
+    # The month's meetings and, when tasks are past due, the year's figures that judge them:
+    # one count for both (`compliance_in`).
+    tasks = past_due_tasks(branches, today)
+    if tasks:
+        figures, year = compliance_in(branches, [month, Span.year(today)])
+    else:
+        figures, year = compliance(branches, month), {}
     items = []
     for branch in branches:
         due = figures[branch.pk].still_due
@@ -51,15 +58,15 @@ def secretary_items(user) -> list[WorkItem]:
                 due_on=month.end,
             )
         )
-    items.extend(_overdue_items(branches))
+    items.extend(_overdue_items(branches, overdue_of(tasks, year, today)))
     return items
 
 
-def _overdue_items(branches) -> list[WorkItem]:
+def _overdue_items(branches, overdue: dict) -> list[WorkItem]:
     """One item per branch with overdue work-list tasks, naming them (the first five)."""
     by_pk = {b.pk: b for b in branches}
     items = []
-    for branch_pk, lines in overdue_tasks(branches).items():
+    for branch_pk, lines in overdue.items():
         names = [
             f"{line.task.title}（{line.task.period_label}）"
             if line.task.period_label

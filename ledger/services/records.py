@@ -230,6 +230,10 @@ def _write(actor, record, new, data, *, attendance, reason, expected, photos, do
         setattr(record, field, value)
     if record.held_at is None:
         raise ValidationError({"held_at": _("请填写会议时间。")})
+    if "held_at" in changed:
+        from .theme_days import check_month_kept  # imports this module's lock helpers
+
+        check_month_kept(record, old_held_at)
     if not isinstance(record.steps_done, list):
         record.steps_done = []
     record.steps_done = [s for s in record.template.steps if s in record.steps_done]

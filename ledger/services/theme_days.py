@@ -15,9 +15,13 @@ from ..rules import may_record
 from .records import _locked, _require_reason_if_locked
 
 
-def _month(record) -> tuple[int, int]:
-    day = timezone.localdate(record.held_at)
+def _month_of(instant) -> tuple[int, int]:
+    day = timezone.localdate(instant)
     return day.year, day.month
+
+
+def _month(record) -> tuple[int, int]:
+    return _month_of(record.held_at)
 
 
 def check_theme_day(activity: MeetingRecord, theme_day: MeetingRecord) -> None:
@@ -32,6 +36,29 @@ def check_theme_day(activity: MeetingRecord, theme_day: MeetingRecord) -> None:
         raise ValidationError({"theme_day": _("请选择本支部的主题党日。")})
     if _month(theme_day) != _month(activity):
         raise ValidationError({"theme_day": _("党小组活动须与主题党日在同一个月。")})
+
+
+def check_month_kept(record: MeetingRecord, old_held_at) -> None:
+    """A theme day and the group activities attached to it stay in one month: moving either to
+    another month while attached is refused at the date (detach first, then move), so no
+    activity counts for a theme day of another month."""
+    if old_held_at is None or _month(record) == _month_of(old_held_at):
+        return
+    if record.theme_day_id is not None:
+        raise ValidationError(
+            {"held_at": _("本活动已关联到主题党日，须在同一个月；改到其他月份前请先解除关联。")}
+        )
+    attached = record.group_activities.count() if record.party_group_id is None else 0
+    if attached:
+        raise ValidationError(
+            {
+                "held_at": _(
+                    "本主题党日已关联 %(n)d 项党小组活动，须在同一个月；"
+                    "改到其他月份前请先解除关联。"
+                )
+                % {"n": attached}
+            }
+        )
 
 
 @transaction.atomic

@@ -27,13 +27,14 @@ def branch(request, branch_pk):
     today = local_today()
     spans = [Span.named(kind, today) for kind in SPANS]
     chosen = _span(request)
+    month, *others = selectors.for_branch_in(unit, spans)  # one count for the three
     return render(
         request,
         "ledger/compliance_branch.html",
         {
             "branch": unit,
-            "month": selectors.for_branch(unit, spans[0]),
-            "others": [selectors.for_branch(unit, span) for span in spans[1:]],
+            "month": month,
+            "others": others,
             "chosen": chosen,
             "spans": SPANS,
             "meetings": selectors.meeting_attendance(unit, chosen),

@@ -109,10 +109,14 @@ def test_filing_matrix_for_general_branches(client, ladder):
     )
 
 
-def test_committees_never_file(ladder):
+def test_committees_file_only_their_one_brand_and_the_province_never(ladder):
+    """A city committee files its own "1" brand of a 1+N cluster (tests/brands/test_clusters.py);
+    the province files none."""
     sec_city = grant(UserFactory(username="sec_city"), ladder.city_a, Role.SECRETARY)
-    assert not sec_city.has_perm("brands.file_application", ladder.city_a)
+    assert sec_city.has_perm("brands.file_application", ladder.city_a)
     assert sec_city.has_perm("brands.file_application", ladder.general_a)  # covers below
+    sec_p = grant(UserFactory(username="sec_p"), ladder.province, Role.SECRETARY)
+    assert not sec_p.has_perm("brands.file_application", ladder.province)
 
 
 def test_index_offers_the_general_branch(client, ladder):

@@ -281,8 +281,8 @@ def test_a_provincial_brand_pairs_with_an_unbranded_branch(org, provincial):
         pair(org, provincial, org.a2)
 
 
-def test_only_a_provincial_level_brand_may_pair(org, app):
-    with pytest.raises(BrandError, match="只有省公司级品牌才能开展结对帮扶"):
+def test_only_a_provincial_level_or_demonstration_brand_may_pair(org, app):
+    with pytest.raises(BrandError, match="只有省公司级品牌和示范单位的品牌才能开展结对帮扶"):
         pair(org, app, org.a2)
     BrandApplication.objects.filter(pk=app.pk).update(status=Status.BUILT)
     with pytest.raises(BrandError, match="只有省公司级品牌"):
@@ -635,13 +635,13 @@ def test_duplicate_shine_record_through_the_page_is_a_message_not_a_500(client, 
 def test_pairing_refused_for_a_branch_level_brand_with_a_message(client, org, app):
     client.force_login(org.users["province_reviewer"])
     page = client.get(reverse("brands:lifecycle", args=[app.pk])).content.decode()
-    assert 'data-testid="pairing-form"' not in page and "评为省公司级品牌后" in page
+    assert 'data-testid="pairing-form"' not in page and "省公司级品牌和示范单位的品牌，可与" in page
     response = client.post(
         reverse("brands:add_pairing", args=[app.pk]),
         {"partner": org.a2.pk, "started_on": TODAY.isoformat()},
         follow=True,
     )
-    assert "只有省公司级品牌才能开展结对帮扶" in response.content.decode()
+    assert "只有省公司级品牌和示范单位的品牌才能开展结对帮扶" in response.content.decode()
     assert not Pairing.objects.exists()
 
 

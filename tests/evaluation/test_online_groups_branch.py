@@ -200,7 +200,7 @@ def bound(version):
 
 
 def test_six_good_v3_binds_the_role_items_and_keeps_the_ledger_ones():
-    v2, v3 = six_good(2), six_good()
+    v2, v3 = six_good(2), six_good(3)
     assert v3.number == 3 and v3.based_on == v2
     assert bound(v3) == {**bound(v2), "zyfh-1": "groups_innovation", "zyfh-2": "groups_posts"}
     assert "zyfh-2" not in bound(v2)

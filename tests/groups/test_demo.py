@@ -67,3 +67,20 @@ def test_the_showcase_branch_has_posts_items_and_a_theme_day_made_through_the_se
     assert theme_day.held_at < TODAY.replace(day=1)  # a closed month
     for objects in (posts, items, activities):
         assert _audited(objects)
+
+
+def test_the_showcase_branch_has_last_year_s_member_results_published(seeded):
+    """党员考评: last year's 双百 and post KPI published (each member scored, some coefficients
+    set), this year's 双百 open; the demo member reads their own results on 我的."""
+    from groups.models import MemberAssessment, MemberPeriod
+
+    last = MemberPeriod.objects.filter(year=TODAY.year - 1)
+    assert {(p.table, p.status) for p in last} == {
+        ("double_hundred", "published"),
+        ("post_kpi", "published"),
+    }
+    assert MemberPeriod.objects.get(year=TODAY.year).status == "open"
+    kpi = MemberAssessment.objects.filter(period__table="post_kpi")
+    assert all(a.scored and a.result == (a.total * a.coefficient).quantize(a.total) for a in kpi)
+    assert {str(c) for c in kpi.values_list("coefficient", flat=True)} >= {"1.00", "1.20"}
+    assert MemberAssessment.objects.filter(member__user__username="member").count() == 3

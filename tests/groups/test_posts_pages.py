@@ -157,3 +157,16 @@ def test_the_area_overview_counts_posts_in_force_per_branch_of_the_subtree(clien
     rows = [(r["branch_id"], r["posts"], r["zones"], r["teams"]) for r in response.context["page"]]
     assert rows == [(org.a1.pk, 1, 1, 0)]
     assert org.a1.name in response.content.decode()
+
+
+def test_the_area_overview_matrix(client, org, roster):
+    """As the 五个一 overview: a city's reviewer and those above read the city's posts; another
+    city's unit answers 403 (not 404: the unit exists), a branch's secretary 403."""
+    assert_permission_matrix(
+        client,
+        org,
+        lambda unit: reverse("groups:posts_area_unit", args=[unit.pk]),
+        READERS | {"secretary": 403, "general_branch_reviewer": 403},
+        own=org.city_a,
+        other=org.city_b,
+    )

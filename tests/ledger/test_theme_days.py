@@ -216,3 +216,34 @@ def test_the_theme_day_page_costs_the_same_for_2_and_6_groups(
         response = client.get(url)
     one_plus_n = response.context["one_plus_n"]
     assert (one_plus_n.groups, len(one_plus_n.candidates)) == (n, n)
+
+
+# --- moving a record keeps the 1+N in one month ----------------------------------------------
+
+
+def _move(actor, record, when):
+    return services.save_draft(actor=actor, record=record, data={"held_at": when})
+
+
+def test_an_attached_theme_day_or_activity_cannot_move_to_another_month(org, roster):
+    """The same-month rule holds after the link, not only when linking: moving either side to
+    April while attached is refused at the date field; within March it is an edit as any."""
+    secretary = org.users["secretary"]
+    theme_day = held(org.a1, "theme-day", local(2026, 3, 5, 9), user=secretary, status="draft")
+    activity = held(org.a1, "group-meeting", local(2026, 3, 5, 14), user=secretary, group=roster.g1)
+    activity.status = RecordStatus.DRAFT  # drafts: only the date changes here
+    activity.save()
+    _attach(secretary, activity, theme_day)
+    with pytest.raises(ValidationError) as refused:
+        _move(secretary, theme_day, local(2026, 4, 2, 9))
+    assert "1 项党小组活动" in refused.value.message_dict["held_at"][0]
+    with pytest.raises(ValidationError) as refused:
+        _move(secretary, activity, local(2026, 4, 2, 14))
+    assert "解除关联" in refused.value.message_dict["held_at"][0]
+    theme_day.refresh_from_db()
+    assert theme_day.held_at == local(2026, 3, 5, 9)  # nothing moved
+    theme_day = _move(secretary, theme_day, local(2026, 3, 12, 9))  # the same month: fine
+    _attach(secretary, activity, None)  # detached, both may move
+    assert _move(secretary, theme_day, local(2026, 4, 2, 9)).held_at == local(2026, 4, 2, 9)
+    activity.refresh_from_db()
+    assert _move(secretary, activity, local(2026, 4, 2, 14)).held_at == local(2026, 4, 2, 14)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('brands', '0006_reshaping'),
+        ('brands', '0007_ladder_clusters_pairing_notes'),
         ('evaluation', '0018_six_good_groups_online_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

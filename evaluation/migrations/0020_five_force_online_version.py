@@ -67,7 +67,7 @@ def ship_five_force_version(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0018_six_good_groups_online_version"),
+        ("evaluation", "0019_member_tables"),
     ]
 
     operations = [
@@ -77,6 +77,8 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[
+                    ("brand_status", "品牌创建进度（一支部一品牌）"),
+                    ("brand_media", "品牌传播（期内媒体发表，按级别计分）"),
                     ("ledger_meetings", "台账：各类会议按期开展（应开/已开）"),
                     ("ledger_three_one", "台账：“三会一课”按期开展"),
                     ("ledger_theme_day", "台账：主题党日按期开展"),
@@ -87,17 +89,16 @@ class Migration(migrations.Migration):
                     ("ledger_member_review", "台账：民主评议党员"),
                     ("ledger_attendance", "台账：党员出席率（90%及以上得满分）"),
                     ("ledger_completeness", "台账：台账完整率（已完整记录/全部台账）"),
-                    ("brand_status", "品牌创建进度（一支部一品牌）"),
-                    ("brand_media", "品牌传播（期内媒体发表，按级别计分）"),
-                    ("brand_elements", "品牌要素完整（六要素，每缺一项扣五分之一）"),
-                    ("brand_promotion", "宣传推广（期内每发表一次得五分之一）"),
-                    ("brand_pairing", "示范带动（已登记结对帮扶得满分）"),
-                    ("brand_top_media", "荣誉与媒体报道（期内最高级别发表）"),
                     ("group_meetings", "党小组：党小组会按期召开（台账）"),
                     ("group_innovation", "党小组：“五个一”项目申报与评选"),
                     ("group_posts", "党小组：党员先锋岗评估（发挥作用的比例）"),
                     ("groups_posts", "党员先锋岗：期内在岗数与半年评估（发挥先锋模范作用）"),
                     ("groups_innovation", "“五个一”：期内申报、支部评选与向上推荐"),
+                    ("members_assessment", "党员“双百”考核：参评率与合格率（党员考评）"),
+                    ("brand_elements", "品牌要素完整（六要素，每缺一项扣五分之一）"),
+                    ("brand_promotion", "宣传推广（期内每发表一次得五分之一）"),
+                    ("brand_pairing", "示范带动（已登记结对帮扶得满分）"),
+                    ("brand_top_media", "荣誉与媒体报道（期内最高级别发表）"),
                 ],
                 help_text="留空由支部自评；选定后由系统根据门户中已有的数据评分，支部不可修改。",
                 max_length=30,
