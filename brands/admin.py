@@ -44,8 +44,10 @@ class BrandApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["unit", "current_level"]
     raw_id_fields = ["unit", "applicant", "current_level"]
     # State changes go through the workflow (audited), never through the admin form.
+    # the level (省公司级品牌) is the selection round's decision (selection/), audited there
     readonly_fields = [
         "status",
+        "level",
         "current_level",
         "revision_number",
         "submitted_at",

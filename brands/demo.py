@@ -30,7 +30,7 @@ from branches.demo import SHOWCASE_SECRETARY
 from branches.models import REVIEWING_TYPES, BranchCategory, OrgUnit, UnitType
 from workflow.models import AuditEntry
 
-from . import demo_reshaping, demo_trail
+from . import demo_acceptance, demo_reshaping, demo_trail
 from .models import BrandApplication, BrandType, Level, Revision, Status
 
 #: The share of active branches that have filed a brand.
@@ -343,4 +343,7 @@ def seed_brands(rng: random.Random) -> dict[str, int]:
     }
     if entries:
         made[str(AuditEntry._meta.verbose_name)] = entries
+    # the built brands' five-force acceptance scores, from a stream of their own
+    scores_rng = random.Random(own_rng.getrandbits(64))  # noqa: S311 -- demo data
+    made.update(demo_acceptance.seed_acceptance_scores(scores_rng))
     return made

@@ -475,3 +475,7 @@ class ClusterMember(models.Model):
 
     def __str__(self):
         return f"{self.lead} ⊃ {self.brand}"
+
+
+# 验收评审 scored on the five-force table: its own module, registered with this app's models.
+from .acceptance_models import AcceptanceItemScore, AcceptanceReview  # noqa: E402, F401

@@ -262,31 +262,15 @@ def request_acceptance(*, actor, pk, comment="", expected_version=None):
     )
 
 
-def judge_acceptance(*, actor, pk, passed: bool, comment="", expected_version=None):
-    """Acceptance review (验收评审): pass → built (建成); fail → back to implementation."""
-
-    def before_save(app, _t):
-        if passed:
-            app.built_at = timezone.now()
-
-    def after_save(app, _t, _from):
-        title = _("品牌“%(name)s”已通过验收，正式建成") if passed else _("品牌“%(name)s”验收未通过")
-        notify([app.applicant], title=title % {"name": app}, body=comment, url=_link(app))
-
-    return WORKFLOW.apply(
-        pk,
-        Action.PASS_ACCEPTANCE if passed else Action.FAIL_ACCEPTANCE,
-        actor=actor,
-        comment=comment,
-        expected_version=expected_version,
-        before_save=before_save,
-        after_save=after_save,
-    )
+# 验收评审 (pass_acceptance / fail_acceptance) is judged by scoring the brand on the five-force
+# table: brands/acceptance.py `score_acceptance`.
 
 
 @transaction.atomic
 def name_provincial(*, actor, pk, comment="", expected_version=None):
-    """The province names a built brand a provincial-level brand (省公司级品牌)."""
+    """A built brand becomes a provincial-level brand (省公司级品牌): the decision of the
+    province's selection round (selection.services.publish_round calls this for each brand
+    selected; no page offers it on its own), by the province's reviewer."""
     app = BrandApplication.objects.select_for_update().get(pk=pk)
     if expected_version is not None and WORKFLOW.version_of(app) != expected_version:
         raise BrandError(_("该品牌状态已变化，请刷新后查看。"))

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import acceptance as acceptance_views
 from .views import applications as views
 from .views import clusters as cluster_views
 from .views import coverage as coverage_views
@@ -18,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("revisions/<int:pk>/", views.revision, name="revision"),
+    # 验收评审 scored on the five-force table (brands/acceptance.py).
+    path("<int:pk>/acceptance/", acceptance_views.score, name="score_acceptance"),
     path("<int:pk>/attachments/", views.upload_attachment, name="upload_attachment"),
     path("<int:pk>/logo/", views.logo, name="logo"),
     path("<int:pk>/logo/thumb/", views.logo, {"size": "thumb"}, name="logo_thumb"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ledger",
     "groups",
     "honours",
+    "selection",
     "rectification",
     "backup",
 ]

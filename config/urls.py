@@ -36,6 +36,7 @@ urlpatterns = [
     path("ledger/", include("ledger.urls")),
     path("groups/", include("groups.urls")),
     path("honours/", include("honours.urls")),
+    path("selection/", include("selection.urls")),
     path("rectification/", include("rectification.urls")),
     path("ops/", include("workflow.ops_urls")),
     path("admin/", admin.site.urls),

@@ -30,6 +30,7 @@ from brands.selectors.scoring import (
     MediaLevel,
     brand_stage,
     brands_for_scoring,
+    pairing_counts,
     publication_levels,
 )
 
@@ -176,6 +177,13 @@ class Facts:
         return publication_levels(self.application, self.period.starts_on, self.period.ends_on)
 
     @cached_property
+    def pairings(self) -> int:
+        """How many pairings (结对帮扶) the brand has recorded (online_brands)."""
+        if self.application is None:
+            return 0
+        return pairing_counts([self.application.pk]).get(self.application.pk, 0)
+
+    @cached_property
     def groups(self):
         """The branch's pioneer posts and 五个一 figures over the period (groups app)."""
         from groups.selectors.scoring import scoring_figures as groups_figures
@@ -229,6 +237,8 @@ def scores_of_units(
         brands = brands_for_scoring(known, period.starts_on, period.ends_on)
         for pk, facts in known.items():
             facts["application"], facts["publication_levels"] = brands.get(pk, (None, []))
+        if any(i.online_rule == "brand_pairing" for i in ruled):
+            load_pairings(known)
     if any(i.online_rule.startswith(GROUPS_PREFIX) for i in ruled):
         from groups.selectors.scoring import scoring_figures as groups_figures
 
@@ -385,4 +395,7 @@ def _dates(dates) -> str:
 from .online_ledger import LEDGER_MEETING_RULES  # noqa: E402, F401
 from .online_groups import GROUP_RULES, GroupFacts, group_scores  # noqa: E402, F401
 from .online_members import members_assessment  # noqa: E402, F401
+
+# the brand five-force table's (品牌五力: elements, promotion, pairing, media)
+from .online_brands import load_pairings  # noqa: E402
 # isort: on

@@ -150,14 +150,14 @@ def _vetoed(results: LatestResults):
 def eligible_unit_ids(units, today=None, *, cycle=None) -> set[int]:
     """The units among `units` that `check_eligibility` would admit in `cycle` (brand holder,
     built brand, no veto in the latest results, standing within the cycle's top share, no
-    valid honour), without the reasons: three queries for any number of units (the
+    valid honour), without the reasons: four queries for any number of units (the
     dashboard's "you may apply" hint). The ruling check on filing stays `check_eligibility`."""
     return eligible_by_cycle(units, [cycle], today)[getattr(cycle, "pk", None)]
 
 
 def eligible_by_cycle(units, cycles, today=None) -> dict:
     """{cycle pk: `eligible_unit_ids(units, today, cycle=cycle)`} for several cycles, in the
-    same three queries (only the standing share differs between cycles)."""
+    same four queries (only the standing share differs between cycles)."""
     keys = {getattr(c, "pk", None): getattr(c, "standing_top_share", None) for c in cycles}
     branches = [u.pk for u in units if may_hold_brand(u)]
     built = built_unit_ids(branches) if branches else set()

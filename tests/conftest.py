@@ -94,6 +94,7 @@ SHIPPING = [
             ("evaluation", "0016_party_group_rules", "ship_group_version"),
             ("evaluation", "0018_six_good_groups_online_version", "ship_groups_version"),
             ("evaluation", "0019_member_tables", "ship_member_tables"),
+            ("evaluation", "0020_five_force_online_version", "ship_five_force_version"),
         ],
     ),
     ("ledger.MeetingTemplate", [("ledger", "0002_default_templates", "install")]),

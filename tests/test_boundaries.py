@@ -23,6 +23,7 @@ DOMAIN_APPS = (
     "groups",
     "honours",
     "rectification",
+    "selection",
 )
 
 #: "app.models" → {name: reason}: what any other app may import from that app's models.

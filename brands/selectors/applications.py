@@ -12,7 +12,7 @@ from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role
 from branches.selectors import scope_filter, scope_paths, units_visible_to
 
 from .. import cache
-from ..models import BrandApplication, BrandType, Status
+from ..models import BrandApplication, BrandType, Level, Status
 from ..rules import BRAND_FILER_TYPES
 
 FIELD_LABELS = {
@@ -226,3 +226,15 @@ def built_unit_ids(unit_ids) -> set[int]:
             unit_id__in=list(unit_ids), status=Status.BUILT
         ).values_list("unit_id", flat=True)
     )
+
+
+def provincial_candidates() -> QuerySet[BrandApplication]:
+    """Brands that may be proposed as 省公司级品牌 (selection's round): built (建成) and not
+    provincial yet, with their unit; the caller restricts them to a committee's subtree."""
+    return BrandApplication.objects.filter(status=Status.BUILT, level=Level.BRANCH).select_related(
+        "unit"
+    )
+
+
+def is_provincial_candidate(application) -> bool:
+    return application.status == Status.BUILT and application.level == Level.BRANCH

@@ -4,7 +4,9 @@ statuses or queries its tables."""
 
 import enum
 
-from ..models import MediaPublication, Status
+from django.db.models import Count
+
+from ..models import BrandApplication, MediaPublication, Pairing, Status
 
 #: The levels of the media a publication appeared in (国家级, 省级, 市级, 公司内部).
 MediaLevel = MediaPublication.MediaLevel
@@ -49,3 +51,38 @@ def brands_for_scoring(unit_ids, starts_on, ends_on) -> dict[int, tuple]:
     ).values_list("application_id", "media_level"):
         levels[application_id].append(level)
     return {a.unit_id: (a, levels[a.pk]) for a in applications.values()}
+
+
+#: The six elements of a brand (创建六要素) the five-force table's 品牌要素完整 counts.
+SIX_ELEMENTS = ("name", "logo", "slogan", "goal", "measures", "results")
+
+
+def missing_six_elements(application) -> list[str]:
+    """The labels of the six elements (创建六要素) the brand lacks, as its form names them (no
+    query): the same checks as a submission's (`brands.services.missing_elements`)."""
+    app = application
+    present = {
+        "name": app.name.strip(),
+        "logo": app.logo,
+        "slogan": app.slogan.strip(),
+        "goal": app.goal.strip(),
+        "measures": [m for m in app.measures or [] if str(m).strip()],
+        "results": app.results.strip(),
+    }
+    return [
+        str(BrandApplication._meta.get_field(f).verbose_name)
+        for f in SIX_ELEMENTS
+        if not present[f]
+    ]
+
+
+def pairing_counts(application_ids) -> dict[int, int]:
+    """{application id: how many 结对帮扶 it has recorded} for the applications that have any,
+    one query."""
+    rows = (
+        Pairing.objects.filter(application_id__in=list(application_ids))
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+    )
+    return dict(rows)

@@ -1,5 +1,3 @@
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,7 @@ from workflow.transitions import TransitionError, error_text
 from workflow.views import attempt, decision_view
 
 from .. import clusters, services
+from ..audit import Action
 from ..forms import ApplicationFilterForm, AttachmentForm, BrandApplicationForm
 from ..forms_lifecycle import ClusterForm
 from ..models import (
@@ -27,11 +26,14 @@ from ..models import (
     Revision,
     Status,
 )
+from ..selectors import acceptance as acceptance_selectors
 from ..selectors import applications as selectors
 from ..selectors import reshaping as reshaping_selectors
 from .drafts import save_draft_then_submit
 
 PAGE_SIZE = 30
+#: Decided on the acceptance scoring page (views/acceptance.py), never by a bare button.
+ACCEPTANCE_JUDGEMENTS = (Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE)
 
 
 def _application(request, pk, perm="brands.view_application"):
@@ -155,7 +157,12 @@ def detail(request, pk):
 
 def detail_page(request, app, *, cluster_form=None):
     """The application's page; `cluster_form` a gathering form that failed, with its errors."""
-    available = services.WORKFLOW.available(request.user, app)
+    # the acceptance is judged by scoring it on the five-force table (验收评分), not by a button
+    available = [
+        t
+        for t in services.WORKFLOW.available(request.user, app)
+        if t.name not in ACCEPTANCE_JUDGEMENTS
+    ]
     revisions = list(app.revisions.select_related("created_by").order_by("-number"))
     reshapings = reshaping_selectors.history(app)
     live_reshaping = next((r for r in reshapings if r.status in LIVE_RESHAPING_STATUSES), None)
@@ -191,14 +198,16 @@ def detail_page(request, app, *, cluster_form=None):
             else None,
             "chain": approval_chain(app.unit),
             "transitions": available,
+            "can_score_acceptance": app.status == Status.ACCEPTANCE
+            and request.user.has_perm("brands.judge_acceptance", app),
+            "acceptance": acceptance_selectors.current_review(app)
+            if app.status in (Status.IMPLEMENTING, Status.ACCEPTANCE, Status.BUILT)
+            else None,
             "decision_form": DecisionForm(
                 initial={"expected_version": services.WORKFLOW.version_of(app)}
             ),
             "attachment_form": AttachmentForm() if app.is_editable else None,
             "can_edit": request.user.has_perm("brands.edit_application", app),
-            "can_name_provincial": request.user.has_perm("brands.name_provincial", app)
-            and app.status == Status.BUILT
-            and app.level != "provincial",
         },
     )
 
@@ -230,9 +239,6 @@ ACTIONS = {
     "return": services.return_application,
     "reject": services.reject_application,
     "request_acceptance": services.request_acceptance,
-    "pass_acceptance": partial(services.judge_acceptance, passed=True),
-    "fail_acceptance": partial(services.judge_acceptance, passed=False),
-    "name_provincial": services.name_provincial,
 }
 
 

@@ -6,11 +6,20 @@ change its internals without breaking the flagship cycle.
 "The relevant assessment period" for the veto rule is, per table, the latest published period
 of the unit (by the period's end date); a veto in either result makes the branch ineligible.
 The standing rule reads each result's place among that period's published results.
+
+The five-force score also comes from the brand's acceptance (验收评审 is scored on the
+five-force table: `brands.selectors.acceptance.acceptance_results_for`, its place among the
+latest passed acceptance scores of every brand, by rate). Of a published five-force period
+result and the acceptance score, the more recent one stands (the period's end date against
+the day of the acceptance; on the same day the period's).
 """
 
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from brands.selectors.acceptance import acceptance_results_for
 from evaluation.selectors.published import FIVE_FORCES, SIX_GOOD, latest_published
 
 TABLES = (SIX_GOOD, FIVE_FORCES)
@@ -59,8 +68,9 @@ class LatestResults:
 
 
 def latest_results_for(unit_ids) -> dict[int, LatestResults]:
-    """{unit id: LatestResults} for many units in one query (a window function per unit and
-    table); units without published results map to an empty LatestResults."""
+    """{unit id: LatestResults} for many units in two queries (a window function per unit and
+    table; the brands' acceptance scores); units without results map to an empty
+    LatestResults."""
     unit_ids = list(unit_ids)
     found: dict[int, dict] = {uid: {} for uid in unit_ids}
     if not unit_ids:
@@ -79,6 +89,21 @@ def latest_results_for(unit_ids) -> dict[int, LatestResults]:
             place=row.place,
             of=row.of,
         )
+    for uid, accepted in acceptance_results_for(unit_ids).items():
+        published = found[uid].get("five_forces")
+        on = accepted.reviewed_on.isoformat()
+        if published is None or published.period_ends_on < on:
+            found[uid]["five_forces"] = Result(
+                table=FIVE_FORCES,
+                period=_("品牌验收评审 %(date)s") % {"date": on},
+                period_ends_on=on,
+                total=accepted.total,
+                max_total=accepted.max_total,
+                rate=accepted.rate,
+                is_vetoed=False,
+                place=accepted.place,
+                of=accepted.of,
+            )
     return {uid: LatestResults(**parts) for uid, parts in found.items()}
 
 

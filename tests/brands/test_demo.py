@@ -244,3 +244,23 @@ def test_a_big_province_gets_no_trail(db, monkeypatch):
     assert not AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(BrandApplication)
     ).exists()
+
+
+def test_built_brands_carry_their_acceptance_score(seeded, client):
+    """Every built brand has the five-force score its committee's reviewer gave at 建成, at or
+    above the pass line, shown on its page (brands/demo_acceptance.py)."""
+    from brands.acceptance import PASS_RATE
+    from brands.models import AcceptanceReview
+
+    built = BrandApplication.objects.filter(status=Status.BUILT)
+    reviews = AcceptanceReview.objects.filter(current=True, passed=True)
+    assert reviews.count() == built.count() > 0
+    assert not reviews.filter(rate__lt=PASS_RATE).exists()
+    review = reviews.select_related("application", "reviewed_by").first()
+    assert review.items.count() == 10 and review.reviewed_at == review.application.built_at
+    assert review.reviewed_by in reviewers_at(
+        [u for u in approval_chain(review.application.unit) if u.unit_type != "general_branch"][0]
+    )
+    client.force_login(review.reviewed_by)
+    page = client.get(f"/brands/{review.application_id}/").content.decode()
+    assert 'data-testid="acceptance-score"' in page

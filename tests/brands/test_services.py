@@ -122,21 +122,29 @@ def test_secretary_of_another_branch_cannot_file_or_edit(org, draft):
 
 
 def test_lifecycle_acceptance_built_and_provincial(org, submitted):
+    from brands.acceptance import score_acceptance
+    from tests.brands.test_acceptance import five_force_scores
+
     app = submitted
     for role in ("general_branch_reviewer", "city_reviewer", "province_reviewer"):
         app = services.approve_application(actor=org.users[role], pk=app.pk)
     app = services.request_acceptance(actor=org.users["secretary"], pk=app.pk)
     assert app.status == Status.ACCEPTANCE
     with pytest.raises(TransitionError):  # the general branch does not judge acceptance
-        services.judge_acceptance(
-            actor=org.users["general_branch_reviewer"], pk=app.pk, passed=True
+        score_acceptance(
+            actor=org.users["general_branch_reviewer"], pk=app.pk, scores=five_force_scores(9)
         )
-    app = services.judge_acceptance(
-        actor=org.users["city_reviewer"], pk=app.pk, passed=False, comment="成效材料不足"
+    score_acceptance(
+        actor=org.users["city_reviewer"],
+        pk=app.pk,
+        scores=five_force_scores(5),
+        comment="成效材料不足",
     )
+    app.refresh_from_db()
     assert app.status == Status.IMPLEMENTING
     services.request_acceptance(actor=org.users["secretary"], pk=app.pk)
-    app = services.judge_acceptance(actor=org.users["city_reviewer"], pk=app.pk, passed=True)
+    score_acceptance(actor=org.users["city_reviewer"], pk=app.pk, scores=five_force_scores(9))
+    app.refresh_from_db()
     assert app.status == Status.BUILT and app.built_at
     with pytest.raises(Exception):  # noqa: B017 - the city may not name provincial brands
         services.name_provincial(actor=org.users["city_reviewer"], pk=app.pk)
