@@ -123,7 +123,7 @@ def propose(*, actor, round_pk: int, application_pk: int, reason: str) -> Propos
     proposal_window(round_).require_open(SelectionError)
     application = provincial_candidates().filter(pk=application_pk).first()
     if application is None:
-        raise SelectionError(_("只能推荐已建成、尚未评为省公司级品牌的品牌。"))
+        raise SelectionError(_("只能推荐党支部、党总支已建成、尚未评为省公司级品牌的品牌。"))
     if not actor.has_perm("selection.propose", application):
         raise PermissionDenied(_("只能推荐本党委范围内的品牌。"))
     reason = (reason or "").strip()

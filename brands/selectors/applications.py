@@ -13,7 +13,7 @@ from branches.selectors import scope_filter, scope_paths, units_visible_to
 
 from .. import cache
 from ..models import BrandApplication, BrandType, Level, Status
-from ..rules import BRAND_FILER_TYPES
+from ..rules import BRAND_FILER_TYPES, BRAND_HOLDER_TYPES, may_hold_brand
 
 FIELD_LABELS = {
     "name": _("品牌名称"),
@@ -229,12 +229,18 @@ def built_unit_ids(unit_ids) -> set[int]:
 
 
 def provincial_candidates() -> QuerySet[BrandApplication]:
-    """Brands that may be proposed as 省公司级品牌 (selection's round): built (建成) and not
-    provincial yet, with their unit; the caller restricts them to a committee's subtree."""
-    return BrandApplication.objects.filter(status=Status.BUILT, level=Level.BRANCH).select_related(
-        "unit"
-    )
+    """Brands that may be proposed as 省公司级品牌 (selection's round): built (建成), not
+    provincial yet, and a 支部品牌 — held by a 党支部 or 党总支 (`rules.may_hold_brand`; seed
+    000's "省公司级的24家支部品牌"), so a committee's "1" brand of a 1+N cluster is not one;
+    with their unit; the caller restricts them to a committee's subtree."""
+    return BrandApplication.objects.filter(
+        status=Status.BUILT, level=Level.BRANCH, unit__unit_type__in=BRAND_HOLDER_TYPES
+    ).select_related("unit")
 
 
 def is_provincial_candidate(application) -> bool:
-    return application.status == Status.BUILT and application.level == Level.BRANCH
+    return (
+        application.status == Status.BUILT
+        and application.level == Level.BRANCH
+        and may_hold_brand(application.unit)
+    )

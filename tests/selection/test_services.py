@@ -77,7 +77,9 @@ def test_only_built_brands_not_yet_provincial_may_be_proposed(org, round_):
         unit=org.a1, applicant=org.users["secretary"], status=Status.IMPLEMENTING
     )
     provincial = built(org.a2, org.users["secretary"], level=Level.PROVINCIAL)
-    for app in (implementing, provincial):
+    # a city committee's own "1" brand (1+N cluster) is not a 支部品牌: never proposed
+    committee_one = built(org.city_a, org.users["city_reviewer"])
+    for app in (implementing, provincial, committee_one):
         with pytest.raises(services.SelectionError, match="已建成、尚未评为省公司级品牌"):
             services.propose(
                 actor=org.users["city_reviewer"], round_pk=round_.pk, application_pk=app.pk,
