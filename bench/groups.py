@@ -48,6 +48,27 @@ PAGES = [
         ["city_hz"],
     ),
     ("province 五个一 overview", "/groups/innovation/area/", ["province"]),
+    ("branch member periods", lambda c: f"/groups/branch/{c.branch.pk}/members/", ["secretary1"]),
+    (
+        "member period (last year's KPI, published)",
+        lambda c: f"/groups/member-periods/{c.member_period('post_kpi', -1).pk}/",
+        ["secretary1"],
+    ),
+    (
+        "member period (this year's 双百, open)",
+        lambda c: f"/groups/member-periods/{c.member_period('double_hundred', 0).pk}/",
+        ["secretary1"],
+    ),
+    (
+        "member result (last year's KPI)",
+        lambda c: f"/groups/member-assessments/{c.member_result('post_kpi', -1).pk}/",
+        ["secretary1", "member"],
+    ),
+    (
+        "member result (last year's 双百)",
+        lambda c: f"/groups/member-assessments/{c.member_result('double_hundred', -1).pk}/",
+        ["member"],
+    ),
 ]
 
 
@@ -65,6 +86,21 @@ class Context(run.Context):
         from ledger.models import PartyGroup
 
         return PartyGroup.objects.get(leader__user__username="member")
+
+    def member_period(self, table, years_back):
+        """The showcase branch's member period of `table` for this year (0) or last (-1): the
+        seed publishes last year's 双百 and KPI and opens this year's 双百."""
+        from groups.models import MemberPeriod
+        from workflow.windows import local_today
+
+        year = local_today().year + years_back
+        return MemberPeriod.objects.get(branch=self.branch, table=table, year=year)
+
+    def member_result(self, table, years_back):
+        """The demo `member`'s assessment in that period."""
+        return self.member_period(table, years_back).assessments.get(
+            member__user__username="member"
+        )
 
 
 def ensure_data() -> None:
