@@ -223,7 +223,7 @@ def _connect(server: str, name: str):
 
 #: Tables a current seed_demo fills: a database seeded before an app's demo data existed is
 #: not reused (it would measure empty pages).
-SEEDED_TABLES = ["brands_brandapplication"]
+SEEDED_TABLES = ["brands_brandapplication", "groups_memberassessment"]
 
 
 def seeded_branches(server: str, name: str) -> int | None:
