@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from branches.access import secretaries_at
+from common.forms import SHORTLIST_SIZE
 from workflow.services import notify, record_audit
 
 from .models import SHOWCASE_STATUSES, BrandApplication, ClusterMember
@@ -67,18 +68,16 @@ def cluster_of(application) -> Cluster | None:
 
 
 #: How many candidates the gathering form lists at once; a name narrows them down.
-CANDIDATES_SHOWN = 200
+CANDIDATES_SHOWN = SHORTLIST_SIZE
+#: What the gathering form's search looks in: the brand's name and its unit's.
+CANDIDATE_SEARCH = ("name", "unit__name")
 
 
-def cluster_candidates(lead, q: str = "") -> QuerySet[BrandApplication]:
+def cluster_candidates(lead) -> QuerySet[BrandApplication]:
     """The approved brands the lead may still gather: 党支部 and 党总支 brands strictly inside
-    its subtree, in no cluster and leading none, in tree order; `q` narrows to brand or unit
-    names containing it. One query."""
-    qs = BrandApplication.objects.all()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
+    its subtree, in no cluster and leading none, in tree order."""
     return (
-        qs.filter(
+        BrandApplication.objects.filter(
             status__in=SHOWCASE_STATUSES,
             unit__unit_type__in=BRAND_HOLDER_TYPES,
             unit__path__startswith=lead.unit.path,

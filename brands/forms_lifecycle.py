@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import MultipleFileField, MultipleFileInput
+from branches.models import OrgUnit
+from common.forms import MultipleFileField, MultipleFileInput, offer_shortlist
 
 from .lifecycle import MAX_PHOTOS, current_period, recent_periods
 from .models import BrandActivity, MediaPublication, Pairing, ShineRecord
@@ -90,10 +91,15 @@ class PairingForm(forms.ModelForm):
         widgets = {"started_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"partner": _("可选择尚未创建品牌的有效党支部。")}
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, shown, **kwargs):
+        """`shown`: the candidates the select lists (a Shortlist); any branch may be posted,
+        brands/lifecycle.add_pairing says at the field why one may not be paired."""
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = candidates
-        self.fields["partner"].empty_label = _("请选择结对支部")
+        partner = self.fields["partner"]
+        partner.queryset = OrgUnit.objects.all()
+        partner.empty_label = _("请选择结对支部")
+        partner.error_messages["invalid_choice"] = _("结对对象必须是有效的党支部。")
+        offer_shortlist(self, "partner", shown)
         _up_to_today(self, "started_on")
 
 
@@ -138,8 +144,10 @@ class ClusterForm(forms.Form):
 
     brand = forms.ModelChoiceField(label=_("纳入品牌"), queryset=None, empty_label=None)
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, shown, **kwargs):
+        """`candidates` all the brands that may be gathered, `shown` those the select lists."""
         super().__init__(*args, **kwargs)
         self.fields["brand"].queryset = candidates
         self.fields["brand"].empty_label = _("请选择本组织下级党组织的品牌")
         self.fields["brand"].label_from_instance = lambda b: f"{b.unit.name} · {b.name}"
+        offer_shortlist(self, "brand", shown)

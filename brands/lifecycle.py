@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from branches.access import secretaries_at
 from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, UnitType
 from branches.selectors import approval_chain, scope_paths
+from common.forms import SHORTLIST_SIZE
 from common.uploads import clean_photos, discard, save_photo
 from workflow.services import notify, record_audit
 
@@ -173,6 +174,12 @@ def _pairing_area(application, actor) -> Q:
 def _unbranded_branches() -> QuerySet[OrgUnit]:
     live = BrandApplication.objects.filter(status__in=LIVE_STATUSES).values("unit_id")
     return OrgUnit.objects.filter(unit_type=UnitType.BRANCH, is_active=True).exclude(pk__in=live)
+
+
+#: How many candidate partners the pairing form lists at once (a province may offer tens of
+#: thousands); a search by branch name or code narrows them down.
+PARTNERS_SHOWN = SHORTLIST_SIZE
+PARTNER_SEARCH = ("name", "code")
 
 
 def pairing_candidates(application, actor) -> QuerySet[OrgUnit]:

@@ -1,6 +1,11 @@
-"""Form bases every app's list pages share."""
+"""Form bases every app's list pages share, and a bounded choice among many candidates."""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +54,46 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return files
+
+
+#: How many candidates a choice lists at once (a province has 100,000 branches); a search by
+#: name narrows them down.
+SHORTLIST_SIZE = 200
+SEARCH_MAX_LENGTH = 60
+
+
+@dataclass
+class Shortlist:
+    """The first `size` candidates in the queryset's order, `q` the search that found them,
+    `more` whether further candidates exist (the page then says to search)."""
+
+    rows: list
+    more: bool
+    q: str
+    size: int
+
+
+def shortlist(queryset, q, *fields, size=SHORTLIST_SIZE) -> Shortlist:
+    """At most `size` rows of `queryset` (in its order) whose `fields` contain `q`, and whether
+    there are more: one query, however many candidates there are."""
+    q = (q or "").strip()[:SEARCH_MAX_LENGTH]
+    if q:
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": q}) for f in fields)))
+    rows = list(queryset[: size + 1])
+    return Shortlist(rows=rows[:size], more=len(rows) > size, q=q, size=size)
+
+
+def offer_shortlist(form, name, shown: Shortlist):
+    """Make the select of the ModelChoiceField `name` list only the `shown` rows, and the row
+    chosen before (posted, or initial) first when it is not among them, so nothing typed is
+    lost. What is posted is still checked against the field's whole queryset: a candidate
+    found another way is accepted."""
+    field = form.fields[name]
+    value = form.data.get(form.add_prefix(name)) if form.is_bound else form.initial.get(name)
+    value = getattr(value, "pk", value)
+    rows = shown.rows
+    if str(value or "").isdigit() and int(value) not in {r.pk for r in rows}:
+        rows = [*field.queryset.filter(pk=value)[:1], *rows]
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = empty + [(r.pk, field.label_from_instance(r)) for r in rows]
+    form.shown = shown

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from branches.selectors import approval_chain
+from common.forms import shortlist
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
 from workflow.forms import DecisionForm
@@ -187,9 +188,7 @@ def detail_page(request, app, *, cluster_form=None):
             "reshapings": reshapings,
             "cluster": cluster,
             "can_gather": can_gather,
-            "cluster_form": (cluster_form or _cluster_form(request, app)) if can_gather else None,
-            "cluster_q": request.GET.get("cluster_q", "")[:60],
-            "cluster_shown": clusters.CANDIDATES_SHOWN,
+            "cluster_form": (cluster_form or cluster_form_of(request, app)) if can_gather else None,
             "live_reshaping": live_reshaping,
             "can_reshape": live_reshaping is None
             and request.user.has_perm("brands.reshape_brand", app),
@@ -212,12 +211,13 @@ def detail_page(request, app, *, cluster_form=None):
     )
 
 
-def _cluster_form(request, app):
+def cluster_form_of(request, app, data=None):
     """The gathering form, listing at most `CANDIDATES_SHOWN` candidates (a city may have
     thousands of approved brands): those whose name holds `?cluster_q=`, in tree order."""
-    q = request.GET.get("cluster_q", "").strip()[:60]
-    shown = clusters.cluster_candidates(app, q)[: clusters.CANDIDATES_SHOWN]
-    return ClusterForm(candidates=shown)
+    candidates = clusters.cluster_candidates(app)
+    q = request.GET.get("cluster_q", "")
+    shown = shortlist(candidates, q, *clusters.CANDIDATE_SEARCH, size=clusters.CANDIDATES_SHOWN)
+    return ClusterForm(data, candidates=candidates, shown=shown)
 
 
 @login_required

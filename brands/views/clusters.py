@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from workflow.transitions import TransitionError, error_text
 
 from .. import clusters, pairing
-from ..forms_lifecycle import ClusterForm, PairingNoteForm
+from ..forms_lifecycle import PairingNoteForm
 from ..models import ClusterMember, Pairing, PairingNote
-from .applications import _application, detail_page
+from .applications import _application, cluster_form_of, detail_page
 from .lifecycle import _attach, _page
 
 
@@ -28,7 +28,7 @@ def _back_to_cluster(app):
 def gather(request, pk):
     """纳入集群: the "1" brand's secretary gathers a brand of the subtree."""
     app = _application(request, pk, clusters.GATHER)
-    form = ClusterForm(request.POST, candidates=clusters.cluster_candidates(app))
+    form = cluster_form_of(request, app, request.POST)
     if form.is_valid():
         try:
             clusters.gather_brand(actor=request.user, lead=app, brand=form.cleaned_data["brand"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from common.forms import shortlist
 from common.uploads import image_response
 from workflow.transitions import TransitionError, error_text
 
@@ -69,10 +70,7 @@ def _page(request, app, **bound):
             "activity_form": form("activity_form", ActivityForm) if can_record else None,
             "shine_form": form("shine_form", ShineRecordForm) if can_record else None,
             "publication_form": form("publication_form", PublicationForm) if can_record else None,
-            "pairing_form": form(
-                "pairing_form",
-                lambda: PairingForm(candidates=lifecycle.pairing_candidates(app, user)),
-            )
+            "pairing_form": form("pairing_form", lambda: _pairing_form(request, app))
             if can_pair
             else None,
         },
@@ -150,16 +148,40 @@ add_shine_record = _adding(
     lifecycle.add_shine_record,
     _lazy("擦亮记录已保存。"),
 )
-add_pairing = _adding(
+PAIRING_FIELDS = ("partner", "started_on", "note")
+
+
+def _pairing_form(request, app, data=None, initial=None):
+    """The pairing form, its select listing at most `PARTNERS_SHOWN` candidates in tree order:
+    those whose name or code holds `pairing_q` (posted by its 查找 button, or in the URL)."""
+    q = request.POST.get("pairing_q") or request.GET.get("pairing_q", "")
+    candidates = lifecycle.pairing_candidates(app, request.user)
+    shown = shortlist(candidates, q, *lifecycle.PARTNER_SEARCH, size=lifecycle.PARTNERS_SHOWN)
+    return PairingForm(data, initial=initial, shown=shown)
+
+
+_register_pairing = _adding(
     lifecycle.PAIR,
-    lambda request, app: PairingForm(
-        request.POST, candidates=lifecycle.pairing_candidates(app, request.user)
-    ),
+    lambda request, app: _pairing_form(request, app, request.POST),
     "pairing_form",
     "pairings",
     lifecycle.add_pairing,
     _lazy("结对帮扶已登记。"),
 )
+
+
+@login_required
+@require_POST
+def add_pairing(request, pk):
+    """登记结对; its 查找 button (`find`) instead lists the candidates found by name or code,
+    keeping what was typed in the form's other fields."""
+    if "find" not in request.POST:
+        return _register_pairing(request, pk)
+    app = _application(request, pk, lifecycle.PAIR)
+    typed = {name: request.POST.get(name, "") for name in PAIRING_FIELDS}
+    return _page(request, app, pairing_form=_pairing_form(request, app, initial=typed))
+
+
 add_publication = _adding(
     lifecycle.RECORD,
     lambda request, _app: PublicationForm(request.POST),

@@ -283,6 +283,7 @@ def test_the_form_lists_a_bounded_number_of_candidates_found_by_name(
         return [n for n in ("红色引擎", "市场尖兵", "网络先锋") if n in form]
 
     assert offered() == ["网络先锋"]  # the first in tree order (GA before A1, A2)
+    assert 'data-testid="shortlist-more"' in client.get(url).content.decode()
     assert offered("市场") == ["市场尖兵"]  # a brand name
     assert offered("运维") == ["红色引擎"]  # a unit name (甲市网络运维党支部)
     # a candidate not listed on the page may still be gathered (the post checks them all)
@@ -291,6 +292,12 @@ def test_the_form_lists_a_bounded_number_of_candidates_found_by_name(
     )
     assert response.status_code == 302
     assert ClusterMember.objects.get().brand == leads["A2"]
+    # a refused post shows the form again listing the shortlist and the choice, not them all
+    body = client.post(
+        reverse("brands:gather_cluster", args=[leads["A"].pk]), {"brand": leads["A2"].pk}
+    ).content.decode()
+    form = body.split('data-testid="cluster-form"', 1)[1].split("</form>", 1)[0]
+    assert form.count("<option") == 2  # the empty one and the first candidate
 
 
 # --- query counts --------------------------------------------------------------------------

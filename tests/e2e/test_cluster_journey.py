@@ -2,7 +2,7 @@
 and at 390×844 with nothing wider than the screen: a committee secretary gathers a branch's
 brand into the committee's cluster and the branch's brand page shows it; a provincial brand's
 secretary records a follow-up on its pairing and the partner branch's page shows it with the
-partner's own progress."""
+partner's own progress; the pairing form finds a partner by code beyond the listed ones."""
 
 import datetime
 
@@ -13,7 +13,7 @@ from branches.models import Role
 from brands import lifecycle
 from brands.models import Level, Status
 from tests.e2e.conftest import assert_no_horizontal_scroll, login
-from tests.factories import BrandApplicationFactory, UserFactory, grant
+from tests.factories import BrandApplicationFactory, OrgUnitFactory, UserFactory, grant
 
 
 def _logout(page):
@@ -98,4 +98,37 @@ def test_pairing_follow_up_shows_on_the_partner_page(page, live_server, org, scr
     expect(card).to_contain_text("红色引擎")
     expect(card.get_by_test_id("partner-stage")).to_have_text("已申报品牌")
     expect(card.get_by_test_id("pairing-notes")).to_contain_text("上门指导提炼品牌理念")
+    assert_no_horizontal_scroll(page)
+
+
+def test_pairing_partner_found_by_code_keeps_what_was_typed(
+    page, live_server, org, screen, monkeypatch
+):
+    monkeypatch.setattr(lifecycle, "PARTNERS_SHOWN", 1)  # the select lists A2 only
+    holder = BrandApplicationFactory(
+        unit=org.a1,
+        applicant=org.users["secretary"],
+        status=Status.BUILT,
+        level=Level.PROVINCIAL,
+        name="红色引擎",
+    )
+    far = OrgUnitFactory(parent=org.city_a, name="甲市客服部党支部", code="AX009")
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+    login(page, live_server, "sec_a1")
+    page.goto(f"{live_server.url}/brands/{holder.pk}/life/#pairings")
+    form = page.get_by_test_id("pairing-form")
+    expect(page.get_by_test_id("shortlist-more")).to_be_visible()
+    form.get_by_label("结对日期").fill(yesterday)
+    form.get_by_label("帮扶内容").fill("共建客服品牌")
+    form.get_by_role("searchbox").fill("ax009")
+    form.get_by_role("button", name="查找").click()
+    form = page.get_by_test_id("pairing-form")
+    expect(form.get_by_label("结对日期")).to_have_value(yesterday)
+    expect(form.get_by_label("帮扶内容")).to_have_value("共建客服品牌")
+    assert_no_horizontal_scroll(page)
+    form.get_by_label("结对支部").select_option(label=far.name)
+    form.get_by_role("button", name="登记结对").click()
+    expect(page.locator(".alert-success")).to_contain_text("结对帮扶已登记")
+    expect(page.get_by_test_id("pairings")).to_contain_text(far.name)
     assert_no_horizontal_scroll(page)
