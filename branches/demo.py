@@ -48,6 +48,10 @@ SECRETARY_COUNT = 20
 #: The demo secretary whose branch shows the whole way: a built brand, clean results, so the
 #: flagship application (flagship/demo.py) is open to them.
 SHOWCASE_SECRETARY = "secretary1"
+#: The secretary of the showcase branch's committee (committee_hz at any size with a branch in
+#: 杭州): files the committee's own "1" brand and gathers its 1+N cluster (brands/demo_cluster.py).
+#: Named from a stream of its own, so the other accounts and every later draw stay as before.
+COMMITTEE_SECRETARY_PREFIX = "committee_"
 ADMIN_GROUP = "系统管理员"
 
 #: Later apps' demo data, seeded after the tree and the users in the same transaction:
@@ -59,6 +63,9 @@ APP_SEEDERS = [
     ("ledger", "ledger.demo.seed_ledger"),
     ("groups", "groups.demo.seed_groups"),  # after ledger: the groups and their meetings
     ("flagship", "flagship.demo.seed_flagship"),  # after brands and evaluation: eligibility
+    ("selection", "selection.demo.seed_selection"),  # last year's round names provincial brands
+    # last: a demonstration unit (flagship) or a provincial brand (selection) pairs
+    ("brands", "brands.demo_cluster.seed_cluster_and_pairing"),
 ]
 
 
@@ -245,17 +252,34 @@ def _user_plan(province: _Node, secretaries: list[_Node]) -> list[tuple[str, str
     plan += [(f"general{i}", Role.REVIEWER, g.code) for i, g in enumerate(generals, start=1)]
     plan += [(f"secretary{i}", Role.SECRETARY, b.code) for i, b in enumerate(secretaries, 1)]
     plan.append(("member", None, ""))
+    committee = _committee_of(province, secretaries[0]) if secretaries else None
+    if committee is not None:  # last: every account before it keeps its name and id
+        username = f"{COMMITTEE_SECRETARY_PREFIX}{committee.code.lower()}"
+        plan.append((username, Role.SECRETARY, committee.code))
     return plan
+
+
+def _committee_of(province: _Node, branch: _Node) -> _Node | None:
+    return next((c for c in province.children if branch.code.startswith(f"{c.code}-")), None)
 
 
 def _create_users(plan, rng: random.Random) -> list[tuple[str, str, str, str]]:
     password = make_password(DEMO_PASSWORD)  # hashed once: the slow part of a user, not per user
     names = _people(rng)
+    # the committee secretary draws from a stream of its own: the shared one stays as it was
+    own_names = _people(random.Random(COMMITTEE_SECRETARY_PREFIX))  # noqa: S311 -- demo data
+    full_names = {}
+    for username, _role, _unit in plan:
+        if not username.startswith(COMMITTEE_SECRETARY_PREFIX):
+            full_names[username] = next(names)
+    for username, _role, _unit in plan:
+        if username.startswith(COMMITTEE_SECRETARY_PREFIX):
+            full_names[username] = next(n for n in own_names if n not in full_names.values())
     User.objects.bulk_create(
         [
             User(
                 username=username,
-                full_name=next(names),
+                full_name=full_names[username],
                 email=f"{username}@example.cn",
                 password=password,
                 is_staff=role == Role.ADMIN,

@@ -2,7 +2,9 @@
 the quota it counts, or a proposal and the window, cannot race), checked against the rules
 (`rules.py`) and the round's windows (`windows.py`), and audited. The province's decisions on a
 proposal are declared transitions (`WORKFLOW`, workflow/transitions.py); publishing makes the
-selected brands provincial-level brands through brands' own service."""
+selected brands provincial-level brands through brands' own service. The writes after opening
+take `now=` (default: the current instant) for their window and their timestamps, as
+flagship's services do: the demo walks last year's round on its own calendar (`demo.py`)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -115,12 +117,13 @@ def _locked(round_pk) -> SelectionRound:
 
 
 @transaction.atomic
-def propose(*, actor, round_pk: int, application_pk: int, reason: str) -> Proposal:
+def propose(*, actor, round_pk: int, application_pk: int, reason: str, now=None) -> Proposal:
     """A committee's reviewer proposes a built brand (not provincial yet) of the committee's
     subtree, within the round's window, once per round; the brand's current acceptance rate on
-    the five-force table is copied as the basis of the committee's score."""
+    the five-force table is copied as the basis of the committee's score. `now` (default: the
+    current instant) is when it happens, as in flagship's services: the demo's past round."""
     round_ = _locked(round_pk)
-    proposal_window(round_).require_open(SelectionError)
+    proposal_window(round_).require_open(SelectionError, now)
     application = provincial_candidates().filter(pk=application_pk).first()
     if application is None:
         raise SelectionError(_("只能推荐党支部、党总支已建成、尚未评为省公司级品牌的品牌。"))
@@ -146,6 +149,9 @@ def propose(*, actor, round_pk: int, application_pk: int, reason: str) -> Propos
             )
     except IntegrityError as exc:
         raise duplicate from exc
+    if now is not None:  # auto_now_add stamped the present
+        proposal.proposed_at = now
+        proposal.save(update_fields=["proposed_at"])
     record_audit(
         actor=actor, obj=round_, action=Action.PROPOSED, unit=application.unit,
         comment=f"{application}（{application.unit.name}）：{reason}",
@@ -154,19 +160,19 @@ def propose(*, actor, round_pk: int, application_pk: int, reason: str) -> Propos
 
 
 @transaction.atomic
-def score_proposal(*, actor, pk: int, score, note: str = "") -> Proposal:
+def score_proposal(*, actor, pk: int, score, note: str = "", now=None) -> Proposal:
     """The proposing committee's reviewer scores its proposal (0–100; the acceptance rate is
     the suggested basis), within the round's window; a later score replaces it, audited."""
     proposal = Proposal.objects.select_related("unit", "application").get(pk=pk)
     round_ = _locked(proposal.round_id)
     if not actor.has_perm("selection.score_proposal", proposal):
         raise PermissionDenied(_("只能为本党委推荐的品牌评分。"))
-    proposal_window(round_).require_open(SelectionError)
+    proposal_window(round_).require_open(SelectionError, now)
     if score is None or not 0 <= score <= 100:
         raise ValidationError({"score": _("评分须在 0 到 100 之间。")})
     before = proposal.score
     proposal.score, proposal.score_note = score, (note or "").strip()
-    proposal.scored_by, proposal.scored_at = actor, timezone.now()
+    proposal.scored_by, proposal.scored_at = actor, now or timezone.now()
     proposal.save(update_fields=["score", "score_note", "scored_by", "scored_at"])
     record_audit(
         actor=actor, obj=round_, action=Action.SCORED, unit=proposal.unit,
@@ -176,7 +182,9 @@ def score_proposal(*, actor, pk: int, score, note: str = "") -> Proposal:
     return proposal
 
 
-def decide(*, actor, pk: int, action: str, comment: str = "", expected_version=None) -> Proposal:
+def decide(
+    *, actor, pk: int, action: str, comment: str = "", expected_version=None, now=None
+) -> Proposal:
     """The province decides a proposal after the window: selected (入选) within the round's
     quota — counted under the round's row lock, so two deciders cannot both take the last
     place —, not selected (不入选, with the reason), or the decision undone while the round is
@@ -186,7 +194,7 @@ def decide(*, actor, pk: int, action: str, comment: str = "", expected_version=N
     with transaction.atomic():
         round_pk = Proposal.objects.values_list("round_id", flat=True).get(pk=pk)
         round_ = _locked(round_pk)
-        decision_window(round_).require_open(SelectionError)
+        decision_window(round_).require_open(SelectionError, now)
 
         def before_save(proposal, _t):
             if action == Action.SELECT:
@@ -200,7 +208,7 @@ def decide(*, actor, pk: int, action: str, comment: str = "", expected_version=N
                 proposal.decision_reason, proposal.decided_by, proposal.decided_at = "", None, None
             else:
                 proposal.decision_reason = (comment or "").strip()
-                proposal.decided_by, proposal.decided_at = actor, timezone.now()
+                proposal.decided_by, proposal.decided_at = actor, now or timezone.now()
 
         return WORKFLOW.apply(
             pk,
@@ -213,7 +221,7 @@ def decide(*, actor, pk: int, action: str, comment: str = "", expected_version=N
 
 
 @transaction.atomic
-def publish_round(*, actor, pk: int) -> SelectionRound:
+def publish_round(*, actor, pk: int, now=None) -> SelectionRound:
     """The province publishes the round once every proposal is decided: each selected brand
     becomes a provincial-level brand (brands.services.name_provincial, audited on the brand),
     the round is closed for good, and the proposing committees and the selected branches are
@@ -221,7 +229,7 @@ def publish_round(*, actor, pk: int) -> SelectionRound:
     round_ = _locked(pk)
     if not actor.has_perm("selection.decide"):
         raise PermissionDenied(_("只有省公司党建工作部可以公布评选结果。"))
-    decision_window(round_).require_open(SelectionError)
+    decision_window(round_).require_open(SelectionError, now)
     proposals = list(round_.proposals.select_related("application", "unit"))
     waiting = [p for p in proposals if p.status == P.PROPOSED]
     if waiting:
@@ -246,7 +254,7 @@ def publish_round(*, actor, pk: int) -> SelectionRound:
             % {"round": round_, "reason": proposal.decision_reason or "—"},
         )
     round_.status, round_.published_by = RoundStatus.PUBLISHED, actor
-    round_.published_at = timezone.now()
+    round_.published_at = now or timezone.now()
     round_.save(update_fields=["status", "published_by", "published_at"])
     record_audit(
         actor=actor, obj=round_, action=Action.PUBLISHED,

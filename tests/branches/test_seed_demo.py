@@ -93,9 +93,14 @@ def test_every_role_has_a_demo_user_with_the_printed_password(seeded):
     assert User.objects.get(username="province").check_password(demo.DEMO_PASSWORD)
     member = User.objects.get(username="member")
     assert not member.roles.exists() and not selectors.units_visible_to(member).exists()
-    for ra in RoleAssignment.objects.filter(role=Role.SECRETARY).select_related("unit", "user"):
-        assert ra.unit.unit_type == UnitType.BRANCH and ra.unit.secretary == ra.user
-    assert RoleAssignment.objects.filter(role=Role.SECRETARY).count() == 20
+    secretaries = RoleAssignment.objects.filter(role=Role.SECRETARY).select_related("unit", "user")
+    for ra in secretaries:
+        assert ra.unit.secretary == ra.user
+        # the branches' secretaries, and the showcase branch's committee's (its "1" brand)
+        if ra.unit.unit_type != UnitType.BRANCH:
+            assert ra.unit.code == "HZ" and ra.user.username == "committee_hz"
+    assert secretaries.filter(unit__unit_type=UnitType.BRANCH).count() == 20
+    assert secretaries.exclude(unit__unit_type=UnitType.BRANCH).count() == 1
     city_reviewer = User.objects.get(username="city_hz")
     visible = selectors.units_visible_to(city_reviewer)
     assert visible.exists() and not visible.filter(code__startswith="NB").exists()

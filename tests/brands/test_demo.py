@@ -41,7 +41,10 @@ def test_about_sixty_percent_of_branches_file_in_every_status(seeded):
     assert BrandApplication.objects.filter(level=Level.PROVINCIAL).count() <= (
         BrandApplication.objects.filter(status=Status.BUILT).count()
     )
-    assert not BrandApplication.objects.exclude(logo="").exists()  # no files: placeholders
+    # no files: placeholders — but the committee's "1" brand, filed through the services, which
+    # ask a submitted brand for its logo (brands/demo_cluster.py)
+    with_logo = BrandApplication.objects.exclude(logo="")
+    assert list(with_logo.values_list("unit__unit_type", flat=True)) == [UnitType.CITY]
     assert "品牌申报" in seeded.splitlines()[0]  # the summary line counts them
 
 
@@ -264,3 +267,53 @@ def test_built_brands_carry_their_acceptance_score(seeded, client):
     client.force_login(review.reviewed_by)
     page = client.get(f"/brands/{review.application_id}/").content.decode()
     assert 'data-testid="acceptance-score"' in page
+
+
+def test_the_demo_shows_a_cluster_a_followed_pairing_and_a_published_round(seeded_frozen, client):
+    """Made through the services (brands/demo_cluster.py, selection/demo.py): the showcase
+    branch's committee's approved "1" brand gathering built 支部品牌 of its subtree, the showcase
+    brand among them; a pairing of a brand that may pair with an un-branded branch, with two
+    dated follow-up notes; last year's 省级品牌评选 published within its quota, none this year."""
+    from brands.clusters import cluster_of
+    from brands.models import SHOWCASE_STATUSES, Pairing
+    from brands.rules import may_pair
+    from selection.models import ProposalStatus, RoundStatus, SelectionRound
+
+    today = FROZEN.date()
+    secretary = User.objects.get(username="committee_hz")
+    lead = BrandApplication.objects.get(unit__secretary=secretary)
+    assert lead.unit.unit_type == UnitType.CITY and lead.status in SHOWCASE_STATUSES
+    members = [m.brand for m in cluster_of(lead).members]
+    assert 2 <= len(members) <= 3
+    assert all(b.status == Status.BUILT and b.unit.path.startswith(lead.unit.path) for b in members)
+    assert org_demo.SHOWCASE_SECRETARY in {
+        b.unit.secretary.username for b in members if b.unit.secretary
+    }
+    assert secretary.has_perm("brands.gather_cluster", lead)
+
+    pairing = Pairing.objects.select_related("application__unit", "partner").get()
+    assert may_pair(pairing.application, today)
+    assert not BrandApplication.objects.filter(unit=pairing.partner, status__in=LIVE_STATUSES)
+    notes = list(pairing.notes.order_by("date"))
+    assert len(notes) == 2 and pairing.started_on <= notes[0].date < notes[1].date <= today
+    holder = notes[0].created_by
+    assert holder.username.startswith("secretary") and holder.has_perm(
+        "brands.follow_pairing", pairing.application
+    )
+
+    round_ = SelectionRound.objects.get()
+    assert round_.year == today.year - 1 and round_.status == RoundStatus.PUBLISHED
+    assert round_.closes_on < round_.published_at.date() < today
+    selected = round_.proposals.filter(status=ProposalStatus.SELECTED)
+    assert 1 <= selected.count() <= round_.quota < round_.proposals.count()
+    assert all(p.application.level == Level.PROVINCIAL for p in selected)
+    assert not round_.proposals.filter(status=ProposalStatus.PROPOSED).exists()
+
+    client.force_login(holder)
+    page = client.get(f"/brands/{pairing.application_id}/life/").content.decode()
+    assert notes[1].text[:10] in page
+    client.force_login(secretary)
+    page = client.get(f"/brands/{lead.pk}/").content.decode()
+    assert members[0].name in page
+    client.force_login(User.objects.get(username="province"))
+    assert client.get(f"/selection/{round_.pk}/").status_code == 200
