@@ -10,6 +10,8 @@ from django.db.models import F, Func, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from evaluation.selectors.tables import table_order
+
 from ..models import AcceptanceItemScore, AcceptanceReview
 
 
@@ -17,10 +19,7 @@ def current_review(application) -> AcceptanceReview | None:
     """The brand's latest acceptance judgement with its items (indicator and dimension) in
     table order, and its reviewer; two queries. None before its first scored acceptance."""
     items = AcceptanceItemScore.objects.select_related("indicator__dimension").order_by(
-        "indicator__dimension__sort_order",
-        "indicator__dimension_id",
-        "indicator__sort_order",
-        "pk",
+        *table_order()
     )
     return (
         AcceptanceReview.objects.filter(application=application, current=True)

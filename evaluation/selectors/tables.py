@@ -12,6 +12,15 @@ from ..models import (
     VersionStatus,
 )
 
+#: A table's items in table order: dimension, then item, each by its sort order, then id.
+INDICATOR_ORDER = ("dimension__sort_order", "dimension_id", "sort_order", "pk")
+
+
+def table_order(indicator: str = "indicator") -> tuple[str, ...]:
+    """`INDICATOR_ORDER` for rows that point at an indicator through `indicator` (a score row
+    of any app: its items in table order)."""
+    return tuple(f"{indicator}__{field}" for field in INDICATOR_ORDER)
+
 
 def indicators_for(version_id: int, category: str = "") -> list[Indicator]:
     """The items of a version that apply to a unit of `category`, in table order, with their
@@ -20,7 +29,7 @@ def indicators_for(version_id: int, category: str = "") -> list[Indicator]:
         Indicator.objects.filter(dimension__version_id=version_id)
         .filter(Q(category="") | Q(category=category))
         .select_related("dimension")
-        .order_by("dimension__sort_order", "dimension_id", "sort_order", "pk")
+        .order_by(*INDICATOR_ORDER)
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 
 from branches.selectors import scope_filter
+from evaluation.selectors.tables import table_order
 from ledger import selectors as ledger_selectors
 from workflow.windows import end_of_local_day, start_of_local_day
 
@@ -150,12 +151,7 @@ def scores_of(assessment: GroupAssessment) -> QuerySet[GroupScore]:
     return (
         GroupScore.objects.filter(assessment=assessment)
         .select_related("indicator__dimension")
-        .order_by(
-            "indicator__dimension__sort_order",
-            "indicator__dimension_id",
-            "indicator__sort_order",
-            "indicator_id",
-        )
+        .order_by(*table_order())
     )
 
 

@@ -5,6 +5,8 @@ per page, whatever the number of members."""
 
 from django.db.models import Count, Q, QuerySet
 
+from evaluation.selectors.tables import table_order
+
 from ..models import (
     KpiCoefficient,
     MemberAssessment,
@@ -56,12 +58,7 @@ def scores_of(assessment) -> QuerySet[MemberScore]:
     return (
         MemberScore.objects.filter(assessment=assessment)
         .select_related("indicator__dimension")
-        .order_by(
-            "indicator__dimension__sort_order",
-            "indicator__dimension_id",
-            "indicator__sort_order",
-            "indicator_id",
-        )
+        .order_by(*table_order())
     )
 
 
