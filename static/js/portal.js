@@ -7,6 +7,9 @@
 //   [data-choose-feedback] and nothing is sent.
 // - <form data-confirm="..."> for every submit of the form, <button data-confirm="..."> for
 //   that button only: asked last, once the page knows the step would be accepted.
+// - <button data-default-submit> in a form whose first button is another (a search box inside
+//   the form): Enter in any field but the search box sends the form with this button, as its
+//   user expects (not while an input method is composing: Enter then confirms the characters).
 (function () {
   function refuse(event, feedback, field, message) {
     event.preventDefault();
@@ -58,6 +61,20 @@
       (form.getAttribute && form.getAttribute("data-confirm"));
     if (message && !window.confirm(message)) {
       event.preventDefault();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing) return;
+    var field = event.target;
+    if (!field.form || field.tagName !== "INPUT" || field.type === "search") return;
+    var button = field.form.querySelector("[data-default-submit]");
+    if (!button) return;
+    event.preventDefault();
+    if (field.form.requestSubmit) {
+      field.form.requestSubmit(button);
+    } else {
+      button.click();
     }
   });
 
