@@ -4,12 +4,14 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import FilterBar
+
 from . import importing
 from .models import BranchCategory, Region, UnitType
 from .services import accounts
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(FilterBar):
     q = forms.CharField(label=_("名称或编码"), required=False, max_length=64)
     unit_type = forms.ChoiceField(
         label=_("类型"), required=False, choices=[("", _("全部类型")), *UnitType.choices]
@@ -80,7 +82,7 @@ class OrgImportForm(XlsxImportForm):
 # --- accounts ------------------------------------------------------------------------------
 
 
-class AccountSearchForm(forms.Form):
+class AccountSearchForm(FilterBar):
     q = forms.CharField(label=_("姓名或用户名"), required=False, max_length=64)
 
     def query(self) -> str:

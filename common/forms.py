@@ -6,10 +6,46 @@ from operator import or_
 
 from django import forms
 from django.db.models import Q
+from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+#: Bootstrap's class for a widget, by Django's `widget_type` (what crispy-forms would add).
+WIDGET_CLASSES = {"select": "form-select", "selectmultiple": "form-select"}
+CHECK_TYPES = {"checkbox", "radioselect", "checkboxselectmultiple"}
 
-class FilterForm(forms.Form):
+
+class BarField(BoundField):
+    """A filter bar's field rendered by one small template (`common/bar_field.html`: label,
+    widget, errors, help) instead of crispy-forms' nest of includes (issue #19: crispy's
+    templates were a quarter of a list page's CPU). `{{ form.q.as_field_group }}` renders it;
+    the widget gets Bootstrap's class and `is-invalid` from here."""
+
+    template_name = "common/bar_field.html"
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if widget.is_hidden:
+            return attrs
+        kind = self.widget_type
+        if kind in CHECK_TYPES:
+            bootstrap = "form-check-input"
+        else:
+            bootstrap = WIDGET_CLASSES.get(kind, "form-control")
+        classes = [attrs.get("class") or widget.attrs.get("class", ""), bootstrap]
+        if self.errors:
+            classes.append("is-invalid")
+        attrs["class"] = " ".join(c for c in classes if c)
+        return attrs
+
+
+class FilterBar(forms.Form):
+    """A GET form shown as a bar above a list: its fields render through `BarField`."""
+
+    bound_field_class = BarField
+
+
+class FilterForm(FilterBar):
     """A list page's filters (GET): `filters()` the cleaned values that were given; invalid
     input is ignored rather than failing the page."""
 

@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import XlsxImportForm
+from common.forms import FilterBar
 
 from .models import Member, MemberStatus, PartyGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RosterFilterForm(forms.Form):
+class RosterFilterForm(FilterBar):
     q = forms.CharField(label=_("姓名"), required=False, max_length=64)
     group = forms.ChoiceField(label=_("党小组"), required=False)
     status = forms.ChoiceField(

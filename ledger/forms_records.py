@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import MultipleFileField, MultipleFileInput
+from common.forms import FilterBar, MultipleFileField, MultipleFileInput
 
 from .models import (
     AttendanceStatus,
@@ -134,7 +134,7 @@ class DayInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class RecordFilterForm(forms.Form):
+class RecordFilterForm(FilterBar):
     """The record list's filters. `kinds` (several template kinds) and `status` come from the
     links of the self-assessment's online scores ("查看全部 N 条"): kept as hidden fields, named
     above the list (`summary`)."""
