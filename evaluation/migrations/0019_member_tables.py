@@ -5,7 +5,7 @@ from decimal import Decimal
 import django.utils.timezone
 from django.db import migrations, models
 
-
+from evaluation.migrations._copy_version import ship_copy
 
 #: Issue #17 items 7 and 8. (1) The member post-KPI table (党员岗位KPI考核, seed 002: 把党员行为准则
 #: 与岗位任务进行KPI量化, 以"一年度一周期"考核、评价、计分), scored by the branch in the groups app
@@ -49,16 +49,6 @@ BOUND = {
         "（参评率）与得分率60%及以上的比例（合格率）各占一半；组织关系、党费等由线下验收核定。",
     ),
 }
-COPIED = (
-    "allow_negative",
-    "max_star_rise",
-    "bonus_cap",
-    "star2_rate",
-    "star3_rate",
-    "star4_rate",
-    "star5_rate",
-)
-
 
 def ship_member_tables(apps, schema_editor):
     ship_kpi_table(apps)
@@ -103,39 +93,7 @@ def ship_kpi_table(apps):
 
 
 def ship_six_good_version(apps):
-    TableVersion = apps.get_model("evaluation", "TableVersion")
-    Dimension = apps.get_model("evaluation", "Dimension")
-    Indicator = apps.get_model("evaluation", "Indicator")
-    DimensionWeight = apps.get_model("evaluation", "DimensionWeight")
-    versions = TableVersion.objects.filter(table__code="six-good")
-    if versions.filter(note=NOTE).exists():
-        return
-    source = versions.filter(status="published").order_by("-number").first()
-    if source is None:
-        return
-    version = TableVersion.objects.create(
-        table_id=source.table_id,
-        number=versions.order_by("-number").first().number + 1,
-        status="published",
-        published_at=django.utils.timezone.now(),
-        note=NOTE,
-        based_on=source,
-        **{name: getattr(source, name) for name in COPIED},
-    )
-    for dimension in Dimension.objects.filter(version=source).order_by("sort_order", "pk"):
-        indicators = list(Indicator.objects.filter(dimension=dimension).order_by("pk"))
-        weights = list(DimensionWeight.objects.filter(dimension=dimension).order_by("pk"))
-        dimension.pk, dimension.version = None, version
-        dimension.save()
-        for indicator in indicators:
-            indicator.pk, indicator.dimension = None, dimension
-            bound = BOUND.get((dimension.code, indicator.code))
-            if bound:
-                indicator.online_rule, indicator.method = bound
-        Indicator.objects.bulk_create(indicators)
-        for weight in weights:
-            weight.pk, weight.dimension = None, dimension
-        DimensionWeight.objects.bulk_create(weights)
+    ship_copy(apps, table="six-good", note=NOTE, bound=BOUND)
 
 
 class Migration(migrations.Migration):
