@@ -43,6 +43,12 @@ from bench.run import (  # noqa: E402
 )
 
 RESULTS = BASE_DIR / "bench" / "results" / "requests.json"
+#: The floor: config/trivial.py's view behind the whole middleware stack (bench/load.py's floor).
+FLOOR = ("floor (trivial view)", "/bench/trivial/")
+#: The CPU budget of a page, in floors: a page may spend at most this many times the CPU the
+#: trivial view spends behind the same middleware (issue #19, item 1: the defended target; see
+#: bench/README.md "Request path"). About 25 ms on this 2-core machine.
+BUDGET_FLOORS = 10
 BRANCH = "HZ-00001"  # secretary1's branch (seed_demo): records, members, an assessment
 #: A frame taking this share of the request or more is a wrapper (client, handler, middleware
 #: chain, the view's dispatch), not a subtree worth naming.
@@ -196,8 +202,10 @@ def measure(requests: int, profiled: int, only: str | None) -> list[dict]:
     users = get_user_model().objects
     clients = {}
     rows = []
-    for name, url, usernames in PAGES:
-        if only and only not in name:
+    floor_user = PAGES[0][2][0]
+    pages = [(FLOOR[0], FLOOR[1], [floor_user]), *PAGES]
+    for name, url, usernames in pages:
+        if only and only not in name and name != FLOOR[0]:
             continue
         for username in usernames:
             if username not in clients:
@@ -230,10 +238,24 @@ def merge(runs: list[list[dict]]) -> list[dict]:
     return merged
 
 
+def judge(rows: list[dict]) -> list[dict]:
+    """Each page's CPU in floors (the trivial view's CPU in the same process) and its verdict."""
+    floor = next((r for r in rows if r["page"] == FLOOR[0]), None)
+    if not floor or not floor.get("cpu_p50_ms"):
+        return rows
+    for r in rows:
+        if r.get("cpu_p50_ms") is not None:
+            r["floors"] = round(r["cpu_p50_ms"] / floor["cpu_p50_ms"], 2)
+            if r is not floor:
+                r["budget"] = "PASS" if r["floors"] <= BUDGET_FLOORS else "FAIL"
+    return rows
+
+
 def render(rows: list[dict]) -> str:
     lines = []
     header = (
         f"{'page':<22} {'user':<11} {'q':>3} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7} "
+        f"{'floors':>6} {'budget':>6} "
         f"{'sql':>5} {'tmpl':>5} {'sess':>5}   (shares of the profiled request)"
     )
     lines.append(header)
@@ -246,9 +268,12 @@ def render(rows: list[dict]) -> str:
         def share(key, r=r):
             return f"{100 * r[key] / r['profiled_ms']:.0f}%" if r["profiled_ms"] else "—"
 
+        floors = r.get("floors")
+        verdict = "—" if floors is None or r["page"] == FLOOR[0] else r["budget"]
         lines.append(
             f"{r['page']:<22} {r['user']:<11} {r['queries']:>3} {r['p50_ms']:>7} "
-            f"{r['p95_ms']:>7} {r['cpu_p50_ms']:>7} {share('sql_ms'):>5} "
+            f"{r['p95_ms']:>7} {r['cpu_p50_ms']:>7} "
+            f"{'—' if floors is None else f'{floors:.1f}':>6} {verdict:>6} {share('sql_ms'):>5} "
             f"{share('templates_ms'):>5} {share('session_ms'):>5}"
         )
     lines.append("\nTop 5 functions by cumulative time (per request, under cProfile; pass-through")
@@ -280,6 +305,7 @@ def main(argv=None) -> int:
         return 0
     env = {**os.environ, **SERVE_ENV, "DATABASE_URL": database_url(args.server, db_name("small"))}
     env["ALLOWED_HOSTS"] = "testserver"
+    env["BENCH_TRIVIAL_VIEW"] = "1"  # the floor's view is routed in the measuring process only
     extra = ["--only", args.only] if args.only else []
     runs = []
     for number in range(1, args.rounds + 1):
@@ -296,9 +322,15 @@ def main(argv=None) -> int:
                 *extra,
             )
         )
-    rows = merge(runs)
+    rows = judge(merge(runs))
     print()
     print(render(rows))
+    measured = [r for r in rows if r.get("budget")]
+    passed = sum(r["budget"] == "PASS" for r in measured)
+    print(
+        f"\nBudget: a page's CPU ≤ {BUDGET_FLOORS} × the floor's "
+        f"({rows[0].get('cpu_p50_ms')} ms): {passed}/{len(measured)} rows pass"
+    )
     write_results(RESULTS, {"requests": args.requests, "rounds": args.rounds, "rows": rows})
     return 0
 

@@ -171,7 +171,7 @@ def measure_page(client, name: str, username: str, url, context, requests: int) 
     return row
 
 
-def measure(requests: int) -> list[dict]:
+def measure(requests: int, pages: str | None = None) -> list[dict]:
     import django
 
     sys.path.insert(0, str(BASE_DIR))
@@ -187,6 +187,8 @@ def measure(requests: int) -> list[dict]:
         context = Context(user)
         for name, url, *only in PAGES:
             if only and username not in only[0]:
+                continue
+            if pages and name not in pages.split(","):
                 continue
             rows.append(measure_page(client, name, username, url, context, requests))
     return rows
@@ -224,11 +226,13 @@ def _connect(server: str, name: str):
 #: Tables a current seed_demo fills: a database seeded before an app's demo data existed is
 #: not reused (it would measure empty pages).
 SEEDED_TABLES = ["brands_brandapplication", "groups_memberassessment"]
+#: With --apps, the table whose rows show an app's demo data was seeded.
+APP_TABLES = [("brands", "brands_brandapplication"), ("groups", "groups_memberassessment")]
 
 
-def seeded_branches(server: str, name: str) -> int | None:
+def seeded_branches(server: str, name: str, tables=None) -> int | None:
     """How many branches the database holds, or None if it does not exist, is not migrated or
-    lacks the demo data of a later app (SEEDED_TABLES)."""
+    lacks the demo data of a later app (`tables`, default SEEDED_TABLES)."""
     import psycopg2
 
     try:
@@ -239,7 +243,7 @@ def seeded_branches(server: str, name: str) -> int | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM branches_orgunit WHERE unit_type = 'branch'")
             branches = cursor.fetchone()[0]
-            for table in SEEDED_TABLES:
+            for table in SEEDED_TABLES if tables is None else tables:
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608 -- ours
                 if not cursor.fetchone()[0]:
                     return None
@@ -278,9 +282,12 @@ def manage(env: dict, *args: str) -> tuple[float, str]:
     return time.monotonic() - started, done.stdout
 
 
-def prepare(server: str, name: str, branches: int, reuse: bool, env: dict) -> dict:
-    info = {"database": name, "branches": branches, "reused": False}
-    if reuse and seeded_branches(server, name) == branches:
+def prepare(server: str, name: str, branches: int, reuse: bool, env: dict, apps=None) -> dict:
+    """The database `name` migrated and seeded with `branches` (the demo data of `apps` only,
+    if given: see --apps), or reused as it is when `reuse` and it holds that many."""
+    info = {"database": name, "branches": branches, "reused": False, "apps": apps or "all"}
+    tables = None if apps is None else [t for a, t in APP_TABLES if a in apps.split(",")]
+    if reuse and seeded_branches(server, name, tables) == branches:
         info["reused"] = True
         info["migrate_s"], _ = manage(env, "migrate", "--noinput")  # newer apps' migrations
         print(f"[{name}] reusing: already holds {branches} branches", flush=True)
@@ -290,7 +297,8 @@ def prepare(server: str, name: str, branches: int, reuse: bool, env: dict) -> di
     print(
         f"[{name}] migrated in {info['migrate_s']:.1f}s; seeding {branches} branches …", flush=True
     )
-    info["seed_s"], out = manage(env, "seed_demo", "--branches", str(branches))
+    only = ["--apps", apps] if apps else []
+    info["seed_s"], out = manage(env, "seed_demo", "--branches", str(branches), *only)
     info["seed_summary"] = out.splitlines()[0] if out else ""
     print(f"[{name}] {info['seed_summary']} (command wall time {info['seed_s']:.1f}s)", flush=True)
     return info
@@ -318,8 +326,9 @@ def run_script(script: str, env: dict, *args: str):
         out.unlink(missing_ok=True)
 
 
-def run_measure(env: dict, requests: int) -> list[dict]:
-    return run_script(__file__, env, "--measure", "--requests", str(requests))
+def run_measure(env: dict, requests: int, pages: str | None = None) -> list[dict]:
+    only = ["--pages", pages] if pages else []
+    return run_script(__file__, env, "--measure", "--requests", str(requests), *only)
 
 
 def merge_rounds(runs: list[list[dict]]) -> list[dict]:
@@ -451,6 +460,14 @@ def parse(argv=None):
         action="store_true",
         help="keep a bench database that already has that many branches",
     )
+    parser.add_argument(
+        "--apps",
+        help="seed only these apps' demo data (seed_demo --apps), e.g. brands for a 1M-branch "
+        "run of the org list and review queue; use a BENCH_DB_PREFIX of its own",
+    )
+    parser.add_argument(
+        "--pages", help="comma-separated page names of PAGES to measure (default all)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a row fails")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # internal
     parser.add_argument("--out", help=argparse.SUPPRESS)  # internal: where --measure writes
@@ -468,14 +485,17 @@ def write_results(path: Path, payload: dict) -> None:
 def main(argv=None) -> int:
     args = parse(argv)
     if args.measure:
-        Path(args.out).write_text(json.dumps(measure(args.requests), ensure_ascii=False))
+        rows = measure(args.requests, args.pages)
+        Path(args.out).write_text(json.dumps(rows, ensure_ascii=False))
         return 0
 
     databases, envs = {}, {}
     for label, branches in (("small", args.small), ("large", args.large)):
         name = db_name(label)
         envs[label] = {**os.environ, **SERVE_ENV, "DATABASE_URL": database_url(args.server, name)}
-        databases[label] = prepare(args.server, name, branches, args.reuse, envs[label])
+        databases[label] = prepare(
+            args.server, name, branches, args.reuse, envs[label], apps=args.apps
+        )
 
     # Rounds alternate small and large, so a burst of load on the machine hits both sizes
     # alike instead of skewing one side of the ratio.
@@ -487,7 +507,7 @@ def main(argv=None) -> int:
                 f"up to {len(USERS)} users × {args.requests} requests …",
                 flush=True,
             )
-            rounds[label].append(run_measure(envs[label], args.requests))
+            rounds[label].append(run_measure(envs[label], args.requests, args.pages))
     measured = {label: merge_rounds(runs) for label, runs in rounds.items()}
 
     rows = compare(measured["small"], measured["large"])

@@ -324,9 +324,13 @@ def present() -> bool:
     return OrgUnit.objects.filter(code=ROOT_CODE).exists()
 
 
-def seed(branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED) -> SeedResult:
+def seed(
+    branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED, apps_only=None
+) -> SeedResult:
     """Build the demo province. The caller checks `present()` first; a tree that seed_demo did
-    not make is never mixed with demo data."""
+    not make is never mixed with demo data. `apps_only` (app labels of APP_SEEDERS) seeds those
+    apps' demo data only — e.g. the tree and brands for a 1M-branch bench of the org list and
+    review queue, without the ledger's tens of millions of rows (bench/README.md)."""
     if branches < 1:
         raise ValueError("branches must be at least 1")
     if OrgUnit.objects.exists():
@@ -346,7 +350,7 @@ def seed(branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED) -> SeedR
         counts = _write_tree(province, regions)
         credentials = _create_users(_user_plan(province, secretaries), rng)
         problems = quick_tree_check()
-        app_counts, app_models = _seed_apps(rng)
+        app_counts, app_models = _seed_apps(rng, apps_only)
     _analyze(OrgUnit, User, RoleAssignment, Region, *app_models)
     return SeedResult(
         counts=dict(counts),
@@ -357,11 +361,14 @@ def seed(branches: int = DEFAULT_BRANCHES, *, seed: int = DEFAULT_SEED) -> SeedR
     )
 
 
-def _seed_apps(rng: random.Random) -> tuple[dict[str, int], list[type[models.Model]]]:
-    """Run the installed apps' seeders; what they made, and their models (to ANALYZE)."""
+def _seed_apps(
+    rng: random.Random, apps_only=None
+) -> tuple[dict[str, int], list[type[models.Model]]]:
+    """Run the installed apps' seeders (those of `apps_only` if given); what they made, and
+    their models (to ANALYZE)."""
     made, seeded_models = {}, []
     for label, dotted in APP_SEEDERS:
-        if not apps.is_installed(label):
+        if not apps.is_installed(label) or (apps_only is not None and label not in apps_only):
             continue
         made.update(import_string(dotted)(rng))
         seeded_models += apps.get_app_config(label).get_models()

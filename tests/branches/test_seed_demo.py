@@ -201,3 +201,28 @@ def test_seeding_sends_no_mail_and_keeps_the_notifications(transactional_db):
     seed()
     assert Notification.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_apps_limits_the_demo_data_to_the_apps_named():
+    """A 1M-branch bench seeds the tree and brands only (bench/README.md): the tree and users
+    are whole, the brands are there, no other app's demo rows are made."""
+    from brands.models import BrandApplication
+    from evaluation.models import Assessment
+    from ledger.models import Member
+
+    out = seed(apps="brands")
+    assert OrgUnit.objects.filter(unit_type=UnitType.BRANCH).count() == SMALL
+    assert User.objects.filter(username="secretary1").exists()
+    assert BrandApplication.objects.exists()
+    assert not Assessment.objects.exists() and not Member.objects.exists()
+    assert "品牌申报" in out
+
+
+@pytest.mark.django_db
+def test_an_unknown_app_is_refused_before_anything_is_written():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="unknown --apps"):
+        seed(apps="brands,ledgr")
+    assert not OrgUnit.objects.exists()

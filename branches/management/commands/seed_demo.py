@@ -1,4 +1,5 @@
-"""`python manage.py seed_demo [--branches N] [--reset] [--check]`: the demo province.
+"""`python manage.py seed_demo [--branches N] [--apps brands,…] [--reset] [--check]`:
+the demo province.
 
 The work is in `branches.demo`; this command parses options and prints. The demo's
 notifications stay in the portal: no e-mail leaves while seeding (the demo users' addresses
@@ -32,14 +33,24 @@ class Command(BaseCommand):
             "--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (same seed, same data)"
         )
         parser.add_argument(
+            "--apps",
+            help="comma-separated apps whose demo data to add to the tree and users "
+            f"(default all: {', '.join(dict.fromkeys(label for label, _ in demo.APP_SEEDERS))})",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="also run treebeard's find_problems (two queries per node: small trees only)",
         )
 
-    def handle(self, *args, branches, reset, seed, check, **options):
+    def handle(self, *args, branches, reset, seed, check, apps=None, **options):
         if branches < 1:
             raise CommandError("--branches must be at least 1")
+        known = {label for label, _ in demo.APP_SEEDERS}
+        apps_only = None if apps is None else {a.strip() for a in apps.split(",") if a.strip()}
+        if apps_only is not None and apps_only - known:
+            unknown = sorted(apps_only - known)
+            raise CommandError(f"unknown --apps {unknown}; known: {sorted(known)}")
         if reset:
             demo.reset()
             self.stdout.write("demo data removed")
@@ -48,7 +59,7 @@ class Command(BaseCommand):
             return
         try:
             with override_settings(EMAIL_BACKEND=NO_MAIL):
-                result = demo.seed(branches, seed=seed)
+                result = demo.seed(branches, seed=seed, apps_only=apps_only)
         except demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
 
