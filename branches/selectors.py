@@ -6,7 +6,15 @@ from django.db.models.functions import Substr
 
 from . import access
 from .cache import cached_for_scope
-from .models import COMMITTEE_TYPES, OrgUnit, Role, RoleAssignment, UnitType, User
+from .models import (
+    CITY_COMMITTEE_TYPES,
+    COMMITTEE_TYPES,
+    OrgUnit,
+    Role,
+    RoleAssignment,
+    UnitType,
+    User,
+)
 
 ALL = ""  # the empty path prefix: the whole tree
 # Province → 市分公司党委 / 省公司直属党委: the units at this depth are the committees, and the
@@ -113,6 +121,12 @@ def secretary_scope(queryset: QuerySet, user, unit_field="unit") -> QuerySet:
 def units_visible_to(user) -> QuerySet[OrgUnit]:
     """Every unit in the subtrees of the units where the user holds a role."""
     return scope_filter(OrgUnit.objects.all(), user, unit_field="")
+
+
+def committees_visible_to(user) -> QuerySet[OrgUnit]:
+    """The city and directly-affiliated committees (市/直属党委) in the user's subtrees: the
+    choices of a list's 市/直属党委 filter (`common.forms.CommitteeFilterForm`)."""
+    return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
 
 
 def in_scope(user, unit: OrgUnit) -> bool:

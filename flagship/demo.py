@@ -17,7 +17,7 @@ candidacies' revisions and approvals, and its audit entries:
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -26,6 +26,7 @@ from branches.access import reviewers_at
 from branches.demo import SECRETARY_COUNT
 from branches.models import OrgUnit
 from branches.selectors import approval_chain
+from workflow.windows import local_instant
 
 from .eligibility import check_eligibility
 from .models import Candidacy, CandidacyStatus, FlagshipCycle
@@ -75,11 +76,6 @@ def seed_flagship(rng: random.Random) -> dict[str, int]:
     }
 
 
-def _at(day, hour=10):
-    """An instant on `day` (local), for a service's `now=`."""
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
 def _candidates(cycle) -> list[tuple[OrgUnit, object]]:
     """(branch, its demo secretary) for the demo secretaries' branches that may apply and
     whose every approval level has a reviewer to approve."""
@@ -104,10 +100,9 @@ def _seed_voting_cycle(rng, actor, today) -> int:
         year_start=today.year - 1,
         data={**dates, "year_end": today.year, "vote_days": VOTE_DAYS, **NO_STANDING_CHECK},
     )
-    cycle = advance(
-        actor=actor, pk=cycle.pk, name="open_application", now=_at(dates["application_opens_on"])
-    )
-    filed_at = _at(dates["application_opens_on"] + timedelta(days=10))
+    opened = local_instant(dates["application_opens_on"])
+    cycle = advance(actor=actor, pk=cycle.pk, name="open_application", now=opened)
+    filed_at = local_instant(dates["application_opens_on"] + timedelta(days=10))
     accepted = []
     for unit, secretary in _candidates(cycle):
         c = candidacies.save_candidacy_draft(actor=secretary, cycle=cycle, unit=unit, now=filed_at)
@@ -124,7 +119,7 @@ def _seed_voting_cycle(rng, actor, today) -> int:
         ("start_management", dates["notice_starts_on"] + timedelta(days=10)),
         ("start_review", dates["review_starts_on"]),
     ):
-        cycle = advance(actor=actor, pk=cycle.pk, name=name, now=_at(day))
+        cycle = advance(actor=actor, pk=cycle.pk, name=name, now=local_instant(day))
     members = [m.user for m in cycle.committee_members.select_related("user").order_by("pk")]
     criteria = list(cycle.criteria.all())
     for c in accepted:

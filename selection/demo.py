@@ -14,7 +14,7 @@ publishes: the selected brands become 省公司级品牌. Provinces above
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -24,6 +24,7 @@ from branches.demo import SECRETARY_COUNT
 from branches.models import OrgUnit, UnitType
 from brands import demo_trail
 from brands.selectors.applications import provincial_candidates
+from workflow.windows import local_instant
 
 from .audit import Action
 from .models import Proposal, SelectionRound
@@ -34,11 +35,6 @@ from .services import decide, open_round, propose, publish_round, score_proposal
 CALENDAR = {"opens_on": -100, "closes_on": -70, "decided_on": -60, "published_on": -55}
 #: Proposals made (one per committee, the first committees in tree order) and places.
 PROPOSALS, QUOTA = 4, 2
-
-
-def _at(day, hour=10):
-    """An instant on `day` (local), for a service's `now=`."""
-    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def _proposals(proposed_at) -> list[tuple[object, object]]:
@@ -68,7 +64,7 @@ def seed_selection(rng: random.Random) -> dict[str, int]:
     actor = get_user_model().objects.get(username="province")
     today = timezone.localdate()
     days = {k: today + timedelta(days=d) for k, d in CALENDAR.items()}
-    proposed_at = _at(days["opens_on"] + timedelta(days=3))
+    proposed_at = local_instant(days["opens_on"] + timedelta(days=3))
     found = _proposals(proposed_at)
     if not found:  # a tiny demo province: no built brand to propose
         return {}
@@ -106,7 +102,7 @@ def seed_selection(rng: random.Random) -> dict[str, int]:
         )
     }
     ranked = sorted(proposals, key=lambda p: (p.unit.secretary_id not in demo, -p.score, p.pk))
-    decided_at = _at(days["decided_on"])
+    decided_at = local_instant(days["decided_on"])
     for rank, p in enumerate(ranked):
         if rank < places:
             decide(
@@ -120,7 +116,7 @@ def seed_selection(rng: random.Random) -> dict[str, int]:
                 comment="名额有限，本次未入选，请继续深化品牌建设。",
                 now=decided_at,
             )
-    publish_round(actor=actor, pk=round_.pk, now=_at(days["published_on"]))
+    publish_round(actor=actor, pk=round_.pk, now=local_instant(days["published_on"]))
     return {
         str(SelectionRound._meta.verbose_name): 1,
         str(Proposal._meta.verbose_name): len(proposals),

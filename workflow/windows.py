@@ -33,6 +33,11 @@ def start_of_local_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), _zone())
 
 
+def local_instant(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    """`hour` o'clock local on `day`: a demo's or a job's `now=` for a given day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)), _zone())
+
+
 def end_of_local_day(day: datetime.date) -> datetime.datetime:
     """The moment a local date is over (the exclusive bound): the next local midnight."""
     return start_of_local_day(day + datetime.timedelta(days=1))

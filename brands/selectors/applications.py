@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import review_levels, unit_ids_with_role
-from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role
-from branches.selectors import scope_filter, scope_paths, units_visible_to
+from branches.models import OrgUnit, Role
+from branches.selectors import scope_filter, scope_paths
 
 from .. import cache
 from ..models import BrandApplication, BrandType, Level, Status
@@ -101,11 +101,6 @@ def review_queue_count(user) -> int:
             status=Status.IN_REVIEW, current_level_id__in=levels
         ).count(),
     )
-
-
-def committees_visible_to(user) -> QuerySet[OrgUnit]:
-    """City and directly-affiliated committees in the user's scope, for filters."""
-    return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
 
 
 def own_units(user) -> QuerySet[OrgUnit]:

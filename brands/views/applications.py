@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
-from branches.selectors import approval_chain
+from branches.selectors import approval_chain, committees_visible_to
 from common.forms import shortlist
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
@@ -53,7 +53,7 @@ def _filtered_page(request, queryset, *, count=None):
     """The filter form and the requested page; `count` is the unfiltered list's size if known
     (else the list counts at most `common.pagination.MAX_ROWS`)."""
     form = ApplicationFilterForm(
-        request.GET or None, committees=selectors.committees_visible_to(request.user)
+        request.GET or None, committees=committees_visible_to(request.user)
     )
     filters = form.filters()
     qs = selectors.filter_applications(queryset, **filters)

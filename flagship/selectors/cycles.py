@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from branches.models import CITY_COMMITTEE_TYPES, OrgUnit, Role
-from branches.selectors import scope_filter, units_visible_to
+from branches.models import OrgUnit, Role
+from branches.selectors import scope_filter
 from brands.rules import BRAND_HOLDER_TYPES
 from common.formats import local_datetime
 from workflow.selectors import timeline
@@ -114,10 +114,6 @@ def review_queue(user, cycle) -> QuerySet[Candidacy]:
         .filter(status=CandidacyStatus.IN_REVIEW, current_level_id__in=levels)
         .order_by("submitted_at", "pk")
     )
-
-
-def committees_visible_to(user) -> QuerySet[OrgUnit]:
-    return units_visible_to(user).filter(unit_type__in=CITY_COMMITTEE_TYPES)
 
 
 def own_branches(user) -> QuerySet[OrgUnit]:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
-from branches.selectors import approval_chain
+from branches.selectors import approval_chain, committees_visible_to
 from brands.selectors.applications import recent_activities
 from common.uploads import document_response, uploaded_message
 from workflow.selectors import last_move_into, timeline
@@ -301,7 +301,7 @@ def candidacy_list(request, cycle_pk):
     """The cycle's candidacies in the user's subtree (the committee sees all), filtered."""
     cycle = get_cycle(cycle_pk)
     form = CandidacyFilterForm(
-        request.GET or None, committees=selectors.committees_visible_to(request.user)
+        request.GET or None, committees=committees_visible_to(request.user)
     )
     qs = selectors.filter_candidacies(
         selectors.candidacies_visible_to(request.user, cycle), **form.filters()
