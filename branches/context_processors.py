@@ -1,6 +1,9 @@
 """Role-aware main navigation: each entry is shown only to users who may use it."""
 
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 NAV = [
@@ -25,11 +28,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = []
-    for name, label, icon, perm in NAV:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue  # that part of the portal is not installed yet
+    for url, label, icon, perm in _entries(
+        settings.ROOT_URLCONF, get_urlconf(), get_script_prefix()
+    ):
         if perm and not user.has_perm(perm):
             continue
         items.append({"url": url, "label": label, "icon": icon, "active": False})
@@ -43,3 +44,18 @@ def navigation(request):
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
+
+
+@functools.cache
+def _entries(root_urlconf, urlconf, script_prefix) -> tuple:
+    """NAV with each entry's URL, reversed once per process (URL names do not change while it
+    runs; issue #19: twelve `reverse()` on every page), per URL configuration and prefix.
+    Whether the user sees an entry stays a per-request check."""
+    entries = []
+    for name, label, icon, perm in NAV:
+        try:
+            url = reverse(name, urlconf=urlconf)
+        except NoReverseMatch:
+            continue  # that part of the portal is not installed yet
+        entries.append((url, label, icon, perm))
+    return tuple(entries)

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchCategory, UnitType
+from common.choices import ChoiceLabels
 
 from .. import online
 
@@ -233,7 +234,7 @@ class IndicatorKind(models.TextChoices):
     VETO = "veto", _("否决项目")
 
 
-class Indicator(FrozenWhenPublished):
+class Indicator(ChoiceLabels, FrozenWhenPublished):
     """`max_points` is the most an item can earn, or for a deduction the most it can take
     off; a veto item has no points (its score is 1 when triggered). A non-blank `category`
     makes the item a variant that applies only to branches of that category."""
