@@ -331,9 +331,10 @@ def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
     return branch_sizes_in(which, [span])[0]
 
 
-def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
+def branch_sizes_in(which: Branches, spans, *, records: bool = True) -> list[dict[int, dict]]:
     """`branch_sizes` of each of `spans`, in the same order, in one query: the groups and
-    members once, a grouped count of the records per span."""
+    members once, a grouped count of the records per span (`records=False`: none, and the
+    records' figures are None)."""
 
     def counted(queryset, kind, **extra):
         return (
@@ -355,6 +356,7 @@ def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
             m=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
         )
         for i, span in enumerate(spans)
+        if records
     ]
     rows = counted(PartyGroup.objects.filter(which.q(), is_active=True), "groups", **no_more).union(
         counted(Member.objects.filter(which.q(), is_active=True), "members", **no_more),
@@ -368,15 +370,15 @@ def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
             common[branch_id][kind] = n
         else:
             spans_records[int(kind.rpartition(":")[2])][branch_id] = (n, recorded)
+    none = (0, 0) if records else (None, None)  # None: not counted
+    empty = {"groups": 0, "members": 0, "records_total": none[0], "records_recorded": none[1]}
     result = []
     for in_span in spans_records:
-        sizes = defaultdict(
-            lambda: {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
-        )
+        sizes = defaultdict(lambda: dict(empty))
         for branch_id in common.keys() | in_span.keys():
             size = sizes[branch_id]
             size.update(common.get(branch_id, ()))
-            size["records_total"], size["records_recorded"] = in_span.get(branch_id, (0, 0))
+            size["records_total"], size["records_recorded"] = in_span.get(branch_id, none)
         result.append(sizes)
     return result
 
