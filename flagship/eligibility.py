@@ -163,7 +163,9 @@ def eligible_by_cycle(units, cycles, today=None) -> dict:
     built = built_unit_ids(branches) if branches else set()
     if not built:
         return dict.fromkeys(keys, set())
-    results = latest_results_for(built)
+    # the places are read only by a standing share: without one, neither is counted
+    ranked = any(share is not None for share in keys.values())
+    results = latest_results_for(built, ranked=ranked)
     honoured = honours_for_units(built, today)
     clean = [pk for pk in built if not results[pk].is_vetoed and pk not in honoured]
     return {

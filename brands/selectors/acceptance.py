@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Func, OuterRef, Prefetch, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,8 +45,8 @@ class AcceptanceResult:
     rate: Decimal
     star: int | None
     reviewed_on: date
-    place: int
-    of: int
+    place: int | None  # None: not ranked (`ranked=False`)
+    of: int | None
 
 
 def _count(queryset):
@@ -54,18 +54,25 @@ def _count(queryset):
     return Coalesce(Subquery(counted[:1]), 0)
 
 
-def acceptance_results_for(unit_ids) -> dict[int, AcceptanceResult]:
+def acceptance_results_for(unit_ids, *, ranked: bool = True) -> dict[int, AcceptanceResult]:
     """{unit id: AcceptanceResult} for the units among `unit_ids` whose brand passed its latest
     acceptance, in one query (two counts off the `brand_acceptance_standing` index). A unit
-    holds at most one live brand; a unit without a scored acceptance is left out."""
+    holds at most one live brand; a unit without a scored acceptance is left out.
+    `ranked=False`: without the place and count (None) and their two counts."""
     standing = AcceptanceReview.objects.filter(current=True, passed=True).order_by()
+    if ranked:
+        ranks = {
+            "ahead": _count(standing.filter(rate__gt=OuterRef("rate"))),
+            "of": _count(standing),
+        }
+    else:
+        ranks = {
+            "ahead": Value(None, output_field=IntegerField()),
+            "of": Value(None, output_field=IntegerField()),
+        }
     rows = (
         standing.filter(application__unit_id__in=list(unit_ids))
-        .annotate(
-            unit_id=F("application__unit_id"),
-            ahead=_count(standing.filter(rate__gt=OuterRef("rate"))),
-            of=_count(standing),
-        )
+        .annotate(unit_id=F("application__unit_id"), **ranks)
         .values_list("unit_id", "total", "max_total", "rate", "star", "reviewed_at", "ahead", "of")
     )
     return {
@@ -76,7 +83,7 @@ def acceptance_results_for(unit_ids) -> dict[int, AcceptanceResult]:
             rate=row[3],
             star=row[4],
             reviewed_on=timezone.localdate(row[5]),
-            place=row[6] + 1,
+            place=None if row[6] is None else row[6] + 1,
             of=row[7],
         )
         for row in rows

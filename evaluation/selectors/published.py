@@ -50,11 +50,21 @@ def _published():
     return Assessment.objects.filter(status=Status.PUBLISHED)
 
 
-def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
+def latest_published(unit_ids, table_codes, *, ranked: bool = True) -> list[PublishedResult]:
     """The latest published result (by the period's end date) of each unit in each of the
     tables `table_codes`, with its place among the period's published results: one query, a
-    window function per unit and table, two counts off the (period, status, total) index."""
+    window function per unit and table, two counts off the (period, status, total) index.
+    `ranked=False`: without the place (None), and without those two counts (a reader of the
+    veto only)."""
     same_period = _published().filter(period_id=OuterRef("period_id")).order_by()
+    ranks = (
+        {
+            "ahead": _count(same_period.filter(total__gt=OuterRef("total"))),
+            "of": _count(same_period),
+        }
+        if ranked
+        else {}
+    )
     rows = (
         _published()
         .filter(unit_id__in=list(unit_ids), period__table_version__table__code__in=table_codes)
@@ -67,8 +77,7 @@ def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
                 partition_by=[F("unit_id"), F("period__table_version__table__code")],
                 order_by=[F("period__ends_on").desc(), F("pk").desc()],
             ),
-            ahead=_count(same_period.filter(total__gt=OuterRef("total"))),
-            of=_count(same_period),
+            **ranks,
         )
         .filter(row=1)
         .values_list(
@@ -81,10 +90,11 @@ def latest_published(unit_ids, table_codes) -> list[PublishedResult]:
             "rate",
             "is_vetoed",
             "veto_reason",
-            "ahead",
-            "of",
+            *ranks,
         )
     )
+    if not ranked:
+        return [PublishedResult(*row) for row in rows]
     return [PublishedResult(*row[:-2], place=row[-2] + 1, of=row[-1]) for row in rows]
 
 

@@ -67,15 +67,16 @@ class LatestResults:
         }
 
 
-def latest_results_for(unit_ids) -> dict[int, LatestResults]:
+def latest_results_for(unit_ids, *, ranked: bool = True) -> dict[int, LatestResults]:
     """{unit id: LatestResults} for many units in two queries (a window function per unit and
     table; the brands' acceptance scores); units without results map to an empty
-    LatestResults."""
+    LatestResults. `ranked=False`: without each result's place (None), which only the
+    standing rule reads, and the counts that find it."""
     unit_ids = list(unit_ids)
     found: dict[int, dict] = {uid: {} for uid in unit_ids}
     if not unit_ids:
         return {}
-    for row in latest_published(unit_ids, TABLES):
+    for row in latest_published(unit_ids, TABLES, ranked=ranked):
         key = "six_good" if row.table_code == SIX_GOOD else "five_forces"
         found[row.unit_id][key] = Result(
             table=row.table_code,
@@ -89,7 +90,7 @@ def latest_results_for(unit_ids) -> dict[int, LatestResults]:
             place=row.place,
             of=row.of,
         )
-    for uid, accepted in acceptance_results_for(unit_ids).items():
+    for uid, accepted in acceptance_results_for(unit_ids, ranked=ranked).items():
         published = found[uid].get("five_forces")
         on = accepted.reviewed_on.isoformat()
         if published is None or published.period_ends_on < on:

@@ -87,10 +87,12 @@ class BranchCompliance(Rates):
     branch: OrgUnit
     span: Span
     rows: list[Row]
-    attendance_listed: int = 0
-    attendance_present: int = 0
-    records_total: int = 0  # in the span, drafts included
-    records_recorded: int = 0
+    #: None: not counted (`attendance=False`: a reader of the meetings' figures only).
+    attendance_listed: int | None = 0
+    attendance_present: int | None = 0
+    #: In the span, drafts included; None: not counted (`record_counts=False`).
+    records_total: int | None = 0
+    records_recorded: int | None = 0
     #: Every record in the span, drafts included, by date (`with_dates` reads only).
     span_records: tuple[RecordRef, ...] = ()
 
@@ -143,13 +145,16 @@ class Counts:
     sizes: dict[int, dict]
     #: {(branch id, key): {period: held}}, or with `totals` {(branch id, key): held}.
     held: dict
-    #: {branch id: (listed, present)} at the span's recorded meetings.
-    attendance: dict[int, tuple[int, int]]
+    #: {branch id: (listed, present)} at the span's recorded meetings; None: not counted.
+    attendance: dict[int, tuple[int, int]] | None
     #: `with_dates`: the records behind the figures (`counting.records_behind`).
     counted: dict = field(default_factory=dict)
     in_span: dict = field(default_factory=dict)
+    #: False: the span's records were not counted (`record_counts=False`).
+    record_counts: bool = True
 
     EMPTY_SIZE = {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
+    NOT_COUNTED = {"groups": 0, "members": 0, "records_total": None, "records_recorded": None}
 
 
 def count(
@@ -161,15 +166,27 @@ def count(
 
 
 def count_in(
-    branches, spans, *, with_dates: bool = False, within=None, totals: bool = False
+    branches,
+    spans,
+    *,
+    with_dates: bool = False,
+    within=None,
+    totals: bool = False,
+    attendance: bool = True,
+    record_counts: bool = True,
 ) -> list[Counts]:
     """`count` of each of `spans` (in their order) with the queries of one: the meetings held
     are counted once over all the spans' due periods and handed to each span for its own
     (`counting.held_per_period_in`); sizes, attendance and the records behind are grouped per
-    span in the same statements. `totals` (a score's sums): one span only."""
+    span in the same statements. `totals` (a score's sums): one span only.
+
+    `attendance=False` leaves the attendance query out, `record_counts=False` the counts of
+    the span's records (all and recorded): readers of the meetings' figures only (the
+    工作台, the branch page) spend no work on what they do not show; the folds then carry
+    None for them."""
     which = _which(branches, within)
     templates = current_templates()
-    sizes = counting.branch_sizes_in(which, spans)
+    sizes = counting.branch_sizes_in(which, spans, records=record_counts)
     if totals:
         [span] = spans
         held = [counting.held_totals(which, span, templates)]
@@ -179,9 +196,17 @@ def count_in(
         behind = counting.records_behind_in(which, spans, templates)
     else:
         behind = [({}, {})] * len(spans)
-    attendance = _attendance(which, spans)
+    attendance = _attendance(which, spans) if attendance else [None] * len(spans)
     return [
-        Counts(templates, _plan(templates, span), sizes[i], held[i], attendance[i], *behind[i])
+        Counts(
+            templates,
+            _plan(templates, span),
+            sizes[i],
+            held[i],
+            attendance[i],
+            *behind[i],
+            record_counts=record_counts,
+        )
         for i, span in enumerate(spans)
     ]
 
@@ -240,7 +265,7 @@ def _attendance(which: counting.Branches, spans) -> list[dict[int, tuple[int, in
 
 
 def compliance(
-    branches, span: Span, *, with_dates: bool = False, within: OrgUnit | None = None
+    branches, span: Span, *, with_dates: bool = False, within: OrgUnit | None = None, **only
 ) -> dict[int, BranchCompliance]:
     """Compliance of each branch (OrgUnit of type branch) in the span, by branch id.
 
@@ -251,24 +276,28 @@ def compliance(
     one branch's page and its online scores name and link them).
 
     `within`: the branches are those under this unit (a committee's or the province's batch),
-    so the counts filter on its path instead of listing the branches' ids."""
-    return compliance_in(branches, [span], with_dates=with_dates, within=within)[0]
+    so the counts filter on its path instead of listing the branches' ids.
+
+    `attendance=False`, `record_counts=False` (`count_in`): without the attendance or the
+    counts of the span's records (None in the figures), for readers that show neither."""
+    return compliance_in(branches, [span], with_dates=with_dates, within=within, **only)[0]
 
 
 def compliance_in(
-    branches, spans, *, with_dates: bool = False, within: OrgUnit | None = None
+    branches, spans, *, with_dates: bool = False, within: OrgUnit | None = None, **only
 ) -> list[dict[int, BranchCompliance]]:
     """`compliance()` of each of `spans` (the month, the quarter and the year of a page), in
     their order, with the queries of one span (`count_in`): the same rule and the same
     figures as one call per span."""
     branches = list(branches)
-    counts = count_in(branches, spans, with_dates=with_dates, within=within)
+    counts = count_in(branches, spans, with_dates=with_dates, within=within, **only)
     return [_fold(branches, span, c, with_dates) for span, c in zip(spans, counts, strict=True)]
 
 
 def _fold(branches, span: Span, counts: Counts, with_dates: bool) -> dict[int, BranchCompliance]:
     sizes, held, counted = counts.sizes, counts.held, counts.counted
-    empty, no_periods = Counts.EMPTY_SIZE, {}
+    empty = Counts.EMPTY_SIZE if counts.record_counts else Counts.NOT_COUNTED
+    no_periods = {}
 
     result = {}
     for branch in branches:
@@ -292,7 +321,10 @@ def _fold(branches, span: Span, counts: Counts, with_dates: bool) -> dict[int, B
                     periods=periods,
                 )
             )
-        listed, present = counts.attendance.get(pk, (0, 0))
+        if counts.attendance is None:
+            listed = present = None
+        else:
+            listed, present = counts.attendance.get(pk, (0, 0))
         result[pk] = BranchCompliance(
             branch,
             span,
@@ -314,6 +346,15 @@ def for_branch(branch: OrgUnit, span: Span) -> BranchCompliance:
 def for_branch_in(branch: OrgUnit, spans) -> list[BranchCompliance]:
     """`for_branch` of each of `spans`, in their order, with the queries of one."""
     return [f[branch.pk] for f in compliance_in([branch], spans, with_dates=True)]
+
+
+def branch_page_in(branch: OrgUnit, spans) -> list[BranchCompliance]:
+    """What a branch's compliance page shows of each of `spans`: each template's figures and
+    the attendance rate, with the queries of one span — not the records behind the figures
+    nor the counts of the span's records (the page lists the chosen span's meetings itself:
+    `meeting_attendance`), which `for_branch_in` reads: a statement less, and a union of
+    two grouped counts instead of five."""
+    return [f[branch.pk] for f in compliance_in([branch], spans, record_counts=False)]
 
 
 def meeting_attendance(branch: OrgUnit, span: Span):

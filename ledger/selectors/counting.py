@@ -16,9 +16,11 @@ scores all read these figures, so the rule lives here once:
   counts for its group under its own template, never as a second branch theme day; the "N"
   is the number of groups with a recorded activity attached (`theme_day_groups`).
 
-The cap and the sum are two levels of aggregation: the inner `GROUP BY` is built with the ORM
-(so the month of a meeting is taken in Asia/Shanghai on every backend), the outer one wraps it
-in plain SQL. A fixed number of queries and rows per (branch, key, period), whatever the
+The cap and the sum are levels of aggregation: the inner `GROUP BY` (per local month) is built
+with the ORM (so the month of a meeting is taken in Asia/Shanghai on every backend); the outer
+ones — months into frequency periods and the cap, per key, then the sum — wrap it in plain SQL
+(the per-key CASEs cost the ORM more to build and compile than the rest of the request's
+queries). A fixed number of queries and rows per (branch, key, period), whatever the
 number of records: the Python that follows only adds up a handful of rows per branch."""
 
 import datetime
@@ -27,8 +29,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Least
+from django.db.models import CharField, Count, F, IntegerField, Q, Value
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from workflow.windows import end_of_local_day, start_of_local_day
@@ -126,32 +128,22 @@ def _keys_by(templates, value_of) -> dict:
     return groups
 
 
-def _by_key(templates, value_of, field="template__key"):
-    """A CASE over the (few) current template keys."""
-    return Case(
-        *(
-            When(**{f"{field}__in": keys}, then=Value(value))
-            for value, keys in _keys_by(templates, value_of).items()
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _period(templates, instant="held_at", field="template__key"):
-    """The frequency period of a meeting (`month_index // months`), in local months."""
-    # EXTRACT answers numeric on PostgreSQL: cast, so the division below is an integer one
+def _month_index(instant="held_at"):
+    """`year * 12 + month - 1` of a meeting, in local months (Asia/Shanghai on every
+    backend: the ORM's Extract)."""
+    # EXTRACT answers numeric on PostgreSQL: cast, so the divisions above it are integer ones
     year = Cast(ExtractYear(instant), IntegerField())
-    month_index = year * 12 + Cast(ExtractMonth(instant), IntegerField()) - 1
-    by_months = _keys_by(templates, lambda t: FREQUENCY_MONTHS[t.frequency])
-    return Case(
-        *(
-            When(**{f"{field}__in": keys}, then=month_index / Value(months))
-            for months, keys in by_months.items()
-        ),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+    return year * 12 + Cast(ExtractMonth(instant), IntegerField()) - 1
+
+
+def _case_by_key(templates, value_of, then: str, default: str) -> tuple[str, list]:
+    """`CASE WHEN k IN (…) THEN <then % value> … ELSE <default> END` over the (few) current
+    template keys, as SQL text and its params: what the outer levels compute per key."""
+    sql, params = [], []
+    for value, keys in _keys_by(templates, value_of).items():
+        sql.append(f"WHEN k IN ({', '.join(['%s'] * len(keys))}) THEN {then}")
+        params += [*keys, value]
+    return f"CASE {' '.join(sql)} ELSE {default} END", params
 
 
 def in_due_windows(windows, prefix="") -> Q:
@@ -174,18 +166,27 @@ def in_due_windows(windows, prefix="") -> Q:
 BY_PERIOD, BY_GROUP, IN_TOTAL = "b, k, p", "b, k, g, p", "b, k"
 
 
-def _summed(inner, columns: str) -> list[tuple]:
-    """SUM(capped) of the inner aggregate per `columns` (branch, key[, group], period): the
-    second level."""
+def _summed(inner, templates, columns: str) -> list[tuple]:
+    """The counts of the inner aggregate (`n` per b, k, g, m and local month `mi`) added up
+    per frequency period (`mi // months` of the key: `p`), capped at the key's required count,
+    then summed per `columns` (branch, key[, group], period)."""
     try:
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # no branch asked for
         return []
+    period, period_params = _case_by_key(
+        templates, lambda t: FREQUENCY_MONTHS[t.frequency], "mi / %s", "-1"
+    )
+    cap, cap_params = _case_by_key(templates, lambda t: t.required_count, "%s", "0")
     with connection.cursor() as cursor:
         cursor.execute(
-            # `columns` is one of the three constants above; `sql` the ORM's, with its params
-            f"SELECT {columns}, SUM(capped) FROM ({sql}) AS counted GROUP BY {columns}",  # noqa: S608  # nosec B608
-            params,
+            # `columns` is one of the three constants above; `sql` the ORM's, with its params;
+            # the CASEs' text is ours, their keys and numbers params
+            f"SELECT {columns}, SUM(capped) FROM ("  # noqa: S608  # nosec B608
+            f"SELECT b, k, g, p, CASE WHEN SUM(n) > {cap} THEN {cap} ELSE SUM(n) END AS capped"
+            f" FROM (SELECT b, k, g, m, {period} AS p, n FROM ({sql}) AS months) AS periods"
+            f" GROUP BY b, k, g, m, p) AS counted GROUP BY {columns}",
+            [*cap_params, *cap_params, *period_params, *params],
         )
         return cursor.fetchall()
 
@@ -232,8 +233,13 @@ def held_totals(which: Branches, span: Span, templates) -> dict[tuple[int, str],
 
 
 def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]:
+    """The inner level: per (branch, key, group or member, local month) the meetings held
+    (`n`); `_summed` folds the months into frequency periods, caps and sums. The month is the
+    ORM's (the zone on every backend); the per-key CASEs are plain SQL, which the ORM would
+    build and compile again on every request for the same text."""
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
+    none = Value(None, output_field=IntegerField())
     rows = []
     if meetings:
         rows += _summed(
@@ -244,16 +250,14 @@ def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]
                 status=RecordStatus.RECORDED,
             )
             .values(b=F("branch_id"), k=F("template__key"), g=F("party_group_id"))
-            .annotate(
-                p=_period(meetings),
-                capped=Least(Count("pk"), _by_key(meetings, lambda t: t.required_count)),
-            )
-            .values("b", "k", "g", "p", "capped")
+            .annotate(mi=_month_index())
+            .annotate(n=Count("pk"), m=none)
+            .values("b", "k", "g", "m", "mi", "n")
             .order_by(),
+            meetings,
             columns,
         )
     if talks:
-        field = "record__template__key"
         rows += _summed(
             Attendance.objects.filter(
                 in_due_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
@@ -261,17 +265,13 @@ def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]
                 record__status=RecordStatus.RECORDED,
                 status=AttendanceStatus.PRESENT,
             )
-            .values(b=F("record__branch_id"), k=F(field), m=F("member_id"))
-            .annotate(
-                p=_period(talks, "record__held_at", field),
-                capped=Least(
-                    Count("record_id", distinct=True),
-                    _by_key(talks, lambda t: t.required_count, field),
-                ),
-            )
-            .annotate(g=Value(None, output_field=IntegerField()))
-            .values("b", "k", "m", "g", "p", "capped")
+            .values(b=F("record__branch_id"), k=F("record__template__key"), m=F("member_id"))
+            .annotate(mi=_month_index("record__held_at"))
+            # a record lies in one month: its distinct count per month adds up per period
+            .annotate(n=Count("record_id", distinct=True), g=none)
+            .values("b", "k", "g", "m", "mi", "n")
             .order_by(),
+            talks,
             columns,
         )
     return rows
@@ -331,9 +331,10 @@ def branch_sizes(which: Branches, span: Span) -> dict[int, dict]:
     return branch_sizes_in(which, [span])[0]
 
 
-def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
+def branch_sizes_in(which: Branches, spans, *, records: bool = True) -> list[dict[int, dict]]:
     """`branch_sizes` of each of `spans`, in the same order, in one query: the groups and
-    members once, a grouped count of the records per span."""
+    members once, a grouped count of the records per span (`records=False`: none, and the
+    records' figures are None)."""
 
     def counted(queryset, kind, **extra):
         return (
@@ -355,6 +356,7 @@ def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
             m=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
         )
         for i, span in enumerate(spans)
+        if records
     ]
     rows = counted(PartyGroup.objects.filter(which.q(), is_active=True), "groups", **no_more).union(
         counted(Member.objects.filter(which.q(), is_active=True), "members", **no_more),
@@ -368,15 +370,15 @@ def branch_sizes_in(which: Branches, spans) -> list[dict[int, dict]]:
             common[branch_id][kind] = n
         else:
             spans_records[int(kind.rpartition(":")[2])][branch_id] = (n, recorded)
+    none = (0, 0) if records else (None, None)  # None: not counted
+    empty = {"groups": 0, "members": 0, "records_total": none[0], "records_recorded": none[1]}
     result = []
     for in_span in spans_records:
-        sizes = defaultdict(
-            lambda: {"groups": 0, "members": 0, "records_total": 0, "records_recorded": 0}
-        )
+        sizes = defaultdict(lambda: dict(empty))
         for branch_id in common.keys() | in_span.keys():
             size = sizes[branch_id]
             size.update(common.get(branch_id, ()))
-            size["records_total"], size["records_recorded"] = in_span.get(branch_id, (0, 0))
+            size["records_total"], size["records_recorded"] = in_span.get(branch_id, none)
         result.append(sizes)
     return result
 

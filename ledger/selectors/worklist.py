@@ -36,11 +36,13 @@ def secretary_items(user) -> list[WorkItem]:
     month = Span.month(today)
     # The month's meetings and, when tasks are past due, the year's figures that judge them:
     # one count for both (`compliance_in`).
+    # Only the meetings' figures: no attendance, no counts of the span's records.
+    only = {"attendance": False, "record_counts": False}
     tasks = past_due_tasks(branches, today)
     if tasks:
-        figures, year = compliance_in(branches, [month, Span.year(today)])
+        figures, year = compliance_in(branches, [month, Span.year(today)], **only)
     else:
-        figures, year = compliance(branches, month), {}
+        figures, year = compliance(branches, month, **only), {}
     items = []
     for branch in branches:
         due = figures[branch.pk].still_due

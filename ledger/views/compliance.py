@@ -27,7 +27,7 @@ def branch(request, branch_pk):
     today = local_today()
     spans = [Span.named(kind, today) for kind in SPANS]
     chosen = _span(request)
-    month, *others = selectors.for_branch_in(unit, spans)  # one count for the three
+    month, *others = selectors.branch_page_in(unit, spans)  # one count for the three
     return render(
         request,
         "ledger/compliance_branch.html",

@@ -105,12 +105,26 @@ def test_the_branch_page_shows_the_figures_of_one_call_per_span(
         client.force_login(org.users["secretary"])
         client.get(url)  # the session's first request
         # session, user, the branch, roles; one count of the three spans: templates, sizes,
-        # held, 谈心谈话 (due in the year), records, attendance; the unread notifications;
-        # the chosen span's two lists (one call per span made 23)
-        with django_assert_num_queries(13):
+        # held, 谈心谈话 (due in the year), attendance; the unread notifications; the chosen
+        # span's two lists (one call per span made 23; the records behind the figures, which
+        # the page does not show, one more)
+        with django_assert_num_queries(12):
             response = client.get(url, {"span": "quarter"})
-        expected = [sel.for_branch(org.a1, s) for s in _spans(day)]
-    assert [response.context["month"], *response.context["others"]] == expected
+        expected = [
+            sel.compliance([org.a1], s, record_counts=False)[org.a1.pk] for s in _spans(day)
+        ]
+        full = [sel.for_branch(org.a1, s) for s in _spans(day)]
+    shown = [response.context["month"], *response.context["others"]]
+    assert shown == expected
+    # what the page shows is the full figures' (`for_branch`): rows, rates, attendance
+    for page, whole in zip(shown, full, strict=True):
+        assert [(r.template, r.required, r.held, r.periods) for r in page.rows] == [
+            (r.template, r.required, r.held, r.periods) for r in whole.rows
+        ]
+        assert (page.rate, page.attendance_rate) == (whole.rate, whole.attendance_rate)
+        assert [(r.template, r.missing) for r in page.still_due] == [
+            (r.template, r.missing) for r in whole.still_due
+        ]
 
 
 @pytest.mark.parametrize("day", [datetime.date(2026, 3, 16), datetime.date(2026, 12, 20)])
@@ -130,3 +144,22 @@ def test_the_worklist_items_equal_the_separate_calls(org, year_of_records, day):
     assert f"{overdue[0].task.title}（{overdue[0].task.period_label}）" in late.title
     more = f"等 {len(overdue)} 项" if len(overdue) > 5 else ""
     assert late.title.endswith(more)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_figures_without_attendance_or_record_counts_are_the_same_rows(year_of_records, day):
+    """The 工作台 and the branch page leave out what they do not show (`attendance=False`,
+    `record_counts=False`): the same rows, those figures None, and a statement less."""
+    branches = year_of_records
+    spans = _spans(day)
+    with CaptureQueriesContext(connection) as full_queries:
+        full = sel.compliance_in(branches, spans)
+    with CaptureQueriesContext(connection) as lean_queries:
+        lean = sel.compliance_in(branches, spans, attendance=False, record_counts=False)
+    assert len(lean_queries.captured_queries) == len(full_queries.captured_queries) - 1
+    for whole, part in zip(full, lean, strict=True):
+        for pk, figures in whole.items():
+            assert part[pk].rows == figures.rows
+            assert (part[pk].required, part[pk].held) == (figures.required, figures.held)
+            assert (part[pk].attendance_listed, part[pk].records_total) == (None, None)
+            assert part[pk].attendance_rate is None
