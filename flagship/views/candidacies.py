@@ -300,9 +300,7 @@ def download_attachment(request, pk):
 def candidacy_list(request, cycle_pk):
     """The cycle's candidacies in the user's subtree (the committee sees all), filtered."""
     cycle = get_cycle(cycle_pk)
-    form = CandidacyFilterForm(
-        request.GET or None, committees=committees_visible_to(request.user)
-    )
+    form = CandidacyFilterForm(request.GET or None, committees=committees_visible_to(request.user))
     qs = selectors.filter_candidacies(
         selectors.candidacies_visible_to(request.user, cycle), **form.filters()
     ).order_by("unit__path")
