@@ -33,7 +33,7 @@ from brands.selectors.applications import (
 from common.formats import points
 
 from .models import Honour, HonourStatus
-from .selectors.awards import honours_for_units
+from .selectors.awards import honoured_unit_ids
 from .selectors.results import LatestResults, Result, latest_results, latest_results_for
 
 if TYPE_CHECKING:  # annotations only; brands is read through brands.selectors
@@ -166,7 +166,7 @@ def eligible_by_cycle(units, cycles, today=None) -> dict:
     # the places are read only by a standing share: without one, neither is counted
     ranked = any(share is not None for share in keys.values())
     results = latest_results_for(built, ranked=ranked)
-    honoured = honours_for_units(built, today)
+    honoured = honoured_unit_ids(built, today)
     clean = [pk for pk in built if not results[pk].is_vetoed and pk not in honoured]
     return {
         key: {

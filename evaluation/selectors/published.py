@@ -55,7 +55,8 @@ def latest_published(unit_ids, table_codes, *, ranked: bool = True) -> list[Publ
     tables `table_codes`, with its place among the period's published results: one query, a
     window function per unit and table, two counts off the (period, status, total) index.
     `ranked=False`: without the place (None), and without those two counts (a reader of the
-    veto only)."""
+    veto only). In no particular order (readers key them by unit and table): without the
+    model's ordering, the query joins no unit and compiles no ordering it would not use."""
     same_period = _published().filter(period_id=OuterRef("period_id")).order_by()
     ranks = (
         {
@@ -80,6 +81,7 @@ def latest_published(unit_ids, table_codes, *, ranked: bool = True) -> list[Publ
             **ranks,
         )
         .filter(row=1)
+        .order_by()
         .values_list(
             "unit_id",
             "table_code",

@@ -1,5 +1,5 @@
 """Reads of the awards: the published list, one honour with its obligations, and the badge
-other pages can show (`honours_for_units`)."""
+other pages can show (`honours_for_units`; `honoured_unit_ids` when only who holds one matters)."""
 
 from dataclasses import dataclass
 
@@ -47,6 +47,19 @@ def honours_for_units(unit_ids, today=None) -> dict[int, list[HonourBadge]]:
             )
         )
     return badges
+
+
+def honoured_unit_ids(unit_ids, today=None) -> set[int]:
+    """The units among `unit_ids` that hold a valid flagship honour (the keys of
+    `honours_for_units`), in one query without building the badges: what eligibility reads."""
+    today = today or timezone.localdate()
+    return set(
+        Honour.objects.filter(
+            unit_id__in=list(unit_ids), status=HonourStatus.ACTIVE, valid_until__gte=today
+        )
+        .order_by()
+        .values_list("unit_id", flat=True)
+    )
 
 
 def awards(cycle) -> QuerySet[Honour]:

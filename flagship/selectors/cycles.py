@@ -123,6 +123,17 @@ def own_branches(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(pk__in=ids, unit_type__in=BRAND_HOLDER_TYPES).order_by("path")
 
 
+def own_branch_units(user) -> list[OrgUnit]:
+    """`own_branches` as a list, in tree order, read from the user's role assignments (loaded
+    once per request with their units): no query."""
+    units = {
+        ra.unit_id: ra.unit
+        for ra in user.role_assignments
+        if ra.role == Role.SECRETARY and ra.unit.unit_type in BRAND_HOLDER_TYPES
+    }
+    return sorted(units.values(), key=lambda unit: unit.path)
+
+
 def candidacy_of(cycle, unit) -> Candidacy | None:
     return Candidacy.objects.filter(cycle=cycle, unit=unit).first()
 

@@ -25,7 +25,7 @@ from ..models import (
     Phase,
 )
 from ..windows import application_window, summary_window
-from .cycles import current_cycle, own_branches
+from .cycles import current_cycle, own_branch_units
 
 S = CandidacyStatus
 
@@ -111,10 +111,11 @@ def _candidacy_item(c, comments, now):
 
 
 def secretary_items(user) -> list[WorkItem]:
-    """The flagship steps due for the secretary's branches. At most six queries (the
-    branches, the cycles in the application or management phase, their candidacies, and
-    while an application window is open the eligibility's three), whatever their number."""
-    branches = list(own_branches(user))
+    """The flagship steps due for the secretary's branches (from the role assignments, no
+    query). At most seven queries (the cycles in the application or management phase, their
+    candidacies, the last comments when one was returned, and while an application window
+    is open the eligibility's four), whatever their number."""
+    branches = own_branch_units(user)
     if not branches:
         return []
     now = timezone.now()

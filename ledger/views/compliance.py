@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from branches.models import UnitType
 from common.pagination import paginate
+from common.reversing import pk_url
 from workflow.windows import local_today
 
 from ..selectors import compliance as selectors
@@ -56,12 +57,15 @@ def area(request, unit_pk=None):
     )
     rows = selectors.area_compliance(request.user, unit, span, children=list(page))
     behind = drilled_row(request, rows)
+    # each row's link: reversed once for the page, not once per row
+    branch_url, unit_url = pk_url("ledger:compliance"), pk_url("ledger:compliance_unit")
     return render(
         request,
         "ledger/compliance_area.html",
         {
             "unit": unit,
             "rows": rows,
+            "linked": [(r, (branch_url if r.is_branch else unit_url)(r.unit.pk)) for r in rows],
             "span": span,
             "spans": SPANS,
             "behind": behind,

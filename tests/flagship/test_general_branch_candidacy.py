@@ -8,7 +8,7 @@ from django.urls import reverse
 from branches.models import Role
 from flagship.eligibility import check_eligibility, eligible_unit_ids
 from flagship.models import CandidacyStatus
-from flagship.selectors.cycles import own_branches
+from flagship.selectors.cycles import own_branch_units, own_branches
 from flagship.services import candidacy as services
 from tests.factories import UserFactory, grant
 from workflow.transitions import TransitionError
@@ -27,6 +27,7 @@ def test_general_branch_is_eligible_and_offered(general):
     assert check_eligibility(general.general_a).ok
     assert eligible_unit_ids([general.general_a]) == {general.general_a.pk}
     assert list(own_branches(general.sec_ga)) == [general.general_a]
+    assert own_branch_units(general.sec_ga) == [general.general_a]
     committee = check_eligibility(general.city_a)
     assert committee.reasons == ["只有党支部或党总支可以申报旗舰品牌。"]
 
@@ -54,3 +55,18 @@ def test_apply_page_matrix(client, general, open_cycle):
     ):
         client.force_login(user)
         assert client.get(url).status_code == want, user
+
+
+def test_own_branch_units_are_own_branches_without_a_query(general, django_assert_num_queries):
+    """The 工作台 reads the secretary's branches from the role assignments already loaded:
+    the same units as `own_branches`, in tree order; a committee role is not one of them."""
+    user = general.sec_ga
+    grant(user, general.a2, Role.SECRETARY)
+    grant(user, general.a1, Role.SECRETARY)
+    grant(user, general.city_a, Role.SECRETARY)
+    user.__dict__.pop("role_assignments", None)
+    _ = user.role_assignments  # loaded once per request
+    with django_assert_num_queries(0):
+        units = own_branch_units(user)
+    assert units == list(own_branches(user))
+    assert [u.pk for u in units] == [general.general_a.pk, general.a1.pk, general.a2.pk]

@@ -19,6 +19,7 @@ from flagship.models import (
 from flagship.selectors import honours_for_units
 from flagship.selectors import review as review_selectors
 from flagship.selectors import vote as vote_selectors
+from flagship.selectors.awards import honoured_unit_ids
 from flagship.services import FlagshipError, decision, notice, review
 from flagship.services import cycle as cycles
 from workflow.models import Notification
@@ -262,6 +263,7 @@ def test_bases_by_weighting_capped_and_awards_published(client, org, voting):
         )
     badges = honours_for_units([org.a1.pk, org.b1.pk, org.a2.pk])
     assert set(badges) == {org.a1.pk, org.b1.pk}
+    assert honoured_unit_ids([org.a1.pk, org.b1.pk, org.a2.pk]) == {org.a1.pk, org.b1.pk}
     assert badges[org.b1.pk][0].label == "旗舰品牌示范基地"
     # The branch page shows the honour.
     client.force_login(org.users["admin"])
@@ -293,6 +295,7 @@ def test_honours_expire_by_the_job_and_obligations_are_recorded(org, voting):
     assert decision.expire_honours(after) == 0
     assert Honour.objects.get(pk=honour.pk).status == HonourStatus.EXPIRED
     assert honours_for_units([org.a1.pk]) == {}
+    assert honoured_unit_ids([org.a1.pk]) == set()
 
 
 def test_vote_count_is_a_database_count(org, voting, django_assert_max_num_queries):

@@ -2,6 +2,7 @@
 cycle's top share S %, each latest published result must place within the first ⌈N × S / 100⌉
 of its period's N published results; the page says why not, in Chinese."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -53,6 +54,27 @@ def test_the_published_selector_gives_place_and_count(ranked):
     assert (a1.six_good.place, a1.six_good.of) == (2, 4)
     assert (b1.six_good.place, b1.six_good.of) == (3, 4)
     assert (a1.five_forces.place, b1.five_forces.place, b1.five_forces.of) == (1, 1, 2)
+
+
+@pytest.mark.parametrize("is_ranked", [True, False])
+def test_the_published_selector_gives_each_unit_and_table_its_latest_result(ranked, is_ranked):
+    """One row per unit and table, the latest period's (an older result is passed over), in
+    no particular order: readers key the rows by unit and table."""
+    from evaluation.selectors.published import FIVE_FORCES, SIX_GOOD, latest_published
+
+    publish_result(ranked.a1, "six-good", 50, ends=datetime.date(2025, 12, 31))
+    units = [ranked.a1.pk, ranked.b1.pk, ranked.a2.pk]
+    found = latest_published(units, [SIX_GOOD, FIVE_FORCES], ranked=is_ranked)
+    rows = {(r.unit_id, r.table_code): r for r in found}
+    assert len(rows) == len(found) == 5  # a2 has no five-force result
+    a1 = rows[(ranked.a1.pk, SIX_GOOD)]
+    assert (a1.total, a1.period_ends_on) == (Decimal(92), datetime.date(2026, 12, 31))
+    places = {key: (r.place, r.of) for key, r in rows.items()}
+    if is_ranked:
+        assert places[(ranked.a1.pk, SIX_GOOD)] == (2, 4)
+        assert places[(ranked.b1.pk, FIVE_FORCES)] == (1, 2)
+    else:
+        assert set(places.values()) == {(None, None)}
 
 
 def test_a_branch_outside_the_top_share_is_told_why(ranked, open_cycle):

@@ -199,6 +199,27 @@ def test_the_area_rows_sum_their_branches_and_stay_in_scope(org, world):
     assert city_a.held == sum(b.held for b in city_a.branches)
 
 
+def test_the_area_rows_carry_the_branches_figures_without_their_record_counts(org, world):
+    """The area page counts each branch as `compliance()` does, but not the span's records (the
+    page shows none: `record_counts=False`); a row's figures are its branches' sums."""
+    province = sel.area_compliance(org.users["province_reviewer"], org.province, MARCH)
+    city_a = next(r for r in province if r.unit == org.city_a)
+    full = sel.compliance([b.branch for b in city_a.branches], MARCH)
+    for b in city_a.branches:
+        f = full[b.branch.pk]
+        assert (rows(b), b.attendance_listed, b.attendance_present) == (
+            rows(f),
+            f.attendance_listed,
+            f.attendance_present,
+        )
+        assert (b.records_total, b.records_recorded) == (None, None)
+    assert (city_a.required, city_a.held) == (
+        sum(f.required for f in full.values()),
+        sum(f.held for f in full.values()),
+    )
+    assert city_a.behind_count == len([f for f in full.values() if f.still_due]) == 2
+
+
 def test_a_unit_counted_by_its_path_equals_its_branches_by_id(org, world):
     """The batch form (`within`: filter on the unit's path, as for a province) counts exactly
     what the list of ids counts."""
