@@ -42,3 +42,23 @@ def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
         cache.set_many({keys[pk]: figures for pk, figures in fresh.items()}, TTL)
         result.update(fresh)
     return result
+
+
+def cached_category_sizes(period_ids, compute) -> dict[int, dict[str, int]]:
+    """Per period, {category: published results} — the "of N" of a branch's rank ("61/106",
+    `selectors.ranks`). Keyed by the period's progress version like the figures above: a
+    result published or withdrawn bumps it (the services' status changes do), so a size is
+    never stale; on a province of 1,000,000 branches the count is ~0.5 s per period, once per
+    version instead of on every page that shows a rank. `compute(missing period ids)` returns
+    {period id: {category: n}}."""
+    versions = current_versions(_version_key(pk) for pk in period_ids)
+    keys = {pk: f"evaluation:category-sizes:{pk}:{versions[_version_key(pk)]}" for pk in period_ids}
+    found = cache.get_many(keys.values())
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in result]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk, {}) for pk in missing}
+        cache.set_many({keys[pk]: sizes for pk, sizes in fresh.items()}, TTL)
+        result.update(fresh)
+    return result

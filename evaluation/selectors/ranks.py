@@ -21,6 +21,7 @@ from django.db.models import Count
 
 from branches.access import INSIGHT_ROLES, holds_role_over
 
+from ..cache import cached_category_sizes
 from ..models import Assessment, Status
 
 
@@ -48,22 +49,31 @@ def sees_all_ranks(user, unit) -> bool:
 
 
 def _category_sizes(assessments) -> dict[tuple[int, str], int]:
-    """{(period id, category): published results} for the pairs among `assessments`; one
-    aggregate query (none when no result is published)."""
-    pairs = {(a.period_id, a.category) for a in assessments if a.status == Status.PUBLISHED}
-    if not pairs:
+    """{(period id, category): published results} for the periods among `assessments`: from
+    the cache (`evaluation.cache.cached_category_sizes`), else one aggregate query for the
+    periods missing (none when no result is published)."""
+    periods = {a.period_id for a in assessments if a.status == Status.PUBLISHED}
+    if not periods:
         return {}
-    rows = (
-        Assessment.objects.filter(
-            status=Status.PUBLISHED,
-            period_id__in={p for p, _c in pairs},
-            category__in={c for _p, c in pairs},
+
+    def count(period_ids):
+        rows = (
+            Assessment.objects.filter(status=Status.PUBLISHED, period_id__in=period_ids)
+            .values("period_id", "category")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .values("period_id", "category")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(r["period_id"], r["category"]): r["n"] for r in rows}
+        sizes = {}
+        for r in rows:
+            sizes.setdefault(r["period_id"], {})[r["category"]] = r["n"]
+        return sizes
+
+    by_period = cached_category_sizes(sorted(periods), count)
+    return {
+        (period_id, category): n
+        for period_id, sizes in by_period.items()
+        for category, n in sizes.items()
+    }
 
 
 def rank_views(user, assessments) -> dict[int, RankView]:

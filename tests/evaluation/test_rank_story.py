@@ -110,3 +110,42 @@ def test_rank_views_cost_one_query_for_a_page(org, published):
     with CaptureQueriesContext(connection) as queries:
         views = rank_views(org.users["province_reviewer"], rows)
     assert len(queries) == 1 and len(views) == 3
+
+
+def test_the_size_of_a_category_follows_each_publication(
+    org, period, django_capture_on_commit_callbacks
+):
+    """The "of N" is counted once per publication state, not on every page (at 1,000,000
+    branches the count is ~0.5 s), and a later publication is counted at once: A1 is first of
+    one production result after city A publishes, first of two once city B publishes B1."""
+    from decimal import Decimal
+
+    from evaluation.services import assessments as services
+    from evaluation.services import periods as period_services
+    from tests.evaluation.conftest import close, fill_and_submit
+
+    for code, secretary, reviewer in [
+        ("A1", org.users["secretary"], org.users["city_reviewer"]),
+        ("B1", org.sec_b1, org.rev_b),
+    ]:
+        a = period.assessments.get(unit__code=code)
+        fill_and_submit(a, secretary, Decimal("0.9") if code == "A1" else Decimal("0.7"))
+        services.accept(actor=reviewer, pk=a.pk)
+    close(period)
+    publisher = org.users["province_reviewer"]
+
+    def a1_rank():
+        a1 = Assessment.objects.select_related("unit").get(period=period, unit=org.a1)
+        return rank_view(publisher, a1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        period_services.publish(actor=publisher, pk=period.pk, unit=org.city_a)
+    assert a1_rank().text == "1/1"
+    a1 = Assessment.objects.select_related("unit").get(period=period, unit=org.a1)
+    with CaptureQueriesContext(connection) as queries:
+        assert rank_view(publisher, a1).text == "1/1"
+    assert len(queries) == 0  # counted once for this publication state
+
+    with django_capture_on_commit_callbacks(execute=True):
+        period_services.publish(actor=publisher, pk=period.pk, unit=org.city_b)
+    assert a1_rank().text == "1/2"
