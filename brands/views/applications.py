@@ -7,7 +7,9 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from branches.selectors import approval_chain, committees_visible_to
+from common.formats import time_since
 from common.forms import shortlist
+from common.links import pk_link
 from common.pagination import paginate
 from common.uploads import document_response, image_response, uploaded_message
 from workflow.forms import DecisionForm
@@ -254,10 +256,17 @@ def queue(request):
     form, page, query = _filtered_page(
         request, selectors.review_queue(user), count=selectors.review_queue_count(user)
     )
+    # per row: its link and how long it waited, each written without a per-row reverse() or
+    # translation (common.links, common.formats.time_since)
+    detail_link, since = pk_link("brands:detail"), time_since()
     for app in page:  # what the reviewer sees, checked again by 批量审核通过
         app.seen_version = services.WORKFLOW.version_of(app)
+        app.link, app.waited = detail_link(app.pk), since(app.submitted_at)
     # 品牌重塑 waiting at the same levels: at most a page of them, oldest first
-    reshapings = reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE]
+    reshapings = list(reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE])
+    reshaping_link = pk_link("brands:reshaping")
+    for r in reshapings:
+        r.link, r.waited = reshaping_link(r.pk), since(r.submitted_at)
     return render(
         request,
         "brands/queue.html",
