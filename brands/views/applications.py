@@ -39,13 +39,17 @@ PAGE_SIZE = 30
 ACCEPTANCE_JUDGEMENTS = (Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE)
 
 
-def _application(request, pk, perm="brands.view_application"):
-    app = get_object_or_404(
-        BrandApplication.objects.select_related(
-            "unit", "unit__region", "applicant", "current_level"
-        ),
-        pk=pk,
-    )
+#: What the application's own page shows of its relations: the unit and the level reviewing.
+DETAIL_RELATED = ("unit", "current_level")
+
+
+def _application(
+    request,
+    pk,
+    perm="brands.view_application",
+    related=("unit", "unit__region", "applicant", "current_level"),
+):
+    app = get_object_or_404(BrandApplication.objects.select_related(*related), pk=pk)
     if not request.user.has_perm(perm, app):
         raise PermissionDenied
     return app
@@ -155,7 +159,7 @@ def _edit(request, app, unit=None, initial=None):
 
 @login_required
 def detail(request, pk):
-    return detail_page(request, _application(request, pk))
+    return detail_page(request, _application(request, pk, related=DETAIL_RELATED))
 
 
 def detail_page(request, app, *, cluster_form=None):
