@@ -53,17 +53,22 @@ def cluster_of(application) -> Cluster | None:
     """The cluster `application` leads (when its unit may lead one and it has members, or
     it may lead one at all: its page shows the empty cluster to gather into), or the one it
     belongs to; None otherwise. At most two queries, whatever the cluster's size."""
-    membership = (
-        ClusterMember.objects.filter(brand_id=application.pk).select_related("lead__unit").first()
+    # Most brands lead none and belong to none: ask for the lead's id alone (a narrow query,
+    # cheap to build); a member's lead comes with the members, each row holding it.
+    lead_id = (
+        ClusterMember.objects.filter(brand_id=application.pk)
+        .values_list("lead_id", flat=True)
+        .first()
     )
-    lead = membership.lead if membership else application
-    if membership is None and not may_lead_cluster(application.unit):
+    if lead_id is None and not may_lead_cluster(application.unit):
         return None
-    members = list(
-        ClusterMember.objects.filter(lead_id=lead.pk)
-        .select_related("brand__unit", "added_by")
-        .order_by("brand__unit__path", "pk")
-    )
+    members = ClusterMember.objects.filter(lead_id=lead_id or application.pk)
+    related = ("brand__unit", "added_by", "lead__unit") if lead_id else ("brand__unit", "added_by")
+    members = list(members.select_related(*related).order_by("brand__unit__path", "pk"))
+    if lead_id is not None and not members:  # released between the two reads: ask again
+        return cluster_of(application)
+    # a member's cluster has it among its members, so the lead is in every row
+    lead = members[0].lead if lead_id else application
     return Cluster(lead=lead, members=members)
 
 

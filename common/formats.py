@@ -1,9 +1,11 @@
 """Numbers and instants as people write them in the portal's pages, messages and files."""
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.timesince import TIME_STRINGS, timesince
 
 
 def points(value) -> str:
@@ -36,3 +38,34 @@ def local_datetime(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
     "2026-12-12 01:06". Every date-time formatted in Python goes through here (templates'
     `|date` filter converts by itself)."""
     return f"{timezone.localtime(value):{fmt}}"
+
+
+class _Translated:
+    """One of `timesince`'s lazily translated units ("%(num)d 月"), each count translated once."""
+
+    def __init__(self, text):
+        self.text = text
+        self.done = {}
+
+    def __mod__(self, params):
+        num = params["num"]
+        if num not in self.done:
+            self.done[num] = self.text % params
+        return self.done[num]
+
+
+def time_since() -> Callable[[datetime | None], str]:
+    """`{{ x|timesince }}` for the rows of one page: the same text ("2 月，1 周"), each unit and
+    count translated once per call of `time_since` instead of once per row (~10 of the
+    filter's ~17 µs a row; issue #19). Call it per page, in the language the page is in."""
+    strings = {name: _Translated(text) for name, text in TIME_STRINGS.items()}
+
+    def since(value) -> str:
+        if not value:
+            return ""
+        try:
+            return timesince(value, time_strings=strings)
+        except (ValueError, TypeError):
+            return ""
+
+    return since

@@ -7,6 +7,7 @@ from operator import or_
 from django import forms
 from django.db.models import Q
 from django.forms.boundfield import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 #: Bootstrap's class for a widget, by Django's `widget_type` (what crispy-forms would add).
@@ -55,10 +56,30 @@ class FilterForm(FilterBar):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+class FetchedChoiceIterator(ModelChoiceIterator):
+    """A ModelChoiceField's choices read with one plain query. Django's iterator reads them
+    through `QuerySet.iterator()`, on PostgreSQL a server-side cursor: `DECLARE … WITH HOLD`
+    (the result materialized at commit), `FETCH`, `CLOSE` — three round trips for a dozen
+    committees, ~1 ms of a list page (issue #19). Same choices, same order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class FetchedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose select lists its choices from one plain query
+    (`FetchedChoiceIterator`); validation is Django's."""
+
+    iterator = FetchedChoiceIterator
+
+
 class CommitteeFilterForm(FilterForm):
     """Filters with a 市/直属党委 choice among `committees` (the ones the reader may see)."""
 
-    city = forms.ModelChoiceField(
+    city = FetchedModelChoiceField(
         label=_("市/直属党委"), required=False, queryset=None, empty_label=_("全部")
     )
 

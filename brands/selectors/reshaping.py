@@ -32,6 +32,8 @@ def history(application) -> list[Reshaping]:
     """The brand's reshapings, newest first, each with `decisions`: its audit trail (who
     submitted, approved, returned or rejected, when, with what comment). Two queries."""
     rows = list(application.reshapings.select_related("applicant").order_by("-created_at", "-pk"))
+    if not rows:  # most brands were never reshaped: no trail to build a query for
+        return rows
     entries = (
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Reshaping),

@@ -7,8 +7,10 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from branches.selectors import approval_chain, committees_visible_to
+from common.formats import time_since
 from common.forms import shortlist
 from common.pagination import paginate
+from common.reversing import pk_url
 from common.uploads import document_response, image_response, uploaded_message
 from workflow.forms import DecisionForm
 from workflow.selectors import last_move_into, timeline
@@ -37,13 +39,17 @@ PAGE_SIZE = 30
 ACCEPTANCE_JUDGEMENTS = (Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE)
 
 
-def _application(request, pk, perm="brands.view_application"):
-    app = get_object_or_404(
-        BrandApplication.objects.select_related(
-            "unit", "unit__region", "applicant", "current_level"
-        ),
-        pk=pk,
-    )
+#: What the application's own page shows of its relations: the unit and the level reviewing.
+DETAIL_RELATED = ("unit", "current_level")
+
+
+def _application(
+    request,
+    pk,
+    perm="brands.view_application",
+    related=("unit", "unit__region", "applicant", "current_level"),
+):
+    app = get_object_or_404(BrandApplication.objects.select_related(*related), pk=pk)
     if not request.user.has_perm(perm, app):
         raise PermissionDenied
     return app
@@ -153,7 +159,7 @@ def _edit(request, app, unit=None, initial=None):
 
 @login_required
 def detail(request, pk):
-    return detail_page(request, _application(request, pk))
+    return detail_page(request, _application(request, pk, related=DETAIL_RELATED))
 
 
 def detail_page(request, app, *, cluster_form=None):
@@ -254,10 +260,17 @@ def queue(request):
     form, page, query = _filtered_page(
         request, selectors.review_queue(user), count=selectors.review_queue_count(user)
     )
+    # per row: its link and how long it waited, each written without a per-row reverse() or
+    # translation (common.links, common.formats.time_since)
+    detail_link, since = pk_url("brands:detail"), time_since()
     for app in page:  # what the reviewer sees, checked again by 批量审核通过
         app.seen_version = services.WORKFLOW.version_of(app)
+        app.link, app.waited = detail_link(app.pk), since(app.submitted_at)
     # 品牌重塑 waiting at the same levels: at most a page of them, oldest first
-    reshapings = reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE]
+    reshapings = list(reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE])
+    reshaping_link = pk_url("brands:reshaping")
+    for r in reshapings:
+        r.link, r.waited = reshaping_link(r.pk), since(r.submitted_at)
     return render(
         request,
         "brands/queue.html",

@@ -2,7 +2,7 @@
 per-indicator detail. Ranks are computed by the database with window functions when a
 period's results are published (`services.ranking.refresh_ranks`) and read here as columns."""
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, QuerySet
 
 from ..models import Assessment, AssessmentScore, BonusItem, DimensionScore, Status
 from .periods import scoped
@@ -44,36 +44,37 @@ def tables_in_trend(unit):
 
 def radar(assessment) -> list[dict]:
     """Per dimension: the unit's score, the dimension maximum and the average of the published
-    results of the same category in the same period (two aggregate queries)."""
-    own = list(
+    results of the same category in the same period (two queries: the unit's rows as values,
+    the averages as one aggregate)."""
+    own = (
         DimensionScore.objects.filter(assessment=assessment)
-        .select_related("dimension")
         .order_by("dimension__sort_order", "dimension_id")
+        .values_list("dimension_id", "dimension__name", "score", "max_points")
     )
-    averages = {
-        row["dimension_id"]: row["avg"]
-        for row in DimensionScore.objects.filter(
+    averages = dict(
+        DimensionScore.objects.filter(
             assessment__period_id=assessment.period_id,
             assessment__category=assessment.category,
             assessment__status=Status.PUBLISHED,
         )
         .values("dimension_id")
-        .annotate(avg=Avg("score"), n=Count("pk"))
+        .annotate(avg=Avg("score"))
         .order_by()
-    }
+        .values_list("dimension_id", "avg")
+    )
     return [
-        {
-            "name": d.dimension.name,
-            "score": d.score,
-            "max": d.max_points,
-            "average": averages.get(d.dimension_id),
-        }
-        for d in own
+        {"name": name, "score": score, "max": max_points, "average": averages.get(dimension_id)}
+        for dimension_id, name, score, max_points in own
     ]
 
 
-def score_rows(assessment) -> dict[int, AssessmentScore]:
-    return {s.indicator_id: s for s in assessment.scores.select_related("adjusted_by")}
+def score_rows(assessment, *, adjusters=True) -> dict[int, AssessmentScore]:
+    """{indicator id: score row} of the assessment (one query), with who adjusted each
+    (`adjusted_by`) loaded in the same query when `adjusters` (the review form shows them)."""
+    scores = assessment.scores.all()
+    if adjusters:
+        scores = scores.select_related("adjusted_by")
+    return {s.indicator_id: s for s in scores}
 
 
 def carried_evidence(assessment, indicators):
@@ -111,7 +112,10 @@ def carried_evidence(assessment, indicators):
 
 
 def bonus_items(assessment) -> list[BonusItem]:
-    """The assessment's bonus items (加分项) with who recorded them, oldest first (one query)."""
+    """The assessment's bonus items (加分项) with who recorded them, oldest first (one query;
+    none when its `bonus`, the sum of its items' positive points, is 0: it has no items)."""
+    if not assessment.bonus:
+        return []
     return list(
         BonusItem.objects.filter(assessment=assessment)
         .select_related("recorded_by")

@@ -33,10 +33,11 @@ RECTIFY_TIER = 3  # scoring.tier_for: fewer than 3 stars, or voided
 BRAND_TIER = 1  # five stars
 
 
-def _load(assessment):
-    """The indicators that apply to the assessment and its score rows (two queries)."""
+def _load(assessment, adjusters=True):
+    """The indicators that apply to the assessment and its score rows (two queries), with who
+    adjusted each score when `adjusters` (the review form shows them)."""
     indicators = indicators_for(assessment.period.table_version_id, assessment.category)
-    return indicators, result_selectors.score_rows(assessment)
+    return indicators, result_selectors.score_rows(assessment, adjusters=adjusters)
 
 
 def _rows(assessment, indicators, scores, form=None, names=(), records=None):
@@ -56,6 +57,9 @@ def _rows(assessment, indicators, scores, form=None, names=(), records=None):
                 "score": scores.get(i.pk),
                 "files": files.get(i.pk, []),
                 "records": records.get(i.pk),
+                # None rather than absent: the template's `row.fields` then finds it at once
+                # instead of failing a lookup (an exception and a dir() of the row) per row
+                "fields": None,
             }
             if form is not None:
                 row["fields"] = {n: form[f"{n}{i.pk}"] for n in names}
@@ -113,7 +117,7 @@ def detail(request, pk, review_form=None, bonus_form=None):
     user = request.user
     bonus = _bonus_context(user, assessment, bonus_form)
     can_adjust = user.has_perm("evaluation.adjust_scores", assessment)
-    indicators, scores = _load(assessment)
+    indicators, scores = _load(assessment, adjusters=can_adjust)
     if not can_adjust:
         review_form = None
     elif review_form is None:

@@ -30,7 +30,7 @@ def get_period(request, pk, *perms):
 def get_assessment(request, pk, perm="evaluation.read_assessment"):
     assessment = get_object_or_404(
         Assessment.objects.select_related(
-            "unit", "region", "period", "period__table_version__table", "period__scope"
+            "unit", "region", "period", "period__table_version__table"
         ),
         pk=pk,
     )

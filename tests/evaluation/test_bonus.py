@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -214,3 +216,21 @@ def test_the_branch_sees_no_form_and_reviewers_no_form_once_published(client, or
     client.force_login(org.users["secretary"])
     page = client.get(reverse("evaluation:assessment", args=[submitted.pk])).content.decode()
     assert 'data-testid="bonus-form"' not in page
+
+
+def test_the_page_lists_the_items_until_the_last_is_withdrawn_and_then_asks_for_none(
+    client, org, submitted
+):
+    """The items card reads the items only when the sum (`Assessment.bonus`) says there are
+    some: a withdrawn last item leaves neither the card nor a query for it."""
+    reviewer = org.users["city_reviewer"]
+    item = bonus.record_bonus(actor=reviewer, pk=submitted.pk, points_value="2", reason="抢修")
+    client.force_login(reviewer)
+    url = reverse("evaluation:assessment", args=[submitted.pk])
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="bonus-item"') == 1 and "抢修" in page
+    bonus.withdraw_bonus(actor=reviewer, item_pk=item.pk, reason="重复记录")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert 'data-testid="bonus-item"' not in page and "抢修" not in page.split("办理记录")[0]
+    assert not [q for q in captured.captured_queries if "evaluation_bonusitem" in q["sql"]]
