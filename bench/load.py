@@ -386,6 +386,8 @@ def render(phases: dict) -> str:
             f"throughput {s['throughput_rps']} req/s; errors {s['errors']}; "
             f"server CPU {s['server_cpu_ms_per_request']} ms/request; "
             f"client CPU {s['client_cpu_ms_per_request']} ms/request; "
+            f"server busy {s['server_cpu_ms_per_request'] * s['throughput_rps'] / 1000:.2f} of "
+            f"{os.cpu_count()} cores; "
             f"load average {s['load_before']} → {s['load_after']}"
             + (
                 f"; forms answered with the form again: {s['refused_forms']}"
