@@ -156,7 +156,8 @@ def test_the_vote_page_shows_logo_and_link_and_fits(page, live_server, org, voti
     row = page.locator("main label").filter(has=page.get_by_test_id(f"vote-{org.a1.code}"))
     logo = row.locator("img")
     expect(logo).to_be_visible()
-    assert logo.evaluate("e => e.complete && e.naturalWidth > 0")  # the image did load
+    # the image did load (waited for: on a loaded machine it may still be on its way)
+    page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=logo.element_handle())
     expect(page.get_by_test_id("vote-brand-link")).to_have_count(2)
     expect(row.get_by_test_id("vote-brand-link")).to_be_visible()
     assert_fits(page)
