@@ -273,9 +273,9 @@ def compliance(
 
     Four queries for any number of branches — templates, the branches' sizes and records,
     the meetings held per frequency period (`counting.held_per_period`, counted and capped
-    by the database), attendance totals — a fifth when 谈心谈话 (per member) falls due in the
-    span, and one more `with_dates`: the records behind the figures (`counting.RecordRef`:
-    one branch's page and its online scores name and link them).
+    by the database; 谈心谈话, per member, in the same statement when it falls due in the
+    span), attendance totals — and one more `with_dates`: the records behind the figures
+    (`counting.RecordRef`: one branch's page and its online scores name and link them).
 
     `within`: the branches are those under this unit (a committee's or the province's batch),
     so the counts filter on its path instead of listing the branches' ids.
