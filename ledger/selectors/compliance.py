@@ -176,6 +176,7 @@ def count_in(
     totals: bool = False,
     attendance: bool = True,
     record_counts: bool = True,
+    sizes: dict | None = None,
 ) -> list[Counts]:
     """`count` of each of `spans` (in their order) with the queries of one: the meetings held
     are counted once over all the spans' due periods and handed to each span for its own
@@ -185,10 +186,15 @@ def count_in(
     `attendance=False` leaves the attendance query out, `record_counts=False` the counts of
     the span's records (all and recorded): readers of the meetings' figures only (the
     工作台, the branch page) spend no work on what they do not show; the folds then carry
-    None for them."""
+    None for them. With `record_counts=False`, `sizes` (`counting.branch_sizes_in(...,
+    records=False)`: groups and members, the same for every span) already read by the caller
+    are not counted again."""
     which = _which(branches, within)
     templates = current_templates()
-    sizes = counting.branch_sizes_in(which, spans, records=record_counts)
+    if sizes is not None and not record_counts:
+        sizes = [sizes] * len(spans)
+    else:
+        sizes = counting.branch_sizes_in(which, spans, records=record_counts)
     if totals:
         [span] = spans
         held = [counting.held_totals(which, span, templates)]
