@@ -176,6 +176,7 @@ def count_in(
     totals: bool = False,
     attendance: bool = True,
     record_counts: bool = True,
+    sizes: dict | None = None,
 ) -> list[Counts]:
     """`count` of each of `spans` (in their order) with the queries of one: the meetings held
     are counted once over all the spans' due periods and handed to each span for its own
@@ -185,10 +186,15 @@ def count_in(
     `attendance=False` leaves the attendance query out, `record_counts=False` the counts of
     the span's records (all and recorded): readers of the meetings' figures only (the
     工作台, the branch page) spend no work on what they do not show; the folds then carry
-    None for them."""
+    None for them. With `record_counts=False`, `sizes` (`counting.branch_sizes_in(...,
+    records=False)`: groups and members, the same for every span) already read by the caller
+    are not counted again."""
     which = _which(branches, within)
     templates = current_templates()
-    sizes = counting.branch_sizes_in(which, spans, records=record_counts)
+    if sizes is not None and not record_counts:
+        sizes = [sizes] * len(spans)
+    else:
+        sizes = counting.branch_sizes_in(which, spans, records=record_counts)
     if totals:
         [span] = spans
         held = [counting.held_totals(which, span, templates)]
@@ -273,9 +279,9 @@ def compliance(
 
     Four queries for any number of branches — templates, the branches' sizes and records,
     the meetings held per frequency period (`counting.held_per_period`, counted and capped
-    by the database), attendance totals — a fifth when 谈心谈话 (per member) falls due in the
-    span, and one more `with_dates`: the records behind the figures (`counting.RecordRef`:
-    one branch's page and its online scores name and link them).
+    by the database; 谈心谈话, per member, in the same statement when it falls due in the
+    span), attendance totals — and one more `with_dates`: the records behind the figures
+    (`counting.RecordRef`: one branch's page and its online scores name and link them).
 
     `within`: the branches are those under this unit (a committee's or the province's batch),
     so the counts filter on its path instead of listing the branches' ids.

@@ -201,8 +201,8 @@ def _counts_at_its_level(prefix: str = "") -> Q:
 
 def held_per_period(which: Branches, span: Span, templates, *, per_group: bool = False) -> dict:
     """{(branch id, key): {frequency period: meetings counted, capped}} for the branches
-    `which`: one query, two when 谈心谈话 falls due in the span. `per_group`: keyed by (branch
-    id, key, party group id) instead — each group's own figures (党小组会)."""
+    `which`: one query (谈心谈话's members counted in it when it falls due). `per_group`:
+    keyed by (branch id, key, party group id) instead — each group's own figures (党小组会)."""
     windows = due_windows(span, templates)
     return _held_periods(which, windows, templates, BY_GROUP if per_group else BY_PERIOD)
 
@@ -240,9 +240,9 @@ def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
     none = Value(None, output_field=IntegerField())
-    rows = []
+    inner = []
     if meetings:
-        rows += _summed(
+        inner.append(
             MeetingRecord.objects.filter(
                 in_due_windows({t.key: windows[t.key] for t in meetings}),
                 which.q(),
@@ -253,12 +253,10 @@ def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]
             .annotate(mi=_month_index())
             .annotate(n=Count("pk"), m=none)
             .values("b", "k", "g", "m", "mi", "n")
-            .order_by(),
-            meetings,
-            columns,
+            .order_by()
         )
     if talks:
-        rows += _summed(
+        inner.append(
             Attendance.objects.filter(
                 in_due_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
                 which.q("record__branch"),
@@ -270,11 +268,13 @@ def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]
             # a record lies in one month: its distinct count per month adds up per period
             .annotate(n=Count("record_id", distinct=True), g=none)
             .values("b", "k", "g", "m", "mi", "n")
-            .order_by(),
-            talks,
-            columns,
+            .order_by()
         )
-    return rows
+    if not inner:
+        return []
+    # the meetings' and the talks' months (the same columns, their keys apart) in one statement
+    first, *more = inner
+    return _summed(first.union(*more, all=True) if more else first, [*meetings, *talks], columns)
 
 
 @dataclass(frozen=True)

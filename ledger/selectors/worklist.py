@@ -12,7 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from branches.models import OrgUnit, UnitType
+from branches import access
+from branches.models import OrgUnit, Role, UnitType
 from branches.selectors import secretary_scope
 from workflow.windows import local_today
 from workflow.worklist import WorkItem
@@ -20,24 +21,22 @@ from workflow.worklist import WorkItem
 from ..models import Member
 from ..spans import Span
 from .compliance import compliance, compliance_in
+from .counting import Branches, branch_sizes_in
 from .tasks import overdue_of, past_due_tasks
 
 
 def secretary_items(user) -> list[WorkItem]:
     """This month's required meetings not yet recorded, per branch the secretary keeps."""
-    branches = list(
-        secretary_scope(
-            OrgUnit.objects.filter(unit_type=UnitType.BRANCH), user, unit_field=""
-        ).filter(Exists(Member.objects.filter(branch=OuterRef("pk"), is_active=True)))
-    )
-    if not branches:
-        return []
     today = local_today()
     month = Span.month(today)
+    branches, sizes = _ledger_branches(user, month)
+    if not branches:
+        return []
     # The month's meetings and, when tasks are past due, the year's figures that judge them:
     # one count for both (`compliance_in`).
-    # Only the meetings' figures: no attendance, no counts of the span's records.
-    only = {"attendance": False, "record_counts": False}
+    # Only the meetings' figures: no attendance, no counts of the span's records (and the
+    # groups and members not counted twice).
+    only = {"attendance": False, "record_counts": False, "sizes": sizes}
     tasks = past_due_tasks(branches, today)
     if tasks:
         figures, year = compliance_in(branches, [month, Span.year(today)], **only)
@@ -62,6 +61,26 @@ def secretary_items(user) -> list[WorkItem]:
         )
     items.extend(_overdue_items(branches, overdue_of(tasks, year, today)))
     return items
+
+
+def _ledger_branches(user, month: Span) -> tuple[list[OrgUnit], dict | None]:
+    """The branches the secretary keeps that keep a ledger, in tree order, and their sizes
+    (groups and members) when they were counted here. The secretary of branches (the usual
+    case; under a branch lie only its party groups, `ALLOWED_PARENTS`): the units of their
+    role assignments (loaded once per request), sized by the count
+    the compliance figures multiply by anyway (`counting.branch_sizes_in`): those with an
+    active member keep a ledger. The secretary of a larger unit: its subtree's branches with
+    an active member (one query), sized with their figures."""
+    units = [ra.unit for ra in access.assignments(user, Role.SECRETARY)]
+    if units and all(u.unit_type == UnitType.BRANCH for u in units):
+        by_pk = {u.pk: u for u in units}
+        [sizes] = branch_sizes_in(Branches(ids=tuple(by_pk)), [month], records=False)
+        keeping = [u for pk, u in by_pk.items() if sizes.get(pk, {}).get("members")]
+        return sorted(keeping, key=lambda u: u.path), sizes
+    branches = secretary_scope(
+        OrgUnit.objects.filter(unit_type=UnitType.BRANCH), user, unit_field=""
+    ).filter(Exists(Member.objects.filter(branch=OuterRef("pk"), is_active=True)))
+    return list(branches), None
 
 
 def _overdue_items(branches, overdue: dict) -> list[WorkItem]:

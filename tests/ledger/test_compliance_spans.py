@@ -105,10 +105,10 @@ def test_the_branch_page_shows_the_figures_of_one_call_per_span(
         client.force_login(org.users["secretary"])
         client.get(url)  # the session's first request
         # session, user, the branch, roles; one count of the three spans: templates, sizes,
-        # held, 谈心谈话 (due in the year), attendance; the unread notifications; the chosen
-        # span's two lists (one call per span made 23; the records behind the figures, which
-        # the page does not show, one more)
-        with django_assert_num_queries(12):
+        # held (with 谈心谈话, due in the year, in the same statement), attendance; the unread
+        # notifications; the chosen span's two lists (one call per span made 23; the records
+        # behind the figures, which the page does not show, one more)
+        with django_assert_num_queries(11):
             response = client.get(url, {"span": "quarter"})
         expected = [
             sel.compliance([org.a1], s, record_counts=False)[org.a1.pk] for s in _spans(day)

@@ -63,3 +63,30 @@ def test_a_branch_without_a_roster_is_not_asked_here(org):
     # no member entered at A1: the ledger has not started there (its page still says what is due)
     with time_machine.travel(MID_MARCH, tick=False):
         assert worklist.secretary_items(org.users["secretary"]) == []
+
+
+def _fresh(user):
+    user = type(user).objects.get(pk=user.pk)  # roles are read once per user object
+    user.role_assignments  # noqa: B018 - loaded once per request, as the middleware does
+    return user
+
+
+def test_of_two_branches_only_the_one_keeping_a_ledger_is_asked(org, world):
+    from tests.factories import grant
+
+    user = org.users["secretary"]
+    grant(user, org.a2, "secretary")  # A2 has entered no roster
+    with time_machine.travel(MID_MARCH, tick=False):
+        items = worklist.secretary_items(_fresh(user))
+    assert items and {i.unit for i in items} == {org.a1.name}
+
+
+def test_the_secretary_of_a_general_branch_is_asked_for_its_branches(org, world):
+    from tests.factories import UserFactory, grant
+
+    user = UserFactory()
+    grant(user, org.general_a, "secretary")
+    with time_machine.travel(MID_MARCH, tick=False):
+        items = worklist.secretary_items(_fresh(user))
+        as_a1 = worklist.secretary_items(_fresh(org.users["secretary"]))
+    assert items == as_a1 and {i.unit for i in items} == {org.a1.name}
