@@ -86,12 +86,15 @@ def plan() -> dict:
     import django
 
     django.setup()
-    from branches.models import OrgUnit, Role, RoleAssignment
+    from branches.models import OrgUnit, Role, RoleAssignment, UnitType
     from evaluation.models import Assessment
     from evaluation.windows import fill_window
 
     secretaries = {}
-    for unit in OrgUnit.objects.filter(secretary__isnull=False).select_related("secretary"):
+    # a branch's (党支部) secretary: the ledger pages are a branch's (a committee's secretary,
+    # e.g. the demo's committee_hz, browses as a reviewer would; its unit has no ledger: 404)
+    branches = OrgUnit.objects.filter(secretary__isnull=False, unit_type=UnitType.BRANCH)
+    for unit in branches.select_related("secretary"):
         mine = Assessment.objects.filter(unit=unit).select_related("period").order_by("-pk")
         draft = next(
             (a for a in mine if a.status == "draft" and not fill_window(a.period).check()[1]),
