@@ -27,12 +27,12 @@ def progress_changed(period_id: int) -> None:
     transaction.on_commit(lambda: cache.set(_version_key(period_id), new_version(), None))
 
 
-def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
-    """Per period, the figures for the scope `paths`: from the cache where present, the rest
-    by one call `compute(missing period ids)` that returns {period id: figures}."""
-    prefix, suffix = "evaluation:progress", f"{tree_version()}:{scope_digest(paths)}"
+def _per_period(period_ids, name: str, suffix: str, compute) -> dict[int, dict]:
+    """Per period, the figures cached as `name` under the period's progress version (and
+    `suffix`); the periods missing are computed by one call `compute(missing period ids)`
+    that returns {period id: figures}."""
     versions = current_versions(_version_key(pk) for pk in period_ids)
-    keys = {pk: f"{prefix}:{pk}:{versions[_version_key(pk)]}:{suffix}" for pk in period_ids}
+    keys = {pk: f"evaluation:{name}:{pk}:{versions[_version_key(pk)]}{suffix}" for pk in period_ids}
     found = cache.get_many(keys.values())
     result = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in result]
@@ -44,6 +44,13 @@ def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
     return result
 
 
+def cached_progress(period_ids, paths: list[str], compute) -> dict[int, dict]:
+    """Per period, the figures for the scope `paths`: from the cache where present, the rest
+    by one call `compute(missing period ids)` that returns {period id: figures}."""
+    suffix = f":{tree_version()}:{scope_digest(paths)}"
+    return _per_period(period_ids, "progress", suffix, compute)
+
+
 def cached_category_sizes(period_ids, compute) -> dict[int, dict[str, int]]:
     """Per period, {category: published results} — the "of N" of a branch's rank ("61/106",
     `selectors.ranks`). Keyed by the period's progress version like the figures above: a
@@ -51,14 +58,4 @@ def cached_category_sizes(period_ids, compute) -> dict[int, dict[str, int]]:
     never stale; on a province of 1,000,000 branches the count is ~0.5 s per period, once per
     version instead of on every page that shows a rank. `compute(missing period ids)` returns
     {period id: {category: n}}."""
-    versions = current_versions(_version_key(pk) for pk in period_ids)
-    keys = {pk: f"evaluation:category-sizes:{pk}:{versions[_version_key(pk)]}" for pk in period_ids}
-    found = cache.get_many(keys.values())
-    result = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in keys if pk not in result]
-    if missing:
-        computed = compute(missing)
-        fresh = {pk: computed.get(pk, {}) for pk in missing}
-        cache.set_many({keys[pk]: sizes for pk, sizes in fresh.items()}, TTL)
-        result.update(fresh)
-    return result
+    return _per_period(period_ids, "category-sizes", "", compute)
