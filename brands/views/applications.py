@@ -261,7 +261,7 @@ def queue(request):
         request, selectors.review_queue(user), count=selectors.review_queue_count(user)
     )
     # per row: its link and how long it waited, each written without a per-row reverse() or
-    # translation (common.links, common.formats.time_since)
+    # translation (common.reversing.pk_url, common.formats.time_since)
     detail_link, since = pk_url("brands:detail"), time_since()
     for app in page:  # what the reviewer sees, checked again by 批量审核通过
         app.seen_version = services.WORKFLOW.version_of(app)
