@@ -57,7 +57,7 @@ def start_server(args, env: dict, port: int, log: Path) -> subprocess.Popen:
         f"--bind=127.0.0.1:{port}",
         f"--workers={args.workers}",
         f"--threads={args.threads}",
-        "--worker-class=gthread",
+        f"--worker-class={args.worker_class}",
         "--timeout=60",
         "--keep-alive=5",
         "--log-level=warning",

@@ -97,3 +97,32 @@ def test_recorder_counts_the_window_and_the_percentiles():
         95.0,
         99.0,
     )
+
+
+def test_think_time_pauses_start_users_at_the_steady_rate_and_end_with_the_phase():
+    """bench/load.py --think: a phase's first pause is the rest of a pause caught at a random
+    moment (mean 2/3 of the mean pause), so 200 users do not all send at the phase's start; no
+    pause outlasts the phase."""
+    import random
+    import time
+
+    from bench.load import pause, pause_seconds
+
+    rng = random.Random(7)
+    later = [pause_seconds(rng, 10) for _ in range(20000)]
+    first = [pause_seconds(rng, 10, first=True) for _ in range(20000)]
+    assert all(0 <= x <= 20 for x in later + first)
+    assert abs(sum(later) / len(later) - 10) < 0.2
+    assert abs(sum(first) / len(first) - 20 / 3) < 0.2
+    # Most first pauses are short, as they are for users caught mid-pause: P(x < 5) = 7/16.
+    assert abs(sum(x < 5 for x in first) / len(first) - 7 / 16) < 0.02
+
+    rec = Recorder()
+    rec.deadline = time.monotonic() + 0.05
+
+    async def phase_end():
+        started = time.monotonic()
+        await pause(random.Random(1), 3600, rec)
+        return time.monotonic() - started
+
+    assert run_in_own_loop(phase_end) < 30  # cut at the deadline, not an hour's pause
