@@ -241,3 +241,27 @@ def test_a_unit_counted_by_its_path_equals_its_branches_by_id(org, world):
         by_id = figures(sel.compliance(branches, span))
         assert figures(sel.compliance(branches, span, within=unit)) == by_id
         assert any(held for f in by_id.values() for _req, held in f[0].values())
+
+
+@pytest.mark.parametrize("reader", ["province_reviewer", "city_reviewer"])
+def test_a_page_of_children_reads_the_branches_a_prefix_test_per_child_reads(org, reader):
+    """`_branches_of_page` takes a child that is a branch as its own only branch and asks for
+    the others' subtrees only: the same branches, in the same order, as one prefix test per
+    child (a general branch beside a branch, a city, the province)."""
+    from django.db.models import Q
+
+    from branches.models import UnitType
+    from branches.selectors import units_visible_to
+
+    user = org.users[reader]
+    for unit in (org.province, org.city_a):
+        visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
+        children = list(sel.area_children(user, unit))
+        under = Q()
+        for child in children:
+            under |= Q(path__startswith=child.path)
+        branches = visible.filter(unit_type=UnitType.BRANCH)
+        expected = list(branches.filter(under).order_by("path"))
+        got = sel._branches_of_page(branches, children)
+        assert [b.pk for b in got] == [b.pk for b in expected]
+        assert len(expected) >= 1
