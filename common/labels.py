@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 
 def _value(value) -> str:
@@ -26,8 +26,9 @@ def _value(value) -> str:
 
 def blocktranslated(msgid: str) -> Callable[..., SafeString]:
     """`{% blocktranslate with a=… b=… %}msgid{% endblocktranslate %}` for many rows of one
-    page: `blocktranslated("应开 %(req)s · 已开 %(held)s")(req=3, held=1)`. Call it per page,
-    in the language the page is in (the message is translated when it is called)."""
+    page: `blocktranslated(gettext_noop("应开 %(req)s · 已开 %(held)s"))(req=3, held=1)`. Call
+    it per page, in the language the page is in (the message is translated when it is called).
+    Mark the msgid with `gettext_noop` where it is written, so makemessages keeps it."""
     text = gettext(msgid)
 
     def format_(**values) -> SafeString:
@@ -37,15 +38,19 @@ def blocktranslated(msgid: str) -> Callable[..., SafeString]:
     return format_
 
 
-def blocktranslated_count(singular: str, plural: str, counter: str) -> Callable[..., SafeString]:
+def blocktranslated_count(
+    translate: Callable[[int], str], counter: str
+) -> Callable[..., SafeString]:
     """`{% blocktranslate count n=… %}singular{% plural %}plural{% endblocktranslate %}` for
-    many rows of one page, the counter named `counter`: each count translated once."""
+    many rows of one page, the counter named `counter`; `translate` is
+    `lambda n: ngettext(singular, plural, n)` (written so makemessages finds the message),
+    called once per distinct count."""
     texts = {}
 
     def format_(**values) -> SafeString:
         count = values[counter]
         if count not in texts:
-            texts[count] = ngettext(singular, plural, count)
+            texts[count] = translate(count)
         text = texts[count]  # as above: the values escaped, the catalogue's text as it is
         return SafeString(text % {n: _value(v) for n, v in values.items()})  # nosec B703 B308
 

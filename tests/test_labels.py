@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.template import engines
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from common.labels import blocktranslated, blocktranslated_count
 
@@ -44,7 +45,9 @@ def test_a_percent_sign_is_the_tags_text(language, rate):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_counted_message_is_the_tags_text(language):
-    behind = blocktranslated_count("%(n)s 个支部未按期", "%(n)s 个支部未按期", "n")
+    behind = blocktranslated_count(
+        lambda n: ngettext("%(n)s 个支部未按期", "%(n)s 个支部未按期", n), "n"
+    )
     with translation.override(language):
         for n in (1, 2, 1, 35):
             tag = _tag(

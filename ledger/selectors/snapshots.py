@@ -13,7 +13,8 @@ from branches.models import OrgUnit, UnitType
 
 from ..models import ComplianceRun, ComplianceSnapshot
 from ..spans import Span, month_index, month_start
-from .compliance import BY_ID, AreaRows, BranchCompliance, Rates, compliance
+from .areas import BY_ID, AreaRows
+from .compliance import BranchCompliance, Rates, compliance
 
 
 def span_months(span: Span) -> list[datetime.date] | None:

@@ -23,7 +23,8 @@ from workflow.windows import local_today
 
 from ..models import WorkTask
 from ..spans import FREQUENCY_MONTHS, Span, month_index
-from .compliance import BranchCompliance, Row, by_child_unit, compliance
+from .areas import by_child_unit
+from .compliance import BranchCompliance, Row, compliance
 
 
 class TaskStatus:

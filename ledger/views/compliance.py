@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_noop, ngettext
 
 from branches.models import UnitType
 from common.formats import local_datetime
@@ -14,6 +15,7 @@ from common.pagination import paginate
 from common.reversing import pk_url
 from workflow.windows import local_today
 
+from ..selectors import areas
 from ..selectors import compliance as selectors
 from ..spans import Span
 from .units import area_unit_or_404, branch_or_404, drilled_row
@@ -33,12 +35,12 @@ def branch(request, branch_pk):
     spans = [Span.named(kind, today) for kind in SPANS]
     chosen = _span(request)
     month, *others = selectors.branch_page_in(unit, spans)  # one count for the three
-    figures = blocktranslated("应开 %(req)s · 已开 %(held)s")
-    attendance = blocktranslated("出席率 %(rate)s%%")
-    still = blocktranslated("%(name)s %(n)s 次")
+    figures = blocktranslated(gettext_noop("应开 %(req)s · 已开 %(held)s"))
+    attendance = blocktranslated(gettext_noop("出席率 %(rate)s%%"))
+    still = blocktranslated(gettext_noop("%(name)s %(n)s 次"))
     record_url = pk_url("ledger:record")
-    attended = blocktranslated("出席 %(p)s / 应到 %(n)s")
-    member_attended = blocktranslated("出席 %(p)s / %(n)s 次（请假 %(l)s）")
+    attended = blocktranslated(gettext_noop("出席 %(p)s / 应到 %(n)s"))
+    member_attended = blocktranslated(gettext_noop("出席 %(p)s / %(n)s 次（请假 %(l)s）"))
     return render(
         request,
         "ledger/compliance_branch.html",
@@ -85,10 +87,8 @@ def area(request, unit_pk=None):
     if unit.unit_type == UnitType.BRANCH:
         return redirect("ledger:compliance", unit.pk)
     span = _span(request)
-    page, query = paginate(
-        request, selectors.area_children(request.user, unit), selectors.AREA_PAGE_SIZE
-    )
-    rows = selectors.area_compliance(request.user, unit, span, children=list(page))
+    page, query = paginate(request, areas.area_children(request.user, unit), areas.AREA_PAGE_SIZE)
+    rows = areas.area_compliance(request.user, unit, span, children=list(page))
     behind = drilled_row(request, rows)
     return render(
         request,
@@ -114,7 +114,7 @@ def area(request, unit_pk=None):
 
 @dataclass(frozen=True)
 class AreaLine:
-    row: object  # selectors.AreaRow
+    row: object  # areas.AreaRow
     url: str
     figures: str  # "应开 … · 已开 …"
     attendance: str  # "出席率 …%", "" without a rate
@@ -125,9 +125,11 @@ class AreaLine:
 def _area_lines(rows) -> list[AreaLine]:
     # each row's link: reversed once for the page, not once per row
     branch_url, unit_url = pk_url("ledger:compliance"), pk_url("ledger:compliance_unit")
-    figures = blocktranslated("应开 %(req)s · 已开 %(held)s")
-    attendance = blocktranslated("出席率 %(rate)s%%")
-    behind = blocktranslated_count("%(n)s 个支部未按期", "%(n)s 个支部未按期", "n")
+    figures = blocktranslated(gettext_noop("应开 %(req)s · 已开 %(held)s"))
+    attendance = blocktranslated(gettext_noop("出席率 %(rate)s%%"))
+    behind = blocktranslated_count(
+        lambda n: ngettext("%(n)s 个支部未按期", "%(n)s 个支部未按期", n), "n"
+    )
     lines = []
     for r in rows:
         rate, attendance_rate = r.rate, r.attendance_rate
@@ -153,7 +155,7 @@ def _badge(rate) -> str:
 def _still_due_lines(figures_list) -> list[tuple]:
     """(branch figures, its page's link, "name n 次" of each template still due)."""
     branch_url = pk_url("ledger:compliance")
-    still = blocktranslated("%(name)s %(n)s 次")
+    still = blocktranslated(gettext_noop("%(name)s %(n)s 次"))
     return [
         (
             b,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.models import Attendance, MeetingRecord, RecordStatus
+from ledger.selectors import areas
 from ledger.selectors import compliance as sel
 from ledger.spans import Span
 from tests.clock import local
@@ -181,7 +182,7 @@ def test_queries_do_not_grow_with_branches(org, roster, n, django_assert_num_que
     reviewer = org.users["city_reviewer"]
     _ = reviewer.role_assignments  # loaded once per request in the views
     with django_assert_num_queries(7):  # and whether a snapshot exists (none: counted live)
-        area = sel.area_compliance(reviewer, org.city_a, Q1)
+        area = areas.area_compliance(reviewer, org.city_a, Q1)
     rows_by_name = {r.unit.name: r for r in area}
     assert len([r for r in area if r.is_branch]) == n + 1  # A2 plus the new ones
     assert rows_by_name["测试支部0"].held == 2
@@ -190,10 +191,10 @@ def test_queries_do_not_grow_with_branches(org, roster, n, django_assert_num_que
 def test_the_area_rows_sum_their_branches_and_stay_in_scope(org, world):
     reviewer = org.users["city_reviewer"]
     with CaptureQueriesContext(connection):
-        area = sel.area_compliance(reviewer, org.province, MARCH)
+        area = areas.area_compliance(reviewer, org.province, MARCH)
     names = {r.unit.name for r in area}
     assert names == {"甲市分公司党委"}  # city B is outside the city reviewer's scope
-    province = sel.area_compliance(org.users["province_reviewer"], org.province, MARCH)
+    province = areas.area_compliance(org.users["province_reviewer"], org.province, MARCH)
     city_a = next(r for r in province if r.unit == org.city_a)
     assert [b.branch for b in city_a.behind] == [org.a1, org.a2]
     assert city_a.held == sum(b.held for b in city_a.branches)
@@ -202,7 +203,7 @@ def test_the_area_rows_sum_their_branches_and_stay_in_scope(org, world):
 def test_the_area_rows_carry_the_branches_figures_without_their_record_counts(org, world):
     """The area page counts each branch as `compliance()` does, but not the span's records (the
     page shows none: `record_counts=False`); a row's figures are its branches' sums."""
-    province = sel.area_compliance(org.users["province_reviewer"], org.province, MARCH)
+    province = areas.area_compliance(org.users["province_reviewer"], org.province, MARCH)
     city_a = next(r for r in province if r.unit == org.city_a)
     full = sel.compliance([b.branch for b in city_a.branches], MARCH)
     for b in city_a.branches:
@@ -256,12 +257,12 @@ def test_a_page_of_children_reads_the_branches_a_prefix_test_per_child_reads(org
     user = org.users[reader]
     for unit in (org.province, org.city_a):
         visible = units_visible_to(user).filter(path__startswith=unit.path, is_active=True)
-        children = list(sel.area_children(user, unit))
+        children = list(areas.area_children(user, unit))
         under = Q()
         for child in children:
             under |= Q(path__startswith=child.path)
         branches = visible.filter(unit_type=UnitType.BRANCH)
         expected = list(branches.filter(under).order_by("path"))
-        got = sel._branches_of_page(branches, children)
+        got = areas._branches_of_page(branches, children)
         assert [b.pk for b in got] == [b.pk for b in expected]
         assert len(expected) >= 1
