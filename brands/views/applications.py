@@ -258,7 +258,7 @@ def queue(request):
         raise PermissionDenied
     user = request.user
     form, page, query = _filtered_page(
-        request, selectors.review_queue(user), count=selectors.review_queue_count(user)
+        request, selectors.review_queue_rows(user), count=selectors.review_queue_count(user)
     )
     # per row: its link and how long it waited, each written without a per-row reverse() or
     # translation (common.reversing.pk_url, common.formats.time_since)
