@@ -258,14 +258,17 @@ def queue(request):
         raise PermissionDenied
     user = request.user
     form, page, query = _filtered_page(
-        request, selectors.review_queue(user), count=selectors.review_queue_count(user)
+        request, selectors.review_queue_rows(user), count=selectors.review_queue_count(user)
     )
-    # per row: its link and how long it waited, each written without a per-row reverse() or
-    # translation (common.reversing.pk_url, common.formats.time_since)
+    # per row: its link, how long it waited and its labels, each written without a per-row
+    # reverse() or translation (common.reversing.pk_url, common.formats.time_since) or a
+    # template's lookups and filters
     detail_link, since = pk_url("brands:detail"), time_since()
     for app in page:  # what the reviewer sees, checked again by 批量审核通过
         app.seen_version = services.WORKFLOW.version_of(app)
         app.link, app.waited = detail_link(app.pk), since(app.submitted_at)
+        app.category_label = app.unit.get_category_display() or "—"
+        app.type_label = app.get_brand_type_display()
     # 品牌重塑 waiting at the same levels: at most a page of them, oldest first
     reshapings = list(reshaping_selectors.reshaping_queue(user)[:PAGE_SIZE])
     reshaping_link = pk_url("brands:reshaping")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
+from common.formats import points
 from common.uploads import document_response
 from rectification.selectors.plans import plan_for_result
 from rectification.selectors.worklist import invitation_link
@@ -18,7 +19,7 @@ from workflow.views import attempt, decision_view, refusal_on_form, save_then_su
 
 from .. import charts, online
 from ..forms import BonusForm, DecisionForm, ReviewForm, SelfAssessmentForm
-from ..models import Evidence, Status
+from ..models import Evidence, IndicatorKind, Status
 from ..selectors import periods as period_selectors
 from ..selectors import results as result_selectors
 from ..selectors.ranks import rank_view
@@ -48,24 +49,43 @@ def _rows(assessment, indicators, scores, form=None, names=(), records=None):
     files = {}
     for e in assessment.evidence.all():
         files.setdefault(e.indicator_id, []).append(e)
+    occurred = {True: _("发生"), False: _("未发生")}
     groups = []
     for dimension, items in grouped(indicators):
         rows = []
         for i in items:
+            score = scores.get(i.pk)
+            self_score = score.self_score if score else None
+            veto = i.kind == IndicatorKind.VETO
             row = {
                 "indicator": i,
-                "score": scores.get(i.pk),
+                "score": score,
                 "files": files.get(i.pk, []),
                 "records": records.get(i.pk),
                 # None rather than absent: the template's `row.fields` then finds it at once
                 # instead of failing a lookup (an exception and a dir() of the row) per row
                 "fields": None,
+                # the figures' columns as written, once per row instead of a template's
+                # if-chain and filters per cell (issue #19); a veto item shows no points
+                "veto": veto,
+                "max_shown": _max_shown(i),
+                "self_shown": occurred[bool(self_score)] if veto else points(self_score),
+                "reviewed_shown": points(score.reviewed_score if score else None),
             }
             if form is not None:
                 row["fields"] = {n: form[f"{n}{i.pk}"] for n in names}
             rows.append(row)
         groups.append((dimension, rows))
     return groups
+
+
+def _max_shown(indicator) -> str:
+    """An item's points as its row shows them: none for a veto item, negative for a
+    deduction."""
+    if indicator.kind == IndicatorKind.VETO:
+        return "—"
+    shown = points(indicator.max_points)
+    return f"-{shown}" if indicator.kind == IndicatorKind.DEDUCTION else shown
 
 
 def _records(user, assessment, indicators, computed=None) -> dict:

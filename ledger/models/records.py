@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import OrgUnit, UnitType
+from common.choices import ChoiceLabels
 from workflow.models import Photo, StoredFile
 
 from .roster import Member, PartyGroup
@@ -28,7 +29,7 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
-class MeetingRecord(models.Model):
+class MeetingRecord(ChoiceLabels, models.Model):
     branch = models.ForeignKey(
         OrgUnit,
         verbose_name=_("党支部"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import OrgUnit, UnitType
+from common.choices import ChoiceLabels
 
 #: A mainland mobile number: 11 digits starting 13–19.
 validate_phone = RegexValidator(
@@ -98,7 +99,7 @@ class PartyGroup(models.Model):
             raise ValidationError(errors)
 
 
-class Member(models.Model):
+class Member(ChoiceLabels, models.Model):
     """One party member on a branch's roster. Members who leave are deactivated (with the
     date), not deleted: the ledger's attendance records will point at them."""
 

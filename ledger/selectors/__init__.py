@@ -7,6 +7,7 @@ from .records import (
     is_theme_day,
     one_plus_n,
     record_for_page,
+    records_listed,
     records_of,
     templates_for_branch,
     theme_days_for,
@@ -22,6 +23,7 @@ from .roster import (
     member_for_page,
     members_filed_for_by,
     roster,
+    roster_listed,
     templates_visible_to,
 )
 
@@ -43,8 +45,10 @@ __all__ = [
     "member_for_page",
     "members_filed_for_by",
     "record_for_page",
+    "records_listed",
     "records_of",
     "roster",
+    "roster_listed",
     "templates_for_branch",
     "templates_visible_to",
 ]

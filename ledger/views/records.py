@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from common.pagination import paginate
+from common.reversing import pk_url
 from common.uploads import document_response, image_response
 from workflow.selectors import timeline
 from workflow.transitions import TransitionError
@@ -51,8 +52,13 @@ def records(request, branch_pk):
     branch = branch_or_404(request, branch_pk, "ledger.view_records")
     form = RecordFilterForm(request.GET or None)
     page, query = paginate(
-        request, selectors.records_of(request.user, branch, **form.filters()), PAGE_SIZE
+        request, selectors.records_listed(request.user, branch, **form.filters()), PAGE_SIZE
     )
+    # per row: its link and its counts, without a reverse() or a translation per row
+    # (common.reversing.pk_url; the counts' text translated once for the page)
+    link, counts = pk_url("ledger:record"), _("出席 %(n)s 人 · 照片 %(p)s 张")
+    for r in page:
+        r.link, r.counts = link(r.pk), counts % {"n": r.present_count, "p": r.photo_count}
     return render(
         request,
         "ledger/records.html",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from common.pagination import SEARCH_MAX_ROWS, paginate
+from common.reversing import pk_url
 from workflow.selectors import timeline
 from workflow.views import found_or_404, refusal_on_form
 
@@ -66,10 +67,15 @@ def roster(request, branch_pk):
     groups = list(selectors.groups_of(branch))
     form = RosterFilterForm(request.GET or None, groups=groups)
     filters = form.filters()
-    members = selectors.roster(request.user, branch, **filters)
+    members = selectors.roster_listed(request.user, branch, **filters)
     page, query = paginate(
         request, members, PAGE_SIZE, max_rows=SEARCH_MAX_ROWS if filters.get("q") else None
     )
+    # per row, written once though the table and the narrow screens' cards both show it: the
+    # link (no reverse() per row: common.reversing.pk_url), the status, the masked phone
+    link = pk_url("ledger:member")
+    for m in page:
+        m.link, m.status_label, m.phone_shown = link(m.pk), m.get_status_display(), m.masked_phone
     return render(
         request,
         "ledger/roster.html",
