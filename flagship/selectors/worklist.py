@@ -110,11 +110,12 @@ def _candidacy_item(c, comments, now):
     )
 
 
-def secretary_items(user) -> list[WorkItem]:
+def secretary_items(user, built_unit_ids=None) -> list[WorkItem]:
     """The flagship steps due for the secretary's branches (from the role assignments, no
     query). At most seven queries (the cycles in the application or management phase, their
     candidacies, the last comments when one was returned, and while an application window
-    is open the eligibility's four), whatever their number."""
+    is open the eligibility's four, three with `built_unit_ids`: which of the secretary's
+    branches hold a built brand, when the caller read them), whatever their number."""
     branches = own_branch_units(user)
     if not branches:
         return []
@@ -131,7 +132,7 @@ def secretary_items(user) -> list[WorkItem]:
     open_windows = [c for c in cycles if application_window(c).check(now)[0]]
     if open_windows:
         filed = {(c.cycle_id, c.unit_id) for c in candidacies}
-        eligible = eligible_by_cycle(branches, open_windows, today)
+        eligible = eligible_by_cycle(branches, open_windows, today, built=built_unit_ids)
         for cycle in open_windows:
             items += _apply_items(cycle, branches, filed, eligible[cycle.pk])
     return items
