@@ -43,10 +43,19 @@ class OwnApplications:
 def own_applications(user) -> OwnApplications:
     """The returned brand applications and reshapings (品牌重塑) of the secretary's subtrees,
     and which of their own units hold a built brand (建成): one query (a union)."""
-    own = [ra.unit_id for ra in assignments(user, Role.SECRETARY) if may_hold_brand(ra.unit)]
-    built = Q(status=Status.BUILT, unit_id__in=own) if own else Q(pk__in=[])
+    roles = assignments(user, Role.SECRETARY)
+    own = {ra.unit_id for ra in roles if may_hold_brand(ra.unit)}
+    if own and len(own) == len(roles):
+        # every role at a brand holder (the usual secretary, of a branch): their subtrees
+        # hold few brands, so one status test; other units' built ones are left out below
+        # (a 党总支's branches)
+        wanted = Q(status__in=[Status.RETURNED, Status.BUILT])
+    elif own:
+        wanted = Q(status=Status.RETURNED) | Q(status=Status.BUILT, unit_id__in=own)
+    else:
+        wanted = Q(status=Status.RETURNED)
     apps = (
-        secretary_scope(BrandApplication.objects.filter(Q(status=Status.RETURNED) | built), user)
+        secretary_scope(BrandApplication.objects.filter(wanted), user)
         .annotate(kind=Value(APPLICATION))
         .values_list("kind", "pk", "name", "unit__name", "unit__path", "status", "unit_id")
     )
@@ -72,7 +81,9 @@ def own_applications(user) -> OwnApplications:
     return OwnApplications(
         returned=sorted(returned, key=lambda r: (r[4], r[0], r[1])),
         built_unit_ids=frozenset(
-            row[6] for row in rows if row[0] == APPLICATION and row[5] == Status.BUILT
+            row[6]
+            for row in rows
+            if row[0] == APPLICATION and row[5] == Status.BUILT and row[6] in own
         ),
     )
 

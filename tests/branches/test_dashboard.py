@@ -196,7 +196,8 @@ def test_open_application_window_for_an_eligible_branch(client, eligible):
     assert reverse("flagship:apply", args=[cycle.pk, org.b1.pk]) not in section
 
 
-def test_brands_and_flagship_share_one_read_of_the_secretarys_brands(eligible):
+@pytest.mark.parametrize("at_committee", [False, True])
+def test_brands_and_flagship_share_one_read_of_the_secretarys_brands(eligible, at_committee):
     """The 工作台 reads the secretary's returned and built brands once (brands'
     `own_applications`) for brands' items and flagship's eligibility: the same items as
     each app reading its own, one query less."""
@@ -209,6 +210,9 @@ def test_brands_and_flagship_share_one_read_of_the_secretarys_brands(eligible):
     returned = OrgUnitFactory(parent=org.general_a, code="R1")
     grant(user, returned, "secretary")
     _returned_brand(returned, user, "品牌意见", reviewer=org.users["city_reviewer"])
+    if at_committee:  # a role at a unit holding no brand: B1's built brand is not theirs
+        grant(user, org.city_a, "secretary")
+        build_brand(OrgUnitFactory(parent=org.general_a, code="R2"), org.sec_b1)
     user.__dict__.pop("role_assignments", None)
     user.role_assignments  # noqa: B018 -- loaded once per request, as the page does
 
