@@ -31,27 +31,22 @@ S = CandidacyStatus
 
 
 def _candidacies(branches, cycles):
+    """The branches' candidacies in `cycles`, in tree order, each with its cycle and unit from
+    those given (no join to read them again) and whether a summary is attached."""
     summaries = CandidacyAttachment.objects.filter(
         candidacy=OuterRef("pk"), kind=AttachmentKind.SUMMARY
     )
-    return list(
-        Candidacy.objects.filter(unit__in=branches, cycle__in=cycles)
-        .select_related("cycle", "unit")
-        .only(
-            "pk",
-            "status",
-            "plan_filed_at",
-            "unit_id",
-            "unit__name",
-            "cycle_id",
-            *(
-                f"cycle__{f}"
-                for f in ("name", "phase", "application_closes_on", "summary_deadline")
-            ),
-        )
+    units = {u.pk: u for u in branches}
+    by_pk = {c.pk: c for c in cycles}
+    found = list(
+        Candidacy.objects.filter(unit_id__in=list(units), cycle_id__in=list(by_pk))
+        .only("pk", "status", "plan_filed_at", "unit_id", "cycle_id")
         .annotate(has_summary=Exists(summaries))
-        .order_by("unit__path")
+        .order_by()
     )
+    for c in found:
+        c.unit, c.cycle = units[c.unit_id], by_pk[c.cycle_id]
+    return sorted(found, key=lambda c: c.unit.path)
 
 
 def _apply_items(cycle, branches, filed, eligible):
