@@ -50,11 +50,13 @@ def sees_programme(user) -> bool:
 
 
 def secretary_items(user) -> list[WorkItem]:
-    """Everything due for the secretary's units, returned items first, then by deadline."""
+    """Everything due for the secretary's units, returned items first, then by deadline.
+    The secretary's own brands are read once, for brands' items and flagship's eligibility."""
+    own = brands.own_applications(user)
     items = [
         *evaluation.secretary_items(user),
-        *brands.secretary_items(user),
-        *flagship.secretary_items(user),
+        *brands.secretary_items(user, own),
+        *flagship.secretary_items(user, built_unit_ids=own.built_unit_ids),
         *ledger.secretary_items(user),
         *rectification.secretary_items(user),
     ]

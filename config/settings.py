@@ -346,6 +346,12 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # An unreachable Redis reads as a miss, so pages serve from the database (config/cache.py).
     CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
+# The bell's unread count cached per user (workflow/unread.py): only with a cache every web
+# and worker process shares, where a notification's version bump reaches every reader.
+UNREAD_COUNT_CACHED = env.bool(
+    "UNREAD_COUNT_CACHED",
+    default=CACHES["default"]["BACKEND"] == "config.cache.FailSoftRedisCache",
+)
 
 # The rankings' covering index (INCLUDE id, evaluation.Assessment) is for PostgreSQL; SQLite
 # builds the same index without the included column, which is all the embedded default needs.

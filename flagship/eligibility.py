@@ -155,12 +155,17 @@ def eligible_unit_ids(units, today=None, *, cycle=None) -> set[int]:
     return eligible_by_cycle(units, [cycle], today)[getattr(cycle, "pk", None)]
 
 
-def eligible_by_cycle(units, cycles, today=None) -> dict:
+def eligible_by_cycle(units, cycles, today=None, *, built=None) -> dict:
     """{cycle pk: `eligible_unit_ids(units, today, cycle=cycle)`} for several cycles, in the
-    same four queries (only the standing share differs between cycles)."""
+    same four queries (only the standing share differs between cycles). `built`: the ids of
+    units known to hold a built brand, when the caller read them (the 工作台 reads them with
+    the returned applications, `brands.selectors.worklist.own_applications`): a query less."""
     keys = {getattr(c, "pk", None): getattr(c, "standing_top_share", None) for c in cycles}
     branches = [u.pk for u in units if may_hold_brand(u)]
-    built = built_unit_ids(branches) if branches else set()
+    if built is not None:
+        built = {pk for pk in branches if pk in built}
+    else:
+        built = built_unit_ids(branches) if branches else set()
     if not built:
         return dict.fromkeys(keys, set())
     # the places are read only by a standing share: without one, neither is counted

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import AuditEntry, Notification
+from .unread import unread_changed
 
 
 @admin.register(AuditEntry)
@@ -28,3 +29,19 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
+
+    # An edit here is a notification written outside `services`: the counts it changes
+    # are recounted (workflow/unread.py), the former recipient's too.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        former = form.initial.get("recipient") if change else None
+        unread_changed([pk for pk in (obj.recipient_id, former) if pk is not None])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        unread_changed([obj.recipient_id])
+
+    def delete_queryset(self, request, queryset):
+        recipients = set(queryset.values_list("recipient_id", flat=True))
+        super().delete_queryset(request, queryset)
+        unread_changed(recipients)

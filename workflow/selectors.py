@@ -4,12 +4,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.functional import SimpleLazyObject
 
 from .models import AuditEntry, Notification, ScheduledRun
+from .unread import cached_count
 
 
 def unread_count(user):
-    """Lazy, so pages that never show the bell never run the query."""
+    """Lazy, so pages that never show the bell never run the query; cached per user where
+    the cache is shared (`workflow.unread`)."""
     return SimpleLazyObject(
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        lambda: cached_count(
+            user.pk,
+            lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        )
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry, Notification
+from .unread import unread_changed
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def notify_all(messages: Iterable[Message]):
             for u in unique.values()
         ]
     rows = Notification.objects.bulk_create(rows)
+    unread_changed(n.recipient_id for n in rows)
     ids = [n.pk for n in rows]
     if ids:
         transaction.on_commit(lambda: enqueue(send_notification_emails, ids))
@@ -107,4 +109,5 @@ def mark_read(user, notification_ids=None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
+    unread_changed([user.pk])  # even when none was left: a count cached before, redone
     return qs.update(read_at=timezone.now())

@@ -50,6 +50,13 @@ def _published():
     return Assessment.objects.filter(status=Status.PUBLISHED)
 
 
+#: Up to this many units, an unranked `latest_published` reads their published results and
+#: keeps each unit's and table's latest in Python (`_latest_of_few`): the same rows, without
+#: the window query the ORM builds again on every call (the 工作台's flagship hint reads a
+#: secretary's branches on every view).
+FEW_UNITS = 20
+
+
 def latest_published(unit_ids, table_codes, *, ranked: bool = True) -> list[PublishedResult]:
     """The latest published result (by the period's end date) of each unit in each of the
     tables `table_codes`, with its place among the period's published results: one query, a
@@ -57,6 +64,9 @@ def latest_published(unit_ids, table_codes, *, ranked: bool = True) -> list[Publ
     `ranked=False`: without the place (None), and without those two counts (a reader of the
     veto only). In no particular order (readers key them by unit and table): without the
     model's ordering, the query joins no unit and compiles no ordering it would not use."""
+    unit_ids = list(unit_ids)
+    if not ranked and len(unit_ids) <= FEW_UNITS:
+        return _latest_of_few(unit_ids, table_codes)
     same_period = _published().filter(period_id=OuterRef("period_id")).order_by()
     ranks = (
         {
@@ -98,6 +108,35 @@ def latest_published(unit_ids, table_codes, *, ranked: bool = True) -> list[Publ
     if not ranked:
         return [PublishedResult(*row) for row in rows]
     return [PublishedResult(*row[:-2], place=row[-2] + 1, of=row[-1]) for row in rows]
+
+
+def _latest_of_few(unit_ids, table_codes) -> list[PublishedResult]:
+    """`latest_published(..., ranked=False)` for a few units: every published result of theirs
+    in the tables (a unit has one per period), the latest per unit and table kept by the
+    window's order (the period's end, then the newest row)."""
+    rows = (
+        _published()
+        .filter(unit_id__in=unit_ids, period__table_version__table__code__in=table_codes)
+        .order_by()
+        .values_list(
+            "unit_id",
+            "period__table_version__table__code",
+            "period__name",
+            "period__ends_on",
+            "total",
+            "max_total",
+            "rate",
+            "is_vetoed",
+            "veto_reason",
+            "pk",
+        )
+    )
+    latest = {}
+    for row in rows:
+        kept = latest.get(row[:2])
+        if kept is None or (row[3], row[-1]) > (kept[3], kept[-1]):
+            latest[row[:2]] = row
+    return [PublishedResult(*row[:-1]) for row in latest.values()]
 
 
 def _count(queryset):

@@ -31,27 +31,22 @@ S = CandidacyStatus
 
 
 def _candidacies(branches, cycles):
+    """The branches' candidacies in `cycles`, in tree order, each with its cycle and unit from
+    those given (no join to read them again) and whether a summary is attached."""
     summaries = CandidacyAttachment.objects.filter(
         candidacy=OuterRef("pk"), kind=AttachmentKind.SUMMARY
     )
-    return list(
-        Candidacy.objects.filter(unit__in=branches, cycle__in=cycles)
-        .select_related("cycle", "unit")
-        .only(
-            "pk",
-            "status",
-            "plan_filed_at",
-            "unit_id",
-            "unit__name",
-            "cycle_id",
-            *(
-                f"cycle__{f}"
-                for f in ("name", "phase", "application_closes_on", "summary_deadline")
-            ),
-        )
+    units = {u.pk: u for u in branches}
+    by_pk = {c.pk: c for c in cycles}
+    found = list(
+        Candidacy.objects.filter(unit_id__in=list(units), cycle_id__in=list(by_pk))
+        .only("pk", "status", "plan_filed_at", "unit_id", "cycle_id")
         .annotate(has_summary=Exists(summaries))
-        .order_by("unit__path")
+        .order_by()
     )
+    for c in found:
+        c.unit, c.cycle = units[c.unit_id], by_pk[c.cycle_id]
+    return sorted(found, key=lambda c: c.unit.path)
 
 
 def _apply_items(cycle, branches, filed, eligible):
@@ -110,11 +105,12 @@ def _candidacy_item(c, comments, now):
     )
 
 
-def secretary_items(user) -> list[WorkItem]:
+def secretary_items(user, built_unit_ids=None) -> list[WorkItem]:
     """The flagship steps due for the secretary's branches (from the role assignments, no
     query). At most seven queries (the cycles in the application or management phase, their
     candidacies, the last comments when one was returned, and while an application window
-    is open the eligibility's four), whatever their number."""
+    is open the eligibility's four, three with `built_unit_ids`: which of the secretary's
+    branches hold a built brand, when the caller read them), whatever their number."""
     branches = own_branch_units(user)
     if not branches:
         return []
@@ -131,7 +127,7 @@ def secretary_items(user) -> list[WorkItem]:
     open_windows = [c for c in cycles if application_window(c).check(now)[0]]
     if open_windows:
         filed = {(c.cycle_id, c.unit_id) for c in candidacies}
-        eligible = eligible_by_cycle(branches, open_windows, today)
+        eligible = eligible_by_cycle(branches, open_windows, today, built=built_unit_ids)
         for cycle in open_windows:
             items += _apply_items(cycle, branches, filed, eligible[cycle.pk])
     return items

@@ -142,15 +142,29 @@ def overdue_tasks(branches, today: datetime.date | None = None) -> dict[int, lis
     return overdue_of(tasks, compliance(branches, Span.year(today)), today)
 
 
+#: What `past_due_tasks` reads of a task: its status (`status_of`) and its line's name.
+PAST_DUE_FIELDS = (
+    "branch_id",
+    "year",
+    "template_key",
+    "title",
+    "period_start",
+    "due_on",
+    "done_at",
+)
+
+
 def past_due_tasks(branches, today: datetime.date) -> list[WorkTask]:
     """The tasks of `today`'s year at `branches` due before today that may be overdue: the
     generated ones (judged by the year's compliance, `overdue_of`) and the custom ones not
-    ticked. One query (none without branches)."""
+    ticked. One query (none without branches), of the columns a status and its line read
+    (`status_of`, `TaskLine`, the 工作台's names): the rows a year brings are many."""
     if not branches:
         return []
     return list(
         WorkTask.objects.filter(branch__in=branches, year=today.year, due_on__lt=today)
         .filter(~Q(template_key="") | Q(done_at__isnull=True))
+        .only(*PAST_DUE_FIELDS)
         .order_by("due_on", "title", "pk")
     )
 

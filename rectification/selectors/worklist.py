@@ -94,6 +94,8 @@ def invitation_items(user) -> list[WorkItem]:
         secretary_scope(BrandInvitation.objects.all(), user)
         .exclude(unit_id__in=units_with_live_application())
         .select_related("unit")
+        # what an item and its link show (`invitation_url`)
+        .only("unit_id", "unit__name", "period_name", "star", "total")
         .order_by("-created_at", "-pk")[:20]
     )
     latest = {}

@@ -196,6 +196,41 @@ def test_open_application_window_for_an_eligible_branch(client, eligible):
     assert reverse("flagship:apply", args=[cycle.pk, org.b1.pk]) not in section
 
 
+@pytest.mark.parametrize("at_committee", [False, True])
+def test_brands_and_flagship_share_one_read_of_the_secretarys_brands(eligible, at_committee):
+    """The 工作台 reads the secretary's returned and built brands once (brands'
+    `own_applications`) for brands' items and flagship's eligibility: the same items as
+    each app reading its own, one query less."""
+    from brands.selectors import worklist as brands
+    from flagship.selectors import worklist as flagship
+
+    org = eligible
+    user = org.users["secretary"]
+    cycle = advance(org, new_cycle(org), "open_application")
+    returned = OrgUnitFactory(parent=org.general_a, code="R1")
+    grant(user, returned, "secretary")
+    _returned_brand(returned, user, "品牌意见", reviewer=org.users["city_reviewer"])
+    if at_committee:  # a role at a unit holding no brand: B1's built brand is not theirs
+        grant(user, org.city_a, "secretary")
+        build_brand(OrgUnitFactory(parent=org.general_a, code="R2"), org.sec_b1)
+    user.__dict__.pop("role_assignments", None)
+    user.role_assignments  # noqa: B018 -- loaded once per request, as the page does
+
+    with CaptureQueriesContext(connection) as apart:
+        separate = [*brands.secretary_items(user), *flagship.secretary_items(user)]
+    with CaptureQueriesContext(connection) as together:
+        own = brands.own_applications(user)
+        shared = [
+            *brands.secretary_items(user, own),
+            *flagship.secretary_items(user, built_unit_ids=own.built_unit_ids),
+        ]
+    assert shared == separate
+    assert own.built_unit_ids == {org.a1.pk}
+    titles = [i.title for i in shared]
+    assert f"{cycle.name} 旗舰品牌申报" in titles and any("已退回修改" in t for t in titles)
+    assert len(together.captured_queries) == len(apart.captured_queries) - 1
+
+
 def test_no_application_item_for_a_branch_without_a_built_brand(client, org):
     advance(org, new_cycle(org), "open_application")
     section = _section(_page(client, org.users["secretary"]), "worklist")

@@ -77,6 +77,38 @@ def test_the_published_selector_gives_each_unit_and_table_its_latest_result(rank
         assert set(places.values()) == {(None, None)}
 
 
+def test_the_few_units_read_gives_the_windows_rows(ranked, monkeypatch):
+    """A few units, unranked (the 工作台's hint): their results read and the latest kept in
+    Python are the window query's rows — older periods passed over, two periods ending the
+    same day decided by the newer row, a draft and a unit without results left out."""
+    from evaluation.selectors import published
+    from evaluation.selectors.published import FIVE_FORCES, SIX_GOOD, latest_published
+
+    publish_result(ranked.a1, "six-good", 50, ends=datetime.date(2025, 12, 31))
+    publish_result(ranked.a1, "six-good", 40, ends=datetime.date(2026, 6, 30))
+    same_day = ranked.b1.assessments.get(period__table_version__table__code="six-good").period
+    same_day.pk, same_day.name, same_day.kind = None, "同日另一期", "monthly"
+    same_day.starts_on = datetime.date(2026, 12, 1)
+    same_day.save()
+    ranked.b1.assessments.create(
+        period=same_day, status="published", total=70, max_total=100, rate=70
+    )
+    draft = publish_result(ranked.a2, "brand-five-forces", 99, ends=datetime.date(2027, 1, 31))
+    draft.status = "draft"
+    draft.save(update_fields=["status"])
+    units = [ranked.a1.pk, ranked.b1.pk, ranked.a2.pk, ranked.general_a.pk, ranked.city_a.pk]
+    few = latest_published(units, [SIX_GOOD, FIVE_FORCES], ranked=False)
+    monkeypatch.setattr(published, "FEW_UNITS", 0)
+    windowed = latest_published(units, [SIX_GOOD, FIVE_FORCES], ranked=False)
+
+    def by_key(rows):
+        return {(r.unit_id, r.table_code): r for r in rows}
+
+    assert len(few) == len(by_key(few)) == 6
+    assert by_key(few) == by_key(windowed)
+    assert by_key(few)[(ranked.b1.pk, SIX_GOOD)].period_name == "同日另一期"
+
+
 def test_a_branch_outside_the_top_share_is_told_why(ranked, open_cycle):
     assert open_cycle.standing_top_share == Decimal(30)  # the shipped default
     assert check_eligibility(ranked.a1, cycle=open_cycle).ok
