@@ -49,7 +49,7 @@ class AreaRow:
     @cached_property
     def behind(self) -> list[BranchCompliance]:
         """The branches behind the figure "未按期": those with a meeting still missing."""
-        return [b for b in self.branches if b.still_due]
+        return [b for b in self.branches if b.is_behind]
 
     @property
     def behind_count(self) -> int:

@@ -18,7 +18,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
 
 from branches.models import OrgUnit, UnitType
 from workflow.windows import end_of_local_day, start_of_local_day
@@ -83,9 +85,20 @@ class Rates:
 
 @dataclass
 class BranchCompliance(Rates):
+    """One branch's figures in a span. Its sums (`required`, `held`, `is_behind`) are added up
+    by the fold as it counts; its `rows` (a `Row` per template that applies) are built when
+    read — a committee's page reads the sums of a hundred branches and the rows of none."""
+
     branch: OrgUnit
     span: Span
-    rows: list[Row]
+    #: Per template that applies: (template, required, held, per period, periods, records),
+    #: what `rows` are made of.
+    lines: list[tuple] = field(default_factory=list, repr=False)
+    #: The rows' sums: `required`, `held` (capped at the required), and whether a meeting is
+    #: still missing (`still_due` is not empty).
+    required: int = 0
+    held: int = 0
+    is_behind: bool = False
     #: None: not counted (`attendance=False`: a reader of the meetings' figures only).
     attendance_listed: int | None = 0
     attendance_present: int | None = 0
@@ -95,13 +108,12 @@ class BranchCompliance(Rates):
     #: Every record in the span, drafts included, by date (`with_dates` reads only).
     span_records: tuple[RecordRef, ...] = ()
 
-    @property
-    def required(self) -> int:
-        return sum(r.required for r in self.rows)
-
-    @property
-    def held(self) -> int:
-        return sum(min(r.held, r.required) for r in self.rows)
+    @cached_property
+    def rows(self) -> list[Row]:
+        return [
+            Row(t, required=required, held=held, records=records, per_period=n, periods=periods)
+            for t, required, held, n, periods, records in self.lines
+        ]
 
     @property
     def due_rows(self) -> list[Row]:
@@ -109,7 +121,7 @@ class BranchCompliance(Rates):
 
     @property
     def still_due(self) -> list[Row]:
-        return [r for r in self.rows if r.missing]
+        return [r for r in self.rows if r.missing] if self.is_behind else []
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -238,28 +250,7 @@ def _attendance(which: counting.Branches, spans) -> list[dict[int, tuple[int, in
     """Per span, {branch id: (listed, present)} at its recorded meetings: one grouped query,
     a pair of filtered counts per span."""
     bounds = [(start_of_local_day(s.start), end_of_local_day(s.end)) for s in spans]
-    present = Q(status=AttendanceStatus.PRESENT)
-    figures = {}
-    for i, (start, end) in enumerate(bounds):
-        if len(spans) == 1:  # the query filters on the span itself
-            figures[f"listed{i}"] = Count("pk")
-            figures[f"present{i}"] = Count("pk", filter=present)
-        else:
-            inside = Q(record__held_at__gte=start, record__held_at__lt=end)
-            figures[f"listed{i}"] = Count("pk", filter=inside)
-            figures[f"present{i}"] = Count("pk", filter=inside & present)
-    rows = (
-        Attendance.objects.filter(
-            which.q("record__branch"),
-            record__status=RecordStatus.RECORDED,
-            record__held_at__gte=min(b[0] for b in bounds),
-            record__held_at__lt=max(b[1] for b in bounds),
-        )
-        .values("record__branch_id")
-        .annotate(**figures)
-        .values_list("record__branch_id", *figures)
-        .order_by()
-    )
+    rows = [] if which.none else _attendance_rows(which, bounds)
     result = [{} for _ in spans]
     for branch_id, *counts in rows:
         for i, per_span in enumerate(result):
@@ -267,6 +258,46 @@ def _attendance(which: counting.Branches, spans) -> list[dict[int, tuple[int, in
             if listed or len(spans) == 1:
                 per_span[branch_id] = (listed, present_)
     return result
+
+
+def _attendance_rows(which: counting.Branches, bounds) -> list[tuple]:
+    """(branch id, listed, present per span …) at the recorded meetings held from the first
+    span's start to the last one's end; each span's pair counts its own meetings (with one
+    span, the statement's bounds are the span's). Plain SQL, as `counting`'s: the ORM built
+    the same text again on every request for more than the statement costs."""
+    ops = connection.ops
+    adapt = ops.adapt_datetimefield_value
+    join, where, where_params = which.sql("r.branch_id", OrgUnit._meta.db_table)
+    present = AttendanceStatus.PRESENT
+    counts, params = [], []
+    for start, end in bounds:
+        if len(bounds) == 1:  # the statement filters on the span itself
+            counts.append("COUNT(a.id), COUNT(CASE WHEN a.status = %s THEN a.id END)")
+            params.append(present)
+            continue
+        inside = "r.held_at >= %s AND r.held_at < %s"
+        counts.append(
+            f"COUNT(CASE WHEN {inside} THEN a.id END),"
+            f" COUNT(CASE WHEN {inside} AND a.status = %s THEN a.id END)"
+        )
+        params += [adapt(start), adapt(end), adapt(start), adapt(end), present]
+    with connection.cursor() as cursor:
+        # the tables' names are the models', the counts and filters ours; every value a param
+        cursor.execute(
+            f"SELECT r.branch_id, {', '.join(counts)}"  # noqa: S608  # nosec B608
+            f" FROM {ops.quote_name(Attendance._meta.db_table)} a"
+            f" INNER JOIN {ops.quote_name(MeetingRecord._meta.db_table)} r ON r.id = a.record_id"
+            f"{join} WHERE {where} AND r.status = %s AND r.held_at >= %s AND r.held_at < %s"
+            " GROUP BY r.branch_id",
+            [
+                *params,
+                *where_params,
+                RecordStatus.RECORDED,
+                adapt(min(b[0] for b in bounds)),
+                adapt(max(b[1] for b in bounds)),
+            ],
+        )
+        return cursor.fetchall()
 
 
 def compliance(
@@ -308,24 +339,19 @@ def _fold(branches, span: Span, counts: Counts, with_dates: bool) -> dict[int, B
     for branch in branches:
         pk, path = branch.pk, branch.path
         size = sizes.get(pk, empty)
-        rows = []
+        lines = []
+        required_sum = held_sum = 0
         for t, owner, times, due in counts.plan:
             if not path.startswith(owner):  # `applies_to`
                 continue
             per_period = t.required_count * (size[times] if times else 1)
             required = due * per_period
             periods = held.get((pk, t.key), no_periods)
-            records = counted.get((pk, t.key), ()) if with_dates else ()
-            rows.append(
-                Row(
-                    t,
-                    required=required,
-                    held=min(sum(periods.values()), required) if periods else 0,
-                    records=tuple(records),
-                    per_period=per_period,
-                    periods=periods,
-                )
-            )
+            got = min(sum(periods.values()), required) if periods else 0
+            records = tuple(counted.get((pk, t.key), ())) if with_dates else ()
+            lines.append((t, required, got, per_period, periods, records))
+            required_sum += required
+            held_sum += got
         if counts.attendance is None:
             listed = present = None
         else:
@@ -333,7 +359,10 @@ def _fold(branches, span: Span, counts: Counts, with_dates: bool) -> dict[int, B
         result[pk] = BranchCompliance(
             branch,
             span,
-            rows,
+            lines,
+            required=required_sum,
+            held=held_sum,
+            is_behind=held_sum < required_sum,  # a row holds fewer than it requires
             attendance_listed=listed,
             attendance_present=present,
             records_total=size["records_total"],

@@ -16,21 +16,20 @@ scores all read these figures, so the rule lives here once:
   counts for its group under its own template, never as a second branch theme day; the "N"
   is the number of groups with a recorded activity attached (`theme_day_groups`).
 
-The cap and the sum are levels of aggregation: the inner `GROUP BY` (per local month) is built
-with the ORM (so the month of a meeting is taken in Asia/Shanghai on every backend); the outer
-ones — months into frequency periods and the cap, per key, then the sum — wrap it in plain SQL
-(the per-key CASEs cost the ORM more to build and compile than the rest of the request's
-queries). A fixed number of queries and rows per (branch, key, period), whatever the
-number of records: the Python that follows only adds up a handful of rows per branch."""
+The cap and the sum are levels of aggregation: the inner `GROUP BY` (per local month,
+`_held_months`) and the outer ones — months into frequency periods and the cap, per key, then
+the sum (`_summed`) — are plain SQL written here (the ORM's build and compile of the same text
+on every request cost more than the rest of a page's queries); the month of a meeting is taken
+in Asia/Shanghai by the backend's own expression of it (`connection.ops`, as the ORM's). A
+fixed number of queries and rows per (branch, key, period), whatever the number of records:
+the Python that follows only adds up a handful of rows per branch."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, Count, F, IntegerField, Q, Value
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from workflow.windows import end_of_local_day, start_of_local_day
@@ -41,36 +40,13 @@ from ..models import (
     Attendees,
     MeetingKind,
     MeetingRecord,
+    MeetingTemplate,
     Member,
     PartyGroup,
     RecordStatus,
 )
 from ..spans import FREQUENCY_MONTHS, Span, month_start
-
-
-@dataclass(frozen=True)
-class Branches:
-    """Which branches a count covers: these ids (a page, a chunk), or every branch under a
-    unit (`under`: a committee's or the province's batch — one scan filtered by the path
-    prefix, as a hand-written statement would, instead of a list of 100,000 ids)."""
-
-    ids: tuple = ()
-    under: str | None = None  # a unit's path; "": a root's, so no filter (see `under_unit`)
-
-    @classmethod
-    def under_unit(cls, unit) -> "Branches":
-        """Every branch under `unit`. Under a root (the province) that is every row: the
-        counts then scan each table without joining the tree to test a path (as the
-        hand-written statement does); rows of another tree, if there were one, are counted
-        and never read — the folds read the branches they are given."""
-        return cls(under="" if unit.depth == 1 else unit.path)
-
-    def q(self, field: str = "branch") -> Q:
-        if self.under == "":
-            return Q()
-        if self.under is not None:
-            return Q(**{f"{field}__path__startswith": self.under})
-        return Q(**{f"{field}_id__in": self.ids})
+from .branch_scope import Branches
 
 
 def due_windows(span: Span, templates) -> dict[str, tuple[datetime.datetime, datetime.datetime]]:
@@ -128,14 +104,6 @@ def _keys_by(templates, value_of) -> dict:
     return groups
 
 
-def _month_index(instant="held_at"):
-    """`year * 12 + month - 1` of a meeting, in local months (Asia/Shanghai on every
-    backend: the ORM's Extract)."""
-    # EXTRACT answers numeric on PostgreSQL: cast, so the divisions above it are integer ones
-    year = Cast(ExtractYear(instant), IntegerField())
-    return year * 12 + Cast(ExtractMonth(instant), IntegerField()) - 1
-
-
 def _case_by_key(templates, value_of, then: str, default: str) -> tuple[str, list]:
     """`CASE WHEN k IN (…) THEN <then % value> … ELSE <default> END` over the (few) current
     template keys, as SQL text and its params: what the outer levels compute per key."""
@@ -166,22 +134,18 @@ def in_due_windows(windows, prefix="") -> Q:
 BY_PERIOD, BY_GROUP, IN_TOTAL = "b, k, p", "b, k, g, p", "b, k"
 
 
-def _summed(inner, templates, columns: str) -> list[tuple]:
-    """The counts of the inner aggregate (`n` per b, k, g, m and local month `mi`) added up
-    per frequency period (`mi // months` of the key: `p`), capped at the key's required count,
-    then summed per `columns` (branch, key[, group], period)."""
-    try:
-        sql, params = inner.query.sql_with_params()
-    except EmptyResultSet:  # no branch asked for
-        return []
+def _summed(sql: str, params: list, templates, columns: str) -> list[tuple]:
+    """The counts of the inner aggregate (`sql`: `n` per b, k, g, m and local month `mi`)
+    added up per frequency period (`mi // months` of the key: `p`), capped at the key's
+    required count, then summed per `columns` (branch, key[, group], period)."""
     period, period_params = _case_by_key(
         templates, lambda t: FREQUENCY_MONTHS[t.frequency], "mi / %s", "-1"
     )
     cap, cap_params = _case_by_key(templates, lambda t: t.required_count, "%s", "0")
     with connection.cursor() as cursor:
         cursor.execute(
-            # `columns` is one of the three constants above; `sql` the ORM's, with its params;
-            # the CASEs' text is ours, their keys and numbers params
+            # `columns` is one of the three constants above; `sql` `_held_months`', with its
+            # params; the CASEs' text is ours, their keys and numbers params
             f"SELECT {columns}, SUM(capped) FROM ("  # noqa: S608  # nosec B608
             f"SELECT b, k, g, p, CASE WHEN SUM(n) > {cap} THEN {cap} ELSE SUM(n) END AS capped"
             f" FROM (SELECT b, k, g, m, {period} AS p, n FROM ({sql}) AS months) AS periods"
@@ -189,14 +153,6 @@ def _summed(inner, templates, columns: str) -> list[tuple]:
             [*cap_params, *cap_params, *period_params, *params],
         )
         return cursor.fetchall()
-
-
-def _counts_at_its_level(prefix: str = "") -> Q:
-    """A group's record counts under a group template only: a branch meeting's figure is the
-    branch's own records (the "1" of a theme day's "1+N", whatever is attached to it)."""
-    return Q(**{f"{prefix}party_group__isnull": True}) | Q(
-        **{f"{prefix}template__attendees": Attendees.GROUP}
-    )
 
 
 def held_per_period(which: Branches, span: Span, templates, *, per_group: bool = False) -> dict:
@@ -233,48 +189,95 @@ def held_totals(which: Branches, span: Span, templates) -> dict[tuple[int, str],
 
 
 def _held_rows(which: Branches, windows, templates, columns: str) -> list[tuple]:
-    """The inner level: per (branch, key, group or member, local month) the meetings held
-    (`n`); `_summed` folds the months into frequency periods, caps and sums. The month is the
-    ORM's (the zone on every backend); the per-key CASEs are plain SQL, which the ORM would
-    build and compile again on every request for the same text."""
+    """The inner level (`_held_months`), folded by `_summed` into frequency periods, capped
+    and summed."""
     meetings = [t for t in templates if t.key in windows and not t.per_member]
     talks = [t for t in templates if t.key in windows and t.per_member]
-    none = Value(None, output_field=IntegerField())
-    inner = []
-    if meetings:
-        inner.append(
-            MeetingRecord.objects.filter(
-                in_due_windows({t.key: windows[t.key] for t in meetings}),
-                which.q(),
-                _counts_at_its_level(),
-                status=RecordStatus.RECORDED,
-            )
-            .values(b=F("branch_id"), k=F("template__key"), g=F("party_group_id"))
-            .annotate(mi=_month_index())
-            .annotate(n=Count("pk"), m=none)
-            .values("b", "k", "g", "m", "mi", "n")
-            .order_by()
-        )
-    if talks:
-        inner.append(
-            Attendance.objects.filter(
-                in_due_windows({t.key: windows[t.key] for t in talks}, prefix="record__"),
-                which.q("record__branch"),
-                record__status=RecordStatus.RECORDED,
-                status=AttendanceStatus.PRESENT,
-            )
-            .values(b=F("record__branch_id"), k=F("record__template__key"), m=F("member_id"))
-            .annotate(mi=_month_index("record__held_at"))
-            # a record lies in one month: its distinct count per month adds up per period
-            .annotate(n=Count("record_id", distinct=True), g=none)
-            .values("b", "k", "g", "m", "mi", "n")
-            .order_by()
-        )
-    if not inner:
+    if (not meetings and not talks) or which.none:
         return []
-    # the meetings' and the talks' months (the same columns, their keys apart) in one statement
-    first, *more = inner
-    return _summed(first.union(*more, all=True) if more else first, [*meetings, *talks], columns)
+    sql, params = _held_months(which, windows, meetings, talks)
+    return _summed(sql, params, [*meetings, *talks], columns)
+
+
+def _held_months(which: Branches, windows, meetings, talks) -> tuple[str, list]:
+    """Per (branch, key, group or member, local month) the meetings held (`n`), as SQL text
+    and params: the recorded meetings of `meetings`' keys held in their due windows — a
+    group's record only under a group template (a branch meeting's figure is the branch's
+    own records: the "1" of a theme day's "1+N", whatever is attached to it) — and, per
+    member, the recorded talks of `talks`' keys each member was present at (a record lies in
+    one month: its distinct count per month adds up per period); the two stacked with UNION
+    ALL (the same columns, their keys apart).
+
+    Written here rather than built by the ORM on every request for the same text (the ORM's
+    build and compile of it was half of a committee page's count). The local month is the
+    backend's own expression of the zone (`connection.ops`, as the ORM's `Extract` takes it:
+    Asia/Shanghai on PostgreSQL and SQLite alike), the instants the backend's adapted ones."""
+    ops = connection.ops
+    quote = ops.quote_name
+    record, template, attendance = (
+        quote(model._meta.db_table) for model in (MeetingRecord, MeetingTemplate, Attendance)
+    )
+    join, where, where_params = which.sql(
+        "r.branch_id", MeetingRecord._meta.get_field("branch").related_model._meta.db_table
+    )
+    zone = timezone.get_current_timezone_name()
+    year, year_params = ops.datetime_extract_sql("year", "r.held_at", (), zone)
+    month, month_params = ops.datetime_extract_sql("month", "r.held_at", (), zone)
+    # EXTRACT answers numeric on PostgreSQL: cast, so the divisions above it are integer ones
+    month_index = f"CAST({year} AS integer) * 12 + CAST({month} AS integer) - 1"
+    parts, params = [], []
+    for rows, select, counted, level, level_params in (
+        (
+            meetings,
+            f"r.party_group_id AS g, NULL AS m, {month_index} AS mi, COUNT(r.id) AS n"
+            f" FROM {record} r",
+            "GROUP BY 1, 2, 3, 5",
+            " AND (r.party_group_id IS NULL OR t.attendees = %s)",
+            [Attendees.GROUP],
+        ),
+        (
+            talks,
+            f"NULL AS g, a.member_id AS m, {month_index} AS mi,"
+            f" COUNT(DISTINCT a.record_id) AS n FROM {attendance} a"
+            f" INNER JOIN {record} r ON r.id = a.record_id",
+            "GROUP BY 1, 2, 4, 5",
+            " AND a.status = %s",
+            [AttendanceStatus.PRESENT],
+        ),
+    ):
+        if not rows:
+            continue
+        due, due_params = _in_windows_sql({t.key: windows[t.key] for t in rows})
+        parts.append(
+            f"SELECT r.branch_id AS b, t.{quote('key')} AS k, {select}"
+            f" INNER JOIN {template} t ON t.id = r.template_id{join}"
+            f" WHERE {due} AND {where} AND r.status = %s{level} {counted}"
+        )
+        params += [
+            *year_params,
+            *month_params,
+            *due_params,
+            *where_params,
+            RecordStatus.RECORDED,
+            *level_params,
+        ]
+    return " UNION ALL ".join(parts), params
+
+
+def _in_windows_sql(windows) -> tuple[str, list]:
+    """`in_due_windows` as SQL text over `r` (a record) and `t` (its template), and params."""
+    by_window = {}
+    for key, window in windows.items():
+        by_window.setdefault(window, []).append(key)
+    adapt = connection.ops.adapt_datetimefield_value
+    tests, params = [], []
+    for (start, end), keys in by_window.items():
+        tests.append(
+            f"(r.held_at >= %s AND r.held_at < %s AND t.{connection.ops.quote_name('key')}"
+            f" IN ({', '.join(['%s'] * len(keys))}))"
+        )
+        params += [adapt(start), adapt(end), *keys]
+    return f"({' OR '.join(tests)})", params
 
 
 @dataclass(frozen=True)
@@ -335,34 +338,7 @@ def branch_sizes_in(which: Branches, spans, *, records: bool = True) -> list[dic
     """`branch_sizes` of each of `spans`, in the same order, in one query: the groups and
     members once, a grouped count of the records per span (`records=False`: none, and the
     records' figures are None)."""
-
-    def counted(queryset, kind, **extra):
-        return (
-            queryset.values("branch_id")
-            .annotate(kind=Value(kind, output_field=CharField()), n=Count("pk"), **extra)
-            .values_list("branch_id", "kind", "n", *extra)
-            .order_by()
-        )
-
-    no_more = {"m": Value(0, output_field=IntegerField())}
-    records = [
-        counted(
-            MeetingRecord.objects.filter(
-                which.q(),
-                held_at__gte=start_of_local_day(span.start),
-                held_at__lt=end_of_local_day(span.end),
-            ),
-            f"records_total:{i}",
-            m=Count("pk", filter=Q(status=RecordStatus.RECORDED)),
-        )
-        for i, span in enumerate(spans)
-        if records
-    ]
-    rows = counted(PartyGroup.objects.filter(which.q(), is_active=True), "groups", **no_more).union(
-        counted(Member.objects.filter(which.q(), is_active=True), "members", **no_more),
-        *records,
-        all=True,
-    )
+    rows = [] if which.none else _sizes_rows(which, spans if records else [])
     common = defaultdict(lambda: {"groups": 0, "members": 0})
     spans_records = [{} for _ in spans]
     for branch_id, kind, n, recorded in rows:
@@ -381,6 +357,42 @@ def branch_sizes_in(which: Branches, spans, *, records: bool = True) -> list[dic
             size["records_total"], size["records_recorded"] = in_span.get(branch_id, none)
         result.append(sizes)
     return result
+
+
+def _sizes_rows(which: Branches, spans) -> list[tuple]:
+    """(branch id, kind, n, recorded) rows: the active party groups ("groups") and members
+    ("members") per branch, and per span i its records ("records_total:i": all, and recorded)
+    — grouped counts, each over its own table, stacked with UNION ALL (not a join of groups ×
+    members × records). Plain SQL, as `_held_months`: the ORM built the same text again on
+    every request for more than the statement costs."""
+    quote = connection.ops.quote_name
+    unit_table = MeetingRecord._meta.get_field("branch").related_model._meta.db_table
+    join, where, where_params = which.sql("x.branch_id", unit_table)
+    parts, params = [], []
+    for model, kind in ((PartyGroup, "groups"), (Member, "members")):
+        parts.append(
+            f"SELECT x.branch_id, %s, COUNT(x.id), 0 FROM {quote(model._meta.db_table)} x{join}"  # noqa: S608  # nosec B608
+            f" WHERE {where} AND x.is_active = %s GROUP BY x.branch_id"
+        )
+        params += [kind, *where_params, True]
+    adapt = connection.ops.adapt_datetimefield_value
+    for i, span in enumerate(spans):
+        parts.append(
+            "SELECT x.branch_id, %s, COUNT(x.id), COUNT(CASE WHEN x.status = %s THEN x.id END)"  # noqa: S608  # nosec B608
+            f" FROM {quote(MeetingRecord._meta.db_table)} x{join} WHERE {where}"
+            " AND x.held_at >= %s AND x.held_at < %s GROUP BY x.branch_id"
+        )
+        params += [
+            f"records_total:{i}",
+            RecordStatus.RECORDED,
+            *where_params,
+            adapt(start_of_local_day(span.start)),
+            adapt(end_of_local_day(span.end)),
+        ]
+    with connection.cursor() as cursor:
+        # the tables' names are the models', the filters ours; every value a param
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
 def theme_day_groups(which: Branches, span: Span | None = None, *, ids=()) -> dict[int, int]:

@@ -123,4 +123,4 @@ class StoredAreaRow(Rates):
             ).values_list("unit_id", flat=True)
         )
         branches = OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("path")
-        return [b for b in compliance(branches, self.span).values() if b.still_due]
+        return [b for b in compliance(branches, self.span).values() if b.is_behind]

@@ -73,7 +73,7 @@ def _branch_row(branch, figures, first, now, generation) -> ComplianceSnapshot:
         required=figures.required,
         held=figures.held,
         branches=1,
-        behind=1 if figures.still_due else 0,
+        behind=1 if figures.is_behind else 0,
         attendance_listed=figures.attendance_listed,
         attendance_present=figures.attendance_present,
         computed_at=now,

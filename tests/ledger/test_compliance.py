@@ -266,3 +266,31 @@ def test_a_page_of_children_reads_the_branches_a_prefix_test_per_child_reads(org
         got = areas._branches_of_page(branches, children)
         assert [b.pk for b in got] == [b.pk for b in expected]
         assert len(expected) >= 1
+
+
+def test_a_branch_s_sums_equal_its_rows_which_are_built_when_read(org, world):
+    """The fold adds up `required`, `held` and whether a meeting is still missing as it counts
+    (a committee's page reads those of a hundred branches); the rows, built when read, give
+    the same sums."""
+    for span in (MARCH, Q1, Span.year(datetime.date(2026, 1, 1))):
+        figures = sel.compliance(list(sel.branches_in(org.province)), span)
+        assert any(f.is_behind for f in figures.values())
+        assert any(f.held for f in figures.values())
+        for f in figures.values():
+            assert "rows" not in vars(f)  # not built yet
+            assert f.required == sum(r.required for r in f.rows)
+            assert f.held == sum(min(r.held, r.required) for r in f.rows)
+            assert f.is_behind == bool([r for r in f.rows if r.missing]) == bool(f.still_due)
+
+
+def test_no_branch_asked_for_counts_nothing_without_a_statement(org, world):
+    from ledger.selectors import counting
+
+    none = counting.Branches()
+    templates = sel.current_templates()
+    with CaptureQueriesContext(connection) as queries:
+        assert counting.held_per_period(none, MARCH, templates) == {}
+        assert counting.held_totals(none, Q1, templates) == {}
+        assert counting.branch_sizes_in(none, [MARCH, Q1]) == [{}, {}]
+        assert sel._attendance(none, [MARCH]) == [{}]
+    assert len(queries) == 0
