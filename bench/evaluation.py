@@ -22,8 +22,8 @@ Then, in a separate process per database (rounds alternate the databases, best o
 * export — `exports.results_workbook(province, period)` with its file read to the end (what
   FileResponse streams), timed, versus hand-written SQL fetching the same figures (per branch
   the indicator scores pivoted, the dimension scores, totals, star, tier and ranks, unit,
-  committee, region) with `cursor.fetchall()`; passes when export / SQL ≤ 2.0 on the large
-  province. Memory: tracemalloc peak of one export (separate run, after a warm-up); flat when
+  committee, region) with `cursor.fetchall()`; passes when export / SQL ≤ 4.0 on the large
+  province (issue #19's decision for XLSX; bench/exports.py measures it with the CSV). Memory: tracemalloc peak of one export (separate run, after a warm-up); flat when
   peak(large) ≤ 1.25 × peak(small).
 
 Results: a table on stdout and bench/results/evaluation.json.
@@ -58,7 +58,8 @@ from bench.run import (  # noqa: E402
 RESULTS = BASE_DIR / "bench" / "results" / "evaluation.json"
 PERIOD_NAME = "BENCH 六好 月度"
 TABLE_CODE = "six-good"
-MAX_TIME_RATIO = 2.0
+#: XLSX / SQL on the large province: XlsxWriter stays (issue #19), at ~4.7 µs a cell.
+MAX_TIME_RATIO = 4.0
 MAX_MEMORY_RATIO = 1.25
 USERS = ["province", "city_hz"]
 PAGES = [
