@@ -159,7 +159,10 @@ def eligible_by_cycle(units, cycles, today=None, *, built=None) -> dict:
     """{cycle pk: `eligible_unit_ids(units, today, cycle=cycle)`} for several cycles, in the
     same four queries (only the standing share differs between cycles). `built`: the ids of
     units known to hold a built brand, when the caller read them (the 工作台 reads them with
-    the returned applications, `brands.selectors.worklist.own_applications`): a query less."""
+    the returned applications, `brands.selectors.worklist.own_applications`): a query less.
+    Without a standing share, the acceptance scores are read only where one could lift a
+    five-force veto (`latest_results_for(vetoes_only=True)`); the honours only of the units
+    not vetoed."""
     keys = {getattr(c, "pk", None): getattr(c, "standing_top_share", None) for c in cycles}
     branches = [u.pk for u in units if may_hold_brand(u)]
     if built is not None:
@@ -170,9 +173,11 @@ def eligible_by_cycle(units, cycles, today=None, *, built=None) -> dict:
         return dict.fromkeys(keys, set())
     # the places are read only by a standing share: without one, neither is counted
     ranked = any(share is not None for share in keys.values())
-    results = latest_results_for(built, ranked=ranked)
-    honoured = honoured_unit_ids(built, today)
-    clean = [pk for pk in built if not results[pk].is_vetoed and pk not in honoured]
+    # without a share only the vetoes are read of the results (`leads` checks nothing)
+    results = latest_results_for(built, ranked=ranked, vetoes_only=not ranked)
+    unvetoed = [pk for pk in built if not results[pk].is_vetoed]
+    honoured = honoured_unit_ids(unvetoed, today) if unvetoed else set()
+    clean = [pk for pk in unvetoed if pk not in honoured]
     return {
         key: {
             pk

@@ -67,12 +67,21 @@ class LatestResults:
         }
 
 
-def latest_results_for(unit_ids, *, ranked: bool = True) -> dict[int, LatestResults]:
+def latest_results_for(
+    unit_ids, *, ranked: bool = True, vetoes_only: bool = False
+) -> dict[int, LatestResults]:
     """{unit id: LatestResults} for many units in two queries (a window function per unit and
     table; the brands' acceptance scores); units without results map to an empty
     LatestResults. `ranked=False`: without each result's place (None), which only the
-    standing rule reads, and the counts that find it."""
+    standing rule reads, and the counts that find it.
+
+    `vetoes_only=True` (unranked): the results answer `is_vetoed` only, exactly; their
+    five-force result may not be the one that stands. An acceptance score never carries a
+    veto and can only lift one (a published five-force veto it outdates), so the acceptance
+    scores are read only for the units whose veto it could lift (a five-force veto, no
+    six-good one), and not at all when there is none: one query in the usual case."""
     unit_ids = list(unit_ids)
+    ranked = ranked and not vetoes_only
     found: dict[int, dict] = {uid: {} for uid in unit_ids}
     if not unit_ids:
         return {}
@@ -90,7 +99,10 @@ def latest_results_for(unit_ids, *, ranked: bool = True) -> dict[int, LatestResu
             place=row.place,
             of=row.of,
         )
-    for uid, accepted in acceptance_results_for(unit_ids, ranked=ranked).items():
+    if vetoes_only:
+        unit_ids = [uid for uid, parts in found.items() if _veto_acceptance_may_lift(parts)]
+    accepted_by_unit = acceptance_results_for(unit_ids, ranked=ranked) if unit_ids else {}
+    for uid, accepted in accepted_by_unit.items():
         published = found[uid].get("five_forces")
         on = accepted.reviewed_on.isoformat()
         if published is None or published.period_ends_on < on:
@@ -106,6 +118,12 @@ def latest_results_for(unit_ids, *, ranked: bool = True) -> dict[int, LatestResu
                 of=accepted.of,
             )
     return {uid: LatestResults(**parts) for uid, parts in found.items()}
+
+
+def _veto_acceptance_may_lift(parts: dict) -> bool:
+    """A newer acceptance score would make these results unvetoed (see `vetoes_only`)."""
+    six, five = parts.get("six_good"), parts.get("five_forces")
+    return five is not None and five.is_vetoed and not (six is not None and six.is_vetoed)
 
 
 def latest_results(unit) -> LatestResults:
