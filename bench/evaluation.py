@@ -23,7 +23,8 @@ Then, in a separate process per database (rounds alternate the databases, best o
   FileResponse streams), timed, versus hand-written SQL fetching the same figures (per branch
   the indicator scores pivoted, the dimension scores, totals, star, tier and ranks, unit,
   committee, region) with `cursor.fetchall()`; passes when export / SQL ≤ 4.0 on the large
-  province (issue #19's decision for XLSX; bench/exports.py measures it with the CSV). Memory: tracemalloc peak of one export (separate run, after a warm-up); flat when
+  province (issue #19's decision for XLSX; bench/exports.py measures it with the CSV).
+  Memory: tracemalloc peak of one export (separate run, after a warm-up); flat when
   peak(large) ≤ 1.25 × peak(small).
 
 Results: a table on stdout and bench/results/evaluation.json.
