@@ -10,18 +10,10 @@ itself left as it is (the tag does not escape it either)."""
 
 from collections.abc import Callable
 
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-
-def _value(value) -> str:
-    """A variable as `{% blocktranslate %}` writes it in an autoescaped template."""
-    value = localize(value)
-    if not isinstance(value, str):
-        value = str(value)
-    return conditional_escape(value)
+from .renderers import as_text
 
 
 def blocktranslated(msgid: str) -> Callable[..., SafeString]:
@@ -32,8 +24,9 @@ def blocktranslated(msgid: str) -> Callable[..., SafeString]:
     text = gettext(msgid)
 
     def format_(**values) -> SafeString:
-        # each value escaped (`_value`); the text is the catalogue's, as the tag writes it
-        return SafeString(text % {n: _value(v) for n, v in values.items()})  # nosec B703 B308
+        # each value as the tag writes it (`as_text`: render_value_in_context, as the tag
+        # does); the text is the catalogue's, as the tag writes it
+        return SafeString(text % {n: as_text(v) for n, v in values.items()})  # nosec B703 B308
 
     return format_
 
@@ -52,6 +45,6 @@ def blocktranslated_count(
         if count not in texts:
             texts[count] = translate(count)
         text = texts[count]  # as above: the values escaped, the catalogue's text as it is
-        return SafeString(text % {n: _value(v) for n, v in values.items()})  # nosec B703 B308
+        return SafeString(text % {n: as_text(v) for n, v in values.items()})  # nosec B703 B308
 
     return format_
